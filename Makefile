@@ -1,0 +1,149 @@
+# Makefile - split: an i686 kernel with split address spaces and a trampoline page.
+#
+# `make help` lists the targets (from the `## ` comments below).
+# DEBUG=1 builds into build-debug/ with the debug checks compiled in.
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.SECONDARY:
+
+DEBUG   ?= 0
+BUILD   := $(if $(filter 1,$(DEBUG)),build-debug,build)
+MODDIR  := modules
+QEMU    := qemu-system-i386
+QEMU_MEM := 256M
+QEMU_FLAGS := -accel tcg -m $(QEMU_MEM) -no-reboot -display none
+
+CC      := gcc
+LD      := ld
+NASM    := nasm
+CFLAGS_COMMON := -m32 -std=gnu11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector -nostdlib \
+                 -O2 -g -Wall -Wextra -Werror -fno-omit-frame-pointer -mgeneral-regs-only
+KCFLAGS := $(CFLAGS_COMMON) -Isrc/kernel -DDEBUG_CHECKS=$(DEBUG)
+UCFLAGS := $(CFLAGS_COMMON) -Isrc/user/lib -Isrc/kernel
+NASMFLAGS := -f elf32 -g -F dwarf -I src/kernel/ -I src/user/lib/
+LDFLAGS := -m elf_i386 --no-dynamic-linker -z noexecstack
+
+# ---------------------------------------------------------------- kernel
+KERNEL_C   := $(wildcard src/kernel/*.c)
+KERNEL_ASM := src/kernel/boot.asm src/kernel/swtch.asm $(wildcard src/trampoline/*.asm)
+KOBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(KERNEL_C)) \
+         $(patsubst src/%.asm,$(BUILD)/obj/%.o,$(KERNEL_ASM))
+LAYOUT_STAMPS := $(BUILD)/layout-memlayout.ok $(BUILD)/layout-trapframe.ok $(BUILD)/layout-syscall.ok
+
+# Relocation variants: multiboot2 relocatable-tag values (mb2_header.asm).
+# Each one is a full kernel and test ISO; `make test` boots them all.
+VARIANTS := low min16 high top
+RELOC_low   :=
+RELOC_min16 := -DRELOC_MIN_ADDR=0x01000000 -DRELOC_PREFERENCE=1
+RELOC_high  := -DRELOC_MIN_ADDR=0x01000000 -DRELOC_MAX_ADDR=0x04000000 -DRELOC_ALIGN=0x200000 -DRELOC_PREFERENCE=2
+RELOC_top   := -DRELOC_PREFERENCE=2
+
+$(BUILD)/layout-memlayout.ok: src/kernel/memlayout.h src/kernel/memlayout.inc tools/check-layout.sh
+	@mkdir -p $(@D)
+	@tools/check-layout.sh src/kernel/memlayout.h src/kernel/memlayout.inc $@
+$(BUILD)/layout-trapframe.ok: src/kernel/trapframe.h src/kernel/trapframe.inc tools/check-layout.sh
+	@mkdir -p $(@D)
+	@tools/check-layout.sh src/kernel/trapframe.h src/kernel/trapframe.inc $@
+$(BUILD)/layout-syscall.ok: src/kernel/uapi/syscall.h src/user/lib/syscall_nr.inc tools/check-layout.sh
+	@mkdir -p $(@D)
+	@tools/check-layout.sh src/kernel/uapi/syscall.h src/user/lib/syscall_nr.inc $@
+
+$(BUILD)/obj/%.o: src/%.c | $(LAYOUT_STAMPS)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/obj/%.o: src/%.asm | $(LAYOUT_STAMPS)
+	@mkdir -p $(@D)
+	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
+
+$(BUILD)/kernel.ld: link/kernel.ld src/kernel/memlayout.h
+	@mkdir -p $(@D)
+	cpp -P -undef -x c -Isrc/kernel $< -o $@
+
+$(BUILD)/%/mb2_header.o: src/kernel/mb2_header.asm src/kernel/memlayout.inc
+	@mkdir -p $(@D)
+	$(NASM) $(NASMFLAGS) $(RELOC_$(notdir $*)) $< -o $@
+
+$(BUILD)/%/kernel.elf: $(BUILD)/%/mb2_header.o $(KOBJS) $(BUILD)/kernel.ld
+	$(LD) $(LDFLAGS) -T $(BUILD)/kernel.ld -o $@ $(filter %.o,$^)
+
+# kernel.sym: "ADDRESS NAME" per text/data symbol (ksyms.c and Bochs ldsym read it)
+$(BUILD)/%/kernel.sym: $(BUILD)/%/kernel.elf
+	nm -n $< | awk 'NF == 3 && $$2 ~ /^[TtDdBbRr]$$/ { print $$1, $$3 }' > $@
+
+$(BUILD)/kernel.elf: $(BUILD)/variants/low/kernel.elf
+	cp $< $@
+$(BUILD)/kernel.sym: $(BUILD)/variants/low/kernel.sym
+	cp $< $@
+$(BUILD)/kernel.asm: $(BUILD)/kernel.elf
+	objdump -d -S -M intel $< > $@
+
+# ---------------------------------------------------------------- user programs
+USER_PROGS := hello copydemo segv faults test_uaccess test_regs
+ULIB := $(BUILD)/user/lib/crt0.o $(BUILD)/user/lib/syscall.o $(BUILD)/user/lib/ulib.o $(BUILD)/user/lib/ktap.o
+BAD_MODULES := $(MODDIR)/notelf.bin $(MODDIR)/truncated.elf $(MODDIR)/trampva.elf
+# Linked at the kernel's own link address: legal in a split address space.
+ODD_MODULES := $(MODDIR)/kernelva.elf
+MODULES := $(patsubst %,$(MODDIR)/%.elf,$(USER_PROGS)) $(BAD_MODULES) $(ODD_MODULES)
+
+$(BUILD)/user/%.o: src/user/%.c | $(LAYOUT_STAMPS)
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/user/%.o: src/user/%.asm | $(LAYOUT_STAMPS)
+	@mkdir -p $(@D)
+	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
+
+$(MODDIR)/%.elf: $(BUILD)/user/%.o $(ULIB) src/user/user.ld
+	@mkdir -p $(@D)
+	$(LD) $(LDFLAGS) -T src/user/user.ld -o $@ $(filter %.o,$^)
+$(MODDIR)/test_regs.elf: $(BUILD)/user/regs_syscall.o
+
+# Modules the loader must refuse (expect=reject in the test menu entry).
+$(MODDIR)/notelf.bin:
+	@mkdir -p $(@D)
+	printf 'this is not an ELF file\n' > $@
+$(MODDIR)/truncated.elf: $(MODDIR)/hello.elf
+	head -c 200 $< > $@
+$(MODDIR)/trampva.elf: $(BUILD)/user/hello.o $(ULIB)
+	$(LD) $(LDFLAGS) -e _start -Ttext=0xFFF00000 -o $@ $^
+$(MODDIR)/kernelva.elf: $(BUILD)/user/hello.o $(ULIB)
+	$(LD) $(LDFLAGS) -e _start -Ttext=0xC0100000 -o $@ $^
+
+# ---------------------------------------------------------------- ISOs
+$(BUILD)/split.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
+	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 0
+$(BUILD)/panic.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
+	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 2
+$(BUILD)/variants/%/test.iso: $(BUILD)/variants/%/kernel.elf $(BUILD)/variants/%/kernel.sym $(MODULES) scripts/mkiso.sh
+	scripts/mkiso.sh $@ $(BUILD)/variants/$*/kernel.elf $(BUILD)/variants/$*/kernel.sym $(MODDIR) 1
+
+TEST_ISOS := $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso
+
+# ---------------------------------------------------------------- targets
+.PHONY: all iso run test unit clean help deps
+
+deps:
+	@scripts/deps.sh
+
+all: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(BUILD)/kernel.asm $(MODULES) $(BUILD)/split.iso ## build the kernel, kernel.sym, kernel.asm, the modules and the ISO
+
+iso: $(BUILD)/split.iso ## build the bootable GRUB 2 ISO (build/split.iso)
+
+run: deps all ## boot the ISO in QEMU (TCG), serial console here; Ctrl-A X quits
+	@echo "booting $(BUILD)/split.iso (serial on this terminal; Ctrl-A X quits)"
+	$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/split.iso -serial mon:stdio
+
+unit: ## build and run the host unit tests (cmocka, ASan/UBSan)
+	$(MAKE) -C test/unit run
+
+test: deps all $(TEST_ISOS) ## everything: layout check, unit tests, QEMU suites for each relocation variant, Bochs
+	BUILD=$(BUILD) QEMU="$(QEMU)" QEMU_FLAGS="$(QEMU_FLAGS)" VARIANTS="$(VARIANTS)" test/run.sh
+
+clean: ## remove build outputs
+	rm -rf build build-debug $(MODDIR)/*.elf $(MODDIR)/*.bin
+
+help: ## list the targets
+	@awk 'BEGIN { FS = ":.*## " } /^[a-zA-Z_-]+:.*## / { printf "  %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

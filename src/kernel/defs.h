@@ -1,0 +1,116 @@
+/*
+ * defs.h - table of contents of the kernel: every function one file offers
+ * another, grouped by file. The pure modules (host-tested) keep their own
+ * headers, included here.
+ */
+#ifndef DEFS_H
+#define DEFS_H
+
+#include <stdarg.h>
+#include "types.h"
+#include "memlayout.h"
+#include "trapframe.h"
+#include "frame.h"
+#include "pgtable.h"
+#include "multiboot2.h"
+
+struct proc;
+
+/* DEBUG=1 builds (-DDEBUG_CHECKS=1) audit every address space they create. */
+#ifndef DEBUG_CHECKS
+#define DEBUG_CHECKS 0
+#endif
+
+/* console.c: COM1 + port 0xE9 */
+void console_init(void);
+void console_putc(char c);
+void console_write(const char *s, size_t n);
+void console_flush(void);   /* wait until COM1 has sent every byte */
+
+/* kprintf.c */
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+
+/* paging.c: the kernel PD, the trampoline mapping, user PD creation */
+extern paddr_t kernel_cr3;          /* physical address of the kernel PD */
+extern paddr_t kernel_load_base;    /* where GRUB put the image */
+extern paddr_t kernel_image_end;    /* one past its last byte, physical */
+extern struct frame_pool kernel_frames;
+void paging_init(paddr_t load_base);
+paddr_t kernel_virt_to_phys(const void *va);
+long uvm_create(paddr_t *pd);
+uint32_t paging_audit_user(paddr_t pd, const char *name);
+uint32_t paging_audit_kernel(void);
+uint32_t trampoline_checksum(void);
+
+/* frames.c: the allocator fed from the multiboot2 memory map */
+void frames_init(const struct mb2_info *mbi, paddr_t mbi_pa);
+
+/* desc.c: GDT, IDT and TSS in the trampoline */
+void desc_init(void);
+
+/* pic.c */
+void pic_init(void);
+
+/* trap.c */
+void trap_from_user(struct trapframe *tf) __attribute__((noreturn));
+void trap_from_kernel(struct trapframe *tf, uint32_t cr3_at_trap);
+void trap_return(struct proc *p) __attribute__((noreturn));
+const char *trap_name(uint32_t vector);
+
+/* syscall.c */
+void syscall_dispatch(struct trapframe *tf);
+
+/* proc.c: process table and scheduler */
+void scheduler_run(void);
+
+/* loader.c: boot modules to processes */
+struct boot_module {
+    char name[16];              /* first word of the GRUB module command line */
+    const char *cmdline;        /* the whole command line */
+    paddr_t start, end;         /* physical bytes [start, end) */
+};
+int spawn_module(const struct boot_module *m);
+
+/* ksyms.c: kernel.sym (loaded as a module) for symbolized addresses */
+void ksyms_init(const struct boot_module *m);
+const char *ksyms_lookup(uint32_t addr, uint32_t *offset);
+
+/* ktest.c: KTAP results of a `test` boot, and the end-of-run summary */
+struct expectation;
+extern bool ktest_mode;
+void ktest_parse_expectation(const char *cmdline, struct expectation *out);
+void ktest_begin(uint32_t nmodules);
+void ktest_module_rejected(const struct boot_module *m, int err);
+void ktest_process_done(struct proc *p);
+void ktest_finish(void) __attribute__((noreturn));
+
+/* panic.c */
+void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void panic_trap(const struct trapframe *tf, uint32_t cr3_at_trap, const char *why) __attribute__((noreturn));
+
+/* power.c */
+#define EXIT_PASS  0x10     /* isa-debug-exit: QEMU exits (0x10 << 1) | 1 = 33 */
+#define EXIT_FAIL  0x11     /* 35 */
+#define EXIT_PANIC 0x12     /* 37 */
+void power_off(uint8_t exit_code) __attribute__((noreturn));
+
+/* Trampoline symbols (src/trampoline/, linked at TRAMPOLINE_BASE). */
+extern const uint32_t trampoline_vectors[IDT_VECTORS];
+extern uint64_t tramp_gdt[GDT_ENTRIES], tramp_idt[IDT_VECTORS];
+extern uint8_t tramp_tss[104];
+extern uint32_t tramp_kernel_cr3, tramp_kstack_top;
+extern uint8_t tramp_entry_stack[], tramp_entry_stack_top[];
+extern char trampoline_exit_to_user[], trampoline_exit_end[];
+void trampoline_return_to_user(const struct trapframe *tf, paddr_t cr3) __attribute__((noreturn));
+
+/* Linker symbols (link/kernel.ld). */
+extern char __kernel_image_start[], __text_start[], __data_start[], __bss_start[], __bss_end[];
+extern char __trampoline_start[], __trampoline_text_end[], __trampoline_data_end[], __trampoline_end[];
+extern char __trampoline_lma_start[], __kernel_image_end_lma[];
+
+/* boot.asm */
+extern pde_t kernel_pd[TABLE_ENTRIES];
+
+#endif /* DEFS_H */

@@ -1,0 +1,81 @@
+/*
+ * desc.c - fill the GDT, IDT and TSS that live in the trampoline, and load
+ * them. Descriptor formats: Intel SDM Vol. 3A §3.4.5 (segment descriptors),
+ * §6.11 (IDT gates), §7.2.1-7.2.2 (32-bit TSS and its descriptor).
+ *
+ * The GDTR, IDTR and TR hold linear addresses in the trampoline window,
+ * which is mapped in every page directory: the CPU reads them on every
+ * interrupt, before the entry code has switched CR3.
+ */
+#include "defs.h"
+#include "memlayout.h"
+
+#define SEG_ACCESSED   0x01     /* preset, so the CPU never writes the GDT */
+#define SEG_CODE       0x1A     /* S=1, execute/read */
+#define SEG_DATA       0x12     /* S=1, read/write */
+#define SEG_PRESENT    0x80
+#define SEG_DPL(n)     ((n) << 5)
+#define SEG_FLAGS_4K32 0xC      /* G=1 (4 KiB granularity), D/B=1 (32-bit) */
+#define TSS_AVAILABLE  0x89     /* P=1, DPL 0, type 9: 32-bit TSS available */
+#define GATE_INTR32    0x8E     /* P=1, DPL 0, type 0xE: 32-bit interrupt gate */
+
+/* 32-bit TSS (SDM Vol. 3A Figure 7-2); only ss0/esp0 and the I/O map base matter. */
+struct tss {
+    uint32_t link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags;
+    uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
+    uint32_t es, cs, ss, ds, fs, gs, ldt;
+    uint16_t trap, iomap_base;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct tss) == sizeof(tramp_tss), "TSS size differs from tables.asm");
+
+struct pseudo_desc {
+    uint16_t limit;
+    uint32_t base;
+} __attribute__((packed));
+
+static uint64_t segment(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
+{
+    return (uint64_t)(limit & 0xFFFF) | (uint64_t)(base & 0xFFFFFF) << 16 |
+           (uint64_t)access << 40 | (uint64_t)((limit >> 16) & 0xF) << 48 |
+           (uint64_t)flags << 52 | (uint64_t)(base >> 24) << 56;
+}
+
+static uint64_t gate(uint32_t offset, uint16_t selector, uint8_t type)
+{
+    return (uint64_t)(offset & 0xFFFF) | (uint64_t)selector << 16 | (uint64_t)type << 40 |
+           (uint64_t)(offset >> 16) << 48;
+}
+
+static void load_tables(void)
+{
+    struct pseudo_desc gdtr = { sizeof(tramp_gdt) - 1, (uint32_t)(uintptr_t)tramp_gdt };
+    struct pseudo_desc idtr = { sizeof(tramp_idt) - 1, (uint32_t)(uintptr_t)tramp_idt };
+    __asm__ volatile("lgdt %0" ::"m"(gdtr));
+    __asm__ volatile("ljmp %0, $1f\n1:" ::"i"(KERNEL_CS));
+    __asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%ss; mov %1, %%fs; mov %1, %%gs"
+                     ::"r"(KERNEL_DS), "r"(0));
+    __asm__ volatile("ltr %w0" ::"r"(TSS_SEL));
+    __asm__ volatile("lidt %0" ::"m"(idtr));
+}
+
+void desc_init(void)
+{
+    tramp_gdt[KERNEL_CS >> 3] = segment(0, 0xFFFFF, SEG_PRESENT | SEG_DPL(0) | SEG_CODE | SEG_ACCESSED, SEG_FLAGS_4K32);
+    tramp_gdt[KERNEL_DS >> 3] = segment(0, 0xFFFFF, SEG_PRESENT | SEG_DPL(0) | SEG_DATA | SEG_ACCESSED, SEG_FLAGS_4K32);
+    tramp_gdt[USER_CS >> 3] = segment(0, 0xFFFFF, SEG_PRESENT | SEG_DPL(3) | SEG_CODE | SEG_ACCESSED, SEG_FLAGS_4K32);
+    tramp_gdt[USER_DS >> 3] = segment(0, 0xFFFFF, SEG_PRESENT | SEG_DPL(3) | SEG_DATA | SEG_ACCESSED, SEG_FLAGS_4K32);
+    tramp_gdt[TSS_SEL >> 3] = segment((uint32_t)(uintptr_t)tramp_tss, sizeof(struct tss) - 1, TSS_AVAILABLE, 0);
+
+    struct tss *tss = (struct tss *)tramp_tss;
+    tss->ss0 = KERNEL_DS;
+    tss->esp0 = (uint32_t)(uintptr_t)tramp_entry_stack_top; /* every ring-3 entry lands here */
+    tss->iomap_base = sizeof(struct tss);                   /* no I/O bitmap: ring 3 gets #GP on in/out */
+
+    for (uint32_t v = 0; v < IDT_VECTORS; v++) {
+        uint8_t dpl = v == SYSCALL_VECTOR ? SEG_DPL(3) : SEG_DPL(0);
+        tramp_idt[v] = gate(trampoline_vectors[v], KERNEL_CS, GATE_INTR32 | dpl);
+    }
+    tramp_kernel_cr3 = kernel_cr3;
+    load_tables();
+}

@@ -1,0 +1,114 @@
+/*
+ * ktest.c - results of a boot. With `test` on the kernel command line the
+ * kernel reports KTAP (Documentation/dev-tools/ktap.rst in Linux) on the
+ * console: one test per boot module, judged against the module's
+ * expect=... word, then the kernel's own checks. User test modules print
+ * their own cases as indented KTAP subtests before the kernel's line for
+ * them. The verdict leaves through isa-debug-exit (33 = all passed).
+ *
+ * Module expectations (GRUB module command line):
+ *   expect=exit:N    exits by itself with status N (the default, N = 0)
+ *   expect=fault:V   is killed by CPU exception vector V
+ *   expect=reject    is refused by the loader
+ */
+#include "defs.h"
+#include "kstring.h"
+#include "proc.h"
+#include "uapi/errno.h"
+
+#define KERNEL_CHECKS 4
+
+bool ktest_mode;
+static uint32_t test_number, npassed, nfailed;
+static uint32_t frames_before;
+static uint32_t tramp_sum_before;
+
+static uint32_t parse_uint(const char *s)
+{
+    uint32_t v = 0;
+    while (*s >= '0' && *s <= '9')
+        v = v * 10 + (uint32_t)(*s++ - '0');
+    return v;
+}
+
+void ktest_parse_expectation(const char *cmdline, struct expectation *out)
+{
+    *out = (struct expectation){ EXPECT_EXIT, 0 };
+    for (const char *p = cmdline; *p; p++) {
+        if ((p != cmdline && p[-1] != ' ') || strncmp(p, "expect=", 7) != 0)
+            continue;
+        p += 7;
+        if (strncmp(p, "exit:", 5) == 0)
+            *out = (struct expectation){ EXPECT_EXIT, (int)parse_uint(p + 5) };
+        else if (strncmp(p, "fault:", 6) == 0)
+            *out = (struct expectation){ EXPECT_FAULT, (int)parse_uint(p + 6) };
+        else if (strncmp(p, "reject", 6) == 0)
+            *out = (struct expectation){ EXPECT_REJECT, 0 };
+        return;
+    }
+}
+
+static void report(bool ok, const char *name, const char *detail)
+{
+    test_number++;
+    if (ok)
+        npassed++;
+    else
+        nfailed++;
+    if (ktest_mode)
+        kprintf("%s %u %s # %s\n", ok ? "ok" : "not ok", test_number, name, detail);
+}
+
+void ktest_begin(uint32_t nmodules)
+{
+    frames_before = kernel_frames.free;
+    tramp_sum_before = trampoline_checksum();
+    if (ktest_mode)
+        kprintf("KTAP version 1\n1..%u\n", nmodules + KERNEL_CHECKS);
+}
+
+void ktest_module_rejected(const struct boot_module *m, int err)
+{
+    struct expectation e;
+    ktest_parse_expectation(m->cmdline, &e);
+    char detail[64];
+    ksnprintf(detail, sizeof(detail), "rejected by the loader (error %d)", err);
+    report(e.kind == EXPECT_REJECT && err == -ENOEXEC, m->name, detail);
+}
+
+void ktest_process_done(struct proc *p)
+{
+    bool ok;
+    char detail[96];
+    if (p->fault_vector >= 0) {
+        ok = p->expect.kind == EXPECT_FAULT && p->expect.value == p->fault_vector;
+        ksnprintf(detail, sizeof(detail), "pid %d killed by %s", p->pid, trap_name((uint32_t)p->fault_vector));
+    } else {
+        ok = p->expect.kind == EXPECT_EXIT && p->expect.value == p->exit_status;
+        ksnprintf(detail, sizeof(detail), "pid %d exit %d", p->pid, p->exit_status);
+    }
+    if (p->audit_violations) {
+        ok = false;
+        size_t n = strlen(detail);
+        ksnprintf(detail + n, sizeof(detail) - n, ", %u audit violations", p->audit_violations);
+    }
+    report(ok, p->name, detail);
+}
+
+void ktest_finish(void)
+{
+    char detail[96];
+    uint32_t frames_after = kernel_frames.free;
+    kprintf("frames: %u free before the modules, %u after\n", frames_before, frames_after);
+
+    ksnprintf(detail, sizeof(detail), "load base %p from tag 21 = self-located", (void *)kernel_load_base);
+    report(true, "boot.load_base", detail); /* boot.asm halts on a mismatch */
+    report(paging_audit_kernel() == 0, "paging.kernel_pd_maps_nothing_below_direct_map", "identity map removed, VA 0 unmapped");
+    ksnprintf(detail, sizeof(detail), "%u free before, %u after", frames_before, frames_after);
+    report(frames_after == frames_before, "frames.returned_to_baseline", detail);
+    report(trampoline_checksum() == tramp_sum_before, "trampoline.gdt_idt_tss_unchanged", "FNV-1a checksum");
+
+    if (ktest_mode)
+        kprintf("# ktap totals: %u passed, %u failed\n", npassed, nfailed);
+    power_off(nfailed == 0 ? EXIT_PASS : EXIT_FAIL);
+}

@@ -1,0 +1,92 @@
+/*
+ * main.c - kmain: from the boot page tables to running the boot modules.
+ *
+ * Kernel command line words (GRUB `multiboot2 /boot/kernel.elf WORDS`):
+ *   test       report KTAP results and exit through isa-debug-exit
+ *   panictest  fault in the kernel after start-up (tests the panic path)
+ */
+#include "defs.h"
+#include "kstring.h"
+#include "memlayout.h"
+#include "proc.h"
+
+#define KSYMS_MODULE "kernel.sym"
+
+static struct boot_module modules[MB2_MAX_MODULES];
+
+static bool cmdline_has(const char *cmdline, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = cmdline; *p; p++)
+        if ((p == cmdline || p[-1] == ' ') && strncmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
+static void first_word(const char *s, char *out, size_t size)
+{
+    size_t n = 0;
+    while (s[n] && s[n] != ' ' && n + 1 < size)
+        n++;
+    memcpy(out, s, n);
+    out[n] = '\0';
+}
+
+static const struct mb2_info *read_boot_info(paddr_t mbi_pa, paddr_t load_base)
+{
+    static struct mb2_info mbi;
+    const char *err;
+    if (mbi_pa >= DIRECT_MAP_SIZE - MB2_MAX_SIZE)
+        panic("multiboot2 information at %p is beyond the direct map", (void *)mbi_pa);
+    if (mb2_parse(phys_to_virt(mbi_pa), MB2_MAX_SIZE, &mbi, &err) < 0)
+        panic("bad multiboot2 information: %s", err);
+    if (!mbi.has_load_base || mbi.load_base != load_base)
+        panic("load base tag disagrees with boot.asm");
+    if (mbi.nmodules_dropped)
+        kprintf("boot: %u modules beyond the first %u ignored\n", mbi.nmodules_dropped, MB2_MAX_MODULES);
+    return &mbi;
+}
+
+void kmain(paddr_t mbi_pa, paddr_t load_base)
+{
+    console_init();
+    kprintf("\nsplit: i686 kernel with split address spaces and a trampoline page\n");
+    const struct mb2_info *mbi = read_boot_info(mbi_pa, load_base);
+    kprintf("boot: load base %p (multiboot2 tag 21, self-location agrees), linked for %p\n",
+            (void *)load_base, (void *)KERNEL_LINK_PHYS);
+    kprintf("boot: command line \"%s\"\n", mbi->cmdline);
+
+    paging_init(load_base);
+    desc_init();
+    pic_init();
+    frames_init(mbi, mbi_pa);
+    kprintf("paging: kernel PD %p, image %p-%p, trampoline %p-%p (%u pages)\n", (void *)kernel_cr3,
+            (void *)load_base, (void *)kernel_image_end, (void *)TRAMPOLINE_BASE,
+            (void *)__trampoline_end, ((uint32_t)(uintptr_t)__trampoline_end - TRAMPOLINE_BASE) / PAGE_SIZE);
+
+    ktest_mode = cmdline_has(mbi->cmdline, "test");
+    uint32_t nuser = 0;
+    for (uint32_t i = 0; i < mbi->nmodules; i++) {
+        struct boot_module *m = &modules[nuser];
+        first_word(mbi->modules[i].cmdline, m->name, sizeof(m->name));
+        m->cmdline = mbi->modules[i].cmdline;
+        m->start = mbi->modules[i].start;
+        m->end = mbi->modules[i].end;
+        if (strcmp(m->name, KSYMS_MODULE) == 0)
+            ksyms_init(m);
+        else
+            nuser++;
+    }
+
+    ktest_begin(nuser);
+    for (uint32_t i = 0; i < nuser; i++)
+        spawn_module(&modules[i]);
+
+    if (cmdline_has(mbi->cmdline, "panictest")) {
+        kprintf("panictest: writing to an unmapped kernel address\n");
+        *(volatile uint32_t *)0x00400000 = 0xDEAD; /* the removed identity map */
+    }
+
+    scheduler_run();
+    ktest_finish();
+}

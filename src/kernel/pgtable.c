@@ -1,0 +1,145 @@
+/*
+ * pgtable.c - page-table walk, map, teardown and audit (SDM Vol. 3A §4.3).
+ * Every table is reached through phys_to_virt(); nothing here depends on
+ * which page directory the CPU has loaded.
+ */
+#include "pgtable.h"
+#include "kstring.h"
+#include "memlayout.h"
+#include "uapi/errno.h"
+
+static pde_t *pd_entries(paddr_t pd) { return phys_to_virt(pd); }
+
+pte_t *pt_lookup(paddr_t pd, uint32_t va)
+{
+    pde_t pde = pd_entries(pd)[PDX(va)];
+    if (!(pde & PTE_P) || (pde & PDE_PS))
+        return NULL;
+    return (pte_t *)phys_to_virt(PTE_FRAME(pde)) + PTX(va);
+}
+
+void frame_zero(paddr_t pa)
+{
+    memset(phys_to_virt(pa), 0, PAGE_SIZE);
+}
+
+int pt_map(struct frame_pool *fp, paddr_t pd, uint32_t va, paddr_t pa, uint32_t flags)
+{
+    if (va % PAGE_SIZE || pa % PAGE_SIZE)
+        return -EINVAL;
+    pde_t *pde = &pd_entries(pd)[PDX(va)];
+    if (*pde & PDE_PS)
+        return -EEXIST;
+    if (!(*pde & PTE_P)) {
+        paddr_t pt;
+        if (frame_alloc(fp, &pt) < 0)
+            return -ENOMEM;
+        frame_zero(pt);
+        *pde = pt | PTE_P | PTE_W | PTE_U;
+    }
+    pte_t *pte = (pte_t *)phys_to_virt(PTE_FRAME(*pde)) + PTX(va);
+    if (*pte & PTE_P)
+        return -EEXIST;
+    *pte = pa | flags | PTE_P;
+    return 0;
+}
+
+/* Unmap and free the first @n pages from @va (all known to be mapped). */
+static void unmap_and_free(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++, va += PAGE_SIZE) {
+        pte_t *pte = pt_lookup(pd, va);
+        frame_free(fp, PTE_FRAME(*pte));
+        *pte = 0;
+    }
+}
+
+int uvm_map_zeroed(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npages, uint32_t flags)
+{
+    /* va >= USER_TOP first: USER_TOP - va would wrap for a va above it */
+    if (va % PAGE_SIZE || va < USER_BASE || va >= USER_TOP ||
+        npages > (USER_TOP - va) / PAGE_SIZE)
+        return -EINVAL;
+    for (uint32_t i = 0; i < npages; i++) {
+        paddr_t pa;
+        int r = frame_alloc(fp, &pa);
+        if (r == 0) {
+            frame_zero(pa);
+            r = pt_map(fp, pd, va + i * PAGE_SIZE, pa, flags);
+            if (r < 0)
+                frame_free(fp, pa);
+        }
+        if (r < 0) {
+            unmap_and_free(fp, pd, va, i);
+            return r;
+        }
+    }
+    return 0;
+}
+
+void uvm_destroy(struct frame_pool *fp, paddr_t pd)
+{
+    pde_t *pdes = pd_entries(pd);
+    for (uint32_t i = 0; i < TABLE_ENTRIES; i++) {
+        if (!(pdes[i] & PTE_P) || (pdes[i] & PDE_PS))
+            continue;
+        pte_t *ptes = phys_to_virt(PTE_FRAME(pdes[i]));
+        for (uint32_t j = 0; j < TABLE_ENTRIES; j++) {
+            uint32_t va = i << 22 | j << 12;
+            if ((ptes[j] & PTE_P) && va < TRAMPOLINE_BASE)
+                frame_free(fp, PTE_FRAME(ptes[j]));
+        }
+        frame_free(fp, PTE_FRAME(pdes[i]));
+    }
+    frame_free(fp, pd);
+}
+
+#define IGNORED_BITS (PTE_A | PTE_D)
+
+static uint32_t audit_pte(uint32_t va, pte_t pte, const struct uvm_audit_rules *rules,
+                          uvm_audit_report report, void *ctx)
+{
+    const char *what = NULL;
+    if (va < USER_BASE) {
+        what = "page 0 is mapped";
+    } else if (va < USER_TOP) {
+        if (!(pte & PTE_U))
+            what = "supervisor page in the user range";
+        else if (PTE_FRAME(pte) >= rules->kernel_start && PTE_FRAME(pte) < rules->kernel_end)
+            what = "kernel image frame mapped at a user address";
+    } else {
+        uint32_t idx = (va - TRAMPOLINE_BASE) >> PAGE_SHIFT;
+        if (idx >= rules->tramp_npages)
+            what = "unexpected page in the trampoline window";
+        else if ((pte & ~IGNORED_BITS) != (rules->tramp_ptes[idx] & ~IGNORED_BITS))
+            what = "trampoline PTE differs from the kernel's";
+        else if (pte & PTE_U)
+            what = "trampoline page is user-accessible";
+    }
+    if (what && report)
+        report(ctx, va, pte, what);
+    return what != NULL;
+}
+
+uint32_t uvm_audit(paddr_t pd, const struct uvm_audit_rules *rules,
+                   uvm_audit_report report, void *ctx)
+{
+    uint32_t bad = 0;
+    const pde_t *pdes = pd_entries(pd);
+    for (uint32_t i = 0; i < TABLE_ENTRIES; i++) {
+        uint32_t va0 = i << 22;
+        if (!(pdes[i] & PTE_P))
+            continue;
+        if (pdes[i] & PDE_PS) {
+            if (report)
+                report(ctx, va0, pdes[i], "4 MiB page in a user page directory");
+            bad++;
+            continue;
+        }
+        const pte_t *ptes = phys_to_virt(PTE_FRAME(pdes[i]));
+        for (uint32_t j = 0; j < TABLE_ENTRIES; j++)
+            if (ptes[j] & PTE_P)
+                bad += audit_pte(va0 | j << 12, ptes[j], rules, report, ctx);
+    }
+    return bad;
+}

@@ -1,0 +1,93 @@
+/*
+ * pgtable.h - 32-bit two-level paging (Intel SDM Vol. 3A §4.3, non-PAE):
+ * walking, mapping and tearing down page tables, and auditing a user page
+ * directory. Pure logic over phys_to_virt(), so the host tests run it over a
+ * simulated physical memory.
+ *
+ * A linear address:  | PD index (10) | PT index (10) | offset (12) |
+ *                      31         22   21         12   11         0
+ */
+#ifndef PGTABLE_H
+#define PGTABLE_H
+
+#include "types.h"
+#include "frame.h"
+
+typedef uint32_t pde_t;
+typedef uint32_t pte_t;
+
+/* Entry bits (SDM Vol. 3A §4.3, Tables 4-5 and 4-6). */
+#define PTE_P   0x001   /* present */
+#define PTE_W   0x002   /* writable */
+#define PTE_U   0x004   /* user (CPL 3) may access */
+#define PTE_A   0x020   /* accessed, set by the CPU */
+#define PTE_D   0x040   /* dirty, set by the CPU */
+#define PDE_PS  0x080   /* 4 MiB page (PDE only, CR4.PSE) */
+#define PTE_G   0x100   /* global: kept across CR3 writes when CR4.PGE = 1 */
+#define PTE_FRAME(e)    ((e) & 0xFFFFF000u)
+#define PDX(va)         ((uint32_t)(va) >> 22)
+#define PTX(va)         (((uint32_t)(va) >> 12) & 0x3FF)
+
+/*
+ * phys_to_virt - a kernel pointer to physical address @pa. The kernel
+ * implements it with the direct map (paging.c); the host tests with an
+ * array standing in for RAM.
+ */
+void *phys_to_virt(paddr_t pa);
+
+/*
+ * pt_lookup - the PTE that maps @va in the page directory at @pd (physical).
+ * Returns a pointer to it (present or not), or NULL when the PDE is not
+ * present or maps a 4 MiB page.
+ */
+pte_t *pt_lookup(paddr_t pd, uint32_t va);
+
+/*
+ * pt_map - map the 4 KiB page at @va to frame @pa with @flags (PTE_P is
+ * added). A missing page table is allocated from @fp, zeroed, and entered
+ * with PTE_P | PTE_W | PTE_U (the PTE decides the access).
+ * Returns 0; -EINVAL if @va or @pa is not page aligned; -EEXIST if @va is
+ * mapped already; -ENOMEM if no frame is left for the page table.
+ */
+int pt_map(struct frame_pool *fp, paddr_t pd, uint32_t va, paddr_t pa, uint32_t flags);
+
+/* frame_zero - fill the frame at @pa with zeros. */
+void frame_zero(paddr_t pa);
+
+/*
+ * uvm_map_zeroed - back @npages pages from @va (page aligned) with fresh
+ * zeroed frames, PTE flags @flags. All or nothing: on failure every page it
+ * mapped is unmapped and freed again (page tables it created stay, owned by
+ * the PD). Returns 0, -EINVAL (misaligned, or outside [USER_BASE, USER_TOP)),
+ * -EEXIST (a page is mapped already) or -ENOMEM.
+ */
+int uvm_map_zeroed(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npages, uint32_t flags);
+
+/*
+ * uvm_destroy - free a user address space: every frame mapped below
+ * TRAMPOLINE_BASE, every page table, then the PD itself. The trampoline
+ * PTEs point at kernel frames and are left alone.
+ */
+void uvm_destroy(struct frame_pool *fp, paddr_t pd);
+
+/* What a user PD may contain, for uvm_audit(). */
+struct uvm_audit_rules {
+    const pte_t *tramp_ptes;    /* exact PTEs expected from TRAMPOLINE_BASE up */
+    uint32_t tramp_npages;      /* entries in tramp_ptes; the rest of the window must be empty */
+    paddr_t kernel_start;       /* no user PTE may point into [kernel_start, kernel_end) */
+    paddr_t kernel_end;
+};
+
+/* Called once per violation: @va, the offending entry, and what is wrong. */
+typedef void (*uvm_audit_report)(void *ctx, uint32_t va, uint32_t entry, const char *what);
+
+/*
+ * uvm_audit - walk the user PD at @pd and check that only two things are
+ * present: user pages (U=1, not kernel frames) in [USER_BASE, USER_TOP), and
+ * exactly the trampoline PTEs (U=0) above. Page 0, 4 MiB pages and anything
+ * else are violations. Returns the number of violations (0 = clean).
+ */
+uint32_t uvm_audit(paddr_t pd, const struct uvm_audit_rules *rules,
+                   uvm_audit_report report, void *ctx);
+
+#endif /* PGTABLE_H */

@@ -1,0 +1,71 @@
+/*
+ * trap.c - where the trampoline hands over: C dispatch for every IDT vector.
+ *
+ * From ring 3 (trap_from_user): the frame is on the current process's
+ * kernel stack and the kernel CR3 is loaded. Syscalls are dispatched; CPU
+ * exceptions kill the process; the way back is always trap_return().
+ * From ring 0 (trap_from_kernel): an exception in the kernel is a bug and
+ * panics, unless it hit the last instructions of the exit path (a bad user
+ * segment or frame), which kills the process instead.
+ */
+#include "defs.h"
+#include "memlayout.h"
+#include "proc.h"
+
+static const char *const exception_names[32] = {
+    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+    "#BR bound range", "#UD invalid opcode", "#NM no FPU", "#DF double fault",
+    "coprocessor overrun", "#TS invalid TSS", "#NP segment not present",
+    "#SS stack fault", "#GP general protection", "#PF page fault", "reserved 15",
+    "#MF x87 error", "#AC alignment check", "#MC machine check", "#XM SIMD error",
+    "#VE virtualization", "#CP control protection",
+};
+
+const char *trap_name(uint32_t vector)
+{
+    if (vector < 32)
+        return exception_names[vector] ? exception_names[vector] : "reserved exception";
+    if (vector == SYSCALL_VECTOR)
+        return "syscall";
+    if (vector >= IRQ_BASE && vector < IRQ_BASE + 16)
+        return "IRQ";
+    return "software interrupt";
+}
+
+/* EFLAGS bits ring 3 may not hold: interrupts stay on, no I/O privilege,
+ * no virtual-8086 mode. The rest (CF..OF, DF, TF, NT, AC, ...) are the user's. */
+#define EFLAGS_FORCED_CLEAR (EFLAGS_IOPL | EFLAGS_VM)
+
+void trap_return(struct proc *p)
+{
+    struct trapframe *tf = p->tf;
+    tf->cs = USER_CS;
+    tf->user_ss = USER_DS;
+    tf->eflags = (tf->eflags & ~EFLAGS_FORCED_CLEAR) | EFLAGS_IF | EFLAGS_RSVD1;
+    trampoline_return_to_user(tf, p->pd);
+}
+
+void trap_from_user(struct trapframe *tf)
+{
+    if (tf->vector == SYSCALL_VECTOR)
+        syscall_dispatch(tf);
+    else if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + 16)
+        ; /* all IRQ lines are masked; a spurious one is ignored */
+    else
+        proc_kill(tf); /* CPU exceptions and int N for any other N */
+    trap_return(current);
+}
+
+void trap_from_kernel(struct trapframe *tf, uint32_t cr3_at_trap)
+{
+    if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + 16)
+        return;
+    if (current && tf->eip >= (uint32_t)(uintptr_t)trampoline_exit_to_user &&
+        tf->eip < (uint32_t)(uintptr_t)trampoline_exit_end) {
+        /* The pops or the iret of the exit path faulted: the user state is
+         * bad, the kernel is fine. Report against the process. */
+        kprintf("fault returning to user mode\n");
+        proc_kill(tf);
+    }
+    panic_trap(tf, cr3_at_trap, "exception in kernel mode");
+}

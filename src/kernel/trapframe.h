@@ -1,0 +1,90 @@
+/*
+ * trapframe.h - segment selectors, IDT vectors and the trap frame.
+ *
+ * NASM twin: trapframe.inc (checked by tools/check-layout.sh). The trampoline
+ * builds this frame on the entry stack and copies it, whole, to the current
+ * process's kernel stack (docs/trampoline.md has the picture).
+ */
+#ifndef TRAPFRAME_H
+#define TRAPFRAME_H
+
+#include <stdint.h>
+
+/* GDT selectors (index << 3 | RPL); the GDT itself is in the trampoline. */
+#define KERNEL_CS           0x08
+#define KERNEL_DS           0x10
+#define USER_CS             0x1B
+#define USER_DS             0x23
+#define TSS_SEL             0x28
+#define GDT_ENTRIES         6
+
+#define SYSCALL_VECTOR      0x80        /* int 0x80, the only gate with DPL 3 */
+#define IDT_VECTORS         256
+
+/* Exception vectors (Intel SDM Vol. 3A §6.3.1, Table 6-1). */
+#define VEC_DE  0   /* divide error */
+#define VEC_DB  1
+#define VEC_NMI 2
+#define VEC_BP  3
+#define VEC_UD  6   /* invalid opcode */
+#define VEC_NM  7
+#define VEC_DF  8
+#define VEC_TS  10
+#define VEC_NP  11
+#define VEC_SS  12
+#define VEC_GP  13  /* general protection */
+#define VEC_PF  14  /* page fault; CR2 holds the linear address */
+#define VEC_AC  17
+#define IRQ_BASE 0x20 /* the 8259 PICs are remapped here */
+
+/* #PF error code bits (SDM Vol. 3A §4.7). */
+#define PF_ERR_P    0x1     /* 0 = not present, 1 = protection violation */
+#define PF_ERR_W    0x2     /* write access */
+#define PF_ERR_U    0x4     /* CPL 3 */
+#define PF_ERR_I    0x10    /* instruction fetch (only with NX, unused here) */
+
+/* Register state at a trap, as laid out on the stack. user_esp/user_ss are
+ * only valid when (cs & 3) == 3: the CPU pushes them only on a privilege
+ * change (SDM Vol. 3A §6.12.1, Figure 6-4). */
+struct trapframe {
+    uint32_t gs, fs, es, ds;                             /* pushed by the stub */
+    uint32_t edi, esi, ebp, esp_pushad, ebx, edx, ecx, eax; /* pushad */
+    uint32_t vector, err;                                /* stub (err: CPU or 0) */
+    uint32_t eip, cs, eflags;                            /* CPU */
+    uint32_t user_esp, user_ss;                          /* CPU, ring 3 only */
+};
+
+#define TF_GS               0
+#define TF_FS               4
+#define TF_ES               8
+#define TF_DS               12
+#define TF_EDI              16
+#define TF_ESI              20
+#define TF_EBP              24
+#define TF_ESP_PUSHAD       28
+#define TF_EBX              32
+#define TF_EDX              36
+#define TF_ECX              40
+#define TF_EAX              44
+#define TF_VECTOR           48
+#define TF_ERR              52
+#define TF_EIP              56
+#define TF_CS               60
+#define TF_EFLAGS           64
+#define TF_USER_ESP         68
+#define TF_USER_SS          72
+#define TRAPFRAME_SIZE      76
+
+#define EFLAGS_CF   0x00000001
+#define EFLAGS_TF   0x00000100
+#define EFLAGS_IF   0x00000200
+#define EFLAGS_DF   0x00000400
+#define EFLAGS_IOPL 0x00003000
+#define EFLAGS_NT   0x00004000
+#define EFLAGS_RF   0x00010000
+#define EFLAGS_VM   0x00020000
+#define EFLAGS_AC   0x00040000
+#define EFLAGS_ID   0x00200000
+#define EFLAGS_RSVD1 0x00000002 /* bit 1 always reads as 1 */
+
+#endif /* TRAPFRAME_H */

@@ -1,0 +1,20 @@
+/*
+ * types.h - fixed-width types shared by the kernel and the host tests.
+ * paddr_t: a physical address. uaddr_t: a user virtual address; never
+ * dereferenced by the kernel, only translated through a user page table.
+ */
+#ifndef TYPES_H
+#define TYPES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+typedef uint32_t paddr_t;
+typedef uint32_t uaddr_t;
+
+#define ALIGN_DOWN(x, a) ((x) & ~((a) - 1))
+#define ALIGN_UP(x, a)   (((x) + (a) - 1) & ~((a) - 1))
+#define ARRAY_SIZE(a)    (sizeof(a) / sizeof((a)[0]))
+
+#endif /* TYPES_H */

@@ -1,0 +1,109 @@
+/*
+ * uaccess.c - copy-in/copy-out by software page-table walk.
+ * Permission rules: SDM Vol. 3A §4.6 (a user access needs U=1 in both the
+ * PDE and the PTE; a write needs W=1 in both). We apply the user rules to
+ * the kernel's own accesses on the user's behalf.
+ */
+#include "uaccess.h"
+#include "kstring.h"
+#include "memlayout.h"
+#include "pgtable.h"
+#include "uapi/errno.h"
+
+/* Translate one user page, checking P/U (and W). 0 and *pa, or -EFAULT. */
+static long user_page(paddr_t pd, uaddr_t va, bool write, paddr_t *pa)
+{
+    uint32_t need = PTE_P | PTE_U | (write ? PTE_W : 0);
+    pde_t pde = ((const pde_t *)phys_to_virt(pd))[PDX(va)];
+    if ((pde & need) != need || (pde & PDE_PS))
+        return -EFAULT;
+    pte_t pte = ((const pte_t *)phys_to_virt(PTE_FRAME(pde)))[PTX(va)];
+    if ((pte & need) != need)
+        return -EFAULT;
+    *pa = PTE_FRAME(pte) | (va & (PAGE_SIZE - 1));
+    return 0;
+}
+
+static bool range_in_user(uaddr_t va, size_t len)
+{
+    return len <= UACCESS_MAX_LEN && va >= USER_BASE && va <= USER_TOP &&
+           len <= (size_t)(USER_TOP - va);
+}
+
+long user_range_ok(paddr_t pd, uaddr_t va, size_t len, bool write)
+{
+    if (len == 0)
+        return 0;
+    if (!range_in_user(va, len))
+        return -EFAULT;
+    uaddr_t last = va + (uaddr_t)(len - 1);
+    paddr_t pa;
+    for (uaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);; page += PAGE_SIZE) {
+        if (user_page(pd, page, write, &pa) < 0)
+            return -EFAULT;
+        if (page == ALIGN_DOWN(last, PAGE_SIZE))
+            return 0;
+    }
+}
+
+/* Bytes from @va to the end of its page, capped at @len. */
+static size_t chunk_len(uaddr_t va, size_t len)
+{
+    size_t room = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+    return len < room ? len : room;
+}
+
+long copy_from_user(paddr_t pd, void *dst, uaddr_t src, size_t len)
+{
+    if (user_range_ok(pd, src, len, false) < 0)
+        return -EFAULT;
+    uint8_t *out = dst;
+    while (len > 0) {
+        paddr_t pa;
+        size_t n = chunk_len(src, len);
+        user_page(pd, src, false, &pa); /* checked above */
+        memcpy(out, phys_to_virt(pa), n);
+        out += n, src += (uaddr_t)n, len -= n;
+    }
+    return 0;
+}
+
+long copy_to_user(paddr_t pd, uaddr_t dst, const void *src, size_t len)
+{
+    if (user_range_ok(pd, dst, len, true) < 0)
+        return -EFAULT;
+    const uint8_t *in = src;
+    while (len > 0) {
+        paddr_t pa;
+        size_t n = chunk_len(dst, len);
+        user_page(pd, dst, true, &pa); /* checked above */
+        memcpy(phys_to_virt(pa), in, n);
+        in += n, dst += (uaddr_t)n, len -= n;
+    }
+    return 0;
+}
+
+long strncpy_from_user(paddr_t pd, char *dst, uaddr_t src, size_t max)
+{
+    if (max == 0)
+        return -EINVAL;
+    if (src < USER_BASE || src >= USER_TOP)
+        return -EFAULT;
+    size_t copied = 0;
+    while (copied < max) {
+        paddr_t pa;
+        if (src >= USER_TOP || user_page(pd, src, false, &pa) < 0)
+            return -EFAULT;
+        const char *p = phys_to_virt(pa);
+        size_t n = chunk_len(src, max - copied);
+        for (size_t i = 0; i < n; i++) {
+            dst[copied] = p[i];
+            if (p[i] == '\0')
+                return (long)copied;
+            copied++;
+        }
+        src += (uaddr_t)n;
+    }
+    dst[max - 1] = '\0';
+    return -ENAMETOOLONG;
+}

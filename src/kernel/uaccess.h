@@ -1,0 +1,48 @@
+/*
+ * uaccess.h - copy-in/copy-out: the only way the kernel reads or writes user
+ * memory. User PDs never map the kernel, and the kernel never loads a user
+ * CR3 to reach user memory, so every access walks the user page tables in
+ * software and goes through the direct map, one page at a time.
+ *
+ * Rules (every helper):
+ *  - the range [va, va + len) must lie inside [USER_BASE, USER_TOP) without
+ *    wrapping, and len <= UACCESS_MAX_LEN;
+ *  - every PDE and PTE it touches must be present and user (U=1), and also
+ *    writable (W=1) for copy-out;
+ *  - all or nothing: the whole range is checked before the first byte moves,
+ *    so a failed copy-out writes nothing and a failed copy-in reads nothing;
+ *  - failure is -EFAULT, never a kernel fault; len == 0 succeeds without
+ *    looking at va (as POSIX read/write with a zero count).
+ * @pd is the physical address of the user page directory.
+ */
+#ifndef UACCESS_H
+#define UACCESS_H
+
+#include "types.h"
+
+#define UACCESS_MAX_LEN (16u << 20)  /* bytes in one copy; larger requests get -EFAULT */
+
+/* user_range_ok - check [va, va + len) as described above, for writing if
+ * @write. Returns 0 or -EFAULT. */
+long user_range_ok(paddr_t pd, uaddr_t va, size_t len, bool write);
+
+/* copy_from_user - copy @len bytes from user @src to kernel @dst.
+ * Returns 0 or -EFAULT (nothing copied). */
+long copy_from_user(paddr_t pd, void *dst, uaddr_t src, size_t len);
+
+/* copy_to_user - copy @len bytes from kernel @src to user @dst; the pages
+ * must be writable. Returns 0 or -EFAULT (nothing written). */
+long copy_to_user(paddr_t pd, uaddr_t dst, const void *src, size_t len);
+
+/*
+ * strncpy_from_user - copy a NUL-terminated user string into @dst, which
+ * holds @max bytes (max >= 1). Bytes are read page by page, each page
+ * checked before it is read. Returns the string length (without the NUL,
+ * < max) with @dst terminated; -EFAULT if an unmapped or supervisor page is
+ * reached before the NUL (or @src is outside the user range);
+ * -ENAMETOOLONG if no NUL is within @max bytes (@dst then holds max-1 bytes
+ * and a NUL); -EINVAL if @max is 0.
+ */
+long strncpy_from_user(paddr_t pd, char *dst, uaddr_t src, size_t max);
+
+#endif /* UACCESS_H */

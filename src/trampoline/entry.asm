@@ -1,0 +1,164 @@
+; entry.asm - the trampoline: every way into and out of ring 3.
+;
+; Linked at TRAMPOLINE_BASE (section .trampoline.text, link/kernel.ld) and
+; mapped, supervisor-only, in the kernel PD and in every user PD: these are
+; the only instructions that run while a user CR3 is loaded at CPL 0.
+;
+; C-visible contract
+;   trampoline_vectors[256]  (in .rodata) address of the stub for each IDT
+;                            vector; desc.c builds the IDT from it.
+;   void trap_from_user(struct trapframe *tf)   [C, noreturn] called on the
+;       current process's kernel stack, kernel CR3 loaded, tf at
+;       tramp_kstack_top - TRAPFRAME_SIZE.
+;   void trap_from_kernel(struct trapframe *tf, uint32_t cr3) [C, returns]
+;       called on the interrupted kernel stack with the CR3 found at the trap;
+;       no stack switch (tf->user_esp and tf->user_ss are not in the frame).
+;   void trampoline_return_to_user(const struct trapframe *tf, uint32_t cr3)
+;       [noreturn] copies *tf to the entry stack, loads cr3, restores every
+;       register from the frame and irets. Called with the kernel CR3.
+;
+; Stack layouts (addresses grow up; see docs/trampoline.md)
+;   On entry from ring 3 the CPU switches to TSS.ss0:esp0 = the entry stack
+;   (tramp_entry_stack_top) and pushes user ss, esp, eflags, cs, eip, then
+;   for some vectors an error code; the stub pushes 0 when the CPU does not,
+;   and the vector number. trampoline_common then pushes EAX..EDI (pushad)
+;   and DS, ES, FS, GS, which completes a struct trapframe of TRAPFRAME_SIZE
+;   bytes whose first byte is at tramp_entry_stack_top - TRAPFRAME_SIZE.
+
+%include "memlayout.inc"
+%include "trapframe.inc"
+
+extern trap_from_user, trap_from_kernel
+extern tramp_kernel_cr3, tramp_kstack_top, tramp_entry_stack_top
+global trampoline_vectors, trampoline_common, trampoline_return_to_user
+global trampoline_syscall_entry, trampoline_cr3_switched, trampoline_exit_to_user, trampoline_exit_end
+
+; Vectors for which the CPU pushes an error code (SDM Vol. 3A §6.15).
+%define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+; SWITCH_TO_KERNEL_CR3: load the kernel page directory. Clobbers EAX.
+; Runs with the user CR3; reads only trampoline data.
+%macro SWITCH_TO_KERNEL_CR3 0
+    mov eax, [tramp_kernel_cr3]
+    mov cr3, eax
+%endmacro
+
+; SWITCH_TO_USER_CR3 reg: load the user page directory held in reg. After
+; this only trampoline pages are mapped.
+%macro SWITCH_TO_USER_CR3 1
+    mov cr3, %1
+%endmacro
+
+; COPY_FRAME_TO_KERNEL_STACK: move the trap frame from the entry stack to
+; the top of the current process's kernel stack, and continue there.
+; Needs the kernel CR3 (the kernel stack lives in the direct map).
+%macro COPY_FRAME_TO_KERNEL_STACK 0
+    mov esi, esp
+    mov edi, [tramp_kstack_top]
+    sub edi, TRAPFRAME_SIZE
+    mov ecx, TRAPFRAME_SIZE / 4
+    rep movsd
+    lea esp, [edi - TRAPFRAME_SIZE]
+%endmacro
+
+; COPY_FRAME_TO_ENTRY_STACK src: the reverse, for the way out; ESP ends at the
+; copied frame on the entry stack.
+%macro COPY_FRAME_TO_ENTRY_STACK 1
+    mov esi, %1
+    mov edi, tramp_entry_stack_top - TRAPFRAME_SIZE
+    mov esp, edi
+    mov ecx, TRAPFRAME_SIZE / 4
+    rep movsd
+%endmacro
+
+; RESTORE_REGS_AND_IRET: pop a struct trapframe at ESP and return.
+%macro RESTORE_REGS_AND_IRET 0
+    pop gs
+    pop fs
+    pop es
+    pop ds
+    popad
+    add esp, 8                      ; vector, error code
+    iretd
+%endmacro
+
+section .trampoline.text progbits alloc exec nowrite align=4096
+
+; One stub per IDT vector, each the same shape.
+%assign v 0
+%rep IDT_VECTORS
+vector_ %+ v:
+  %if v == SYSCALL_VECTOR
+trampoline_syscall_entry:
+  %endif
+  %if !HAS_ERROR_CODE(v)
+    push dword 0
+  %endif
+    push dword v
+    jmp trampoline_common
+%assign v v+1
+%endrep
+
+trampoline_common:
+    cld                             ; DF is the user's until now
+    pushad
+    mov eax, ds                     ; mov from a segment register zero-extends,
+    push eax                        ; so no stale stack bytes enter the frame
+    mov eax, es
+    push eax
+    mov eax, fs
+    push eax
+    mov eax, gs
+    push eax
+    mov eax, KERNEL_DS              ; the user's DS may be null or odd: load
+    mov ds, eax                     ; ours before the first memory access
+    mov es, eax
+    xor eax, eax
+    mov fs, eax
+    mov gs, eax
+    test byte [esp + TF_CS], 3
+    jz trampoline_from_kernel
+
+    SWITCH_TO_KERNEL_CR3
+trampoline_cr3_switched:
+    COPY_FRAME_TO_KERNEL_STACK
+    push esp
+    call trap_from_user             ; does not return
+    ud2
+
+trampoline_from_kernel:
+    ; A trap at CPL 0, on the stack that was in use. Normally the kernel CR3
+    ; is loaded already; the exception is a fault on the way out below
+    ; (after SWITCH_TO_USER_CR3), so check before running any C, and pass
+    ; the CR3 seen at the trap to C for the report.
+    mov eax, esp                    ; struct trapframe *
+    mov ebx, cr3
+    push ebx                        ; arg 2: CR3 at the trap
+    push eax                        ; arg 1: the frame
+    cmp ebx, [tramp_kernel_cr3]
+    je .cr3_ok
+    SWITCH_TO_KERNEL_CR3
+.cr3_ok:
+    call trap_from_kernel
+    add esp, 8
+    RESTORE_REGS_AND_IRET
+
+; void trampoline_return_to_user(const struct trapframe *tf, uint32_t cr3)
+trampoline_return_to_user:
+    mov ebx, [esp + 8]
+    mov eax, [esp + 4]
+    cld
+    COPY_FRAME_TO_ENTRY_STACK eax
+    SWITCH_TO_USER_CR3 ebx
+trampoline_exit_to_user:
+    RESTORE_REGS_AND_IRET
+trampoline_exit_end:
+
+section .rodata
+align 4
+trampoline_vectors:
+%assign v 0
+%rep IDT_VECTORS
+    dd vector_ %+ v
+%assign v v+1
+%endrep

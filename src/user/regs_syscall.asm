@@ -1,0 +1,85 @@
+; regs_syscall.asm - run one syscall with every register set from a table
+; and record every register after it.
+;
+; C contract:
+;   void regs_syscall(const struct regs *in, struct regs *out)
+;   struct regs { eax, ebx, ecx, edx, esi, edi, ebp, esp, eflags, ds, es, fs, gs,
+;                 esp_before }   (14 uint32_t)
+;   in->esp and in->esp_before are ignored; out->esp is ESP right after the
+;   int 0x80 and out->esp_before is ESP right before it; they must match.
+; The segment fields of *out hold the 16-bit selectors, zero-extended.
+; Stack at entry: [esp] return, [esp+4] in, [esp+8] out (+16 after the
+; four callee-saved pushes).
+
+%define R_EAX    0
+%define R_EBX    4
+%define R_ECX    8
+%define R_EDX    12
+%define R_ESI    16
+%define R_EDI    20
+%define R_EBP    24
+%define R_ESP    28
+%define R_EFLAGS 32
+%define R_DS     36
+%define R_ES     40
+%define R_FS     44
+%define R_GS     48
+%define R_ESP_BEFORE 52
+
+global regs_syscall
+section .bss
+out_ptr: resd 1
+section .text
+regs_syscall:
+    push ebp
+    push ebx
+    push esi
+    push edi
+    mov eax, [esp + 24]             ; out
+    mov [out_ptr], eax
+    mov [eax + R_ESP_BEFORE], esp
+    mov eax, [esp + 20]             ; in
+    push dword [eax + R_EFLAGS]
+    mov ebx, [eax + R_ES]
+    mov es, ebx
+    mov ebx, [eax + R_FS]
+    mov fs, ebx
+    mov ebx, [eax + R_GS]
+    mov gs, ebx
+    mov ebx, [eax + R_EBX]
+    mov ecx, [eax + R_ECX]
+    mov edx, [eax + R_EDX]
+    mov esi, [eax + R_ESI]
+    mov edi, [eax + R_EDI]
+    mov ebp, [eax + R_EBP]
+    mov eax, [eax + R_EAX]
+    popfd
+    int 0x80
+    pushfd
+    push eax
+    mov eax, [out_ptr]
+    pop dword [eax + R_EAX]
+    pop dword [eax + R_EFLAGS]
+    mov [eax + R_EBX], ebx
+    mov [eax + R_ECX], ecx
+    mov [eax + R_EDX], edx
+    mov [eax + R_ESI], esi
+    mov [eax + R_EDI], edi
+    mov [eax + R_EBP], ebp
+    mov [eax + R_ESP], esp
+    mov ebx, ds
+    mov [eax + R_DS], ebx
+    mov ebx, es
+    mov [eax + R_ES], ebx
+    mov ebx, fs
+    mov [eax + R_FS], ebx
+    mov ebx, gs
+    mov [eax + R_GS], ebx
+    cld
+    mov ebx, ds
+    mov es, ebx
+    pop edi
+    pop esi
+    pop ebx
+    pop ebp
+    ret

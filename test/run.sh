@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# run.sh - the whole test suite, as `make test` runs it (after building).
+#
+#   1. build checks: C/NASM layout agreement, grub-file lint of every kernel
+#   2. host unit tests: cmocka, built with ASan/UBSan
+#   3. QEMU (TCG): the test ISO of every relocation variant, KTAP on COM1,
+#      verdict through isa-debug-exit (33 = pass; 0 and 1 never count)
+#   4. QEMU: the panic self-test (must exit 37 with a symbolized dump)
+#   5. Bochs: the same test ISO, judged from its COM1 text
+# The last line is "N passed, N failed"; the exit status is 0 only if N failed is 0.
+set -u
+cd "$(dirname "$0")/.."
+. test/lib.sh
+
+BUILD=${BUILD:-build}
+QEMU=${QEMU:-qemu-system-i386}
+QEMU_FLAGS=${QEMU_FLAGS:--accel tcg -m 256M -no-reboot -display none}
+VARIANTS=${VARIANTS:-low min16 high top}
+LOGS=$BUILD/test-logs
+mkdir -p "$LOGS"
+
+# qemu_boot ISO LOG: boot ISO with isa-debug-exit; prints QEMU's exit status.
+qemu_boot() {
+    timeout 120 $QEMU $QEMU_FLAGS -cdrom "$1" -serial "file:$2" \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x04 >/dev/null 2>&1
+    echo $?
+}
+
+hex() { printf '%d' "$1"; }
+
+echo "== build checks"
+for stamp in "$BUILD"/layout-*.ok; do
+    pass "$(cat "$stamp")"
+done
+for v in $VARIANTS; do
+    check "grub-file --is-x86-multiboot2 accepts the $v kernel (lint only)" \
+        grub-file --is-x86-multiboot2 "$BUILD/variants/$v/kernel.elf"
+done
+
+echo "== host unit tests (cmocka, ASan/UBSan)"
+make -s -C test/unit run > "$LOGS/unit.log" 2>&1
+unit_rc=$?
+unit_pass=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$LOGS/unit.log" | awk '{ s += $1 } END { print s + 0 }')
+unit_fail=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$LOGS/unit.log" | awk '{ s += $1 } END { print s + 0 }')
+PASSED=$((PASSED + unit_pass))
+FAILED=$((FAILED + unit_fail))
+grep -E '^\[  (FAILED|ERROR) +\]' "$LOGS/unit.log" | sed 's/^/  /'
+echo "  cmocka: $unit_pass passed, $unit_fail failed (log: $LOGS/unit.log)"
+if [ "$unit_rc" -ne 0 ] && [ "$unit_fail" -eq 0 ]; then
+    fail "unit tests did not build or crashed (see $LOGS/unit.log)"
+fi
+
+echo "== QEMU (TCG): test suite on every relocation variant"
+for v in $VARIANTS; do
+    log=$LOGS/qemu-$v.log
+    rc=$(qemu_boot "$BUILD/variants/$v/test.iso" "$log")
+    base=$(tr -d '\r' < "$log" | sed -n 's/^boot: load base \(0x[0-9a-f]*\).*/\1/p' | head -n 1)
+    echo "  $v: GRUB loaded the kernel at ${base:-?}, QEMU exit status $rc"
+    check "$v: exit status 33 from isa-debug-exit (got $rc)" [ "$rc" -eq 33 ]
+    ktap_count "$log" "$v"
+    if [ -n "$base" ]; then
+        b=$(hex "$base")
+        case $v in
+        low)   check "low: loaded below 16 MiB" [ "$b" -lt $((0x1000000)) ] ;;
+        min16) check "min16: loaded at or above 16 MiB" [ "$b" -ge $((0x1000000)) ] ;;
+        high)  check "high: 2 MiB aligned, inside [16 MiB, 64 MiB)" \
+                   [ "$b" -ge $((0x1000000)) -a "$b" -lt $((0x4000000)) -a $((b % 0x200000)) -eq 0 ] ;;
+        top)   check "top: loaded in the upper half of RAM" [ "$b" -ge $((0x8000000)) ] ;;
+        esac
+    else
+        fail "$v: the kernel never printed its load base"
+    fi
+done
+
+echo "== QEMU: kernel panic path"
+log=$LOGS/qemu-panic.log
+rc=$(qemu_boot "$BUILD/panic.iso" "$log")
+check "panic: exit status 37 (EXIT_PANIC), not 33 (got $rc)" [ "$rc" -eq 37 ]
+check "panic: message and register dump" grep -q "KERNEL PANIC: exception in kernel mode: #PF" "$log"
+check "panic: symbolized EIP" grep -qE "^eip 0x[0-9a-f]{8} <kmain\+0x[0-9a-f]+>" <(tr -d '\r' < "$log")
+check "panic: faulting CR3 and CR2 reported" grep -qE "cr2 00400000 cr3 [0-9a-f]{8} at the trap" "$log"
+
+echo "== Bochs: the same test ISO"
+log=$LOGS/bochs-com1.log
+rm -f "$log"
+scripts/bochsrc.sh "$BUILD/variants/low/test.iso" "$log" "$LOGS/bochs.log" > "$LOGS/bochsrc"
+timeout 300 bochs -q -f "$LOGS/bochsrc" -rc test/bochs/boot.rc > "$LOGS/bochs-stdout.log" 2>&1
+echo "  bochs exit status $? (1 is its normal power-off status; the text decides)"
+ktap_count "$log" "bochs"
+check "bochs: kernel reported no failures" grep -qE "^# ktap totals: [0-9]+ passed, 0 failed" <(tr -d '\r' < "$log")
+check "bochs: same text on port 0xE9" grep -q "# ktap totals" "$LOGS/bochs-stdout.log"
+
+echo
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
