@@ -3,8 +3,15 @@
  * (the Bochs/QEMU debug console). COM1 is polled: each byte waits for the
  * transmit holding register to empty (16550 LSR bit 5), so nothing is lost
  * when the machine powers off right after the last line.
+ *
+ * Input: the UART's receive interrupt (IRQ 4) feeds a line discipline with
+ * echo and backspace; a completed line (or a full line buffer) moves to the
+ * input queue that read(0, ...) drains. Reads block until a line is there.
  */
 #include "defs.h"
+#include "proc.h"
+#include "uaccess.h"
+#include "uapi/errno.h"
 #include "x86.h"
 
 #define COM1        0x3F8
@@ -16,7 +23,19 @@
 #define UART_LSR    5
 #define LSR_THRE    0x20    /* transmit holding register empty */
 #define LSR_TEMT    0x40    /* transmitter empty: the last bit has left */
+#define LSR_DR      0x01    /* receive data ready */
+#define IER_RDA     0x01    /* interrupt on received data */
+#define MCR_OUT2    0x08    /* gates the UART's IRQ line on PCs */
 #define DEBUGCON    0xE9
+#define COM1_IRQ    4
+
+#define LINE_MAX    256     /* bytes in the line being edited */
+#define INPUT_SIZE  1024    /* bytes of completed lines waiting for read() */
+
+static char line[LINE_MAX];
+static uint32_t line_len;
+static char input[INPUT_SIZE];
+static uint32_t input_head, input_count;    /* ring buffer */
 
 static bool uart_present;
 
@@ -55,4 +74,77 @@ void console_flush(void)
 {
     for (uint32_t spin = 0; uart_present && spin < 1000000 && !(inb(COM1 + UART_LSR) & LSR_TEMT); spin++)
         ;
+}
+
+void console_input_init(void)
+{
+    if (!uart_present)
+        return;
+    while (inb(COM1 + UART_LSR) & LSR_DR)
+        (void)inb(COM1 + UART_THR);          /* drop what arrived before us */
+    outb(COM1 + UART_MCR, 0x03 | MCR_OUT2);
+    outb(COM1 + UART_IER, IER_RDA);
+    pic_unmask(COM1_IRQ);
+}
+
+static void commit_line(void)
+{
+    for (uint32_t i = 0; i < line_len && input_count < INPUT_SIZE; i++) {
+        input[(input_head + input_count) % INPUT_SIZE] = line[i];
+        input_count++;
+    }
+    line_len = 0;
+    proc_wakeup(input);
+}
+
+/* The line discipline, for one received byte. */
+static void receive(char c)
+{
+    if (c == '\r')
+        c = '\n';
+    if (c == 0x7F || c == '\b') {
+        if (line_len > 0) {
+            line_len--;
+            console_write("\b \b", 3);
+        }
+        return;
+    }
+    if (c != '\n' && (c < ' ' || c > '~'))
+        return; /* other control characters are ignored */
+    line[line_len++] = c;
+    console_write(&c, 1);
+    if (c == '\n' || line_len == LINE_MAX)
+        commit_line();
+}
+
+void console_irq(void)
+{
+    while (uart_present && (inb(COM1 + UART_LSR) & LSR_DR))
+        receive((char)inb(COM1 + UART_THR));
+}
+
+/* read(0, buf, len): the bytes of the first queued line, at most @len. */
+long console_read(uaddr_t buf, uint32_t len)
+{
+    if (len == 0)
+        return 0;
+    if (user_range_ok(current->pd, buf, len, true) < 0)
+        return -EFAULT;
+    while (input_count == 0) {
+        proc_sleep(input);
+        if (current->killed)
+            return -EFAULT; /* the process ends on its way out */
+    }
+    char chunk[LINE_MAX];
+    uint32_t n = 0;
+    while (n < len && n < LINE_MAX && input_count > 0) {
+        char c = input[input_head];
+        input_head = (input_head + 1) % INPUT_SIZE;
+        input_count--;
+        chunk[n++] = c;
+        if (c == '\n')
+            break;
+    }
+    copy_to_user(current->pd, buf, chunk, n); /* checked above */
+    return (long)n;
 }

@@ -26,6 +26,14 @@ void console_init(void);
 void console_putc(char c);
 void console_write(const char *s, size_t n);
 void console_flush(void);   /* wait until COM1 has sent every byte */
+void console_input_init(void); /* enable the receive interrupt (IRQ 4) */
+void console_irq(void);
+long console_read(uaddr_t buf, uint32_t len);
+
+/* timer.c: PIT at TIMER_HZ */
+void timer_init(void);
+void timer_tick(void);
+uint32_t timer_ticks(void);
 
 /* kprintf.c */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -52,6 +60,8 @@ void desc_init(void);
 
 /* pic.c */
 void pic_init(void);
+void pic_unmask(uint32_t irq);
+void pic_eoi(uint32_t irq);
 
 /* trap.c */
 void trap_from_user(struct trapframe *tf) __attribute__((noreturn));
@@ -71,9 +81,15 @@ struct boot_module {
     const char *cmdline;        /* the whole command line */
     paddr_t start, end;         /* physical bytes [start, end) */
 };
-int spawn_module(const struct boot_module *m);
+extern struct boot_module boot_modules[];
+extern uint32_t nboot_modules;
+bool module_has_word(const struct boot_module *m, const char *word);
+int spawn_boot_module(const struct boot_module *m);
+long sys_spawn(uaddr_t name, uaddr_t argv);
+long sys_modules(uaddr_t buf, uint32_t size);
 
 /* ksyms.c: kernel.sym (loaded as a module) for symbolized addresses */
+#define KSYMS_MODULE "kernel.sym"
 void ksyms_init(const struct boot_module *m);
 const char *ksyms_lookup(uint32_t addr, uint32_t *offset);
 
@@ -84,6 +100,8 @@ void ktest_parse_expectation(const char *cmdline, struct expectation *out);
 void ktest_begin(uint32_t nmodules);
 void ktest_module_rejected(const struct boot_module *m, int err);
 void ktest_process_done(struct proc *p);
+void audit_new_address_space(struct proc *p);      /* test and DEBUG builds */
+void audit_address_space_change(struct proc *p);   /* DEBUG builds */
 void ktest_finish(void) __attribute__((noreturn));
 
 /* panic.c */

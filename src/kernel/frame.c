@@ -74,6 +74,8 @@ int frame_alloc(struct frame_pool *fp, paddr_t *pa)
         clear_bit(fp->free_map, i);
         fp->free--;
         fp->hint = i;
+        if (fp->refs)
+            fp->refs[i] = 1;
         *pa = (paddr_t)i << PAGE_SHIFT;
         return 0;
     }
@@ -86,6 +88,12 @@ int frame_free(struct frame_pool *fp, paddr_t pa)
     if (pa % PAGE_SIZE != 0 || i >= fp->nframes || !test_bit(fp->managed_map, i) ||
         test_bit(fp->free_map, i))
         return -EINVAL;
+    if (fp->refs && fp->refs[i] > 1) {
+        fp->refs[i]--;
+        return 0;
+    }
+    if (fp->refs)
+        fp->refs[i] = 0;
     set_bit(fp->free_map, i);
     fp->free++;
     return 0;
@@ -95,4 +103,36 @@ bool frame_is_free(const struct frame_pool *fp, paddr_t pa)
 {
     uint32_t i = pa >> PAGE_SHIFT;
     return i < fp->nframes && test_bit(fp->managed_map, i) && test_bit(fp->free_map, i);
+}
+
+void frame_pool_enable_refs(struct frame_pool *fp, uint8_t *refs)
+{
+    fp->refs = refs;
+    for (uint32_t i = 0; i < fp->nframes; i++)
+        refs[i] = test_bit(fp->managed_map, i) && !test_bit(fp->free_map, i) ? 1 : 0;
+}
+
+static bool allocated(const struct frame_pool *fp, paddr_t pa)
+{
+    uint32_t i = pa >> PAGE_SHIFT;
+    return pa % PAGE_SIZE == 0 && i < fp->nframes && test_bit(fp->managed_map, i) &&
+           !test_bit(fp->free_map, i);
+}
+
+int frame_ref(struct frame_pool *fp, paddr_t pa)
+{
+    if (!allocated(fp, pa))
+        return -EINVAL;
+    uint32_t i = pa >> PAGE_SHIFT;
+    if (!fp->refs || fp->refs[i] >= FRAME_REF_MAX)
+        return -EAGAIN;
+    fp->refs[i]++;
+    return 0;
+}
+
+uint32_t frame_refcount(const struct frame_pool *fp, paddr_t pa)
+{
+    if (!fp->refs || !allocated(fp, pa))
+        return 0;
+    return fp->refs[pa >> PAGE_SHIFT];
 }

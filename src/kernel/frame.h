@@ -18,7 +18,10 @@ struct frame_pool {
     uint32_t total;         /* frames managed (available RAM minus reserved) */
     uint32_t free;          /* frames free now */
     uint32_t hint;          /* index where the next search starts */
+    uint8_t *refs;          /* per-frame reference counts, or NULL (see frame_pool_enable_refs) */
 };
+
+#define FRAME_REF_MAX 255   /* mappings of one frame at most */
 
 /* Words of bitmap storage a pool of @nframes frames needs (per bitmap). */
 #define FRAME_MAP_WORDS(nframes) (((nframes) + 31) / 32)
@@ -52,11 +55,30 @@ void frame_pool_reserve_range(struct frame_pool *fp, uint64_t base, uint64_t len
 int frame_alloc(struct frame_pool *fp, paddr_t *pa);
 
 /*
- * frame_free - return the frame at @pa. Returns 0, or -EINVAL if @pa is not
- * page aligned, not managed by the pool, or already free (a double free);
- * the pool is unchanged then.
+ * frame_free - drop a reference to the frame at @pa and free it when none is
+ * left (at once, if the pool does not count references). Returns 0, or
+ * -EINVAL if @pa is not page aligned, not managed by the pool, or already
+ * free (a double free); the pool is unchanged then.
  */
 int frame_free(struct frame_pool *fp, paddr_t pa);
+
+/*
+ * frame_pool_enable_refs - count references per frame in @refs (nframes
+ * bytes, owned by the caller). From then on frame_alloc() sets the count to
+ * 1, frame_ref() adds one, and frame_free() drops one and frees the frame
+ * only when the count reaches 0. Shared memory relies on this.
+ */
+void frame_pool_enable_refs(struct frame_pool *fp, uint8_t *refs);
+
+/*
+ * frame_ref - add a reference to the allocated frame at @pa. Returns 0;
+ * -EINVAL if @pa is not an allocated managed frame; -EAGAIN if it already
+ * has FRAME_REF_MAX references (or the pool does not count them).
+ */
+int frame_ref(struct frame_pool *fp, paddr_t pa);
+
+/* frame_refcount - references to @pa (0 if free, unmanaged or uncounted). */
+uint32_t frame_refcount(const struct frame_pool *fp, paddr_t pa);
 
 /* frame_is_free - true if @pa is a managed frame that is free now. */
 bool frame_is_free(const struct frame_pool *fp, paddr_t pa);

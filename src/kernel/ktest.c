@@ -16,12 +16,13 @@
 #include "proc.h"
 #include "uapi/errno.h"
 
-#define KERNEL_CHECKS 4
+#define KERNEL_CHECKS 5
 
 bool ktest_mode;
 static uint32_t test_number, npassed, nfailed;
 static uint32_t frames_before;
 static uint32_t tramp_sum_before;
+static uint32_t audits_run, audit_violations;
 
 static uint32_t parse_uint(const char *s)
 {
@@ -78,6 +79,8 @@ void ktest_module_rejected(const struct boot_module *m, int err)
 
 void ktest_process_done(struct proc *p)
 {
+    if (p == initproc)
+        return; /* init is not one of the planned tests */
     bool ok;
     char detail[96];
     if (p->fault_vector >= 0) {
@@ -95,9 +98,30 @@ void ktest_process_done(struct proc *p)
     report(ok, p->name, detail);
 }
 
+static void audit(struct proc *p)
+{
+    uint32_t bad = paging_audit_user(p->pd, p->name);
+    p->audit_violations += bad;
+    audit_violations += bad;
+    audits_run++;
+}
+
+void audit_new_address_space(struct proc *p)
+{
+    if (ktest_mode || DEBUG_CHECKS)
+        audit(p);
+}
+
+void audit_address_space_change(struct proc *p)
+{
+    if (DEBUG_CHECKS)
+        audit(p);
+}
+
 void ktest_finish(void)
 {
     char detail[96];
+    proc_destroy_init(); /* init never exits by itself; its frames count too */
     uint32_t frames_after = kernel_frames.free;
     kprintf("frames: %u free before the modules, %u after\n", frames_before, frames_after);
 
@@ -107,6 +131,8 @@ void ktest_finish(void)
     ksnprintf(detail, sizeof(detail), "%u free before, %u after", frames_before, frames_after);
     report(frames_after == frames_before, "frames.returned_to_baseline", detail);
     report(trampoline_checksum() == tramp_sum_before, "trampoline.gdt_idt_tss_unchanged", "FNV-1a checksum");
+    ksnprintf(detail, sizeof(detail), "%u address spaces audited, %u violations", audits_run, audit_violations);
+    report(audit_violations == 0 && (audits_run > 0 || !ktest_mode), "paging.audit_every_address_space", detail);
 
     if (ktest_mode)
         kprintf("# ktap totals: %u passed, %u failed\n", npassed, nfailed);

@@ -7,7 +7,8 @@
  * (U=1, W=1 only if PF_W); the file bytes are copied into the frames through
  * the direct map, and the rest (bss) stays zero. The user stack gets
  * USER_STACK_PAGES pages below USER_STACK_TOP, with unmapped pages on both
- * sides. argv is laid out on it with copy_to_user:
+ * sides; the heap (brk) starts at the page after the highest segment. argv
+ * is laid out on the stack with copy_to_user:
  *
  *   USER_STACK_TOP ->  argument strings
  *                      argv[argc] = NULL, argv[argc-1] .. argv[0]
@@ -22,7 +23,6 @@
 #include "uaccess.h"
 #include "uapi/errno.h"
 
-#define MAX_ARGS    16
 #define CMDLINE_MAX 256
 
 /* Copy bytes into a user address space regardless of the W bit (the pages
@@ -58,8 +58,26 @@ static long map_segment(paddr_t pd, const struct elf_segment *s)
     return 0;
 }
 
-/* Split @cmdline into argv words in @buf; "expect=..." words are for the
- * test harness and are left out. Returns argc. */
+struct boot_module boot_modules[MB2_MAX_MODULES];
+uint32_t nboot_modules;
+
+/* Words on a module command line that are for the kernel, not argv. */
+static bool harness_word(const char *w)
+{
+    return strncmp(w, "expect=", 7) == 0 || (strncmp(w, "nostart", 7) == 0 && (w[7] == ' ' || !w[7]));
+}
+
+bool module_has_word(const struct boot_module *m, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = m->cmdline; *p; p++)
+        if ((p == m->cmdline || p[-1] == ' ') && strncmp(p, word, n) == 0 && (p[n] == ' ' || !p[n]))
+            return true;
+    return false;
+}
+
+/* Split @cmdline into argv words in @buf, leaving out harness words.
+ * Returns argc. */
 static int split_args(const char *cmdline, char *buf, char **argv)
 {
     int argc = 0;
@@ -71,15 +89,16 @@ static int split_args(const char *cmdline, char *buf, char **argv)
             *p++ = '\0';
         if (!*p)
             break;
-        if (strncmp(p, "expect=", 7) != 0)
-            argv[argc++] = p;
+        char *word = p;
         while (*p && *p != ' ')
             p++;
+        if (!harness_word(word))
+            argv[argc++] = word;
     }
     return argc;
 }
 
-static long push_args(paddr_t pd, int argc, char **argv, uint32_t *esp)
+static long push_args(paddr_t pd, int argc, char *const *argv, uint32_t *esp)
 {
     uint32_t uargv[MAX_ARGS + 1];
     uint32_t sp = USER_STACK_TOP;
@@ -101,25 +120,26 @@ static long push_args(paddr_t pd, int argc, char **argv, uint32_t *esp)
 }
 
 static long build_address_space(struct proc *p, const struct elf_image *elf, const uint8_t *img,
-                                const char *cmdline)
+                                int argc, char *const *argv)
 {
     long r = uvm_create(&p->pd);
     if (r < 0)
         return r;
+    uaddr_t image_end = 0;
     for (uint32_t i = 0; i < elf->nsegs; i++) {
-        r = map_segment(p->pd, &elf->segs[i]);
+        const struct elf_segment *seg = &elf->segs[i];
+        r = map_segment(p->pd, seg);
         if (r < 0)
             return r;
-        load_bytes(p->pd, elf->segs[i].vaddr, img + elf->segs[i].offset, elf->segs[i].filesz);
+        load_bytes(p->pd, seg->vaddr, img + seg->offset, seg->filesz);
+        if (seg->vaddr + seg->memsz > image_end)
+            image_end = seg->vaddr + seg->memsz;
     }
+    p->heap_start = p->brk = ALIGN_UP(image_end, PAGE_SIZE);
     r = uvm_map_zeroed(&kernel_frames, p->pd, USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE,
                        USER_STACK_PAGES, PTE_U | PTE_W);
     if (r < 0)
         return r;
-
-    char buf[CMDLINE_MAX];
-    char *argv[MAX_ARGS];
-    int argc = split_args(cmdline, buf, argv);
     uint32_t esp;
     r = push_args(p->pd, argc, argv, &esp);
     if (r < 0)
@@ -134,11 +154,16 @@ static long build_address_space(struct proc *p, const struct elf_image *elf, con
     return 0;
 }
 
-int spawn_module(const struct boot_module *m)
+/*
+ * spawn - a new process running boot module @m with @argc/@argv, child of
+ * @parent (NULL: the kernel). Returns it in *@out and its pid, or -ENOEXEC
+ * (invalid ELF, reported on the console), -EAGAIN or -ENOMEM.
+ */
+static int spawn(const struct boot_module *m, int argc, char *const *argv, struct proc *parent,
+                 struct proc **out)
 {
     if (m->end > DIRECT_MAP_SIZE) {
         kprintf("module %s: rejected: loaded above the direct map\n", m->name);
-        ktest_module_rejected(m, -ENOEXEC);
         return -ENOEXEC;
     }
     const uint8_t *img = phys_to_virt(m->start);
@@ -147,32 +172,109 @@ int spawn_module(const struct boot_module *m)
     int r = elf_validate(img, m->end - m->start, &elf, &why);
     if (r < 0) {
         kprintf("module %s: rejected: %s\n", m->name, why);
-        ktest_module_rejected(m, r);
         return r;
     }
-
     int err;
     struct proc *p = proc_alloc(&err);
-    if (!p) {
-        kprintf("module %s: cannot start: %s\n", m->name, err == -EAGAIN ? "process table full" : "out of memory");
-        ktest_module_rejected(m, err);
+    if (!p)
         return err;
-    }
     memcpy(p->name, m->name, PROC_NAME_MAX);
-    p->pd = 0;
-    long lr = build_address_space(p, &elf, img, m->cmdline);
+    long lr = build_address_space(p, &elf, img, argc, argv);
     if (lr < 0) {
-        kprintf("module %s: cannot start: error %ld\n", m->name, lr);
         if (p->pd)
             uvm_destroy(&kernel_frames, p->pd);
         proc_free(p);
-        ktest_module_rejected(m, (int)lr);
         return (int)lr;
     }
-    ktest_parse_expectation(m->cmdline, &p->expect);
-    if (ktest_mode || DEBUG_CHECKS)
-        p->audit_violations = paging_audit_user(p->pd, p->name);
-    p->state = P_RUNNABLE;
-    kprintf("module %s: pid %d, entry %p, %u segment(s)\n", m->name, p->pid, (void *)elf.entry, elf.nsegs);
+    p->parent = parent;
+    audit_new_address_space(p);
+    *out = p;
     return p->pid;
+}
+
+int spawn_boot_module(const struct boot_module *m)
+{
+    char buf[CMDLINE_MAX];
+    char *argv[MAX_ARGS];
+    int argc = split_args(m->cmdline, buf, argv);
+    struct proc *p;
+    int r = spawn(m, argc, argv, NULL, &p);
+    if (r < 0) {
+        kprintf("module %s: not started (error %d)\n", m->name, r);
+        ktest_module_rejected(m, r);
+        return r;
+    }
+    p->boot = true;
+    ktest_parse_expectation(m->cmdline, &p->expect);
+    kprintf("module %s: pid %d\n", m->name, p->pid);
+    proc_make_runnable(p);
+    return r;
+}
+
+static const struct boot_module *find_module(const char *name)
+{
+    for (uint32_t i = 0; i < nboot_modules; i++)
+        if (strcmp(boot_modules[i].name, name) == 0)
+            return &boot_modules[i];
+    return NULL;
+}
+
+long sys_spawn(uaddr_t uname, uaddr_t uargv)
+{
+    char name[MODULE_NAME_MAX];
+    long r = strncpy_from_user(current->pd, name, uname, sizeof(name));
+    if (r < 0)
+        return r == -ENAMETOOLONG ? -ENOENT : r;
+    const struct boot_module *m = find_module(name);
+    if (!m || strcmp(name, KSYMS_MODULE) == 0)
+        return -ENOENT;
+
+    static char strings[MAX_ARGS][MAX_ARG_LEN]; /* one process in the kernel at a time */
+    char *argv[MAX_ARGS];
+    int argc = 0;
+    for (; uargv; argc++) {
+        uint32_t ptr;
+        if (copy_from_user(current->pd, &ptr, uargv + (uaddr_t)argc * 4, 4) < 0)
+            return -EFAULT;
+        if (!ptr)
+            break;
+        if (argc == MAX_ARGS)
+            return -E2BIG;
+        r = strncpy_from_user(current->pd, strings[argc], ptr, MAX_ARG_LEN);
+        if (r < 0)
+            return r == -ENAMETOOLONG ? -E2BIG : r;
+        argv[argc] = strings[argc];
+    }
+    if (argc == 0) {
+        memcpy(strings[0], name, sizeof(name));
+        argv[argc++] = strings[0];
+    }
+    struct proc *p;
+    int pid = spawn(m, argc, argv, current, &p);
+    if (pid >= 0)
+        proc_make_runnable(p);
+    return pid;
+}
+
+long sys_modules(uaddr_t buf, uint32_t size)
+{
+    char names[MB2_MAX_MODULES * MODULE_NAME_MAX + 1];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < nboot_modules; i++) {
+        const char *name = boot_modules[i].name;
+        bool dup = strcmp(name, KSYMS_MODULE) == 0;
+        for (uint32_t j = 0; j < i && !dup; j++)
+            dup = strcmp(boot_modules[j].name, name) == 0;
+        if (dup)
+            continue;
+        size_t len = strlen(name);
+        memcpy(names + n, name, len);
+        n += (uint32_t)len;
+        names[n++] = '\n';
+    }
+    names[n] = '\0';
+    uint32_t copy = n + 1 < size ? n + 1 : size;
+    if (copy_to_user(current->pd, buf, names, copy) < 0)
+        return -EFAULT;
+    return (long)n;
 }

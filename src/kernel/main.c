@@ -1,7 +1,10 @@
 /*
  * main.c - kmain: from the boot page tables to running the boot modules.
  *
- * Kernel command line words (GRUB `multiboot2 /boot/kernel.elf WORDS`):
+ * Boot modules: every module is started at boot, `init` first, except
+ * kernel.sym and modules whose command line has the word `nostart` (those
+ * wait for spawn()). Kernel command line words (GRUB `multiboot2
+ * /boot/kernel.elf WORDS`):
  *   test       report KTAP results and exit through isa-debug-exit
  *   panictest  fault in the kernel after start-up (tests the panic path)
  */
@@ -10,9 +13,35 @@
 #include "memlayout.h"
 #include "proc.h"
 
-#define KSYMS_MODULE "kernel.sym"
+/* A module the kernel starts at boot: not kernel.sym, not marked nostart. */
+static bool starts_at_boot(const struct boot_module *m)
+{
+    return strcmp(m->name, KSYMS_MODULE) != 0 && !module_has_word(m, "nostart");
+}
 
-static struct boot_module modules[MB2_MAX_MODULES];
+/* init first (it adopts orphans), then every other module that starts at
+ * boot, in GRUB's order. Modules marked nostart wait for spawn(). */
+static void start_boot_processes(void)
+{
+    const struct boot_module *init = NULL;
+    uint32_t planned = 0;
+    for (uint32_t i = 0; i < nboot_modules; i++) {
+        if (!starts_at_boot(&boot_modules[i]))
+            continue;
+        if (!init && strcmp(boot_modules[i].name, "init") == 0)
+            init = &boot_modules[i];
+        else
+            planned++;
+    }
+    ktest_begin(planned);
+    if (init) {
+        int pid = spawn_boot_module(init);
+        initproc = pid > 0 ? proc_find(pid) : NULL;
+    }
+    for (uint32_t i = 0; i < nboot_modules; i++)
+        if (starts_at_boot(&boot_modules[i]) && &boot_modules[i] != init)
+            spawn_boot_module(&boot_modules[i]);
+}
 
 static bool cmdline_has(const char *cmdline, const char *word)
 {
@@ -65,22 +94,18 @@ void kmain(paddr_t mbi_pa, paddr_t load_base)
             (void *)__trampoline_end, ((uint32_t)(uintptr_t)__trampoline_end - TRAMPOLINE_BASE) / PAGE_SIZE);
 
     ktest_mode = cmdline_has(mbi->cmdline, "test");
-    uint32_t nuser = 0;
     for (uint32_t i = 0; i < mbi->nmodules; i++) {
-        struct boot_module *m = &modules[nuser];
+        struct boot_module *m = &boot_modules[nboot_modules++];
         first_word(mbi->modules[i].cmdline, m->name, sizeof(m->name));
         m->cmdline = mbi->modules[i].cmdline;
         m->start = mbi->modules[i].start;
         m->end = mbi->modules[i].end;
         if (strcmp(m->name, KSYMS_MODULE) == 0)
             ksyms_init(m);
-        else
-            nuser++;
     }
-
-    ktest_begin(nuser);
-    for (uint32_t i = 0; i < nuser; i++)
-        spawn_module(&modules[i]);
+    start_boot_processes();
+    timer_init();
+    console_input_init();
 
     if (cmdline_has(mbi->cmdline, "panictest")) {
         kprintf("panictest: writing to an unmapped kernel address\n");

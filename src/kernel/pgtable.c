@@ -44,14 +44,104 @@ int pt_map(struct frame_pool *fp, paddr_t pd, uint32_t va, paddr_t pa, uint32_t 
     return 0;
 }
 
-/* Unmap and free the first @n pages from @va (all known to be mapped). */
+/* Free the page table behind @va if none of its entries is in use. The
+ * last PDE's table holds the trampoline PTEs and is never released. */
+static void release_empty_table(struct frame_pool *fp, paddr_t pd, uint32_t va)
+{
+    pde_t *pde = &pd_entries(pd)[PDX(va)];
+    if (!(*pde & PTE_P) || (*pde & PDE_PS) || PDX(va) == PDX(TRAMPOLINE_BASE))
+        return;
+    const pte_t *ptes = phys_to_virt(PTE_FRAME(*pde));
+    for (uint32_t j = 0; j < TABLE_ENTRIES; j++)
+        if (ptes[j])
+            return;
+    frame_free(fp, PTE_FRAME(*pde));
+    *pde = 0;
+}
+
+/* Unmap and free the first @n pages from @va (all known to be mapped),
+ * then the page tables left empty. */
 static void unmap_and_free(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t n)
 {
-    for (uint32_t i = 0; i < n; i++, va += PAGE_SIZE) {
-        pte_t *pte = pt_lookup(pd, va);
+    for (uint32_t i = 0; i < n; i++) {
+        pte_t *pte = pt_lookup(pd, va + i * PAGE_SIZE);
         frame_free(fp, PTE_FRAME(*pte));
         *pte = 0;
     }
+    for (uint32_t i = 0; i < n; i++)
+        release_empty_table(fp, pd, va + i * PAGE_SIZE);
+}
+
+static bool page_present(paddr_t pd, uint32_t va)
+{
+    pte_t *pte = pt_lookup(pd, va);
+    return pte && (*pte & PTE_P);
+}
+
+bool uvm_range_unmapped(paddr_t pd, uint32_t va, uint32_t npages)
+{
+    for (uint32_t i = 0; i < npages; i++)
+        if (page_present(pd, va + i * PAGE_SIZE))
+            return false;
+    return true;
+}
+
+int uvm_unmap_range(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npages)
+{
+    if (va % PAGE_SIZE || va < USER_BASE || npages == 0 || npages > (USER_TOP - va) / PAGE_SIZE)
+        return -EINVAL;
+    for (uint32_t i = 0; i < npages; i++)
+        if (!page_present(pd, va + i * PAGE_SIZE))
+            return -EINVAL;
+    unmap_and_free(fp, pd, va, npages);
+    return 0;
+}
+
+int uvm_clone(struct frame_pool *fp, paddr_t src, paddr_t dst)
+{
+    const pde_t *pdes = pd_entries(src);
+    for (uint32_t i = 0; i < TABLE_ENTRIES; i++) {
+        if (!(pdes[i] & PTE_P) || (pdes[i] & PDE_PS))
+            continue;
+        const pte_t *ptes = phys_to_virt(PTE_FRAME(pdes[i]));
+        for (uint32_t j = 0; j < TABLE_ENTRIES; j++) {
+            uint32_t va = i << 22 | j << 12;
+            if (!(ptes[j] & PTE_P) || va >= TRAMPOLINE_BASE)
+                continue;
+            uint32_t flags = ptes[j] & (PTE_W | PTE_U | PTE_SHARED);
+            paddr_t pa = PTE_FRAME(ptes[j]);
+            if (ptes[j] & PTE_SHARED) {
+                if (frame_ref(fp, pa) < 0)
+                    return -ENOMEM;
+            } else {
+                paddr_t copy;
+                if (frame_alloc(fp, &copy) < 0)
+                    return -ENOMEM;
+                memcpy(phys_to_virt(copy), phys_to_virt(pa), PAGE_SIZE);
+                pa = copy;
+            }
+            if (pt_map(fp, dst, va, pa, flags) < 0) {
+                frame_free(fp, pa);
+                return -ENOMEM;
+            }
+        }
+    }
+    return 0;
+}
+
+uint32_t uvm_count_pages(paddr_t pd)
+{
+    uint32_t n = 0;
+    const pde_t *pdes = pd_entries(pd);
+    for (uint32_t i = 0; i < TABLE_ENTRIES; i++) {
+        if (!(pdes[i] & PTE_P) || (pdes[i] & PDE_PS))
+            continue;
+        const pte_t *ptes = phys_to_virt(PTE_FRAME(pdes[i]));
+        for (uint32_t j = 0; j < TABLE_ENTRIES; j++)
+            if ((ptes[j] & PTE_P) && (i << 22 | j << 12) < TRAMPOLINE_BASE)
+                n++;
+    }
+    return n;
 }
 
 int uvm_map_zeroed(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npages, uint32_t flags)

@@ -24,6 +24,7 @@ typedef uint32_t pte_t;
 #define PTE_D   0x040   /* dirty, set by the CPU */
 #define PDE_PS  0x080   /* 4 MiB page (PDE only, CR4.PSE) */
 #define PTE_G   0x100   /* global: kept across CR3 writes when CR4.PGE = 1 */
+#define PTE_SHARED 0x200 /* available-to-software bit 9: a shared-memory page (fork shares, not copies) */
 #define PTE_FRAME(e)    ((e) & 0xFFFFF000u)
 #define PDX(va)         ((uint32_t)(va) >> 22)
 #define PTX(va)         (((uint32_t)(va) >> 12) & 0x3FF)
@@ -57,11 +58,35 @@ void frame_zero(paddr_t pa);
 /*
  * uvm_map_zeroed - back @npages pages from @va (page aligned) with fresh
  * zeroed frames, PTE flags @flags. All or nothing: on failure every page it
- * mapped is unmapped and freed again (page tables it created stay, owned by
- * the PD). Returns 0, -EINVAL (misaligned, or outside [USER_BASE, USER_TOP)),
+ * mapped is unmapped and freed again, and page tables left empty are freed. Returns 0, -EINVAL (misaligned, or outside [USER_BASE, USER_TOP)),
  * -EEXIST (a page is mapped already) or -ENOMEM.
  */
 int uvm_map_zeroed(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npages, uint32_t flags);
+
+/*
+ * uvm_range_unmapped - true if no page of [va, va + npages pages) is present.
+ */
+bool uvm_range_unmapped(paddr_t pd, uint32_t va, uint32_t npages);
+
+/*
+ * uvm_unmap_range - unmap @npages pages from @va (page aligned), dropping a
+ * reference to each frame (frame_free) and freeing page tables that become
+ * empty. All or nothing: returns -EINVAL, changing nothing, if @va is
+ * misaligned, the range leaves [USER_BASE, USER_TOP), or any page in it is
+ * not mapped; else 0.
+ */
+int uvm_unmap_range(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npages);
+
+/*
+ * uvm_clone - copy every user page of @src into @dst (a PD from uvm_create):
+ * fresh frames with the same contents and flags; PTE_SHARED pages share the
+ * frame (one more reference). Returns 0 or -ENOMEM; on failure @dst holds
+ * what was copied so far and the caller frees it with uvm_destroy().
+ */
+int uvm_clone(struct frame_pool *fp, paddr_t src, paddr_t dst);
+
+/* uvm_count_pages - user pages (below TRAMPOLINE_BASE) mapped in @pd. */
+uint32_t uvm_count_pages(paddr_t pd);
 
 /*
  * uvm_destroy - free a user address space: every frame mapped below

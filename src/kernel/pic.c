@@ -1,8 +1,8 @@
 /*
  * pic.c - the two 8259A PICs: remap IRQ 0-15 to vectors IRQ_BASE.. so they
  * do not collide with CPU exceptions, and mask them all (no device
- * interrupts are used yet). ICW sequence: 8259A datasheet, "Initialization
- * Command Words".
+ * until a driver unmasks its line). ICW sequence: 8259A datasheet,
+ * "Initialization Command Words"; EOI: "Operation Command Words", OCW2.
  */
 #include "defs.h"
 #include "x86.h"
@@ -24,4 +24,19 @@ void pic_init(void)
     outb(PIC2_DATA, 0x01);
     outb(PIC1_DATA, 0xFF);           /* mask everything */
     outb(PIC2_DATA, 0xFF);
+}
+
+void pic_unmask(uint32_t irq)
+{
+    uint16_t port = irq < 8 ? PIC1_DATA : PIC2_DATA;
+    outb(port, inb(port) & ~(1u << (irq % 8)));
+    if (irq >= 8)
+        outb(PIC1_DATA, inb(PIC1_DATA) & ~(1u << 2)); /* the cascade line */
+}
+
+void pic_eoi(uint32_t irq)
+{
+    if (irq >= 8)
+        outb(PIC2_CMD, 0x20);
+    outb(PIC1_CMD, 0x20);
 }

@@ -1,23 +1,33 @@
 /*
- * proc.c - the process table and a round-robin scheduler.
+ * proc.c - the process table, the round-robin scheduler, sleep/wakeup,
+ * exit/wait/kill and fork.
  *
- * The scheduler runs on the boot stack and switches to each runnable
- * process's kernel stack with swtch(); a process comes back to it when it
- * yields or exits. A process leaves ring 3 only through the trampoline and
- * re-enters it only through trap_return().
+ * One CPU, and the kernel runs with interrupts off (interrupt gates clear
+ * IF; only the idle loop and ring 3 run with IF = 1), so no locks: a
+ * process gives the CPU up only by sleeping, yielding or exiting, or when
+ * the timer preempts it in user mode.
+ *
+ * The scheduler runs on the boot stack. It pops the front of the run queue,
+ * switches to that process's kernel stack with swtch(), and gets control
+ * back when the process yields, sleeps or exits. A process enters ring 3
+ * only through trap_return() and leaves it only through the trampoline.
  */
 #include "defs.h"
 #include "kstring.h"
 #include "memlayout.h"
 #include "proc.h"
+#include "uaccess.h"
 #include "uapi/errno.h"
+#include "x86.h"
 
 struct proc *current;
+struct proc *initproc;
 static struct proc procs[NPROC];
+static struct runq runq = { { &runq.head, &runq.head }, 0 };
 static struct context *scheduler_context;
 static int next_pid = 1;
 
-/* Finished processes, for the summary (the first SUMMARY_MAX of them). */
+/* Finished boot processes, for the end-of-run summary. */
 #define SUMMARY_MAX 64
 static struct {
     int pid, status, vector;
@@ -33,31 +43,29 @@ static void enter_user_first_time(void)
 struct proc *proc_alloc(int *err)
 {
     struct proc *p = NULL;
-    for (uint32_t i = 0; i < NPROC; i++)
-        if (procs[i].state == P_UNUSED) {
+    for (uint32_t i = 0; i < NPROC && !p; i++)
+        if (procs[i].state == P_UNUSED)
             p = &procs[i];
-            break;
-        }
     if (!p) {
         *err = -EAGAIN;
         return NULL;
     }
-    if (frame_alloc(&kernel_frames, &p->kstack) < 0) {
+    paddr_t kstack;
+    if (frame_alloc(&kernel_frames, &kstack) < 0) {
         *err = -ENOMEM;
         return NULL;
     }
+    memset(p, 0, sizeof(*p));
     p->state = P_EMBRYO;
     p->pid = next_pid++;
-    p->kstack_top = (uintptr_t)phys_to_virt(p->kstack) + KSTACK_SIZE;
+    p->kstack = kstack;
+    p->kstack_top = (uintptr_t)phys_to_virt(kstack) + KSTACK_SIZE;
     p->tf = (struct trapframe *)(p->kstack_top - TRAPFRAME_SIZE);
     memset(p->tf, 0, TRAPFRAME_SIZE);
     p->context = (struct context *)((uintptr_t)p->tf - sizeof(struct context));
     memset(p->context, 0, sizeof(struct context));
     p->context->eip = (uint32_t)(uintptr_t)enter_user_first_time;
     p->fault_vector = -1;
-    p->exit_status = 0;
-    p->audit_violations = 0;
-    p->expect = (struct expectation){ EXPECT_EXIT, 0 };
     return p;
 }
 
@@ -67,7 +75,88 @@ void proc_free(struct proc *p)
     p->state = P_UNUSED;
 }
 
+struct proc *proc_slot(uint32_t i)
+{
+    return &procs[i];
+}
+
+struct proc *proc_find(int pid)
+{
+    for (uint32_t i = 0; i < NPROC; i++)
+        if (procs[i].pid == pid && procs[i].state != P_UNUSED && procs[i].state != P_ZOMBIE)
+            return &procs[i];
+    return NULL;
+}
+
+uint32_t proc_count_alive(void)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < NPROC; i++)
+        if (procs[i].state != P_UNUSED && procs[i].state != P_ZOMBIE)
+            n++;
+    return n;
+}
+
+void proc_make_runnable(struct proc *p)
+{
+    p->state = P_RUNNABLE;
+    runq_push_back(&runq, &p->rq);
+}
+
+static void switch_to_scheduler(void)
+{
+    swtch(&current->context, scheduler_context);
+}
+
+void proc_sleep(const void *chan)
+{
+    current->chan = chan;
+    current->state = P_SLEEPING;
+    switch_to_scheduler();
+    current->chan = NULL;
+}
+
+void proc_wakeup(const void *chan)
+{
+    for (uint32_t i = 0; i < NPROC; i++)
+        if (procs[i].state == P_SLEEPING && procs[i].chan == chan)
+            proc_make_runnable(&procs[i]);
+}
+
+void proc_yield(void)
+{
+    proc_make_runnable(current);
+    switch_to_scheduler();
+}
+
+void proc_tick(struct proc *p)
+{
+    if (p->slice > 0)
+        p->slice--;
+    if (p->slice == 0)
+        proc_yield();
+}
+
+/* Nothing can run again: every process left is init, asleep with no child.
+ * (Without init: no process left.) Then the boot is over. */
+static bool run_is_over(void)
+{
+    for (uint32_t i = 0; i < NPROC; i++) {
+        struct proc *p = &procs[i];
+        if (p->state == P_UNUSED || p == initproc)
+            continue;
+        if (p->state != P_ZOMBIE || p->parent != initproc)
+            return false;
+    }
+    return !initproc || initproc->state == P_SLEEPING;
+}
+
 static void reap(struct proc *p)
+{
+    proc_free(p);
+}
+
+static void record_finished(struct proc *p)
 {
     if (nfinished < SUMMARY_MAX) {
         finished[nfinished].pid = p->pid;
@@ -76,14 +165,11 @@ static void reap(struct proc *p)
         memcpy(finished[nfinished].name, p->name, PROC_NAME_MAX);
     }
     nfinished++;
-    uvm_destroy(&kernel_frames, p->pd);
-    ktest_process_done(p);
-    proc_free(p);
 }
 
 static void print_summary(void)
 {
-    kprintf("summary: %u processes finished\n", nfinished);
+    kprintf("summary: %u boot processes finished\n", nfinished);
     for (uint32_t i = 0; i < nfinished && i < SUMMARY_MAX; i++) {
         if (finished[i].vector >= 0)
             kprintf("  pid %2d %-12s killed by %s (vector %d)\n", finished[i].pid, finished[i].name,
@@ -95,61 +181,187 @@ static void print_summary(void)
 
 void scheduler_run(void)
 {
-    uint32_t next = 0;
     for (;;) {
-        struct proc *p = NULL;
-        for (uint32_t n = 0; n < NPROC; n++) {
-            struct proc *q = &procs[(next + n) % NPROC];
-            if (q->state == P_RUNNABLE) {
-                p = q;
-                next = (uint32_t)(q - procs + 1) % NPROC;
+        struct list_node *n = runq_pop_front(&runq);
+        if (!n) {
+            if (run_is_over())
                 break;
-            }
+            __asm__ volatile("sti; hlt; cli"); /* wait for the timer or the UART */
+            continue;
         }
-        if (!p)
-            break;
+        struct proc *p = (struct proc *)((uintptr_t)n - __builtin_offsetof(struct proc, rq));
         p->state = P_RUNNING;
+        p->slice = SLICE_TICKS;
         current = p;
         tramp_kstack_top = (uint32_t)p->kstack_top;
         swtch(&scheduler_context, p->context);
         current = NULL;
-        if (p->state == P_ZOMBIE)
+        if (p->state == P_ZOMBIE && !p->parent)
             reap(p);
     }
     print_summary();
 }
 
-static void switch_to_scheduler(void)
+/* Hand @child to init (or to nobody, which reaps it when it exits). */
+static void reparent(struct proc *child)
 {
-    swtch(&current->context, scheduler_context);
+    child->parent = initproc && initproc->state != P_ZOMBIE ? initproc : NULL;
+    if (child->state == P_ZOMBIE) {
+        if (child->parent)
+            proc_wakeup(child->parent);
+        else
+            reap(child);
+    }
 }
 
 void proc_exit(int status)
 {
-    current->exit_status = status;
-    current->state = P_ZOMBIE;
+    struct proc *p = current;
+    p->exit_status = status;
+    uvm_destroy(&kernel_frames, p->pd);
+    p->pd = 0;
+    ipc_exit(p);
+    shm_exit(p);
+    if (p == initproc)
+        initproc = NULL;
+    for (uint32_t i = 0; i < NPROC; i++)
+        if (procs[i].state != P_UNUSED && procs[i].parent == p)
+            reparent(&procs[i]);
+    if (p->boot) {
+        record_finished(p);
+        ktest_process_done(p);
+    }
+    p->state = P_ZOMBIE;
+    if (p->parent)
+        proc_wakeup(p->parent);
     switch_to_scheduler();
-    panic("zombie pid %d was scheduled", current->pid);
+    panic("zombie pid %d was scheduled", p->pid);
 }
 
-void proc_kill(const struct trapframe *tf)
+void proc_kill_by_trap(const struct trapframe *tf)
 {
     struct proc *p = current;
     kprintf("killed pid %d (%s): %s (vector %u) err %p eip %p", p->pid, p->name,
             trap_name(tf->vector), tf->vector, (void *)tf->err, (void *)tf->eip);
     if (tf->vector == VEC_PF) {
-        uint32_t cr2;
-        __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+        uint32_t cr2 = read_cr2();
         kprintf(" cr2 %p (%s %s, %s)", (void *)cr2, tf->err & PF_ERR_W ? "write" : "read",
                 tf->err & PF_ERR_P ? "protection" : "not present", tf->err & PF_ERR_U ? "user" : "kernel");
     }
     kprintf("\n");
     p->fault_vector = (int)tf->vector;
-    proc_exit(-(int)(128 + tf->vector));
+    proc_exit(STATUS_FAULT((int)tf->vector));
 }
 
-void proc_yield(void)
+long sys_wait(int pid, uaddr_t status_out)
 {
-    current->state = P_RUNNABLE;
-    switch_to_scheduler();
+    if (status_out && user_range_ok(current->pd, status_out, sizeof(int), true) < 0)
+        return -EFAULT;
+    for (;;) {
+        bool have_child = false;
+        for (uint32_t i = 0; i < NPROC; i++) {
+            struct proc *c = &procs[i];
+            if (c->state == P_UNUSED || c->parent != current || (pid != -1 && c->pid != pid))
+                continue;
+            have_child = true;
+            if (c->state != P_ZOMBIE)
+                continue;
+            int cpid = c->pid, status = c->exit_status;
+            if (status_out && copy_to_user(current->pd, status_out, &status, sizeof(status)) < 0)
+                return -EFAULT;
+            reap(c);
+            return cpid;
+        }
+        if (!have_child)
+            return -ECHILD;
+        proc_sleep(current);
+        if (current->killed)
+            return -ECHILD; /* trap_from_user ends the process */
+    }
+}
+
+long sys_kill(int pid)
+{
+    struct proc *p = proc_find(pid);
+    if (!p)
+        return -ESRCH;
+    if (p->parent != current)
+        return -EPERM;
+    p->killed = true;
+    if (p->state == P_SLEEPING)
+        proc_make_runnable(p);
+    return 0;
+}
+
+long sys_fork(void)
+{
+    int err;
+    struct proc *child = proc_alloc(&err);
+    if (!child)
+        return err;
+    long r = uvm_create(&child->pd);
+    if (r == 0)
+        r = uvm_clone(&kernel_frames, current->pd, child->pd);
+    if (r < 0) {
+        if (child->pd)
+            uvm_destroy(&kernel_frames, child->pd);
+        proc_free(child);
+        return r;
+    }
+    memcpy(child->name, current->name, PROC_NAME_MAX);
+    memcpy(child->tf, current->tf, TRAPFRAME_SIZE);
+    child->tf->eax = 0;
+    child->parent = current;
+    child->heap_start = current->heap_start;
+    child->brk = current->brk;
+    audit_new_address_space(child);
+    proc_make_runnable(child);
+    return child->pid;
+}
+
+static int state_for_user(enum proc_state s)
+{
+    switch (s) {
+    case P_RUNNING: return PROC_STATE_RUNNING;
+    case P_SLEEPING: return PROC_STATE_SLEEPING;
+    case P_ZOMBIE: return PROC_STATE_ZOMBIE;
+    default: return PROC_STATE_RUNNABLE;
+    }
+}
+
+long sys_ps(uaddr_t out, uint32_t max)
+{
+    if (max > NPROC)
+        max = NPROC;
+    if (user_range_ok(current->pd, out, max * sizeof(struct procinfo), true) < 0)
+        return -EFAULT;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < NPROC && n < max; i++) {
+        struct proc *p = &procs[i];
+        if (p->state == P_UNUSED || p->state == P_EMBRYO)
+            continue;
+        struct procinfo info = {
+            .pid = p->pid,
+            .ppid = p->parent ? p->parent->pid : 0,
+            .state = state_for_user(p->state),
+            .pages = p->pd ? uvm_count_pages(p->pd) : 0,
+        };
+        memcpy(info.name, p->name, PROC_NAME_MAX);
+        if (copy_to_user(current->pd, out + n * sizeof(info), &info, sizeof(info)) < 0)
+            return -EFAULT;
+        n++;
+    }
+    return (long)n;
+}
+
+/* Used by ktest at the end of a run: end init, which never exits by itself. */
+void proc_destroy_init(void)
+{
+    struct proc *p = initproc;
+    if (!p)
+        return;
+    uvm_destroy(&kernel_frames, p->pd);
+    runq_remove(&runq, &p->rq);
+    initproc = NULL;
+    proc_free(p);
 }

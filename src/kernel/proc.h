@@ -2,63 +2,139 @@
  * proc.h - processes. Each has its own user page directory, a one-page
  * kernel stack in the direct map, and a saved trap frame at the top of that
  * stack (where the trampoline copies it on every entry from ring 3).
+ *
+ * States (docs/processes.md has the diagram):
+ *   UNUSED -> EMBRYO (being built) -> RUNNABLE <-> RUNNING -> ZOMBIE -> UNUSED
+ *                                       ^            |
+ *                                       +- SLEEPING <-+  (wait, read, IPC)
+ * A process's address space is freed when it exits; its slot and kernel
+ * stack when its parent reaps it with wait() (or at once if it has none).
  */
 #ifndef PROC_H
 #define PROC_H
 
 #include "types.h"
 #include "trapframe.h"
+#include "runq.h"
+#include "uapi/syscall.h"
 
-#define NPROC        64     /* process table slots */
-#define PROC_NAME_MAX 16
+#define NPROC         64     /* process table slots, zombies included */
+#define PROC_NAME_MAX MODULE_NAME_MAX
+#define SLICE_TICKS   2      /* time slice: 20 ms at TIMER_HZ = 100 */
 
-enum proc_state { P_UNUSED, P_EMBRYO, P_RUNNABLE, P_RUNNING, P_ZOMBIE };
+enum proc_state { P_UNUSED, P_EMBRYO, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBIE };
 
 /* Callee-saved registers at a context switch (swtch.asm pushes them). */
 struct context {
     uint32_t edi, esi, ebx, ebp, eip;
 };
 
-/* What the test harness expects of a process (module command line expect=...). */
+/* What the test harness expects of a boot process (module command line expect=...). */
 enum expect_kind { EXPECT_EXIT, EXPECT_FAULT, EXPECT_REJECT };
 struct expectation {
     enum expect_kind kind;
     int value;                  /* exit status, or fault vector */
 };
 
+/* Where a process is blocked in IPC (ipc.c). */
+enum ipc_wait { IPC_IDLE, IPC_SENDING, IPC_RECEIVING, IPC_AWAIT_REPLY };
+struct ipc_state {
+    enum ipc_wait wait;
+    int peer;                   /* SENDING: dest; RECEIVING: src or IPC_ANY; AWAIT_REPLY: server */
+    uaddr_t buf;                /* SENDING: message; RECEIVING: buffer */
+    uint32_t len;               /* SENDING: message bytes; RECEIVING: buffer bytes */
+    bool is_call;               /* SENDING as the first half of ipc_call */
+    uaddr_t reply_buf;          /* ipc_call: where the reply goes */
+    uint32_t reply_max;
+    uaddr_t sender_out;         /* RECEIVING: int * for the sender's pid, or 0 */
+    long result;                /* set by whoever completes the operation */
+};
+
 struct proc {
     enum proc_state state;
     int pid;
     char name[PROC_NAME_MAX];
-    paddr_t pd;                 /* user page directory, physical */
+    struct proc *parent;        /* NULL: started by the kernel, reaped by it */
+    paddr_t pd;                 /* user page directory, physical (0 after exit) */
     paddr_t kstack;             /* kernel stack frame, physical */
     uintptr_t kstack_top;       /* one past the kernel stack (direct-map VA) */
     struct trapframe *tf;       /* kstack_top - TRAPFRAME_SIZE */
     struct context *context;    /* saved by swtch when not running */
+    struct list_node rq;        /* run queue link */
+    const void *chan;           /* SLEEPING: what it waits for */
+    bool killed;                /* kill() pending: exits on its way to user mode */
+    uint32_t slice;             /* timer ticks left in its time slice */
+    uaddr_t heap_start, brk;    /* heap: [heap_start, brk) */
     int exit_status;
-    int fault_vector;           /* -1 = exited by itself */
+    int fault_vector;           /* -1 = not killed by an exception */
+    struct ipc_state ipc;
+    /* boot processes and the test harness */
+    bool boot;                  /* started by the kernel from a boot module */
     uint32_t audit_violations;  /* found when its address space was built */
     struct expectation expect;
 };
 
 extern struct proc *current;
+extern struct proc *initproc;   /* the `init` boot module, adopts orphans */
 
 /* proc_alloc - take a free slot, give it a pid and a kernel stack whose
- * first switch enters ring 3 through trap_return(). Returns NULL and
+ * first switch enters ring 3 through trap_return(). Returns NULL with
  * *err = -EAGAIN (table full) or -ENOMEM. */
 struct proc *proc_alloc(int *err);
 
-/* proc_free - release the kernel stack and the slot of an unstarted process. */
+/* proc_free - release the kernel stack and the slot (an EMBRYO or a reaped ZOMBIE). */
 void proc_free(struct proc *p);
+
+/* proc_slot - table slot @i (0 <= i < NPROC), whatever its state. */
+struct proc *proc_slot(uint32_t i);
+
+/* proc_find - the live (not UNUSED, not ZOMBIE) process with @pid, or NULL. */
+struct proc *proc_find(int pid);
+
+/* proc_make_runnable - mark @p RUNNABLE and queue it. */
+void proc_make_runnable(struct proc *p);
+
+/* proc_sleep - block the current process until proc_wakeup(@chan). The
+ * caller re-checks its condition and current->killed afterwards. */
+void proc_sleep(const void *chan);
+
+/* proc_wakeup - make every process sleeping on @chan runnable. */
+void proc_wakeup(const void *chan);
 
 /* proc_exit - end the current process with @status; never returns. */
 void proc_exit(int status) __attribute__((noreturn));
 
-/* proc_kill - end the current process because of @tf (an exception). */
-void proc_kill(const struct trapframe *tf) __attribute__((noreturn));
+/* proc_kill_by_trap - end the current process because of exception @tf. */
+void proc_kill_by_trap(const struct trapframe *tf) __attribute__((noreturn));
 
 /* proc_yield - put the current process at the back of the run queue. */
 void proc_yield(void);
+
+/* proc_tick - a timer tick while @p ran in user mode: preempt at the end of its slice. */
+void proc_tick(struct proc *p);
+
+/* Syscalls implemented in proc.c (argument meanings: uapi/syscall.h). */
+long sys_wait(int pid, uaddr_t status_out);
+long sys_kill(int pid);
+long sys_fork(void);
+long sys_ps(uaddr_t out, uint32_t max);
+uint32_t proc_count_alive(void);
+void proc_destroy_init(void);
+
+/* ipc.c */
+long sys_ipc_send(int dest, uaddr_t msg, uint32_t len);
+long sys_ipc_recv(int src, uaddr_t buf, uint32_t max, uaddr_t sender_out);
+long sys_ipc_call(int dest, uaddr_t msg, uint32_t len, uaddr_t reply, uint32_t max);
+long sys_ipc_reply(int dest, uaddr_t msg, uint32_t len);
+void ipc_exit(struct proc *p);       /* wake everyone blocked on @p with -ESRCH */
+
+/* vm.c: heap, anonymous mappings, shared memory */
+long sys_brk(uaddr_t end);
+long sys_map(uaddr_t va, uint32_t npages, uint32_t prot);
+long sys_unmap(uaddr_t va, uint32_t npages);
+long sys_shm_grant(int pid, uaddr_t va, uint32_t npages);
+long sys_shm_map(int granter, uaddr_t va);
+void shm_exit(struct proc *p);       /* drop grants made by or to @p */
 
 /* swtch.asm: save callee-saved registers in *old, load from new. */
 void swtch(struct context **old, struct context *new);

@@ -1,6 +1,8 @@
 /*
- * syscall.c - system calls (ABI in uapi/syscall.h). Arguments come from the
- * trap frame registers; user memory is reached only through uaccess.h.
+ * syscall.c - system call dispatch (ABI in uapi/syscall.h). Arguments come
+ * from the trap frame registers; user memory is reached only through
+ * uaccess.h. The calls of one subsystem live with it: processes in proc.c
+ * and loader.c, memory in vm.c, IPC in ipc.c, console input in console.c.
  */
 #include "defs.h"
 #include "proc.h"
@@ -9,11 +11,6 @@
 #include "uapi/syscall.h"
 
 #define WRITE_CHUNK 256 /* bytes copied in per step */
-
-static long sys_exit(uint32_t status)
-{
-    proc_exit((int)status);
-}
 
 /* write(fd, buf, len): fd 1 and 2 are the console. All or nothing: the
  * whole buffer is checked before the first byte goes out. */
@@ -34,20 +31,11 @@ static long sys_write(uint32_t fd, uint32_t buf, uint32_t len)
     return (long)len;
 }
 
-static long sys_getpid(void)
+static long sys_read(uint32_t fd, uint32_t buf, uint32_t len)
 {
-    return current->pid;
-}
-
-static long sys_yield(void)
-{
-    proc_yield();
-    return 0;
-}
-
-static long sys_nop(void)
-{
-    return 0;
+    if (fd != 0)
+        return -EBADF;
+    return console_read(buf, len);
 }
 
 static long sys_sysinfo(uint32_t out)
@@ -58,21 +46,45 @@ static long sys_sysinfo(uint32_t out)
         .frames_free = kernel_frames.free,
         .pid = (unsigned)current->pid,
         .kernel_var = (unsigned)(uintptr_t)&kernel_load_base,
+        .nprocs = proc_count_alive(),
+        .proc_limit = NPROC,
+        .ticks = timer_ticks(),
     };
     return copy_to_user(current->pd, out, &info, sizeof(info));
 }
 
 void syscall_dispatch(struct trapframe *tf)
 {
+    uint32_t a = tf->ebx, b = tf->ecx, c = tf->edx, d = tf->esi, e = tf->edi;
     long r;
     switch (tf->eax) {
-    case SYS_exit:    r = sys_exit(tf->ebx); break;
-    case SYS_write:   r = sys_write(tf->ebx, tf->ecx, tf->edx); break;
-    case SYS_getpid:  r = sys_getpid(); break;
-    case SYS_yield:   r = sys_yield(); break;
-    case SYS_nop:     r = sys_nop(); break;
-    case SYS_sysinfo: r = sys_sysinfo(tf->ebx); break;
-    default:          r = -ENOSYS; break;
+    case SYS_exit:      proc_exit((int)a);
+    case SYS_write:     r = sys_write(a, b, c); break;
+    case SYS_getpid:    r = current->pid; break;
+    case SYS_yield:     proc_yield(); r = 0; break;
+    case SYS_nop:       r = 0; break;
+    case SYS_sysinfo:   r = sys_sysinfo(a); break;
+    case SYS_read:      r = sys_read(a, b, c); break;
+    case SYS_spawn:     r = sys_spawn(a, b); break;
+    case SYS_wait:      r = sys_wait((int)a, b); break;
+    case SYS_getppid:   r = current->parent ? current->parent->pid : 0; break;
+    case SYS_kill:      r = sys_kill((int)a); break;
+    case SYS_brk:       r = sys_brk(a); break;
+    case SYS_map:       r = sys_map(a, b, c); break;
+    case SYS_unmap:     r = sys_unmap(a, b); break;
+    case SYS_fork:      r = sys_fork(); break;
+    case SYS_shm_grant: r = sys_shm_grant((int)a, b, c); break;
+    case SYS_shm_map:   r = sys_shm_map((int)a, b); break;
+    case SYS_ipc_send:  r = sys_ipc_send((int)a, b, c); break;
+    case SYS_ipc_recv:  r = sys_ipc_recv((int)a, b, c, d); break;
+    case SYS_ipc_call:  r = sys_ipc_call((int)a, b, c, d, e); break;
+    case SYS_ipc_reply: r = sys_ipc_reply((int)a, b, c); break;
+    case SYS_ps:        r = sys_ps(a, b); break;
+    case SYS_modules:   r = sys_modules(a, b); break;
+    case SYS_poweroff:  kprintf("poweroff requested by pid %d\n", current->pid);
+                        power_off(a ? EXIT_FAIL : EXIT_PASS);
+    case SYS_ticks:     r = (long)timer_ticks(); break;
+    default:            r = -ENOSYS; break;
     }
     tf->eax = (uint32_t)r;
 }

@@ -45,27 +45,54 @@ void trap_return(struct proc *p)
     trampoline_return_to_user(tf, p->pd);
 }
 
+#define IRQ_TIMER 0
+#define IRQ_COM1  4
+
+static bool is_irq(uint32_t vector)
+{
+    return vector >= IRQ_BASE && vector < IRQ_BASE + 16;
+}
+
+/* Device interrupts, from either ring. Lines 7 and 15 may be spurious
+ * (8259A datasheet); anything not unmasked is ignored. */
+static void handle_irq(uint32_t irq)
+{
+    if (irq == IRQ_TIMER)
+        timer_tick();
+    else if (irq == IRQ_COM1)
+        console_irq();
+    pic_eoi(irq);
+}
+
 void trap_from_user(struct trapframe *tf)
 {
-    if (tf->vector == SYSCALL_VECTOR)
+    struct proc *p = current;
+    if (tf->vector == SYSCALL_VECTOR) {
         syscall_dispatch(tf);
-    else if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + 16)
-        ; /* all IRQ lines are masked; a spurious one is ignored */
-    else
-        proc_kill(tf); /* CPU exceptions and int N for any other N */
-    trap_return(current);
+    } else if (is_irq(tf->vector)) {
+        handle_irq(tf->vector - IRQ_BASE);
+        if (tf->vector - IRQ_BASE == IRQ_TIMER)
+            proc_tick(p);
+    } else {
+        proc_kill_by_trap(tf); /* CPU exceptions, and int N for any N but the syscall vector */
+    }
+    if (p->killed)
+        proc_exit(STATUS_KILLED);
+    trap_return(p);
 }
 
 void trap_from_kernel(struct trapframe *tf, uint32_t cr3_at_trap)
 {
-    if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + 16)
+    if (is_irq(tf->vector)) {
+        handle_irq(tf->vector - IRQ_BASE); /* the idle loop: nothing to preempt */
         return;
+    }
     if (current && tf->eip >= (uint32_t)(uintptr_t)trampoline_exit_to_user &&
         tf->eip < (uint32_t)(uintptr_t)trampoline_exit_end) {
         /* The pops or the iret of the exit path faulted: the user state is
          * bad, the kernel is fine. Report against the process. */
         kprintf("fault returning to user mode\n");
-        proc_kill(tf);
+        proc_kill_by_trap(tf);
     }
     panic_trap(tf, cr3_at_trap, "exception in kernel mode");
 }

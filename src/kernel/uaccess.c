@@ -107,3 +107,18 @@ long strncpy_from_user(paddr_t pd, char *dst, uaddr_t src, size_t max)
     dst[max - 1] = '\0';
     return -ENAMETOOLONG;
 }
+
+long uvm_copy_between(paddr_t src_pd, uaddr_t src_va, paddr_t dst_pd, uaddr_t dst_va, size_t len)
+{
+    if (user_range_ok(src_pd, src_va, len, false) < 0 || user_range_ok(dst_pd, dst_va, len, true) < 0)
+        return -EFAULT;
+    while (len > 0) {
+        paddr_t from, to;
+        size_t n = chunk_len(src_va, chunk_len(dst_va, len));
+        user_page(src_pd, src_va, false, &from); /* checked above */
+        user_page(dst_pd, dst_va, true, &to);
+        memcpy(phys_to_virt(to), phys_to_virt(from), n);
+        src_va += (uaddr_t)n, dst_va += (uaddr_t)n, len -= n;
+    }
+    return 0;
+}

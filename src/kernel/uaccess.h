@@ -45,4 +45,13 @@ long copy_to_user(paddr_t pd, uaddr_t dst, const void *src, size_t len);
  */
 long strncpy_from_user(paddr_t pd, char *dst, uaddr_t src, size_t max);
 
+/*
+ * uvm_copy_between - copy @len bytes from user @src_va in the address space
+ * @src_pd to user @dst_va in @dst_pd, page by page through the direct map,
+ * with no intermediate buffer (IPC). The source must be readable and the
+ * destination writable user memory, by the rules above. Returns 0 or
+ * -EFAULT (nothing copied).
+ */
+long uvm_copy_between(paddr_t src_pd, uaddr_t src_va, paddr_t dst_pd, uaddr_t dst_va, size_t len);
+
 #endif /* UACCESS_H */

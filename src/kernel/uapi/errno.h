@@ -6,15 +6,21 @@
 #ifndef UAPI_ERRNO_H
 #define UAPI_ERRNO_H
 
-#define ESRCH        3   /* no such process */
+#define EPERM        1   /* not your child */
+#define ENOENT       2   /* no such boot module */
+#define ESRCH        3   /* no such process, or it died */
+#define E2BIG        7   /* argument list too long */
 #define ENOEXEC      8   /* bad executable (ELF validation) */
 #define EBADF        9   /* bad file descriptor */
+#define ECHILD      10   /* no such child to wait for */
 #define EAGAIN      11   /* table full, try later */
 #define ENOMEM      12   /* out of frames */
 #define EFAULT      14   /* bad user address or range */
 #define EEXIST      17   /* already mapped */
 #define EINVAL      22   /* invalid argument */
+#define EDEADLK     35   /* IPC to yourself */
 #define ENAMETOOLONG 36  /* string longer than the caller's limit */
 #define ENOSYS      38   /* unknown syscall number */
+#define EMSGSIZE    90   /* IPC message larger than 4 KiB or than the receiver's buffer */
 
 #endif /* UAPI_ERRNO_H */

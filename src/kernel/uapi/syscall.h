@@ -2,20 +2,53 @@
  * syscall.h - the system call ABI, shared by the kernel and src/user/lib.
  *
  * Entry: `int 0x80` (SYSCALL_VECTOR). EAX = number, EBX, ECX, EDX, ESI, EDI =
- * arguments 1-5. Return value in EAX: >= 0 on success, -errno on failure.
- * Every other register, EFLAGS (except RF) and the segment registers come
- * back unchanged. An unknown number returns -ENOSYS.
+ * arguments 1-5. Return value in EAX: >= 0 on success, -errno on failure
+ * (uapi/errno.h). Every other register, EFLAGS (except RF) and the segment
+ * registers come back unchanged. An unknown number returns -ENOSYS.
+ * docs/processes.md and docs/ipc.md give the error table of each call.
  */
 #ifndef UAPI_SYSCALL_H
 #define UAPI_SYSCALL_H
 
-#define SYS_exit     1  /* exit(int status): does not return */
-#define SYS_write    2  /* write(int fd, const void *buf, size_t len) -> len; fd 1, 2 = console */
-#define SYS_getpid   3  /* getpid() -> pid */
-#define SYS_yield    4  /* yield() -> 0: let the next runnable process run */
-#define SYS_nop      5  /* nop() -> 0: an empty call, for measuring entry/exit */
-#define SYS_sysinfo  6  /* sysinfo(struct sysinfo *out) -> 0: copy-out of kernel facts */
-#define NR_SYSCALLS  7
+#define SYS_exit       1  /* exit(int status): does not return */
+#define SYS_write      2  /* write(int fd, const void *buf, size_t len) -> len; fd 1, 2 = console */
+#define SYS_getpid     3  /* getpid() -> pid */
+#define SYS_yield      4  /* yield() -> 0: let the next runnable process run */
+#define SYS_nop        5  /* nop() -> 0: an empty call, for measuring entry/exit */
+#define SYS_sysinfo    6  /* sysinfo(struct sysinfo *out) -> 0 */
+#define SYS_read       7  /* read(int fd, void *buf, size_t len) -> bytes; fd 0 = console, blocks for a line */
+#define SYS_spawn      8  /* spawn(const char *module, char *const argv[]) -> pid */
+#define SYS_wait       9  /* wait(int pid or -1, int *status or NULL) -> pid reaped */
+#define SYS_getppid   10  /* getppid() -> parent pid (0: none) */
+#define SYS_kill      11  /* kill(int pid) -> 0: only a child of the caller */
+#define SYS_brk       12  /* brk(void *end or NULL) -> the (new) end of the heap */
+#define SYS_map       13  /* map(void *va, unsigned npages, int prot) -> 0: zeroed pages */
+#define SYS_unmap     14  /* unmap(void *va, unsigned npages) -> 0 */
+#define SYS_fork      15  /* fork() -> child pid in the parent, 0 in the child */
+#define SYS_shm_grant 16  /* shm_grant(int pid, void *va, unsigned npages) -> 0 */
+#define SYS_shm_map   17  /* shm_map(int granter, void *va) -> npages mapped at va */
+#define SYS_ipc_send  18  /* ipc_send(int dest, const void *msg, size_t len) -> 0 */
+#define SYS_ipc_recv  19  /* ipc_recv(int src or IPC_ANY, void *buf, size_t max, int *sender) -> len */
+#define SYS_ipc_call  20  /* ipc_call(int dest, const void *msg, size_t len, void *reply, size_t max) -> reply len */
+#define SYS_ipc_reply 21  /* ipc_reply(int dest, const void *msg, size_t len) -> 0 */
+#define SYS_ps        22  /* ps(struct procinfo *out, unsigned max) -> entries written */
+#define SYS_modules   23  /* modules(char *buf, size_t size) -> bytes: boot module names, one per line */
+#define SYS_poweroff  24  /* poweroff(int failed) -> does not return (failed != 0: exit status 35 in tests) */
+#define SYS_ticks     25  /* ticks() -> timer ticks since boot (TIMER_HZ per second) */
+#define NR_SYSCALLS   26
+
+#define TIMER_HZ      100
+#define IPC_ANY       (-1)   /* ipc_recv from any sender */
+#define IPC_MAX_MSG   4096   /* bytes in one message */
+#define PROT_READ     0x1    /* map(): every mapped page is readable */
+#define PROT_WRITE    0x2
+#define MAX_ARGS      16     /* spawn(): argv entries */
+#define MAX_ARG_LEN   128    /* spawn(): bytes per argument, NUL included */
+#define MODULE_NAME_MAX 16   /* bytes in a module/process name, NUL included */
+
+/* Exit status of a process killed by the kernel (wait() reports it). */
+#define STATUS_FAULT(vector) (-(128 + (vector)))   /* CPU exception */
+#define STATUS_KILLED        (-(128 + 9))          /* kill() */
 
 /* Filled in by SYS_sysinfo (copied out with copy_to_user). */
 struct sysinfo {
@@ -24,6 +57,22 @@ struct sysinfo {
     unsigned int frames_free;    /* frames free right now */
     unsigned int pid;            /* caller's pid */
     unsigned int kernel_var;     /* link address of a kernel variable (never mapped for you) */
+    unsigned int nprocs;         /* processes alive */
+    unsigned int proc_limit;     /* process table slots (spawn/fork beyond: -EAGAIN) */
+    unsigned int ticks;          /* timer ticks since boot */
+};
+
+/* One row of SYS_ps. */
+#define PROC_STATE_RUNNABLE 1
+#define PROC_STATE_RUNNING  2
+#define PROC_STATE_SLEEPING 3
+#define PROC_STATE_ZOMBIE   4
+struct procinfo {
+    int pid;
+    int ppid;
+    int state;                   /* PROC_STATE_* */
+    unsigned int pages;          /* user pages mapped */
+    char name[MODULE_NAME_MAX];
 };
 
 #endif /* UAPI_SYSCALL_H */

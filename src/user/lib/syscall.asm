@@ -12,8 +12,8 @@ section .text
 
 ; SYSCALL name, number: long name(a1, a2, a3, a4, a5)
 %macro SYSCALL 2
-global %1
-%1:
+global $%1
+$%1:
     push ebx
     push esi
     push edi
@@ -36,6 +36,25 @@ SYSCALL getpid, SYS_getpid
 SYSCALL yield, SYS_yield
 SYSCALL nop, SYS_nop
 SYSCALL sysinfo, SYS_sysinfo
+SYSCALL read, SYS_read
+SYSCALL spawn, SYS_spawn
+SYSCALL wait, SYS_wait
+SYSCALL getppid, SYS_getppid
+SYSCALL kill, SYS_kill
+SYSCALL brk, SYS_brk
+SYSCALL map, SYS_map
+SYSCALL unmap, SYS_unmap
+SYSCALL fork, SYS_fork
+SYSCALL shm_grant, SYS_shm_grant
+SYSCALL shm_map, SYS_shm_map
+SYSCALL ipc_send, SYS_ipc_send
+SYSCALL ipc_recv, SYS_ipc_recv
+SYSCALL ipc_call, SYS_ipc_call
+SYSCALL ipc_reply, SYS_ipc_reply
+SYSCALL ps, SYS_ps
+SYSCALL modules, SYS_modules
+SYSCALL poweroff, SYS_poweroff
+SYSCALL ticks, SYS_ticks
 
 ; long syscall_raw(long nr, long a1, long a2, long a3, long a4, long a5)
 global syscall_raw

@@ -1,6 +1,7 @@
 /*
  * ulib.h - the user runtime: syscall stubs (syscall.asm), printf and string
- * functions (ulib.c), KTAP reporting for test programs (ktap.c).
+ * functions (ulib.c), a malloc on sbrk (malloc.c), KTAP reporting for test
+ * programs (ktap.c). Syscalls return >= 0 or -errno; there is no errno.
  */
 #ifndef ULIB_H
 #define ULIB_H
@@ -18,6 +19,38 @@ long yield(void);
 long nop(void);
 long sysinfo(struct sysinfo *out);
 long syscall_raw(long nr, long a1, long a2, long a3, long a4, long a5);
+long read(int fd, void *buf, size_t len);
+long spawn(const char *module, char *const argv[]);
+long wait(int pid, int *status);
+long getppid(void);
+long kill(int pid);
+long brk(void *end);
+long map(void *va, unsigned npages, int prot);
+long unmap(void *va, unsigned npages);
+long fork(void);
+long shm_grant(int pid, void *va, unsigned npages);
+long shm_map(int granter, void *va);
+long ipc_send(int dest, const void *msg, size_t len);
+long ipc_recv(int src, void *buf, size_t max, int *sender);
+long ipc_call(int dest, const void *msg, size_t len, void *reply, size_t max);
+long ipc_reply(int dest, const void *msg, size_t len);
+long ps(struct procinfo *out, unsigned max);
+long modules(char *buf, size_t size);
+void poweroff(int failed) __attribute__((noreturn));
+long ticks(void);
+
+/* sbrk on top of brk: returns the old break, or (void *)-1 with nothing changed. */
+void *sbrk(long increment);
+/* A first-fit allocator on top of sbrk (malloc.c). */
+void *malloc(size_t size);
+void free(void *ptr);
+
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
 
 /* printf to fd 1. Conversions: %d %u %x %s %c %p %%, '0' flag and width. */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -25,6 +58,10 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format
 
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+int atoi(const char *s);
+int memcmp(const void *a, const void *b, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 

@@ -1,0 +1,147 @@
+/*
+ * vm.c - memory syscalls: the heap (brk), anonymous mappings (map/unmap)
+ * and shared memory (shm_grant/shm_map).
+ *
+ * Every range is checked whole before anything changes, and every change
+ * is all or nothing: a failed call leaves the address space and the frame
+ * counts as they were. Frames are reference counted (frame.c), so a frame
+ * shared between address spaces is freed when its last mapping goes, by
+ * unmap or by exit.
+ */
+#include "defs.h"
+#include "memlayout.h"
+#include "proc.h"
+#include "uapi/errno.h"
+
+/* The heap may grow up to the guard page below the user stack. */
+#define HEAP_LIMIT (USER_STACK_TOP - (USER_STACK_PAGES + 1) * PAGE_SIZE)
+
+/* A user range of whole pages that touches neither page 0 nor the trampoline. */
+static bool valid_range(uaddr_t va, uint32_t npages)
+{
+    return va % PAGE_SIZE == 0 && va >= USER_BASE && npages > 0 && npages <= (USER_TOP - va) / PAGE_SIZE;
+}
+
+long sys_brk(uaddr_t end)
+{
+    struct proc *p = current;
+    if (end == 0)
+        return (long)p->brk;
+    if (end < p->heap_start)
+        return -EINVAL;
+    if (end > HEAP_LIMIT)
+        return -ENOMEM;
+    uaddr_t old_top = ALIGN_UP(p->brk, PAGE_SIZE), new_top = ALIGN_UP(end, PAGE_SIZE);
+    if (new_top > old_top) {
+        uint32_t n = (new_top - old_top) / PAGE_SIZE;
+        if (!uvm_range_unmapped(p->pd, old_top, n))
+            return -ENOMEM; /* something is mapped in the way */
+        long r = uvm_map_zeroed(&kernel_frames, p->pd, old_top, n, PTE_U | PTE_W);
+        if (r < 0)
+            return -ENOMEM;
+    } else if (new_top < old_top) {
+        uvm_unmap_range(&kernel_frames, p->pd, new_top, (old_top - new_top) / PAGE_SIZE);
+    }
+    p->brk = end;
+    return (long)end;
+}
+
+long sys_map(uaddr_t va, uint32_t npages, uint32_t prot)
+{
+    if (!valid_range(va, npages) || (prot & ~(uint32_t)(PROT_READ | PROT_WRITE)))
+        return -EINVAL;
+    if (!uvm_range_unmapped(current->pd, va, npages))
+        return -EINVAL;
+    long r = uvm_map_zeroed(&kernel_frames, current->pd, va, npages,
+                            PTE_U | ((prot & PROT_WRITE) ? PTE_W : 0));
+    if (r < 0)
+        return r == -ENOMEM ? -ENOMEM : -EINVAL;
+    audit_address_space_change(current);
+    return 0;
+}
+
+long sys_unmap(uaddr_t va, uint32_t npages)
+{
+    if (!valid_range(va, npages))
+        return -EINVAL;
+    return uvm_unmap_range(&kernel_frames, current->pd, va, npages);
+}
+
+/* Grants: "process granter lets process grantee map these pages". One-shot. */
+#define MAX_GRANTS 64
+static struct {
+    int granter, grantee;       /* pids; granter 0 = free slot */
+    uaddr_t va;
+    uint32_t npages;
+} grants[MAX_GRANTS];
+
+long sys_shm_grant(int pid, uaddr_t va, uint32_t npages)
+{
+    struct proc *target = proc_find(pid);
+    if (!target)
+        return -ESRCH;
+    if (target == current || !valid_range(va, npages))
+        return -EINVAL;
+    for (uint32_t i = 0; i < npages; i++) {
+        pte_t *pte = pt_lookup(current->pd, va + i * PAGE_SIZE);
+        if (!pte || (*pte & (PTE_P | PTE_U | PTE_W)) != (PTE_P | PTE_U | PTE_W))
+            return -EINVAL;
+    }
+    int slot = -1;
+    for (int i = 0; i < MAX_GRANTS; i++) {
+        if (grants[i].granter == current->pid && grants[i].grantee == pid) {
+            slot = i; /* a new grant replaces the old one */
+            break;
+        }
+        if (grants[i].granter == 0 && slot < 0)
+            slot = i;
+    }
+    if (slot < 0)
+        return -EAGAIN;
+    /* Mark the pages shared: fork shares them instead of copying. */
+    for (uint32_t i = 0; i < npages; i++)
+        *pt_lookup(current->pd, va + i * PAGE_SIZE) |= PTE_SHARED;
+    grants[slot].granter = current->pid;
+    grants[slot].grantee = pid;
+    grants[slot].va = va;
+    grants[slot].npages = npages;
+    return 0;
+}
+
+long sys_shm_map(int granter, uaddr_t va)
+{
+    int slot = -1;
+    for (int i = 0; i < MAX_GRANTS && slot < 0; i++)
+        if (grants[i].granter && grants[i].granter == granter && grants[i].grantee == current->pid)
+            slot = i;
+    struct proc *g = proc_find(granter);
+    if (slot < 0 || !g)
+        return -ESRCH;
+    uint32_t npages = grants[slot].npages;
+    if (!valid_range(va, npages) || !uvm_range_unmapped(current->pd, va, npages))
+        return -EINVAL;
+    for (uint32_t i = 0; i < npages; i++) {
+        pte_t *src = pt_lookup(g->pd, grants[slot].va + i * PAGE_SIZE);
+        paddr_t pa = src && (*src & PTE_P) ? PTE_FRAME(*src) : 0;
+        long r = pa ? frame_ref(&kernel_frames, pa) : -EINVAL;
+        if (r == 0 && pt_map(&kernel_frames, current->pd, va + i * PAGE_SIZE, pa, PTE_U | PTE_W | PTE_SHARED) < 0) {
+            frame_free(&kernel_frames, pa);
+            r = -ENOMEM;
+        }
+        if (r < 0) {
+            if (i > 0)
+                uvm_unmap_range(&kernel_frames, current->pd, va, i);
+            return r == -ENOMEM ? -ENOMEM : -EINVAL;
+        }
+    }
+    grants[slot].granter = 0;
+    audit_address_space_change(current);
+    return (long)npages;
+}
+
+void shm_exit(struct proc *p)
+{
+    for (int i = 0; i < MAX_GRANTS; i++)
+        if (grants[i].granter == p->pid || grants[i].grantee == p->pid)
+            grants[i].granter = 0;
+}
