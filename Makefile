@@ -14,6 +14,7 @@ MODDIR  := modules
 QEMU    := qemu-system-i386
 QEMU_MEM := 256M
 QEMU_FLAGS := -accel tcg -m $(QEMU_MEM) -no-reboot -display none
+GDBPORT ?= $(shell expr `id -u` % 5000 + 25000)
 
 CC      := gcc
 LD      := ld
@@ -80,8 +81,9 @@ $(BUILD)/kernel.asm: $(BUILD)/kernel.elf
 	objdump -d -S -M intel $< > $@
 
 # ---------------------------------------------------------------- user programs
-USER_PROGS := hello copydemo segv faults test_uaccess test_regs
-ULIB := $(BUILD)/user/lib/crt0.o $(BUILD)/user/lib/syscall.o $(BUILD)/user/lib/ulib.o $(BUILD)/user/lib/ktap.o
+USER_PROGS := init sh hello copydemo segv faults child usertests test_uaccess test_regs
+ULIB := $(BUILD)/user/lib/crt0.o $(BUILD)/user/lib/syscall.o $(BUILD)/user/lib/ulib.o \
+        $(BUILD)/user/lib/ktap.o $(BUILD)/user/lib/malloc.o
 BAD_MODULES := $(MODDIR)/notelf.bin $(MODDIR)/truncated.elf $(MODDIR)/trampva.elf
 # Linked at the kernel's own link address: legal in a split address space.
 ODD_MODULES := $(MODDIR)/kernelva.elf
@@ -115,13 +117,17 @@ $(BUILD)/split.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/m
 	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 0
 $(BUILD)/panic.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
 	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 2
+$(BUILD)/gdbtest.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
+	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 4
+$(BUILD)/demo.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
+	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 3
 $(BUILD)/variants/%/test.iso: $(BUILD)/variants/%/kernel.elf $(BUILD)/variants/%/kernel.sym $(MODULES) scripts/mkiso.sh
 	scripts/mkiso.sh $@ $(BUILD)/variants/$*/kernel.elf $(BUILD)/variants/$*/kernel.sym $(MODDIR) 1
 
-TEST_ISOS := $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso
+TEST_ISOS := $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso $(BUILD)/demo.iso $(BUILD)/gdbtest.iso $(BUILD)/gdbinit
 
 # ---------------------------------------------------------------- targets
-.PHONY: all iso run test unit clean help deps
+.PHONY: all iso run run-demo debug gdb test unit clean help deps
 
 deps:
 	@scripts/deps.sh
@@ -130,9 +136,22 @@ all: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(BUILD)/kernel.asm $(MODULES) $(BU
 
 iso: $(BUILD)/split.iso ## build the bootable GRUB 2 ISO (build/split.iso)
 
-run: deps all ## boot the ISO in QEMU (TCG), serial console here; Ctrl-A X quits
-	@echo "booting $(BUILD)/split.iso (serial on this terminal; Ctrl-A X quits)"
+run: deps all ## boot the ISO in QEMU (TCG) into the serial shell (sh) on this terminal; Ctrl-A X quits
+	@echo "booting $(BUILD)/split.iso into sh (serial on this terminal; type help; Ctrl-A X quits)"
 	$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/split.iso -serial mon:stdio
+
+run-demo: deps all $(BUILD)/demo.iso ## run the demo programs (hello, copydemo, segv, faults) and power off
+	$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/demo.iso -serial mon:stdio
+
+$(BUILD)/gdbinit: tools/gdb/gdbinit.in
+	sed -e 's|@GDBPORT@|$(GDBPORT)|' -e 's|@BUILD@|$(BUILD)|g' -e 's|@MODDIR@|$(MODDIR)|' $< > $@
+
+debug: deps all $(BUILD)/gdbinit ## boot the ISO in QEMU paused, gdbstub on GDBPORT; then `make gdb` elsewhere
+	@echo "*** QEMU paused, gdbstub on tcp::$(GDBPORT). In another terminal: make gdb"
+	$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/split.iso -serial mon:stdio -S -gdb tcp::$(GDBPORT)
+
+gdb: $(BUILD)/gdbinit ## attach GDB to `make debug`: kernel, trampoline and user symbols, helper commands
+	gdb -q -x $(BUILD)/gdbinit
 
 unit: ## build and run the host unit tests (cmocka, ASan/UBSan)
 	$(MAKE) -C test/unit run

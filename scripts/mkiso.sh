@@ -2,12 +2,15 @@
 # mkiso.sh OUT.iso KERNEL.elf KERNEL.sym MODULE_DIR DEFAULT_ENTRY
 #
 # Builds a GRUB 2 (i386-pc) rescue ISO with grub-mkrescue. The menu has the
-# same three entries in every ISO; DEFAULT_ENTRY (0, 1, 2) picks the one
-# booted without a keypress:
-#   0  demo:  the default modules, kernel log on COM1
-#   1  test:  `test` on the kernel command line, KTAP on COM1
+# same five entries in every ISO; DEFAULT_ENTRY (0-4) picks the one booted
+# without a keypress:
+#   0  shell: init starts sh on COM1 (make run)
+#   1  test:  `test` on the kernel command line, KTAP on COM1 (make test)
 #   2  panic: a deliberate kernel fault (tests the panic path)
-# Module command lines are "NAME [ARGS] [expect=...]" (see src/kernel/ktest.c).
+#   3  demo:  init runs the demo programs one by one, then powers off (make run-demo)
+#   4  gdb:   hello alone, for the scripted GDB session (test/gdb/selftest.py)
+# Module command lines are "NAME [ARGS] [nostart] [expect=...]": nostart
+# modules wait for spawn(); expect= is for the test harness (src/kernel/ktest.c).
 set -eu
 out=$1 kernel=$2 sym=$3 mods=$4 default=$5
 stage=$(mktemp -d)
@@ -17,14 +20,17 @@ cp "$kernel" "$stage/boot/kernel.elf"
 cp "$sym" "$stage/boot/kernel.sym"
 cp "$mods"/*.elf "$mods"/*.bin "$stage/modules/"
 
-demo_modules='
-    module2 /modules/hello.elf hello
-    module2 /modules/copydemo.elf copydemo
-    module2 /modules/segv.elf segv
-    module2 /modules/segv.elf segv directmap
-    module2 /modules/faults.elf faults ud
-    module2 /modules/faults.elf faults de'
+# Every program, available to spawn() but not started at boot.
+library='
+    module2 /modules/sh.elf sh nostart
+    module2 /modules/hello.elf hello nostart
+    module2 /modules/copydemo.elf copydemo nostart
+    module2 /modules/segv.elf segv nostart
+    module2 /modules/faults.elf faults nostart
+    module2 /modules/child.elf child nostart
+    module2 /modules/usertests.elf usertests nostart'
 test_modules='
+    module2 /modules/init.elf init
     module2 /modules/hello.elf hello
     module2 /modules/copydemo.elf copydemo
     module2 /modules/segv.elf segv expect=fault:14
@@ -34,6 +40,8 @@ test_modules='
     module2 /modules/faults.elf faults gp expect=fault:13
     module2 /modules/test_uaccess.elf test_uaccess
     module2 /modules/test_regs.elf test_regs
+    module2 /modules/usertests.elf usertests
+    module2 /modules/child.elf child nostart
     module2 /modules/notelf.bin notelf expect=reject
     module2 /modules/truncated.elf truncated expect=reject
     module2 /modules/trampva.elf trampva expect=reject
@@ -47,9 +55,10 @@ terminal_output serial console
 set timeout=0
 set default=$default
 
-menuentry "split: demo modules" {
+menuentry "split: serial shell" {
     multiboot2 /boot/kernel.elf
-    module2 /boot/kernel.sym kernel.sym$demo_modules
+    module2 /boot/kernel.sym kernel.sym
+    module2 /modules/init.elf init sh$library
     boot
 }
 menuentry "split: test suite (KTAP on COM1)" {
@@ -60,6 +69,18 @@ menuentry "split: test suite (KTAP on COM1)" {
 menuentry "split: panic self-test" {
     multiboot2 /boot/kernel.elf test panictest
     module2 /boot/kernel.sym kernel.sym
+    boot
+}
+menuentry "split: demo programs, then power off" {
+    multiboot2 /boot/kernel.elf
+    module2 /boot/kernel.sym kernel.sym
+    module2 /modules/init.elf init hello copydemo segv segv,directmap faults,ud faults,de$library
+    boot
+}
+menuentry "split: debugger self-test (hello alone)" {
+    multiboot2 /boot/kernel.elf
+    module2 /boot/kernel.sym kernel.sym
+    module2 /modules/hello.elf hello
     boot
 }
 CFG

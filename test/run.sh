@@ -6,7 +6,8 @@
 #   3. QEMU (TCG): the test ISO of every relocation variant, KTAP on COM1,
 #      verdict through isa-debug-exit (33 = pass; 0 and 1 never count)
 #   4. QEMU: the panic self-test (must exit 37 with a symbolized dump)
-#   5. Bochs: the same test ISO, judged from its COM1 text
+#   5. GDB: a batch session against QEMU's gdbstub (test/gdb/selftest.py)
+#   6. Bochs: the same test ISO, judged from its COM1 text
 # The last line is "N passed, N failed"; the exit status is 0 only if N failed is 0.
 set -u
 cd "$(dirname "$0")/.."
@@ -79,6 +80,23 @@ check "panic: exit status 37 (EXIT_PANIC), not 33 (got $rc)" [ "$rc" -eq 37 ]
 check "panic: message and register dump" grep -q "KERNEL PANIC: exception in kernel mode: #PF" "$log"
 check "panic: symbolized EIP" grep -qE "^eip 0x[0-9a-f]{8} <kmain\+0x[0-9a-f]+>" <(tr -d '\r' < "$log")
 check "panic: faulting CR3 and CR2 reported" grep -qE "cr2 00400000 cr3 [0-9a-f]{8} at the trap" "$log"
+
+echo "== GDB: scripted session against QEMU's gdbstub (make debug / make gdb)"
+port=$(( ($$ % 2000) + 27000 ))
+sed "s/localhost:[0-9]*/localhost:$port/" "$BUILD/gdbinit" > "$LOGS/gdbinit"
+timeout 120 $QEMU $QEMU_FLAGS -cdrom "$BUILD/gdbtest.iso" -serial "file:$LOGS/gdb-serial.log" \
+    -S -gdb "tcp::$port" >/dev/null 2>&1 &
+qemu_pid=$!
+sleep 0.5
+timeout 120 gdb -q -batch -x "$LOGS/gdbinit" -x test/gdb/selftest.py > "$LOGS/gdb.log" 2>&1
+kill "$qemu_pid" 2>/dev/null
+wait "$qemu_pid" 2>/dev/null
+gdb_pass=$(grep -c '^PASS ' "$LOGS/gdb.log")
+gdb_fail=$(grep -c '^FAIL ' "$LOGS/gdb.log")
+grep -E '^(PASS|FAIL) ' "$LOGS/gdb.log" | sed 's/^/  gdb: /'
+PASSED=$((PASSED + gdb_pass))
+FAILED=$((FAILED + gdb_fail))
+check "gdb: the scripted session ran all 8 checks (log: $LOGS/gdb.log)" [ $((gdb_pass + gdb_fail)) -eq 8 ]
 
 echo "== Bochs: the same test ISO"
 log=$LOGS/bochs-com1.log

@@ -77,8 +77,8 @@ _start:
 .magic_ok:
     mov esi, ebx                    ; ESI = MBI physical address, kept to kmain
 
-    ; Walk the MBI tags (spec §3.4: u32 total_size, u32 reserved, then tags
-    ; padded to 8 bytes) for the load base address tag (§3.6.13).
+    ; Walk the MBI tags (spec §3.6.1: u32 total_size, u32 reserved, then tags
+    ; padded to 8 bytes) for the load base address tag (§3.6.23).
     lea edx, [ebx + 8]
     mov ecx, [ebx]
     add ecx, ebx                    ; ECX = end of the MBI

@@ -14,6 +14,7 @@
 struct frame_pool kernel_frames;
 static uint32_t free_map[FRAME_MAP_WORDS(NFRAMES)];
 static uint32_t managed_map[FRAME_MAP_WORDS(NFRAMES)];
+static uint8_t refcounts[NFRAMES];
 
 void frames_init(const struct mb2_info *mbi, paddr_t mbi_pa)
 {
@@ -30,6 +31,7 @@ void frames_init(const struct mb2_info *mbi, paddr_t mbi_pa)
     for (uint32_t i = 0; i < mbi->nmodules; i++)
         frame_pool_reserve_range(&kernel_frames, mbi->modules[i].start,
                                  mbi->modules[i].end - mbi->modules[i].start);
+    frame_pool_enable_refs(&kernel_frames, refcounts); /* shared memory counts mappings */
     kprintf("frames: %u free of %u managed (%u KiB)\n", kernel_frames.free, kernel_frames.total,
             kernel_frames.total * (PAGE_SIZE / 1024));
 }

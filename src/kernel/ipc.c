@@ -83,9 +83,13 @@ static bool receiving_from(const struct proc *r, const struct proc *s)
 }
 
 /* The first half of send and call: deliver now, or block as a sender.
- * Returns 0 once the receiver has the message. */
-static long send_message(int dest, uaddr_t msg, uint32_t len, bool is_call)
+ * Returns 0 once the receiver has the message, with *@blocked = false; or,
+ * if we had to block, *@blocked = true and the result of the whole
+ * operation (for a call, the receiver moves us on to AWAIT_REPLY and its
+ * reply ends the wait, so that result is the reply's). */
+static long send_message(int dest, uaddr_t msg, uint32_t len, bool is_call, bool *blocked)
 {
+    *blocked = false;
     struct proc *d;
     long r = find_peer(dest, &d);
     if (r < 0)
@@ -106,12 +110,14 @@ static long send_message(int dest, uaddr_t msg, uint32_t len, bool is_call)
     current->ipc.buf = msg;
     current->ipc.len = len;
     current->ipc.is_call = is_call;
+    *blocked = true;
     return block();
 }
 
 long sys_ipc_send(int dest, uaddr_t msg, uint32_t len)
 {
-    return send_message(dest, msg, len, false);
+    bool blocked;
+    return send_message(dest, msg, len, false, &blocked);
 }
 
 long sys_ipc_call(int dest, uaddr_t msg, uint32_t len, uaddr_t reply, uint32_t max)
@@ -122,15 +128,12 @@ long sys_ipc_call(int dest, uaddr_t msg, uint32_t len, uaddr_t reply, uint32_t m
         return -EFAULT;
     current->ipc.reply_buf = reply;
     current->ipc.reply_max = max;
-    long r = send_message(dest, msg, len, true);
-    if (r < 0)
-        return r;
-    /* Delivered. Wait for the reply (the receiver may have moved us to
-     * AWAIT_REPLY already, if it took the message from our blocked send). */
-    if (current->ipc.wait != IPC_AWAIT_REPLY) {
-        current->ipc.wait = IPC_AWAIT_REPLY;
-        current->ipc.peer = dest;
-    }
+    bool blocked;
+    long r = send_message(dest, msg, len, true, &blocked);
+    if (r < 0 || blocked)
+        return r; /* an error, or the reply (we waited for it as a blocked sender) */
+    current->ipc.wait = IPC_AWAIT_REPLY;
+    current->ipc.peer = dest;
     return block();
 }
 
@@ -151,10 +154,12 @@ long sys_ipc_recv(int src, uaddr_t buf, uint32_t max, uaddr_t sender_out)
     current->ipc.len = max;
     current->ipc.sender_out = sender_out;
 
-    struct proc *s = find_sender(src);
-    if (s) {
-        if (s->ipc.len > max)
-            return -EMSGSIZE;
+    struct proc *s;
+    while ((s = find_sender(src)) != NULL) {
+        if (s->ipc.len > max) {
+            complete(s, -EMSGSIZE); /* the sender's fault: it fails, we keep looking */
+            continue;
+        }
         long r = deliver(s, s->ipc.buf, s->ipc.len, current);
         if (r < 0)
             return r;

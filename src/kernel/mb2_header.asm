@@ -4,7 +4,7 @@
 ; image, inside the first 32 KiB and 8-byte aligned, as §3.1.1 requires.
 ; Every tag is 8-byte aligned (§3.1.3).
 ;
-; The relocatable tag (type 10, §3.1.12) lets GRUB place the image anywhere in
+; The relocatable tag (type 10, §3.1.13) lets GRUB place the image anywhere in
 ; [RELOC_MIN_ADDR, RELOC_MAX_ADDR] on a RELOC_ALIGN boundary, searching from the
 ; low or the high end (RELOC_PREFERENCE 1 or 2; 0 = no preference). The
 ; Makefile overrides these with -D to build the relocation test variants.

@@ -1,5 +1,5 @@
 /*
- * multiboot2.c - walk the multiboot2 boot information (spec §3.4-§3.6).
+ * multiboot2.c - walk the multiboot2 boot information (spec §3.6).
  *
  * Layout: u32 total_size, u32 reserved, then tags. Each tag starts with
  * u32 type, u32 size (size counts the 8-byte header, not the padding); the

@@ -1,6 +1,6 @@
 /*
  * multiboot2.h - a bounds-checked reader for the multiboot2 boot information
- * (MBI, multiboot2 spec §3.4-§3.6). Pure logic: no hardware access, so the
+ * (MBI, multiboot2 spec §3.6). Pure logic: no hardware access, so the
  * host unit tests feed it truncated and misaligned buffers.
  */
 #ifndef MULTIBOOT2_H
@@ -50,7 +50,7 @@ struct mb2_info {
 
 /*
  * mb2_parse - validate and index a multiboot2 information structure.
- * @mbi:   the MBI as mapped for reading; must be 8-byte aligned (§3.4).
+ * @mbi:   the MBI as mapped for reading; must be 8-byte aligned (§3.6.1).
  * @avail: bytes readable at @mbi (an upper bound the walk never crosses).
  * @out:   filled on success; undefined on failure.
  * @err:   on failure, set to a static string naming the problem.

@@ -21,7 +21,7 @@ static void print_symbol(uint32_t addr)
 static void backtrace(uint32_t ebp)
 {
     kprintf("backtrace:\n");
-    for (int depth = 0; depth < 16 && ebp >= KERNEL_VIRT_BASE && ebp < TRAMPOLINE_BASE && ebp % 4 == 0; depth++) {
+    for (int depth = 0; depth < 16 && ebp >= DIRECT_MAP_BASE && ebp < TRAMPOLINE_BASE && ebp % 4 == 0; depth++) {
         uint32_t *frame = (uint32_t *)(uintptr_t)ebp;
         kprintf("  ");
         print_symbol(frame[1]);

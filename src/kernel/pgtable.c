@@ -88,7 +88,9 @@ bool uvm_range_unmapped(paddr_t pd, uint32_t va, uint32_t npages)
 
 int uvm_unmap_range(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npages)
 {
-    if (va % PAGE_SIZE || va < USER_BASE || npages == 0 || npages > (USER_TOP - va) / PAGE_SIZE)
+    /* va >= USER_TOP first: USER_TOP - va would wrap for a va above it */
+    if (va % PAGE_SIZE || va < USER_BASE || va >= USER_TOP || npages == 0 ||
+        npages > (USER_TOP - va) / PAGE_SIZE)
         return -EINVAL;
     for (uint32_t i = 0; i < npages; i++)
         if (!page_present(pd, va + i * PAGE_SIZE))

@@ -354,12 +354,16 @@ long sys_ps(uaddr_t out, uint32_t max)
     return (long)n;
 }
 
-/* Used by ktest at the end of a run: end init, which never exits by itself. */
+/* Used by ktest at the end of a run: end init, which never exits by itself,
+ * and reap the zombies it adopted. */
 void proc_destroy_init(void)
 {
     struct proc *p = initproc;
     if (!p)
         return;
+    for (uint32_t i = 0; i < NPROC; i++)
+        if (procs[i].state == P_ZOMBIE && procs[i].parent == p)
+            reap(&procs[i]); /* orphans init has not waited for yet */
     uvm_destroy(&kernel_frames, p->pd);
     runq_remove(&runq, &p->rq);
     initproc = NULL;

@@ -19,7 +19,8 @@
 /* A user range of whole pages that touches neither page 0 nor the trampoline. */
 static bool valid_range(uaddr_t va, uint32_t npages)
 {
-    return va % PAGE_SIZE == 0 && va >= USER_BASE && npages > 0 && npages <= (USER_TOP - va) / PAGE_SIZE;
+    return va % PAGE_SIZE == 0 && va >= USER_BASE && va < USER_TOP && npages > 0 &&
+           npages <= (USER_TOP - va) / PAGE_SIZE;
 }
 
 long sys_brk(uaddr_t end)

@@ -1,0 +1,1051 @@
+/*
+ * usertests - processes, memory, shared memory and IPC from user mode, in
+ * the style of xv6's usertests: one function per scenario, each a KTAP
+ * subtest. Every scenario asserts exact return values and, where it
+ * creates anything, that sysinfo().frames_free is back to its value from
+ * before the scenario (the kernel keeps an exact count). Failure details
+ * are printed as "    # ..." diagnostics before the "not ok" line.
+ *
+ * Helper processes are the `child` module (src/user/child.c). Forked
+ * children always leave through exit(); a fork that should have failed but
+ * did not exits at once in the child so it never runs the rest of a test.
+ */
+#include "ulib.h"
+
+#define PAGE            4096u
+#define USER_STACK_TOP  0xFFEFF000u
+#define TRAMPOLINE      0xFFF00000u
+#define RW              (PROT_READ | PROT_WRITE)
+#define NO_STATUS       0x7EADBEEF      /* status slot never written by wait */
+#define PS_ROWS         128             /* more than the process table */
+
+extern char __end[];                    /* user.ld: end of bss */
+
+static int ok;                          /* the current scenario passes so far */
+static const char *scenario;
+static long initial_break;              /* brk(NULL) before anything ran */
+
+#define DIAG(fmt, ...) printf("    # %s: " fmt "\n", scenario, ##__VA_ARGS__)
+
+#define EXPECT(cond, fmt, ...)                                                 \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            DIAG("line %d: %s: " fmt, __LINE__, #cond, ##__VA_ARGS__);         \
+            ok = 0;                                                            \
+        }                                                                      \
+    } while (0)
+
+#define EXPECT_EQ(got, want)                                                   \
+    do {                                                                       \
+        long got_ = (long)(got), want_ = (long)(want);                         \
+        if (got_ != want_) {                                                   \
+            DIAG("line %d: %s = %d, expected %s = %d", __LINE__, #got,         \
+                 (int)got_, #want, (int)want_);                                \
+            ok = 0;                                                            \
+        }                                                                      \
+    } while (0)
+
+/* ------------------------------------------------------------ helpers */
+
+static unsigned frames_free(void)
+{
+    struct sysinfo s;
+    if (sysinfo(&s) < 0)
+        return 0;
+    return s.frames_free;
+}
+
+#define EXPECT_FRAMES(before)                                                  \
+    do {                                                                       \
+        unsigned now_ = frames_free(), before_ = (before);                     \
+        if (now_ != before_) {                                                 \
+            DIAG("line %d: frames_free %u, expected %u (%d leaked)", __LINE__, \
+                 now_, before_, (int)(before_ - now_));                        \
+            ok = 0;                                                            \
+        }                                                                      \
+    } while (0)
+
+/* spawn("child", {"child", mode, a, b, c, NULL}); a NULL ends the list early. */
+static long spawn_child(const char *mode, const char *a, const char *b, const char *c)
+{
+    char *argv[] = { "child", (char *)mode, (char *)a, (char *)b, (char *)c, NULL };
+    return spawn("child", argv);
+}
+
+static const char *num(char *buf, long v)
+{
+    snprintf(buf, 12, "%d", (int)v);
+    return buf;
+}
+
+/* wait(pid) and return the status; NO_STATUS (and a diagnostic) if wait
+ * did not return pid. */
+static int wait_status(long pid)
+{
+    int st = NO_STATUS;
+    long r = wait((int)pid, &st);
+    if (r != pid) {
+        DIAG("wait(%d) = %d, expected %d", (int)pid, (int)r, (int)pid);
+        ok = 0;
+        return NO_STATUS;
+    }
+    return st;
+}
+
+/* A bad user address the compiler cannot see through. */
+static void *bad(uintptr_t addr)
+{
+    __asm__("" : "+r"(addr));
+    return (void *)addr;
+}
+
+/* The state of @pid from ps(), or 0 if it is not in the table. */
+static int proc_state(long pid)
+{
+    static struct procinfo tab[PS_ROWS];
+    long n = ps(tab, PS_ROWS);
+    for (long i = 0; i < n; i++)
+        if (tab[i].pid == pid)
+            return tab[i].state;
+    return 0;
+}
+
+/* Map pages from @base up in chunks of 256, then single pages, until map
+ * fails. Returns the pages mapped; *err = the failing map's return value.
+ * Also checks that each failed map left frames_free unchanged. */
+#define EXHAUST_BASE  0x40000000u
+#define EXHAUST_LIMIT 0x70000u          /* pages: stops at 0xB0000000 whatever happens */
+static unsigned exhaust(uintptr_t base, long *err)
+{
+    static const unsigned chunks[] = { 256, 1 };
+    unsigned n = 0;
+    long r = 0;
+    for (unsigned k = 0; k < 2; k++) {
+        unsigned chunk = chunks[k];
+        while (n + chunk <= EXHAUST_LIMIT) {
+            unsigned before = frames_free();
+            r = map((void *)(base + n * PAGE), chunk, RW);
+            if (r != 0) {
+                EXPECT_FRAMES(before);  /* all or nothing */
+                break;
+            }
+            n += chunk;
+        }
+    }
+    *err = r;
+    return n;
+}
+
+/* 64-bit / 32-bit without libgcc: shift-subtract. */
+static uint32_t div64(uint64_t n, uint32_t d)
+{
+    uint64_t q = 0, rem = 0;
+    for (int i = 63; i >= 0; i--) {
+        rem = rem << 1 | ((n >> i) & 1);
+        if (rem >= d) {
+            rem -= d;
+            q |= (uint64_t)1 << i;
+        }
+    }
+    return (uint32_t)q;
+}
+
+/* ------------------------------------------------------------ scenarios */
+
+static void getpid_getppid(void)
+{
+    struct sysinfo s;
+    long me = getpid();
+    EXPECT_EQ(sysinfo(&s), 0);
+    EXPECT_EQ(s.pid, me);
+    EXPECT(me > 0, "pid %d", (int)me);
+    long pp = getppid();
+    EXPECT(pp >= 0 && pp != me, "getppid() = %d", (int)pp);
+    DIAG("usertests is pid %d, parent %d", (int)me, (int)pp);
+
+    unsigned f0 = frames_free();
+    long c = spawn_child("getpid", NULL, NULL, NULL);
+    EXPECT(c > 0 && c != me, "spawn = %d", (int)c);
+    if (c > 0)
+        EXPECT_EQ(wait_status(c), c);
+    c = spawn_child("getppid", NULL, NULL, NULL);
+    EXPECT(c > 0, "spawn = %d", (int)c);
+    if (c > 0)
+        EXPECT_EQ(wait_status(c), me);
+    EXPECT_FRAMES(f0);
+}
+
+static void spawn_wait_exit_status(void)
+{
+    static const struct { const char *arg; int status; } exits[] = {
+        { "42", 42 }, { "0", 0 }, { "-7", -7 }, { "100000", 100000 },
+    };
+    unsigned f0 = frames_free();
+    long me = getpid();
+    for (unsigned i = 0; i < sizeof(exits) / sizeof(exits[0]); i++) {
+        long c = spawn_child("exit", exits[i].arg, NULL, NULL);
+        EXPECT(c > 0, "spawn child exit %s = %d", exits[i].arg, (int)c);
+        if (c <= 0)
+            continue;
+        EXPECT_EQ(wait_status(c), exits[i].status);
+        int st = NO_STATUS;
+        EXPECT_EQ(wait((int)c, &st), -ECHILD);      /* already reaped */
+        EXPECT_EQ(st, NO_STATUS);
+    }
+    if (me != 1)
+        EXPECT_EQ(wait(1, NULL), -ECHILD);          /* not our child */
+    EXPECT_EQ(wait(99999, NULL), -ECHILD);
+    EXPECT_EQ(wait(me, NULL), -ECHILD);
+
+    char *argv[] = { "nosuchmodule", NULL };
+    EXPECT_EQ(spawn("nosuchmodule", argv), -ENOENT);
+    char *cargv[] = { "child", "exit", "0", NULL };
+    EXPECT_EQ(spawn(bad(0x10), cargv), -EFAULT);
+    EXPECT_EQ(spawn(bad(TRAMPOLINE), cargv), -EFAULT);
+    EXPECT_EQ(spawn("child", bad(0x10)), -EFAULT);
+    char *badstr[] = { "child", bad(0x10), NULL };
+    EXPECT_EQ(spawn("child", badstr), -EFAULT);
+
+    char *many[MAX_ARGS + 2];
+    many[0] = "child";
+    many[1] = "argc";
+    for (int i = 2; i < MAX_ARGS + 1; i++)
+        many[i] = "x";
+    many[MAX_ARGS] = NULL;                          /* exactly MAX_ARGS */
+    long c = spawn("child", many);
+    EXPECT(c > 0, "spawn with %d args = %d", MAX_ARGS, (int)c);
+    if (c > 0)
+        EXPECT_EQ(wait_status(c), MAX_ARGS);
+    many[MAX_ARGS] = "x";
+    many[MAX_ARGS + 1] = NULL;                      /* one too many */
+    c = spawn("child", many);
+    EXPECT_EQ(c, -E2BIG);
+    if (c > 0)
+        wait((int)c, NULL);
+
+    static char longarg[MAX_ARG_LEN + 8];
+    memset(longarg, 'a', sizeof(longarg) - 1);
+    char *longv[] = { "child", "argc", longarg, NULL };
+    c = spawn("child", longv);
+    EXPECT_EQ(c, -E2BIG);
+    if (c > 0)
+        wait((int)c, NULL);
+    longarg[MAX_ARG_LEN - 1] = '\0';              /* exactly MAX_ARG_LEN bytes with the NUL */
+    c = spawn("child", longv);
+    EXPECT(c > 0, "spawn with a %d-byte argument = %d", MAX_ARG_LEN, (int)c);
+    if (c > 0)
+        EXPECT_EQ(wait_status(c), 3);
+
+    c = spawn("child", NULL);                       /* argv = {"child"}: no mode */
+    EXPECT(c > 0, "spawn(child, NULL) = %d", (int)c);
+    if (c > 0)
+        EXPECT_EQ(wait_status(c), 200);
+
+    /* A bad status pointer fails before anything is reaped. */
+    c = spawn_child("exit", "6", NULL, NULL);
+    EXPECT(c > 0, "spawn = %d", (int)c);
+    if (c > 0) {
+        EXPECT_EQ(wait((int)c, bad(0x10)), -EFAULT);
+        EXPECT_EQ(wait((int)c, bad(0x1000)), -EFAULT);  /* our read-only text */
+        EXPECT_EQ(wait_status(c), 6);
+    }
+
+    c = spawn_child("fault", NULL, NULL, NULL);
+    EXPECT(c > 0, "spawn = %d", (int)c);
+    if (c > 0)
+        EXPECT_EQ(wait_status(c), STATUS_FAULT(14));
+    EXPECT_FRAMES(f0);
+}
+
+static void wait_any(void)
+{
+    unsigned f0 = frames_free();
+    long pids[3];
+    int seen[3] = { 0, 0, 0 };
+    char b[12];
+    for (int i = 0; i < 3; i++) {
+        pids[i] = spawn_child("exit", num(b, 11 + i), NULL, NULL);
+        EXPECT(pids[i] > 0, "spawn = %d", (int)pids[i]);
+    }
+    for (int n = 0; n < 3; n++) {
+        int st = NO_STATUS;
+        long r = wait(-1, &st);
+        int k = -1;
+        for (int i = 0; i < 3; i++)
+            if (pids[i] > 0 && r == pids[i])
+                k = i;
+        EXPECT(k >= 0, "wait(-1) = %d, not one of %d %d %d", (int)r, (int)pids[0], (int)pids[1], (int)pids[2]);
+        if (k < 0)
+            break;
+        EXPECT(!seen[k], "pid %d reaped twice", (int)r);
+        seen[k] = 1;
+        EXPECT_EQ(st, 11 + k);
+    }
+    EXPECT_EQ(wait(-1, NULL), -ECHILD);
+    long c = spawn_child("exit", "5", NULL, NULL);
+    EXPECT(c > 0, "spawn = %d", (int)c);
+    if (c > 0)
+        EXPECT_EQ(wait(-1, NULL), c);               /* NULL status is fine */
+    EXPECT_FRAMES(f0);
+}
+
+static void kill_child(void)
+{
+    unsigned f0 = frames_free();
+    long me = getpid();
+
+    long b = spawn_child("block", NULL, NULL, NULL);
+    EXPECT(b > 0, "spawn = %d", (int)b);
+    if (b > 0) {
+        for (int i = 0; i < 5; i++)
+            yield();                                /* let it block in ipc_recv */
+        EXPECT_EQ(kill((int)b), 0);
+        EXPECT_EQ(wait_status(b), STATUS_KILLED);
+        EXPECT_EQ(kill((int)b), -ESRCH);            /* reaped */
+    }
+
+    /* A running (spinning) child. */
+    char t[12];
+    long until = ticks() + 1000;
+    long s = spawn_child("spin", num(t, until), NULL, NULL);
+    EXPECT(s > 0, "spawn = %d", (int)s);
+    if (s > 0) {
+        yield();
+        EXPECT_EQ(kill((int)s), 0);
+        EXPECT_EQ(wait_status(s), STATUS_KILLED);
+        EXPECT(ticks() < until, "the spinning child ran to its deadline");
+    }
+
+    /* A zombie keeps its own exit status. */
+    long z = spawn_child("exit", "3", NULL, NULL);
+    EXPECT(z > 0, "spawn = %d", (int)z);
+    if (z > 0) {
+        long start = ticks();
+        while (proc_state(z) != PROC_STATE_ZOMBIE && ticks() - start < 300)
+            yield();
+        EXPECT_EQ(proc_state(z), PROC_STATE_ZOMBIE);
+        EXPECT_EQ(kill((int)z), -ESRCH);            /* not a live process */
+        EXPECT_EQ(wait_status(z), 3);
+    }
+
+    if (me != 1)
+        EXPECT_EQ(kill(1), -EPERM);
+    long pp = getppid();
+    if (pp > 0)
+        EXPECT_EQ(kill((int)pp), -EPERM);
+    EXPECT_EQ(kill(99999), -ESRCH);
+    EXPECT_FRAMES(f0);
+}
+
+static void fork_returns(void)
+{
+    unsigned f0 = frames_free();
+    long parent = getpid();
+    long pid = fork();
+    if (pid == 0)
+        exit(getppid() == parent && getpid() != parent ? (int)getpid() : -1);
+    EXPECT(pid > 0 && pid != parent, "fork() = %d", (int)pid);
+    if (pid > 0)
+        EXPECT_EQ(wait_status(pid), pid);           /* the child saw 0, its own pid, and us as parent */
+    EXPECT_EQ(getpid(), parent);
+    EXPECT_FRAMES(f0);
+}
+
+static volatile int global_word = 0x1234;
+
+static void fork_copies_memory(void)
+{
+    volatile int stack_arr[256];
+    for (int i = 0; i < 256; i++)
+        stack_arr[i] = i * 7;
+    volatile unsigned char *heap = malloc(10000);
+    EXPECT(heap != NULL, "malloc failed");
+    if (!heap)
+        return;
+    for (int i = 0; i < 10000; i++)
+        heap[i] = (unsigned char)(i * 13);
+    global_word = 0x1234;
+
+    unsigned f0 = frames_free();
+    long pid = fork();
+    if (pid == 0) {
+        int code = 0;
+        if (global_word != 0x1234)
+            code |= 1;
+        for (int i = 0; i < 256; i++)
+            if (stack_arr[i] != i * 7)
+                code |= 2;
+        for (int i = 0; i < 10000; i++)
+            if (heap[i] != (unsigned char)(i * 13))
+                code |= 4;
+        global_word = 0x5678;
+        for (int i = 0; i < 256; i++)
+            stack_arr[i] = -1;
+        for (int i = 0; i < 10000; i++)
+            heap[i] = 0xEE;
+        if (global_word != 0x5678 || stack_arr[100] != -1 || heap[9999] != 0xEE)
+            code |= 8;
+        exit(code);
+    }
+    EXPECT(pid > 0, "fork() = %d", (int)pid);
+    if (pid > 0) {
+        int st = wait_status(pid);
+        EXPECT(st == 0, "child status %d (1: global, 2: stack, 4: heap differed in the child; 8: its writes)", st);
+    }
+    EXPECT_EQ(global_word, 0x1234);
+    int bad_stack = 0, bad_heap = 0;
+    for (int i = 0; i < 256; i++)
+        bad_stack += stack_arr[i] != i * 7;
+    for (int i = 0; i < 10000; i++)
+        bad_heap += heap[i] != (unsigned char)(i * 13);
+    EXPECT_EQ(bad_stack, 0);
+    EXPECT_EQ(bad_heap, 0);
+    EXPECT_FRAMES(f0);
+    free((void *)heap);
+}
+
+static void preempt_fairness(void)
+{
+    unsigned f0 = frames_free();
+    char t[12];
+    long until = ticks() + 30;
+    num(t, until);
+    long a = spawn_child("spin", t, NULL, NULL);
+    long b = spawn_child("spin", t, NULL, NULL);
+    EXPECT(a > 0 && b > 0, "spawn = %d, %d", (int)a, (int)b);
+    if (a > 0)
+        EXPECT_EQ(wait_status(a), 1);
+    if (b > 0)
+        EXPECT_EQ(wait_status(b), 1);
+    EXPECT(ticks() >= until, "ticks() = %d before the deadline %d", (int)ticks(), (int)until);
+    EXPECT_FRAMES(f0);
+}
+
+static void brk_grow_shrink(void)
+{
+    uintptr_t image_end = ((uintptr_t)__end + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+    EXPECT(initial_break >= (long)image_end && initial_break % PAGE == 0,
+           "initial break %p, image ends at %p", (void *)initial_break, (void *)image_end);
+
+    unsigned f0 = frames_free();
+    long b0 = brk(NULL);
+    char *p = sbrk(65536);
+    EXPECT_EQ(p, b0);
+    EXPECT_EQ(brk(NULL), b0 + 65536);
+    EXPECT(frames_free() + 16 <= f0, "frames_free %u after growing 64 KiB from %u", frames_free(), f0);
+    if (p != (void *)-1) {
+        for (int i = 0; i < 65536; i++)
+            p[i] = (char)(i ^ (i >> 8));
+        int bad = 0;
+        for (int i = 0; i < 65536; i++)
+            bad += p[i] != (char)(i ^ (i >> 8));
+        EXPECT_EQ(bad, 0);
+        EXPECT_EQ(sbrk(-65536), b0 + 65536);
+    }
+    EXPECT_EQ(brk(NULL), b0);
+    EXPECT_FRAMES(f0);
+
+    /* Grow again: the pages come back zeroed. */
+    p = sbrk(8192);
+    EXPECT_EQ(p, b0);
+    if (p != (void *)-1) {
+        int nonzero = 0;
+        for (int i = 0; i < 8192; i++)
+            nonzero += p[i] != 0;
+        EXPECT_EQ(nonzero, 0);
+        EXPECT_EQ(brk((void *)b0), b0);
+    }
+    EXPECT_FRAMES(f0);
+
+    EXPECT_EQ(brk((void *)0x1000), -EINVAL);
+    EXPECT_EQ(brk((void *)(image_end - PAGE)), -EINVAL);
+    EXPECT_EQ(brk(NULL), b0);
+    EXPECT_EQ(brk((void *)0x7FFF0000), -ENOMEM);
+    EXPECT_EQ(brk(NULL), b0);
+    EXPECT_EQ(sbrk(0x70000000), (long)-1);
+    EXPECT_EQ(brk(NULL), b0);
+    EXPECT_FRAMES(f0);
+}
+
+#define MAP_VA 0x50000000u
+
+static void map_unmap_valid(void)
+{
+    unsigned f0 = frames_free();
+    volatile uint32_t *w = (volatile uint32_t *)MAP_VA;
+    EXPECT_EQ(map((void *)MAP_VA, 4, RW), 0);
+    EXPECT(frames_free() + 4 <= f0, "frames_free %u after mapping 4 pages from %u", frames_free(), f0);
+    int nonzero = 0;
+    for (unsigned i = 0; i < 4 * PAGE / 4; i++)
+        nonzero += w[i] != 0;
+    EXPECT_EQ(nonzero, 0);
+    for (unsigned i = 0; i < 4 * PAGE / 4; i++)
+        w[i] = i * 0x9E3779B9u;
+    int bad = 0;
+    for (unsigned i = 0; i < 4 * PAGE / 4; i++)
+        bad += w[i] != i * 0x9E3779B9u;
+    EXPECT_EQ(bad, 0);
+
+    volatile uint32_t *ro = (volatile uint32_t *)(MAP_VA + 0x10000);
+    EXPECT_EQ(map((void *)ro, 1, PROT_READ), 0);
+    EXPECT_EQ(ro[0] | ro[1023], 0);
+
+    EXPECT_EQ(unmap((void *)MAP_VA, 4), 0);
+    EXPECT_EQ(unmap((void *)ro, 1), 0);
+    EXPECT_FRAMES(f0);
+
+    /* Mapped again: fresh zeroed frames, not the old data. */
+    EXPECT_EQ(map((void *)MAP_VA, 4, RW), 0);
+    nonzero = 0;
+    for (unsigned i = 0; i < 4 * PAGE / 4; i++)
+        nonzero += w[i] != 0;
+    EXPECT_EQ(nonzero, 0);
+    EXPECT_EQ(unmap((void *)MAP_VA, 4), 0);
+
+    /* Across a page-table (4 MiB) boundary. */
+    uintptr_t x = MAP_VA + 0x400000 - PAGE;
+    EXPECT_EQ(map((void *)x, 2, RW), 0);
+    *(volatile uint32_t *)x = 1;
+    *(volatile uint32_t *)(x + PAGE) = 2;
+    EXPECT_EQ(*(volatile uint32_t *)x + *(volatile uint32_t *)(x + PAGE), 3);
+    EXPECT_EQ(unmap((void *)x, 2), 0);
+
+    /* High up: the page below the stack's lower guard page. */
+    uintptr_t below_stack = USER_STACK_TOP - 16 * PAGE - 2 * PAGE;
+    EXPECT_EQ(map((void *)below_stack, 1, RW), 0);
+    *(volatile uint32_t *)below_stack = 7;
+    EXPECT_EQ(unmap((void *)below_stack, 1), 0);
+    EXPECT_FRAMES(f0);
+}
+
+static void map_invalid(void)
+{
+    unsigned f0 = frames_free();
+    EXPECT_EQ(map((void *)(MAP_VA + 1), 1, RW), -EINVAL);
+    EXPECT_EQ(map((void *)(MAP_VA + 0x800), 1, RW), -EINVAL);
+    EXPECT_EQ(map((void *)MAP_VA, 0, RW), -EINVAL);
+    EXPECT_EQ(map((void *)0, 1, RW), -EINVAL);
+    EXPECT_EQ(map((void *)0, 2, RW), -EINVAL);
+    EXPECT_EQ(map((void *)TRAMPOLINE, 1, RW), -EINVAL);
+    EXPECT_EQ(map((void *)(TRAMPOLINE - PAGE), 2, RW), -EINVAL);   /* touches it */
+    EXPECT_EQ(map((void *)0xFFFFF000u, 1, RW), -EINVAL);
+    EXPECT_EQ(map((void *)0xFFFFF000u, 2, RW), -EINVAL);           /* wraps */
+    EXPECT_EQ(map((void *)0x80000000u, 0x80000, RW), -EINVAL);     /* end wraps to 0 */
+    EXPECT_EQ(map((void *)MAP_VA, 0x100000, RW), -EINVAL);         /* npages * 4096 overflows */
+    EXPECT_EQ(map((void *)MAP_VA, 0xFFFFFFFFu, RW), -EINVAL);
+    EXPECT_EQ(map((void *)0x1000, 1, RW), -EINVAL);                /* our text */
+    EXPECT_EQ(map((void *)(USER_STACK_TOP - PAGE), 1, RW), -EINVAL);  /* our stack */
+    EXPECT_EQ(map((void *)MAP_VA, 1, 0x4), -EINVAL);                /* unknown prot bit */
+    EXPECT_EQ(map((void *)MAP_VA, 1, RW | 0x100), -EINVAL);
+    EXPECT_FRAMES(f0);
+
+    /* Overlap: all or nothing. */
+    EXPECT_EQ(map((void *)MAP_VA, 2, RW), 0);
+    EXPECT_EQ(map((void *)(MAP_VA + PAGE), 2, RW), -EINVAL);
+    EXPECT_EQ(map((void *)(MAP_VA - PAGE), 2, RW), -EINVAL);
+    EXPECT_EQ(map((void *)(MAP_VA + 2 * PAGE), 1, RW), 0);        /* was not left mapped */
+    EXPECT_EQ(map((void *)(MAP_VA - PAGE), 1, RW), 0);
+    EXPECT_EQ(unmap((void *)(MAP_VA - PAGE), 4), 0);
+    EXPECT_FRAMES(f0);
+
+    EXPECT_EQ(unmap((void *)MAP_VA, 1), -EINVAL);                  /* not mapped */
+    EXPECT_EQ(map((void *)MAP_VA, 1, RW), 0);
+    EXPECT_EQ(unmap((void *)MAP_VA, 2), -EINVAL);                  /* partly mapped */
+    EXPECT_EQ(map((void *)MAP_VA, 1, RW), -EINVAL);                /* still mapped */
+    EXPECT_EQ(*(volatile uint32_t *)MAP_VA, 0);
+    EXPECT_EQ(unmap((void *)(MAP_VA + 1), 1), -EINVAL);
+    EXPECT_EQ(unmap((void *)MAP_VA, 1), 0);
+    EXPECT_EQ(unmap((void *)0, 1), -EINVAL);
+    EXPECT_EQ(unmap((void *)TRAMPOLINE, 1), -EINVAL);
+    EXPECT_EQ(unmap((void *)(TRAMPOLINE - PAGE), 2), -EINVAL);
+    EXPECT_EQ(unmap((void *)0xFFFFF000u, 2), -EINVAL);
+    EXPECT_EQ(unmap((void *)MAP_VA, 0x100000), -EINVAL);
+    EXPECT_FRAMES(f0);
+}
+
+static void map_readonly_write_faults(void)
+{
+    unsigned f0 = frames_free();
+    volatile uint32_t *ro = (volatile uint32_t *)MAP_VA;
+    EXPECT_EQ(map((void *)ro, 1, PROT_READ), 0);
+    EXPECT_EQ(ro[0], 0);
+    unsigned f1 = frames_free();
+    long pid = fork();
+    if (pid == 0) {
+        uint32_t v = ro[5];
+        ro[5] = 1;                                  /* must fault: read-only in the copy too */
+        exit(v == 0 ? 100 : 101);
+    }
+    EXPECT(pid > 0, "fork() = %d", (int)pid);
+    if (pid > 0)
+        EXPECT_EQ(wait_status(pid), STATUS_FAULT(14));
+    EXPECT_FRAMES(f1);
+    EXPECT_EQ(ro[5], 0);
+    EXPECT_EQ(unmap((void *)ro, 1), 0);
+    EXPECT_FRAMES(f0);
+}
+
+static void map_exhaust_enomem(void)
+{
+    unsigned f0 = frames_free();
+    long err;
+    unsigned n = exhaust(EXHAUST_BASE, &err);
+    EXPECT_EQ(err, -ENOMEM);
+    EXPECT(n > 1000, "only %u pages mapped", n);
+    unsigned f1 = frames_free();
+    DIAG("mapped %u pages (%u KiB) before -ENOMEM; %u frames left", n, n * 4, f1);
+    /* Still alive, and everything else fails cleanly. */
+    EXPECT(getpid() > 0, "getpid");
+    EXPECT_EQ(map((void *)(EXHAUST_BASE + n * PAGE), 1, RW), -ENOMEM);
+    long c = spawn_child("exit", "0", NULL, NULL);
+    EXPECT_EQ(c, -ENOMEM);
+    if (c > 0)
+        wait((int)c, NULL);
+    long b0 = brk(NULL);
+    EXPECT_EQ(brk((void *)(b0 + 16 * PAGE)), -ENOMEM);
+    EXPECT_EQ(brk(NULL), b0);
+    EXPECT_FRAMES(f1);
+    /* The last pages are still usable. */
+    volatile uint32_t *last = (volatile uint32_t *)(EXHAUST_BASE + (n - 1) * PAGE);
+    if (n) {
+        EXPECT_EQ(*last, 0);
+        *last = 0xFEEDF00D;
+        EXPECT_EQ(*last, 0xFEEDF00D);
+    }
+    EXPECT_EQ(unmap((void *)EXHAUST_BASE, n), 0);
+    EXPECT_FRAMES(f0);
+    c = spawn_child("exit", "0", NULL, NULL);
+    EXPECT(c > 0, "spawn after unmapping = %d", (int)c);
+    if (c > 0)
+        EXPECT_EQ(wait_status(c), 0);
+    EXPECT_FRAMES(f0);
+}
+
+static void fork_enomem(void)
+{
+    unsigned f0 = frames_free();
+    long err;
+    unsigned n = exhaust(EXHAUST_BASE, &err);
+    EXPECT_EQ(err, -ENOMEM);
+    unsigned f1 = frames_free();
+
+    long pid = fork();
+    if (pid == 0)
+        exit(0);
+    EXPECT_EQ(pid, -ENOMEM);
+    if (pid > 0)
+        wait((int)pid, NULL);
+    EXPECT_FRAMES(f1);
+
+    /* Now with room for part of the copy: fork must fail half way and
+     * give back what it took. */
+    unsigned keep = n / 10 * 6;
+    EXPECT_EQ(unmap((void *)(EXHAUST_BASE + keep * PAGE), n - keep), 0);
+    unsigned f2 = frames_free();
+    EXPECT(f2 < keep, "%u frames free for a copy of more than %u pages", f2, keep);
+    pid = fork();
+    if (pid == 0)
+        exit(0);
+    EXPECT_EQ(pid, -ENOMEM);
+    if (pid > 0)
+        wait((int)pid, NULL);
+    EXPECT_FRAMES(f2);
+
+    EXPECT_EQ(unmap((void *)EXHAUST_BASE, keep), 0);
+    EXPECT_FRAMES(f0);
+
+    /* And fork works again. */
+    pid = fork();
+    if (pid == 0)
+        exit(9);
+    EXPECT(pid > 0, "fork() after unmapping = %d", (int)pid);
+    if (pid > 0)
+        EXPECT_EQ(wait_status(pid), 9);
+    EXPECT_FRAMES(f0);
+}
+
+#define SHM_A 0x60000000u
+#define SHM_B 0x70000000u
+#define SHM_WORDS (2 * PAGE / 4)
+
+static int shm_child(void)
+{
+    volatile uint32_t *a = (volatile uint32_t *)SHM_A, *b = (volatile uint32_t *)SHM_B;
+    long parent = getppid();
+    char m[8];
+    int sender;
+    if (ipc_recv((int)parent, m, sizeof(m), &sender) != 2)
+        return 1;
+    long n = shm_map((int)parent, (void *)SHM_B);
+    if (n != 2)
+        return n < 0 ? 100 - (int)n : 2;            /* 100 + errno */
+    for (unsigned i = 0; i < SHM_WORDS; i++)
+        if (b[i] != 0xC0DE0000u + i)
+            return 3;
+    for (unsigned i = 0; i < SHM_WORDS; i++)
+        if (a[i] != 0)                              /* our fork copy predates the pattern */
+            return 4;
+    b[100] = 0xBEEF;
+    b[1024] = 0xCAFE;
+    if (ipc_call((int)parent, "done", 4, m, sizeof(m)) != 2)
+        return 5;
+    /* The parent has unmapped its side: ours must still hold the data. */
+    for (unsigned i = 0; i < SHM_WORDS; i++)
+        if (b[i] != (i == 100 ? 0xBEEF : i == 1024 ? 0xCAFE : 0xC0DE0000u + i))
+            return 6;
+    b[5] = 42;
+    if (unmap((void *)SHM_B, 2) != 0)
+        return 7;
+    return 0;
+}
+
+static void shm_between_processes(void)
+{
+    unsigned f0 = frames_free();
+    volatile uint32_t *a = (volatile uint32_t *)SHM_A;
+    EXPECT_EQ(map((void *)SHM_A, 2, RW), 0);
+    long pid = fork();
+    if (pid == 0)
+        exit(shm_child());
+    EXPECT(pid > 0, "fork() = %d", (int)pid);
+    if (pid <= 0) {
+        unmap((void *)SHM_A, 2);
+        return;
+    }
+    for (unsigned i = 0; i < SHM_WORDS; i++)
+        a[i] = 0xC0DE0000u + i;
+
+    EXPECT_EQ(shm_map((int)pid, (void *)SHM_B), -ESRCH);       /* the child granted us nothing */
+    EXPECT_EQ(shm_grant((int)pid, (void *)0x6F000000u, 1), -EINVAL);   /* not mapped */
+    EXPECT_EQ(shm_grant((int)pid, (void *)SHM_A, 3), -EINVAL);         /* runs past the mapping */
+    EXPECT_EQ(shm_grant((int)pid, (void *)0x1000, 1), -EINVAL);        /* read-only text */
+    EXPECT_EQ(shm_grant((int)pid, (void *)(SHM_A + 1), 1), -EINVAL);   /* misaligned */
+    EXPECT_EQ(shm_grant((int)getpid(), (void *)SHM_A, 2), -EINVAL);    /* self */
+    EXPECT_EQ(shm_grant(99999, (void *)SHM_A, 2), -ESRCH);
+    EXPECT_EQ(shm_grant((int)pid, (void *)SHM_A, 2), 0);
+    EXPECT_EQ(ipc_send((int)pid, "go", 2), 0);
+
+    char m[8];
+    int sender = 0;
+    EXPECT_EQ(ipc_recv((int)pid, m, sizeof(m), &sender), 4);
+    EXPECT_EQ(sender, pid);
+    EXPECT_EQ(a[100], 0xBEEF);
+    EXPECT_EQ(a[1024], 0xCAFE);
+    unsigned before_unmap = frames_free();
+    EXPECT_EQ(unmap((void *)SHM_A, 2), 0);
+    /* The child still maps both frames: at most a page table may come back. */
+    EXPECT(frames_free() <= before_unmap + 1, "frames_free %u after our unmap, %u before: shared frames freed while mapped",
+           frames_free(), before_unmap);
+    EXPECT_EQ(ipc_reply((int)pid, "ok", 2), 0);
+    int st = wait_status(pid);
+    EXPECT(st == 0, "child status %d (1 no go, 2 shm_map count, 100+e shm_map error, 3 pattern, 4 fork copy shared, "
+           "5 ipc_call, 6 data lost after the granter unmapped, 7 unmap)", st);
+    EXPECT_FRAMES(f0);
+}
+
+static void ipc_pingpong(void)
+{
+    enum { ROUNDS = 100000 };
+    unsigned f0 = frames_free();
+    long pid = spawn_child("pong", NULL, NULL, NULL);
+    EXPECT(pid > 0, "spawn = %d", (int)pid);
+    if (pid <= 0)
+        return;
+    uint32_t msg, rep = 0;
+    int i;
+    long r = 0;
+    uint64_t t0 = rdtsc();
+    for (i = 0; i < ROUNDS; i++) {
+        msg = (uint32_t)i * 2654435761u;
+        rep = ~msg;
+        r = ipc_call((int)pid, &msg, 4, &rep, 4);
+        if (r != 4 || rep != msg)
+            break;
+    }
+    uint64_t t1 = rdtsc();
+    EXPECT(i == ROUNDS, "round %d: ipc_call = %d, reply %x for %x", i, (int)r, rep, msg);
+    if (i == ROUNDS)
+        printf("    # ipc round trip: %u cycles (rdtsc, mean of %d)\n", div64(t1 - t0, ROUNDS), ROUNDS);
+    char bye[8] = { 0 };
+    EXPECT_EQ(ipc_call((int)pid, "quit", 4, bye, sizeof(bye)), 4);
+    EXPECT(memcmp(bye, "bye!", 4) == 0, "reply to quit: %s", bye);
+    EXPECT_EQ(wait_status(pid), 0);
+    EXPECT_FRAMES(f0);
+}
+
+static void ipc_errors(void)
+{
+    static char big[IPC_MAX_MSG + 1];
+    unsigned f0 = frames_free();
+    long me = getpid();
+    char buf[16];
+    int sender;
+    EXPECT_EQ(ipc_send(0, "x", 1), -ESRCH);
+    EXPECT_EQ(ipc_send(-5, "x", 1), -ESRCH);
+    EXPECT_EQ(ipc_send(99999, "x", 1), -ESRCH);
+    EXPECT_EQ(ipc_send((int)me, "x", 1), -EDEADLK);
+    EXPECT_EQ(ipc_call((int)me, "x", 1, buf, sizeof(buf)), -EDEADLK);
+    EXPECT_EQ(ipc_call(99999, "x", 1, buf, sizeof(buf)), -ESRCH);
+    EXPECT_EQ(ipc_recv(99999, buf, sizeof(buf), &sender), -ESRCH);
+    EXPECT_EQ(ipc_reply(99999, "x", 1), -ESRCH);
+
+    char mine[12], b[12];
+    num(mine, me);
+    long r = spawn_child("recvonce", mine, num(b, IPC_MAX_MSG), "goodmsg");
+    EXPECT(r > 0, "spawn = %d", (int)r);
+    if (r > 0) {
+        EXPECT_EQ(ipc_reply((int)r, "x", 1), -ESRCH);   /* it is not in ipc_call on us */
+        EXPECT_EQ(ipc_send((int)r, big, IPC_MAX_MSG + 1), -EMSGSIZE);
+        EXPECT_EQ(ipc_send((int)r, bad(0x10), 8), -EFAULT);
+        EXPECT_EQ(ipc_send((int)r, bad(TRAMPOLINE), 8), -EFAULT);
+        EXPECT_EQ(ipc_send((int)r, "goodmsg", 7), 0);
+        int st = wait_status(r);
+        EXPECT(st == 7, "receiver status %d: 7 = got only the good message, 999 = got other bytes", st);
+    }
+
+    /* Larger than the receiver's buffer. */
+    r = spawn_child("recvonce", mine, "4", "abcd");
+    EXPECT(r > 0, "spawn = %d", (int)r);
+    if (r > 0) {
+        EXPECT_EQ(ipc_send((int)r, "12345678", 8), -EMSGSIZE);
+        EXPECT_EQ(ipc_send((int)r, "abcd", 4), 0);  /* the receiver kept waiting */
+        EXPECT_EQ(wait_status(r), 4);
+    }
+
+    /* A full 4096-byte message arrives intact. */
+    for (int i = 0; i < IPC_MAX_MSG; i++)
+        big[i] = (char)('a' + i % 26);
+    big[IPC_MAX_MSG] = 0;
+    r = spawn_child("pong", NULL, NULL, NULL);
+    EXPECT(r > 0, "spawn = %d", (int)r);
+    if (r > 0) {
+        static char back[IPC_MAX_MSG];
+        EXPECT_EQ(ipc_call((int)r, big, IPC_MAX_MSG, back, sizeof(back)), IPC_MAX_MSG);
+        EXPECT_EQ(memcmp(back, big, IPC_MAX_MSG), 0);
+        EXPECT_EQ(ipc_call((int)r, "quit", 4, buf, sizeof(buf)), 4);
+        EXPECT_EQ(wait_status(r), 0);
+    }
+    EXPECT_FRAMES(f0);
+}
+
+static void ipc_partner_dies(void)
+{
+    unsigned f0 = frames_free();
+    char t[12], b[12];
+    char buf[8];
+
+    /* A sender blocked on a receiver that exits without receiving. */
+    long s = spawn_child("spin", num(t, ticks() + 20), NULL, NULL);
+    EXPECT(s > 0, "spawn = %d", (int)s);
+    if (s > 0) {
+        EXPECT_EQ(ipc_send((int)s, "hi", 2), -ESRCH);
+        EXPECT_EQ(wait_status(s), 1);
+    }
+    s = spawn_child("exit", "0", NULL, NULL);
+    EXPECT(s > 0, "spawn = %d", (int)s);
+    if (s > 0) {
+        EXPECT_EQ(ipc_call((int)s, "hi", 2, buf, sizeof(buf)), -ESRCH);
+        EXPECT_EQ(wait_status(s), 0);
+    }
+
+    /* A caller whose server receives, then exits without replying. */
+    s = spawn_child("recvexit", NULL, NULL, NULL);
+    EXPECT(s > 0, "spawn = %d", (int)s);
+    if (s > 0) {
+        EXPECT_EQ(ipc_call((int)s, "hi", 2, buf, sizeof(buf)), -ESRCH);
+        EXPECT_EQ(wait_status(s), 0);
+    }
+
+    /* A receiver blocked on a sender that exits without sending. */
+    long p2 = spawn_child("spin", num(t, ticks() + 20), NULL, NULL);
+    EXPECT(p2 > 0, "spawn = %d", (int)p2);
+    if (p2 > 0) {
+        long rcv = spawn_child("recvonce", num(b, p2), NULL, NULL);
+        EXPECT(rcv > 0, "spawn = %d", (int)rcv);
+        if (rcv > 0)
+            EXPECT_EQ(wait_status(rcv), -ESRCH);
+        EXPECT_EQ(wait_status(p2), 1);
+    }
+
+    /* The same through fork: the child waits for a message from p3. */
+    long p3 = spawn_child("spin", num(t, ticks() + 20), NULL, NULL);
+    EXPECT(p3 > 0, "spawn = %d", (int)p3);
+    if (p3 > 0) {
+        long c = fork();
+        if (c == 0) {
+            int sender;
+            long r = ipc_recv((int)p3, buf, sizeof(buf), &sender);
+            exit(r == -ESRCH ? 0 : r < 0 ? (int)r : 1000 + (int)r);
+        }
+        EXPECT(c > 0, "fork() = %d", (int)c);
+        if (c > 0)
+            EXPECT_EQ(wait_status(c), 0);
+        EXPECT_EQ(wait_status(p3), 1);
+    }
+    EXPECT_FRAMES(f0);
+}
+
+static void proc_limit(void)
+{
+    enum { MAX_TRY = 200 };
+    static long pids[MAX_TRY];
+    unsigned f0 = frames_free();
+    struct sysinfo si;
+    sysinfo(&si);
+    int n = 0;
+    long r = 0;
+    while (n < MAX_TRY) {
+        r = spawn_child("block", NULL, NULL, NULL);
+        if (r <= 0)
+            break;
+        pids[n++] = r;
+    }
+    EXPECT_EQ(r, -EAGAIN);
+    EXPECT(n >= 50, "only %d children before %d", n, (int)r);
+    DIAG("%d children blocked before -EAGAIN (%u processes were alive, limit %u)", n, si.nprocs, si.proc_limit);
+    long f = fork();
+    if (f == 0)
+        exit(0);
+    EXPECT_EQ(f, -EAGAIN);
+    if (f > 0)
+        wait((int)f, NULL);
+    int killed = 0, bad = 0;
+    for (int i = 0; i < n; i++) {
+        if (kill((int)pids[i]) == 0)
+            killed++;
+        int st = NO_STATUS;
+        if (wait((int)pids[i], &st) != pids[i] || st != STATUS_KILLED)
+            bad++;
+    }
+    EXPECT_EQ(killed, n);
+    EXPECT_EQ(bad, 0);
+    EXPECT_EQ(wait(-1, NULL), -ECHILD);
+    EXPECT_FRAMES(f0);
+    /* And the table has room again. */
+    r = spawn_child("exit", "0", NULL, NULL);
+    EXPECT(r > 0, "spawn after the limit = %d", (int)r);
+    if (r > 0)
+        EXPECT_EQ(wait_status(r), 0);
+}
+
+static void spawn_1000_leak(void)
+{
+    enum { N = 1000 };
+    unsigned f0 = frames_free();
+    long t0 = ticks();
+    int spawned = 0, exited0 = 0;
+    long first_err = 0;
+    for (int i = 0; i < N; i++) {
+        long pid = spawn_child("exit", "0", NULL, NULL);
+        if (pid <= 0) {
+            if (!first_err)
+                first_err = pid;
+            continue;
+        }
+        spawned++;
+        int st = NO_STATUS;
+        if (wait((int)pid, &st) == pid && st == 0)
+            exited0++;
+    }
+    unsigned f1 = frames_free();
+    printf("    # spawn_1000_leak: %d spawned, %d exited 0, frames_free %u before, %u after, %d ticks\n", spawned,
+           exited0, f0, f1, (int)(ticks() - t0));
+    EXPECT_EQ(first_err, 0);
+    EXPECT_EQ(spawned, N);
+    EXPECT_EQ(exited0, N);
+    EXPECT_FRAMES(f0);
+}
+
+static void orphan_reparented_to_init(void)
+{
+    long me = getpid();
+    long c = fork();
+    if (c == 0) {
+        char rep[12], orig[12];
+        long g = spawn_child("ppid", num(rep, me), num(orig, getpid()), NULL);
+        exit(g > 0 ? (int)g : -1000 + (int)g);      /* exits at once: g is orphaned */
+    }
+    EXPECT(c > 0, "fork() = %d", (int)c);
+    if (c <= 0)
+        return;
+    int g = wait_status(c);
+    EXPECT(g > 0, "the child could not spawn the grandchild: status %d (-1000 - errno)", g);
+    if (g <= 0 || g == NO_STATUS)
+        return;
+    int ppid = -1, sender = 0;
+    long n = ipc_recv(g, &ppid, sizeof(ppid), &sender);
+    EXPECT_EQ(n, 4);
+    EXPECT_EQ(sender, g);
+    EXPECT_EQ(ppid, 1);
+    EXPECT_EQ(wait(g, NULL), -ECHILD);              /* init's child now, not ours */
+}
+
+/* ------------------------------------------------------------ main */
+
+static const struct {
+    void (*fn)(void);
+    const char *name;
+} cases[] = {
+    { getpid_getppid, "getpid_getppid" },
+    { spawn_wait_exit_status, "spawn_wait_exit_status" },
+    { wait_any, "wait_any" },
+    { kill_child, "kill_child" },
+    { fork_returns, "fork_returns" },
+    { fork_copies_memory, "fork_copies_memory" },
+    { preempt_fairness, "preempt_fairness" },
+    { brk_grow_shrink, "brk_grow_shrink" },
+    { map_unmap_valid, "map_unmap_valid" },
+    { map_invalid, "map_invalid" },
+    { map_readonly_write_faults, "map_readonly_write_faults" },
+    { map_exhaust_enomem, "map_exhaust_enomem" },
+    { fork_enomem, "fork_enomem" },
+    { shm_between_processes, "shm_between_processes" },
+    { ipc_errors, "ipc_errors" },
+    { ipc_partner_dies, "ipc_partner_dies" },
+    { ipc_pingpong, "ipc_pingpong" },
+    { proc_limit, "proc_limit" },
+    { spawn_1000_leak, "spawn_1000_leak" },
+    { orphan_reparented_to_init, "orphan_reparented_to_init" },
+};
+
+/* frames_free is global: in a test boot the other boot modules run next to
+ * us. Wait (at most 10 s) until every other process is asleep or gone. */
+static void wait_for_quiet(void)
+{
+    static struct procinfo tab[PS_ROWS];
+    long me = getpid(), start = ticks();
+    for (;;) {
+        long n = ps(tab, PS_ROWS), busy = 0;
+        for (long i = 0; i < n; i++)
+            if (tab[i].pid != me && tab[i].state != PROC_STATE_SLEEPING)
+                busy++;
+        if (busy == 0)
+            return;
+        if (ticks() - start > 10 * TIMER_HZ) {
+            printf("    # usertests: %d other processes still running after 10 s\n", (int)busy);
+            return;
+        }
+        yield();
+    }
+}
+
+int main(int argc, char **argv)
+{
+    initial_break = brk(NULL);
+    wait_for_quiet();
+    int n = (int)(sizeof(cases) / sizeof(cases[0]));
+    /* usertests NAME...: run only the named scenarios (numbering follows the list). */
+    ktap_plan(argc > 1 ? argc - 1 : n);
+    for (int i = 0; i < n; i++) {
+        int selected = argc <= 1;
+        for (int a = 1; a < argc; a++)
+            selected |= strcmp(argv[a], cases[i].name) == 0;
+        if (!selected)
+            continue;
+        scenario = cases[i].name;
+        ok = 1;
+        cases[i].fn();
+        ktap_result(ok, cases[i].name);
+    }
+    return ktap_failures();
+}

@@ -1,0 +1,686 @@
+/*
+ * test_uaccess.c - host tests for copy-in/copy-out (src/kernel/uaccess.c)
+ * over hand-built page tables in a simulated physical memory.
+ *
+ * Physical memory is an 8 MiB page-aligned array; phys_to_virt() returns
+ * base + pa and fails the test for anything outside it. The page directory
+ * and tables are written by hand here (no pgtable.c), so each test controls
+ * every P/U/W/PS bit. Pages that are adjacent in the user address space are
+ * deliberately backed by frames that are not adjacent physically.
+ *
+ * The standard address space built before every test:
+ *
+ *   va            backing      PTE            PDE
+ *   0x00000000    F_PAGE0      P U W          P U W   page 0 (must still be refused)
+ *   0x00001000    F_BASE       P U W          P U W   first user page
+ *   0x00400000 A  F_A          P U W          P U W
+ *   0x00401000 B  F_B          P U W          P U W
+ *   0x00402000 RO F_RO         P U            P U W
+ *   0x00403000    (not present)
+ *   0x00404000 SUP F_SUP       P W (U=0)      P U W
+ *   0x00405000 D  F_D          P U W          P U W
+ *   0x00406000    (not present)
+ *   0x00800000    F_SUPPDE     P U W          P W (U=0)
+ *   0x00C00000    F_ROPDE      P U W          P U (W=0)
+ *   0x01000000    4 MiB PDE (PS) at phys 0, whose "table" holds valid PTEs
+ *   0xFFEFF000    F_TOP        P U W          P U W   last user page
+ *   0xFFF00000    F_TRAMP      P U W          P U W   above USER_TOP (U=1 on purpose)
+ *   0xFFFFF000    F_LAST       P U W          P U W   last page of the space
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "uaccess.h"
+#include "pgtable.h"
+#include "memlayout.h"
+#include "uapi/errno.h"
+
+#define MEM_SIZE   (8u << 20)
+
+static uint8_t mem[MEM_SIZE] __attribute__((aligned(4096)));
+
+void *phys_to_virt(paddr_t pa)
+{
+    assert_true(pa < MEM_SIZE);
+    return mem + pa;
+}
+
+#define URW (PTE_P | PTE_U | PTE_W)
+#define URO (PTE_P | PTE_U)
+#define KRW (PTE_P | PTE_W)
+
+#define PD_PA       0x00001000u
+#define TABLES_PA   0x00010000u          /* bump-allocated page tables */
+#define TABLES_END  0x00100000u
+
+/* Data frames: scattered on purpose. */
+#define F_A       0x00207000u
+#define F_B       0x00203000u
+#define F_RO      0x00204000u
+#define F_SUP     0x00205000u
+#define F_D       0x0020E000u
+#define F_SUPPDE  0x00206000u
+#define F_ROPDE   0x00208000u
+#define F_PAGE0   0x00209000u
+#define F_BASE    0x0020A000u
+#define F_TOP     0x0020B000u
+#define F_TRAMP   0x0020C000u
+#define F_LAST    0x0020D000u
+#define F_BIG     0x0020F000u            /* target of the fake PTEs under the 4 MiB PDE */
+#define F_ALIAS   0x00300000u            /* one frame aliased 4097 times */
+
+#define VA_A      0x00400000u
+#define VA_B      0x00401000u
+#define VA_RO     0x00402000u
+#define VA_HOLE1  0x00403000u
+#define VA_SUP    0x00404000u
+#define VA_D      0x00405000u
+#define VA_HOLE2  0x00406000u
+#define VA_SUPPDE 0x00800000u
+#define VA_ROPDE  0x00C00000u
+#define VA_BIG    0x01000000u
+#define VA_TOP    0xFFEFF000u
+#define VA_TRAMP  0xFFF00000u
+#define VA_LAST   0xFFFFF000u
+#define VA_ALIAS  0x10000000u
+
+static const paddr_t pd = PD_PA;
+static paddr_t next_table;
+
+static pde_t *pdes(void) { return phys_to_virt(pd); }
+
+/* Map @va -> @pa with PTE bits @pte (P included by the caller). A missing
+ * table is created with a P|U|W PDE. */
+static void map(uint32_t va, paddr_t pa, uint32_t pte)
+{
+    pde_t *pde = &pdes()[PDX(va)];
+    if (!(*pde & PTE_P)) {
+        assert_true(next_table < TABLES_END);
+        memset(phys_to_virt(next_table), 0, PAGE_SIZE);
+        *pde = next_table | URW;
+        next_table += PAGE_SIZE;
+    }
+    assert_false(*pde & PDE_PS);
+    pte_t *ptes = phys_to_virt(PTE_FRAME(*pde));
+    ptes[PTX(va)] = pa | pte;
+}
+
+static void set_pde_flags(uint32_t va, uint32_t flags)
+{
+    pde_t *pde = &pdes()[PDX(va)];
+    *pde = PTE_FRAME(*pde) | flags;
+}
+
+/* Deterministic, frame-specific contents. */
+static uint8_t pattern(paddr_t pa, uint32_t off)
+{
+    return (uint8_t)((pa >> 12) * 29 + off * 7 + 1);
+}
+
+static void fill_frame(paddr_t pa)
+{
+    uint8_t *p = phys_to_virt(pa);
+    for (uint32_t i = 0; i < PAGE_SIZE; i++)
+        p[i] = pattern(pa, i);
+}
+
+static uint8_t *phys(paddr_t pa) { return phys_to_virt(pa); }
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(mem, 0xEE, MEM_SIZE);
+    memset(phys(pd), 0, PAGE_SIZE);
+    next_table = TABLES_PA;
+
+    map(0x00000000, F_PAGE0, URW);
+    map(USER_BASE, F_BASE, URW);
+    map(VA_A, F_A, URW);
+    map(VA_B, F_B, URW);
+    map(VA_RO, F_RO, URO);
+    map(VA_SUP, F_SUP, KRW);
+    map(VA_D, F_D, URW);
+    map(VA_SUPPDE, F_SUPPDE, URW);
+    set_pde_flags(VA_SUPPDE, PTE_P | PTE_W);
+    map(VA_ROPDE, F_ROPDE, URW);
+    set_pde_flags(VA_ROPDE, PTE_P | PTE_U);
+    map(VA_TOP, F_TOP, URW);
+    map(VA_TRAMP, F_TRAMP, URW);
+    map(VA_LAST, F_LAST, URW);
+
+    /* 4 MiB page at phys 0; if PS were ignored, phys 0 would be walked as a
+     * page table full of valid user PTEs. */
+    pdes()[PDX(VA_BIG)] = 0x00000000 | PDE_PS | URW;
+    pte_t *fake = phys_to_virt(0);
+    for (uint32_t j = 0; j < TABLE_ENTRIES; j++)
+        fake[j] = F_BIG | URW;
+
+    const paddr_t frames[] = { F_A, F_B, F_RO, F_SUP, F_D, F_SUPPDE, F_ROPDE, F_PAGE0,
+                               F_BASE, F_TOP, F_TRAMP, F_LAST, F_BIG };
+    for (size_t i = 0; i < ARRAY_SIZE(frames); i++)
+        fill_frame(frames[i]);
+    return 0;
+}
+
+/* ---- snapshot helpers: "nothing written" ---------------------------------- */
+
+static uint8_t *snap;
+
+static void take_snapshot(void)
+{
+    if (!snap)
+        snap = malloc(MEM_SIZE);
+    assert_non_null(snap);
+    memcpy(snap, mem, MEM_SIZE);
+}
+
+static void assert_memory_unchanged(void)
+{
+    if (memcmp(mem, snap, MEM_SIZE) == 0)
+        return;
+    for (uint32_t i = 0; i < MEM_SIZE; i++)
+        if (mem[i] != snap[i]) {
+            print_error("physical byte 0x%x changed\n", i);
+            fail();
+        }
+}
+
+static void assert_all_bytes(const uint8_t *p, size_t n, uint8_t v)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != v) {
+            print_error("byte %zu is 0x%02x, expected 0x%02x\n", i, p[i], v);
+            fail();
+        }
+}
+
+/* Expect -EFAULT from both directions and from user_range_ok() for
+ * [va, va + len), with nothing read into the buffer and nothing written. */
+static void expect_fault_both(uaddr_t va, size_t len)
+{
+    uint8_t dst[256], src[256];
+    size_t n = len < sizeof(dst) ? len : sizeof(dst);
+    memset(dst, 0xAB, sizeof(dst));
+    memset(src, 0x5C, sizeof(src));
+    take_snapshot();
+    assert_int_equal(user_range_ok(pd, va, len, false), -EFAULT);
+    assert_int_equal(user_range_ok(pd, va, len, true), -EFAULT);
+    if (len <= sizeof(dst)) {
+        assert_int_equal(copy_from_user(pd, dst, va, n), -EFAULT);
+        assert_int_equal(copy_to_user(pd, va, src, n), -EFAULT);
+    }
+    assert_all_bytes(dst, sizeof(dst), 0xAB);
+    assert_memory_unchanged();
+}
+
+/* ---- straight copies ------------------------------------------------------ */
+
+static void test_copy_from_user_within_one_page(void **state)
+{
+    (void)state;
+    uint8_t dst[100 + 2];
+    memset(dst, 0xAB, sizeof(dst));
+    assert_int_equal(copy_from_user(pd, dst + 1, VA_A + 0x10, 100), 0);
+    assert_memory_equal(dst + 1, phys(F_A) + 0x10, 100);
+    assert_int_equal(dst[0], 0xAB);
+    assert_int_equal(dst[101], 0xAB);
+}
+
+static void test_copy_to_user_within_one_page(void **state)
+{
+    (void)state;
+    uint8_t src[100];
+    for (int i = 0; i < 100; i++)
+        src[i] = (uint8_t)(0x80 + i);
+    take_snapshot();
+    assert_int_equal(copy_to_user(pd, VA_A + 0x20, src, 100), 0);
+    assert_memory_equal(phys(F_A) + 0x20, src, 100);
+    /* Nothing else changed: restore the written bytes and compare. */
+    memcpy(phys(F_A) + 0x20, snap + F_A + 0x20, 100);
+    assert_memory_unchanged();
+}
+
+static void test_copy_whole_page_at_first_user_page(void **state)
+{
+    (void)state;
+    static uint8_t dst[PAGE_SIZE];
+    assert_int_equal(copy_from_user(pd, dst, USER_BASE, PAGE_SIZE), 0);
+    assert_memory_equal(dst, phys(F_BASE), PAGE_SIZE);
+}
+
+/* ---- straddling ------------------------------------------------------------ */
+
+static void test_copy_from_user_straddling_two_mapped_pages(void **state)
+{
+    (void)state;
+    uint8_t dst[0x20];
+    assert_int_equal(copy_from_user(pd, dst, VA_A + 0xFF0, 0x20), 0);
+    assert_memory_equal(dst, phys(F_A) + 0xFF0, 0x10);
+    assert_memory_equal(dst + 0x10, phys(F_B), 0x10);
+
+    static uint8_t big[2 * PAGE_SIZE + 1];
+    assert_int_equal(copy_from_user(pd, big, VA_A, sizeof(big)), 0);
+    assert_memory_equal(big, phys(F_A), PAGE_SIZE);
+    assert_memory_equal(big + PAGE_SIZE, phys(F_B), PAGE_SIZE);
+    assert_int_equal(big[2 * PAGE_SIZE], phys(F_RO)[0]);   /* RO is readable */
+}
+
+static void test_copy_to_user_straddling_two_mapped_pages(void **state)
+{
+    (void)state;
+    uint8_t src[0x20];
+    for (int i = 0; i < 0x20; i++)
+        src[i] = (uint8_t)(0xC0 ^ i);
+    take_snapshot();
+    assert_int_equal(copy_to_user(pd, VA_A + 0xFF0, src, 0x20), 0);
+    assert_memory_equal(phys(F_A) + 0xFF0, src, 0x10);
+    assert_memory_equal(phys(F_B), src + 0x10, 0x10);
+    memcpy(phys(F_A) + 0xFF0, snap + F_A + 0xFF0, 0x10);
+    memcpy(phys(F_B), snap + F_B, 0x10);
+    assert_memory_unchanged();
+}
+
+static void test_copy_straddling_into_unmapped_page_faults(void **state)
+{
+    (void)state;
+    /* D is writable and present; the page after it is not. */
+    expect_fault_both(VA_D + 0xFF0, 0x20);
+    expect_fault_both(VA_D + 0xFFF, 2);
+    /* Starting in the hole. */
+    expect_fault_both(VA_HOLE2, 1);
+    expect_fault_both(VA_HOLE1 + 0x800, 0x10);
+}
+
+static void test_copy_to_user_failing_late_writes_nothing_early(void **state)
+{
+    (void)state;
+    /* A, B writable; RO is not: the fault is two pages in. */
+    static uint8_t src[2 * PAGE_SIZE + 1];
+    memset(src, 0x77, sizeof(src));
+    take_snapshot();
+    assert_int_equal(copy_to_user(pd, VA_A, src, sizeof(src)), -EFAULT);
+    assert_memory_unchanged();
+}
+
+static void test_copy_from_user_failing_late_reads_nothing(void **state)
+{
+    (void)state;
+    /* A, B, RO readable, then the hole. */
+    static uint8_t dst[3 * PAGE_SIZE + 1];
+    memset(dst, 0xAB, sizeof(dst));
+    assert_int_equal(copy_from_user(pd, dst, VA_A, sizeof(dst)), -EFAULT);
+    assert_all_bytes(dst, sizeof(dst), 0xAB);
+}
+
+/* ---- permissions ----------------------------------------------------------- */
+
+static void test_supervisor_pte_faults(void **state)
+{
+    (void)state;
+    expect_fault_both(VA_SUP, 1);
+    expect_fault_both(VA_SUP + 0x100, 0x10);
+    expect_fault_both(VA_SUP + 0xFFF, 1);
+    /* Starting in SUP and running into the user page D. */
+    expect_fault_both(VA_SUP + 0xFF8, 0x10);
+}
+
+static void test_supervisor_pde_faults(void **state)
+{
+    (void)state;
+    expect_fault_both(VA_SUPPDE, 1);
+    expect_fault_both(VA_SUPPDE + 0x123, 0x40);
+}
+
+static void test_read_only_pte_refuses_copy_to_user_allows_copy_from_user(void **state)
+{
+    (void)state;
+    uint8_t src[0x40], dst[0x40];
+    memset(src, 0x42, sizeof(src));
+    take_snapshot();
+    assert_int_equal(copy_to_user(pd, VA_RO + 0x10, src, sizeof(src)), -EFAULT);
+    assert_int_equal(user_range_ok(pd, VA_RO + 0x10, sizeof(src), true), -EFAULT);
+    /* Straddling from writable B into RO: nothing written in B either. */
+    assert_int_equal(copy_to_user(pd, VA_B + 0xFF0, src, 0x20), -EFAULT);
+    assert_memory_unchanged();
+
+    assert_int_equal(user_range_ok(pd, VA_RO + 0x10, sizeof(dst), false), 0);
+    assert_int_equal(copy_from_user(pd, dst, VA_RO + 0x10, sizeof(dst)), 0);
+    assert_memory_equal(dst, phys(F_RO) + 0x10, sizeof(dst));
+}
+
+static void test_read_only_pde_refuses_copy_to_user_allows_copy_from_user(void **state)
+{
+    (void)state;
+    uint8_t src[8] = "abcdefg", dst[8];
+    take_snapshot();
+    assert_int_equal(copy_to_user(pd, VA_ROPDE, src, sizeof(src)), -EFAULT);
+    assert_memory_unchanged();
+    assert_int_equal(copy_from_user(pd, dst, VA_ROPDE, sizeof(dst)), 0);
+    assert_memory_equal(dst, phys(F_ROPDE), sizeof(dst));
+}
+
+static void test_4mib_pde_faults(void **state)
+{
+    (void)state;
+    expect_fault_both(VA_BIG, 1);
+    expect_fault_both(VA_BIG + 0x1234, 0x10);
+    expect_fault_both(VA_BIG + 0x3FFFF0, 0x10);
+}
+
+static void test_range_ok_on_every_kind_of_page(void **state)
+{
+    (void)state;
+    assert_int_equal(user_range_ok(pd, VA_A, 2 * PAGE_SIZE, true), 0);
+    assert_int_equal(user_range_ok(pd, VA_A, 3 * PAGE_SIZE, false), 0);
+    assert_int_equal(user_range_ok(pd, VA_A, 3 * PAGE_SIZE, true), -EFAULT);
+    assert_int_equal(user_range_ok(pd, VA_A, 3 * PAGE_SIZE + 1, false), -EFAULT);
+    assert_int_equal(user_range_ok(pd, VA_D, PAGE_SIZE, true), 0);
+    assert_int_equal(user_range_ok(pd, VA_D, PAGE_SIZE + 1, true), -EFAULT);
+}
+
+/* ---- the user range ---------------------------------------------------------- */
+
+static void test_ranges_that_wrap_fault(void **state)
+{
+    (void)state;
+    /* All pages involved are mapped U=1 W=1: only the range check refuses. */
+    expect_fault_both(0xFFFFF000u, 0x2000);
+    expect_fault_both(0xFFFFFFFFu, 2);
+    assert_int_equal(user_range_ok(pd, USER_BASE, 0xFFFFFFFFu, false), -EFAULT);
+    assert_int_equal(user_range_ok(pd, USER_BASE, SIZE_MAX, false), -EFAULT);
+    assert_int_equal(user_range_ok(pd, USER_BASE, (size_t)1 << 32, false), -EFAULT);
+    assert_int_equal(user_range_ok(pd, VA_TOP, (size_t)1 << 32 | 1, false), -EFAULT);
+    uint8_t dst[16];
+    memset(dst, 0xAB, sizeof(dst));
+    assert_int_equal(copy_from_user(pd, dst, USER_BASE, 0xFFFFFFFFu), -EFAULT);
+    assert_int_equal(copy_from_user(pd, dst, USER_BASE, SIZE_MAX), -EFAULT);
+    assert_int_equal(copy_to_user(pd, USER_BASE, dst, SIZE_MAX), -EFAULT);
+    assert_all_bytes(dst, sizeof(dst), 0xAB);
+}
+
+static void test_page_zero_and_below_user_base_fault(void **state)
+{
+    (void)state;
+    /* Page 0 is mapped U=1 in this PD: only the range check refuses. */
+    expect_fault_both(0, 1);
+    expect_fault_both(0, 0x10);
+    expect_fault_both(0xFFF, 1);
+    expect_fault_both(0xFFF, 2);
+    /* USER_BASE itself is fine. */
+    uint8_t b;
+    assert_int_equal(copy_from_user(pd, &b, USER_BASE, 1), 0);
+    assert_int_equal(b, phys(F_BASE)[0]);
+}
+
+static void test_range_touching_user_top_faults(void **state)
+{
+    (void)state;
+    /* 0xFFF00000 is mapped U=1 here: only the range check refuses. */
+    expect_fault_both(0xFFEFFFFFu, 2);
+    expect_fault_both(USER_TOP, 1);
+    expect_fault_both(VA_TOP, PAGE_SIZE + 1);
+    /* The last user byte / page is fine. */
+    uint8_t b = 0x99;
+    assert_int_equal(copy_to_user(pd, 0xFFEFFFFFu, &b, 1), 0);
+    assert_int_equal(phys(F_TOP)[0xFFF], 0x99);
+    assert_int_equal(user_range_ok(pd, VA_TOP, PAGE_SIZE, true), 0);
+}
+
+static void test_len_zero_succeeds_without_looking(void **state)
+{
+    (void)state;
+    const uaddr_t bad[] = { 0, 0xFFF, VA_HOLE1, VA_SUP, VA_BIG, USER_TOP, 0xFFFFFFFFu };
+    uint8_t buf[4] = { 1, 2, 3, 4 };
+    take_snapshot();
+    for (size_t k = 0; k < ARRAY_SIZE(bad); k++) {
+        assert_int_equal(user_range_ok(pd, bad[k], 0, false), 0);
+        assert_int_equal(user_range_ok(pd, bad[k], 0, true), 0);
+        assert_int_equal(copy_from_user(pd, buf, bad[k], 0), 0);
+        assert_int_equal(copy_to_user(pd, bad[k], buf, 0), 0);
+    }
+    assert_int_equal(buf[0], 1);
+    assert_int_equal(buf[3], 4);
+    assert_memory_unchanged();
+}
+
+static void test_len_above_max_faults_even_when_mapped(void **state)
+{
+    (void)state;
+    /* UACCESS_MAX_LEN + one page of VA, all aliasing one writable frame. */
+    const uint32_t pages = UACCESS_MAX_LEN / PAGE_SIZE + 1;
+    for (uint32_t i = 0; i < pages; i++)
+        map(VA_ALIAS + i * PAGE_SIZE, F_ALIAS, URW);
+    fill_frame(F_ALIAS);
+
+    assert_int_equal(user_range_ok(pd, VA_ALIAS, UACCESS_MAX_LEN, true), 0);
+    assert_int_equal(user_range_ok(pd, VA_ALIAS, UACCESS_MAX_LEN + 1, false), -EFAULT);
+    assert_int_equal(user_range_ok(pd, VA_ALIAS, UACCESS_MAX_LEN + 1, true), -EFAULT);
+
+    uint8_t *dst = malloc(UACCESS_MAX_LEN + 1);
+    assert_non_null(dst);
+    memset(dst, 0xAB, UACCESS_MAX_LEN + 1);
+    assert_int_equal(copy_from_user(pd, dst, VA_ALIAS, UACCESS_MAX_LEN + 1), -EFAULT);
+    assert_all_bytes(dst, UACCESS_MAX_LEN + 1, 0xAB);
+    take_snapshot();
+    assert_int_equal(copy_to_user(pd, VA_ALIAS, dst, UACCESS_MAX_LEN + 1), -EFAULT);
+    assert_memory_unchanged();
+
+    /* Exactly the maximum works. */
+    assert_int_equal(copy_from_user(pd, dst, VA_ALIAS, UACCESS_MAX_LEN), 0);
+    assert_memory_equal(dst, phys(F_ALIAS), PAGE_SIZE);
+    assert_memory_equal(dst + UACCESS_MAX_LEN - PAGE_SIZE, phys(F_ALIAS), PAGE_SIZE);
+    assert_int_equal(dst[UACCESS_MAX_LEN], 0xAB);
+    free(dst);
+}
+
+/* ---- strncpy_from_user -------------------------------------------------------- */
+
+static void put(paddr_t pa, const char *s, size_t n)
+{
+    memcpy(phys(pa), s, n);
+}
+
+static void test_strncpy_normal_string(void **state)
+{
+    (void)state;
+    put(F_A + 0x100, "hello", 6);
+    char dst[32];
+    memset(dst, 0x7E, sizeof(dst));
+    assert_int_equal(strncpy_from_user(pd, dst, VA_A + 0x100, sizeof(dst)), 5);
+    assert_string_equal(dst, "hello");
+    assert_int_equal(dst[6], 0x7E);      /* nothing written past the NUL */
+}
+
+static void test_strncpy_empty_string(void **state)
+{
+    (void)state;
+    put(F_A, "", 1);
+    char dst[4] = { 'x', 'x', 'x', 'x' };
+    assert_int_equal(strncpy_from_user(pd, dst, VA_A, sizeof(dst)), 0);
+    assert_int_equal(dst[0], '\0');
+    assert_int_equal(dst[1], 'x');
+}
+
+static void test_strncpy_string_crossing_a_page_boundary(void **state)
+{
+    (void)state;
+    put(F_A + 0xFFC, "abcd", 4);
+    put(F_B, "efgh", 5);
+    char dst[64];
+    assert_int_equal(strncpy_from_user(pd, dst, VA_A + 0xFFC, sizeof(dst)), 8);
+    assert_string_equal(dst, "abcdefgh");
+    /* NUL as the very first byte of the second page. */
+    put(F_B, "", 1);
+    assert_int_equal(strncpy_from_user(pd, dst, VA_A + 0xFFC, sizeof(dst)), 4);
+    assert_string_equal(dst, "abcd");
+}
+
+static void test_strncpy_nul_exactly_at_max_minus_1(void **state)
+{
+    (void)state;
+    put(F_A + 0x200, "abcd", 5);
+    char dst[8];
+    memset(dst, 0x7E, sizeof(dst));
+    assert_int_equal(strncpy_from_user(pd, dst, VA_A + 0x200, 5), 4);
+    assert_string_equal(dst, "abcd");
+    assert_int_equal(dst[5], 0x7E);
+    /* One less: too long, truncated and terminated. */
+    memset(dst, 0x7E, sizeof(dst));
+    assert_int_equal(strncpy_from_user(pd, dst, VA_A + 0x200, 4), -ENAMETOOLONG);
+    assert_string_equal(dst, "abc");
+    assert_int_equal(dst[4], 0x7E);
+}
+
+static void test_strncpy_no_nul_within_max_is_enametoolong(void **state)
+{
+    (void)state;
+    memset(phys(F_A), 'x', 64);
+    char dst[32];
+    memset(dst, 0x7E, sizeof(dst));
+    assert_int_equal(strncpy_from_user(pd, dst, VA_A, 16), -ENAMETOOLONG);
+    for (int i = 0; i < 15; i++)
+        assert_int_equal(dst[i], 'x');
+    assert_int_equal(dst[15], '\0');
+    assert_int_equal(dst[16], 0x7E);
+}
+
+static void test_strncpy_max_1(void **state)
+{
+    (void)state;
+    char dst[2] = { 'q', 'q' };
+    put(F_A, "", 1);
+    assert_int_equal(strncpy_from_user(pd, dst, VA_A, 1), 0);
+    assert_int_equal(dst[0], '\0');
+    put(F_A, "a", 2);
+    dst[0] = 'q';
+    assert_int_equal(strncpy_from_user(pd, dst, VA_A, 1), -ENAMETOOLONG);
+    assert_int_equal(dst[0], '\0');
+    assert_int_equal(dst[1], 'q');
+}
+
+static void test_strncpy_max_ending_at_page_end_does_not_touch_next_page(void **state)
+{
+    (void)state;
+    /* 16 non-NUL bytes end D; the next page is not present. */
+    memset(phys(F_D) + 0xFF0, 'y', 16);
+    char dst[16];
+    assert_int_equal(strncpy_from_user(pd, dst, VA_D + 0xFF0, 16), -ENAMETOOLONG);
+    assert_int_equal(dst[14], 'y');
+    assert_int_equal(dst[15], '\0');
+}
+
+static void test_strncpy_into_unmapped_page_faults(void **state)
+{
+    (void)state;
+    memset(phys(F_D) + 0xFFC, 'z', 4);
+    char dst[64];
+    assert_int_equal(strncpy_from_user(pd, dst, VA_D + 0xFFC, sizeof(dst)), -EFAULT);
+    /* Readable RO page into the hole. */
+    memset(phys(F_RO) + 0xFF0, 'w', 16);
+    assert_int_equal(strncpy_from_user(pd, dst, VA_RO + 0xFF0, sizeof(dst)), -EFAULT);
+    /* Starting in the hole. */
+    assert_int_equal(strncpy_from_user(pd, dst, VA_HOLE2, sizeof(dst)), -EFAULT);
+}
+
+static void test_strncpy_supervisor_and_4mib_pages_fault(void **state)
+{
+    (void)state;
+    put(F_SUP, "secret", 7);
+    put(F_SUPPDE, "secret", 7);
+    char dst[64];
+    assert_int_equal(strncpy_from_user(pd, dst, VA_SUP, sizeof(dst)), -EFAULT);
+    assert_int_equal(strncpy_from_user(pd, dst, VA_SUPPDE, sizeof(dst)), -EFAULT);
+    put(F_BIG, "secret", 7);
+    assert_int_equal(strncpy_from_user(pd, dst, VA_BIG, sizeof(dst)), -EFAULT);
+}
+
+static void test_strncpy_max_0_is_einval(void **state)
+{
+    (void)state;
+    put(F_A, "ok", 3);
+    char dst[1] = { 'q' };
+    assert_int_equal(strncpy_from_user(pd, dst, VA_A, 0), -EINVAL);
+    assert_int_equal(dst[0], 'q');
+}
+
+static void test_strncpy_outside_user_range_faults(void **state)
+{
+    (void)state;
+    /* Page 0 and the trampoline page are mapped U=1 with valid strings. */
+    put(F_PAGE0, "page0", 6);
+    put(F_TRAMP, "tramp", 6);
+    char dst[64];
+    assert_int_equal(strncpy_from_user(pd, dst, 0, sizeof(dst)), -EFAULT);
+    assert_int_equal(strncpy_from_user(pd, dst, 0xFFF, sizeof(dst)), -EFAULT);
+    assert_int_equal(strncpy_from_user(pd, dst, USER_TOP, sizeof(dst)), -EFAULT);
+    assert_int_equal(strncpy_from_user(pd, dst, 0xFFFFFFFFu, sizeof(dst)), -EFAULT);
+}
+
+static void test_strncpy_running_into_user_top_faults(void **state)
+{
+    (void)state;
+    /* No NUL in the last user bytes; a NUL right above USER_TOP (mapped U=1)
+     * must not be reached. */
+    memset(phys(F_TOP) + 0xFFC, 'k', 4);
+    put(F_TRAMP, "", 1);
+    char dst[64];
+    assert_int_equal(strncpy_from_user(pd, dst, 0xFFEFFFFCu, sizeof(dst)), -EFAULT);
+    /* With a NUL in the last user byte it is fine. */
+    phys(F_TOP)[0xFFF] = '\0';
+    assert_int_equal(strncpy_from_user(pd, dst, 0xFFEFFFFCu, sizeof(dst)), 3);
+    assert_string_equal(dst, "kkk");
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, NULL)
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    free(snap);
+    snap = NULL;
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_copy_from_user_within_one_page),
+        T(test_copy_to_user_within_one_page),
+        T(test_copy_whole_page_at_first_user_page),
+        T(test_copy_from_user_straddling_two_mapped_pages),
+        T(test_copy_to_user_straddling_two_mapped_pages),
+        T(test_copy_straddling_into_unmapped_page_faults),
+        T(test_copy_to_user_failing_late_writes_nothing_early),
+        T(test_copy_from_user_failing_late_reads_nothing),
+        T(test_supervisor_pte_faults),
+        T(test_supervisor_pde_faults),
+        T(test_read_only_pte_refuses_copy_to_user_allows_copy_from_user),
+        T(test_read_only_pde_refuses_copy_to_user_allows_copy_from_user),
+        T(test_4mib_pde_faults),
+        T(test_range_ok_on_every_kind_of_page),
+        T(test_ranges_that_wrap_fault),
+        T(test_page_zero_and_below_user_base_fault),
+        T(test_range_touching_user_top_faults),
+        T(test_len_zero_succeeds_without_looking),
+        T(test_len_above_max_faults_even_when_mapped),
+        T(test_strncpy_normal_string),
+        T(test_strncpy_empty_string),
+        T(test_strncpy_string_crossing_a_page_boundary),
+        T(test_strncpy_nul_exactly_at_max_minus_1),
+        T(test_strncpy_no_nul_within_max_is_enametoolong),
+        T(test_strncpy_max_1),
+        T(test_strncpy_max_ending_at_page_end_does_not_touch_next_page),
+        T(test_strncpy_into_unmapped_page_faults),
+        T(test_strncpy_supervisor_and_4mib_pages_fault),
+        T(test_strncpy_max_0_is_einval),
+        T(test_strncpy_outside_user_range_faults),
+        T(test_strncpy_running_into_user_top_faults),
+    };
+    return cmocka_run_group_tests_name("user memory access (copy_from_user, copy_to_user, strncpy_from_user)",
+                                       tests, NULL, group_teardown);
+}

@@ -1,0 +1,223 @@
+# split.py - GDB commands for the split kernel under QEMU's gdbstub.
+#
+# Loaded by the generated build/gdbinit (make gdb). The kernel and each user
+# process have separate page directories, so most of the kernel is not
+# mapped while a user CR3 is loaded. These commands therefore read memory in
+# QEMU's physical mode (maintenance packet Qqemu.PhyMemMode:1) and walk page
+# tables themselves, starting from the kernel CR3 stored in the trampoline
+# (tramp_kernel_cr3, mapped in every PD).
+#
+#   ptdump [CR3]          mappings of a page directory (default: current CR3)
+#   procs                 the kernel's process table
+#   switch-symbols NAME   user symbols of modules/NAME.elf at 0x1000 (one at a time)
+#   boot-symbols [BASE]   symbols of the pre-paging boot code at the physical load base
+#                         (default: EBP, which boot.asm holds the load base in)
+#   kcr3                  print the kernel CR3 and the current CR3
+
+import os
+import struct
+
+import gdb
+
+PAGE = 0x1000
+PTE_P, PTE_W, PTE_U, PDE_PS, PTE_G = 0x1, 0x2, 0x4, 0x80, 0x100
+KERNEL_VIRT_BASE = 0xC0100000
+MODULE_DIR = os.environ.get("SPLIT_MODULES", "modules")
+KERNEL_ELF = os.environ.get("SPLIT_KERNEL", "build/kernel.elf")
+STATES = ["UNUSED", "EMBRYO", "RUNNABLE", "RUNNING", "SLEEPING", "ZOMBIE"]
+
+
+def _packet(text):
+    gdb.execute("maintenance packet " + text, to_string=True)
+
+
+def phys_read(addr, size):
+    """Read size bytes at physical address addr (QEMU physical-memory mode)."""
+    _packet("Qqemu.PhyMemMode:1")
+    try:
+        return bytes(gdb.selected_inferior().read_memory(addr, size))
+    finally:
+        _packet("Qqemu.PhyMemMode:0")
+
+
+def phys_u32(addr):
+    return struct.unpack("<I", phys_read(addr, 4))[0]
+
+
+def current_cr3():
+    return int(gdb.parse_and_eval("$cr3")) & 0xFFFFFFFF
+
+
+def kernel_cr3():
+    """The kernel PD's physical address, from the trampoline (mapped in every PD)."""
+    addr = int(gdb.parse_and_eval("(unsigned)&tramp_kernel_cr3"))
+    value = struct.unpack("<I", bytes(gdb.selected_inferior().read_memory(addr, 4)))[0]
+    if value == 0:
+        raise gdb.GdbError("tramp_kernel_cr3 is 0: the kernel has not set up its tables yet")
+    return value
+
+
+def translate(cr3, va):
+    """Physical address of va in the page directory at cr3, or None."""
+    pde = phys_u32((cr3 & ~0xFFF) + (va >> 22) * 4)
+    if not pde & PTE_P:
+        return None
+    if pde & PDE_PS:
+        return (pde & 0xFFC00000) | (va & 0x3FFFFF)
+    pte = phys_u32((pde & ~0xFFF) + ((va >> 12) & 0x3FF) * 4)
+    if not pte & PTE_P:
+        return None
+    return (pte & ~0xFFF) | (va & 0xFFF)
+
+
+def kernel_read(va, size):
+    """Read kernel virtual memory whatever CR3 is loaded."""
+    cr3, out = kernel_cr3(), b""
+    while size > 0:
+        pa = translate(cr3, va)
+        if pa is None:
+            raise gdb.GdbError("kernel VA 0x%08x is not mapped" % va)
+        n = min(size, PAGE - (va & 0xFFF))
+        out += phys_read(pa, n)
+        va, size = va + n, size - n
+    return out
+
+
+def mappings(cr3):
+    """Yield (va, pa, flags) for every present page of a PD (4 MiB pages as one)."""
+    pd = phys_read(cr3 & ~0xFFF, PAGE)
+    for i in range(1024):
+        pde = struct.unpack_from("<I", pd, i * 4)[0]
+        if not pde & PTE_P:
+            continue
+        if pde & PDE_PS:
+            yield i << 22, pde & 0xFFC00000, (pde & 0x1FF) | PDE_PS, 1024
+            continue
+        pt = phys_read(pde & ~0xFFF, PAGE)
+        for j in range(1024):
+            pte = struct.unpack_from("<I", pt, j * 4)[0]
+            if pte & PTE_P:
+                # effective U and W need both levels (Intel SDM Vol. 3A §4.6.1)
+                flags = (pte & 0x1FF) & ~((PTE_U | PTE_W) & ~pde)
+                yield (i << 22) | (j << 12), pte & ~0xFFF, flags, 1
+
+
+def flag_text(flags):
+    return "%s %s %s%s" % ("U" if flags & PTE_U else "S", "W" if flags & PTE_W else "R",
+                           "G" if flags & PTE_G else "-", " 4M" if flags & PDE_PS else "")
+
+
+def ptdump_lines(cr3):
+    """Runs of pages contiguous in VA and PA with the same flags."""
+    lines, run = [], None
+    for va, pa, flags, npages in mappings(cr3):
+        size = npages * PAGE
+        key = flags & (PTE_U | PTE_W | PTE_G | PDE_PS)
+        if run and run[0] + run[2] == va and run[1] + run[2] == pa and run[3] == key:
+            run[2] += size
+            continue
+        if run:
+            lines.append(run)
+        run = [va, pa, size, key]
+    if run:
+        lines.append(run)
+    return ["0x%08x-0x%08x -> 0x%08x  %-7s %6d KiB" % (va, va + size - 1, pa, flag_text(key), size // 1024)
+            for va, pa, size, key in lines]
+
+
+class PtDump(gdb.Command):
+    """ptdump [CR3]: list the mappings of a page directory (default: the current CR3).
+Flags: U/S user or supervisor, W/R writable or read-only, G global, 4M large page."""
+
+    def __init__(self):
+        super().__init__("ptdump", gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        cr3 = int(gdb.parse_and_eval(arg)) & 0xFFFFFFFF if arg.strip() else current_cr3()
+        kind = "kernel PD" if cr3 == kernel_cr3() else "user PD"
+        print("page directory 0x%08x (%s)" % (cr3, kind))
+        for line in ptdump_lines(cr3):
+            print("  " + line)
+
+
+class Procs(gdb.Command):
+    """procs: the process table (pid, state, name, page directory, kernel stack)."""
+
+    def __init__(self):
+        super().__init__("procs", gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        table = gdb.parse_and_eval("procs")
+        ptype = table.type.target()
+        count = table.type.sizeof // ptype.sizeof
+        base = int(gdb.parse_and_eval("(unsigned)&procs"))
+        cur = struct.unpack("<I", kernel_read(int(gdb.parse_and_eval("(unsigned)&current")), 4))[0]
+        print("  PID STATE     NAME             PD         KSTACK_TOP PARENT")
+        for i in range(count):
+            raw = kernel_read(base + i * ptype.sizeof, ptype.sizeof)
+            p = gdb.Value(raw, ptype)
+            state = int(p["state"])
+            if state == 0:
+                continue
+            parent = int(p["parent"])
+            ppid = "-"
+            if parent:
+                praw = kernel_read(parent, ptype.sizeof)
+                ppid = str(int(gdb.Value(praw, ptype)["pid"]))
+            mark = "*" if base + i * ptype.sizeof == cur else " "
+            print("%s%4d %-9s %-16s 0x%08x 0x%08x %s" % (mark, int(p["pid"]), STATES[state],
+                  p["name"].string(), int(p["pd"]), int(p["kstack_top"]), ppid))
+
+
+class SwitchSymbols(gdb.Command):
+    """switch-symbols NAME: load modules/NAME.elf's symbols (linked at 0x1000),
+replacing the user module loaded before. Every user program uses the same
+addresses, so only one set is loaded at a time."""
+
+    loaded = None
+
+    def __init__(self):
+        super().__init__("switch-symbols", gdb.COMMAND_FILES)
+
+    def invoke(self, arg, from_tty):
+        name = arg.strip()
+        path = os.path.join(MODULE_DIR, name + ".elf")
+        if not os.path.exists(path):
+            raise gdb.GdbError("no such module: " + path)
+        if SwitchSymbols.loaded:
+            gdb.execute("remove-symbol-file " + SwitchSymbols.loaded, to_string=True)
+        gdb.execute("add-symbol-file %s -readnow" % path, to_string=True)
+        SwitchSymbols.loaded = path
+        print("user symbols: %s (at its link addresses, from 0x1000)" % path)
+
+
+class BootSymbols(gdb.Command):
+    """boot-symbols [LOAD_BASE]: symbols for boot.asm, which runs before paging at
+the physical load base GRUB chose. Default LOAD_BASE: $ebp (boot.asm keeps it
+there once it has read the multiboot2 load base tag)."""
+
+    def __init__(self):
+        super().__init__("boot-symbols", gdb.COMMAND_FILES)
+
+    def invoke(self, arg, from_tty):
+        base = int(gdb.parse_and_eval(arg if arg.strip() else "$ebp")) & 0xFFFFFFFF
+        gdb.execute("add-symbol-file %s -s .boot 0x%x" % (KERNEL_ELF, base), to_string=True)
+        print(".boot symbols at 0x%08x (link address 0x%08x)" % (base, KERNEL_VIRT_BASE))
+
+
+class KCr3(gdb.Command):
+    """kcr3: the kernel page directory and the CR3 loaded now."""
+
+    def __init__(self):
+        super().__init__("kcr3", gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        k, c = kernel_cr3(), current_cr3()
+        print("kernel PD 0x%08x, CR3 now 0x%08x (%s)" % (k, c, "kernel" if k == c else "user"))
+
+
+PtDump()
+Procs()
+SwitchSymbols()
+BootSymbols()
+KCr3()
