@@ -13,8 +13,10 @@
  *   child pong                IPC echo server: ipc_recv(IPC_ANY), ipc_reply
  *                             the same bytes; on the 4-byte message "quit"
  *                             reply "bye!" and exit(0)
- *   child recvonce PID [MAX [EXPECT]]
- *                             one ipc_recv(PID, buf, MAX (default 4096));
+ *   child recvonce PID [MAX [EXPECT [UNTIL]]]
+ *                             (spin until ticks() >= UNTIL, so that a sender
+ *                             blocks first), then one ipc_recv(PID, buf, MAX
+ *                             (default 4096));
  *                             exit status = its return value: the length,
  *                             or -errno (e.g. -3 = -ESRCH; statuses of
  *                             kernel kills are <= -128, so they never clash).
@@ -78,9 +80,11 @@ static int pong(void)
     }
 }
 
-static int recvonce(int src, size_t max, const char *expect)
+static int recvonce(int src, size_t max, const char *expect, long until)
 {
     int sender;
+    while (ticks() < until)
+        ;
     long n = ipc_recv(src, buf, max, &sender);
     if (n >= 0 && expect && ((size_t)n != strlen(expect) || memcmp(buf, expect, (size_t)n) != 0))
         return 999;
@@ -103,7 +107,8 @@ int main(int argc, char **argv)
     if (strcmp(mode, "pong") == 0)
         return pong();
     if (strcmp(mode, "recvonce") == 0 && argc > 2)
-        return recvonce(atoi(argv[2]), argc > 3 ? (size_t)atoi(argv[3]) : sizeof(buf), argc > 4 ? argv[4] : NULL);
+        return recvonce(atoi(argv[2]), argc > 3 ? (size_t)atoi(argv[3]) : sizeof(buf), argc > 4 ? argv[4] : NULL,
+                        argc > 5 ? atoi(argv[5]) : 0);
     if (strcmp(mode, "recvexit") == 0) {
         int sender;
         ipc_recv(IPC_ANY, buf, sizeof(buf), &sender);

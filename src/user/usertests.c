@@ -39,8 +39,8 @@ static long initial_break;              /* brk(NULL) before anything ran */
     do {                                                                       \
         long got_ = (long)(got), want_ = (long)(want);                         \
         if (got_ != want_) {                                                   \
-            DIAG("line %d: %s = %d, expected %s = %d", __LINE__, #got,         \
-                 (int)got_, #want, (int)want_);                                \
+            DIAG("line %d: %s = %d, expected %d (%s)", __LINE__, #got,         \
+                 (int)got_, (int)want_, #want);                                \
             ok = 0;                                                            \
         }                                                                      \
     } while (0)
@@ -803,13 +803,31 @@ static void ipc_errors(void)
         EXPECT(st == 7, "receiver status %d: 7 = got only the good message, 999 = got other bytes", st);
     }
 
-    /* Larger than the receiver's buffer. */
+    /* Larger than the receiver's buffer, the receiver there first: the
+     * sender gets -EMSGSIZE, the receiver keeps waiting. */
     r = spawn_child("recvonce", mine, "4", "abcd");
     EXPECT(r > 0, "spawn = %d", (int)r);
     if (r > 0) {
+        long start = ticks();
+        while (proc_state(r) != PROC_STATE_SLEEPING && ticks() - start < 300)
+            yield();
+        EXPECT_EQ(proc_state(r), PROC_STATE_SLEEPING);
         EXPECT_EQ(ipc_send((int)r, "12345678", 8), -EMSGSIZE);
-        EXPECT_EQ(ipc_send((int)r, "abcd", 4), 0);  /* the receiver kept waiting */
+        EXPECT_EQ(ipc_send((int)r, "abcd", 4), 0);
         EXPECT_EQ(wait_status(r), 4);
+    }
+    /* The same with the sender there first (the receiver spins 100 ms
+     * before its ipc_recv): the same outcome. */
+    char until[12];
+    r = spawn("child", (char *[]){ "child", "recvonce", mine, "4", "abcd", (char *)num(until, ticks() + 10), NULL });
+    EXPECT(r > 0, "spawn = %d", (int)r);
+    if (r > 0) {
+        EXPECT_EQ(ipc_send((int)r, "12345678", 8), -EMSGSIZE);
+        long s = ipc_send((int)r, "abcd", 4);
+        EXPECT_EQ(s, 0);
+        int st = wait_status(r);
+        EXPECT(st == 4, "receiver status %d (4: got abcd; %d: the receiver got -EMSGSIZE instead of the sender)", st,
+               -EMSGSIZE);
     }
 
     /* A full 4096-byte message arrives intact. */

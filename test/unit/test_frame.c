@@ -1,7 +1,10 @@
 /*
  * test_frame.c - host tests for the bitmap frame allocator
  * (src/kernel/frame.c): adding and reserving ranges, allocation until
- * exhaustion, and every way frame_free() must refuse a frame.
+ * exhaustion, and every way frame_free() must refuse a frame; and the
+ * per-frame reference counts (frame_pool_enable_refs, frame_ref,
+ * frame_refcount) that shared memory relies on ("shm refcounting": several
+ * holders of one frame, freed only when the last lets go).
  *
  * The bitmaps are heap blocks of exactly FRAME_MAP_WORDS(nframes) words, so
  * AddressSanitizer catches any access past them. NFRAMES is deliberately not
@@ -26,6 +29,7 @@ struct fixture {
     struct frame_pool fp;
     uint32_t *free_map;
     uint32_t *managed_map;
+    uint8_t *refs;                      /* NFRAMES bytes; enabled only by the tests that want it */
 };
 
 static int setup(void **state)
@@ -36,8 +40,10 @@ static int setup(void **state)
     size_t bytes = FRAME_MAP_WORDS(NFRAMES) * sizeof(uint32_t);
     f->free_map = malloc(bytes);
     f->managed_map = malloc(bytes);
-    if (!f->free_map || !f->managed_map)
+    f->refs = malloc(NFRAMES);
+    if (!f->free_map || !f->managed_map || !f->refs)
         return -1;
+    memset(f->refs, 0xAB, NFRAMES);     /* garbage: frame_pool_enable_refs() must set every byte */
     /* Garbage: frame_pool_init() must clear it. */
     memset(f->free_map, 0xFF, bytes);
     memset(f->managed_map, 0xFF, bytes);
@@ -51,6 +57,7 @@ static int teardown(void **state)
     struct fixture *f = *state;
     free(f->free_map);
     free(f->managed_map);
+    free(f->refs);
     free(f);
     return 0;
 }
@@ -443,6 +450,279 @@ static void test_frame_is_free_tracks_state(void **state)
     assert_false(frame_is_free(&f->fp, 0xFFFFF000u));
 }
 
+/* ---- reference counts ------------------------------------------------------ */
+
+/* Pool of frames 10..17 (8 frames), frame 12 reserved: 7 managed. */
+static void refs_pool(struct fixture *f)
+{
+    frame_pool_add_range(&f->fp, PA(10), 8 * PAGE_SIZE);
+    frame_pool_reserve_range(&f->fp, PA(12), PAGE_SIZE);
+    assert_int_equal(f->fp.total, 7);
+    assert_int_equal(f->fp.free, 7);
+}
+
+static void test_refs_enable_counts_allocated_frames_as_one(void **state)
+{
+    struct fixture *f = *state;
+    refs_pool(f);
+    paddr_t a, b, c;
+    assert_int_equal(frame_alloc(&f->fp, &a), 0);
+    assert_int_equal(frame_alloc(&f->fp, &b), 0);
+    assert_int_equal(frame_alloc(&f->fp, &c), 0);
+    assert_int_equal(frame_free(&f->fp, b), 0);          /* allocated once, free now */
+    assert_null(f->fp.refs);
+    assert_int_equal(frame_refcount(&f->fp, a), 0);      /* not counted yet */
+
+    frame_pool_enable_refs(&f->fp, f->refs);
+    assert_ptr_equal(f->fp.refs, f->refs);
+    /* Every byte set: 1 for the allocated frames, 0 for everything else
+     * (free, reserved, never managed), over exactly nframes. */
+    for (uint32_t i = 0; i < NFRAMES; i++) {
+        uint8_t want = (PA(i) == a || PA(i) == c) ? 1 : 0;
+        if (f->refs[i] != want)
+            print_error("frame %u: refs %u, expected %u\n", i, f->refs[i], want);
+        assert_int_equal(f->refs[i], want);
+        assert_int_equal(frame_refcount(&f->fp, PA(i)), want);
+    }
+    /* Enabling changes no count and no state. */
+    assert_int_equal(f->fp.free, 5);
+    assert_int_equal(f->fp.total, 7);
+    assert_true(frame_is_free(&f->fp, b));
+    assert_false(frame_is_free(&f->fp, a));
+}
+
+static void test_refs_alloc_sets_count_to_one(void **state)
+{
+    struct fixture *f = *state;
+    refs_pool(f);
+    frame_pool_enable_refs(&f->fp, f->refs);
+    paddr_t pas[NFRAMES];
+    uint32_t n = alloc_all(&f->fp, pas);
+    assert_int_equal(n, 7);
+    for (uint32_t i = 0; i < n; i++)
+        assert_int_equal(frame_refcount(&f->fp, pas[i]), 1);
+    /* Freed at count 1 (at once), then reallocated: 1 again, not stale. */
+    assert_int_equal(frame_ref(&f->fp, pas[3]), 0);
+    assert_int_equal(frame_free(&f->fp, pas[3]), 0);
+    assert_int_equal(frame_free(&f->fp, pas[3]), 0);
+    assert_int_equal(frame_refcount(&f->fp, pas[3]), 0);
+    assert_int_equal(f->refs[pas[3] >> PAGE_SHIFT], 0);
+    paddr_t again;
+    assert_int_equal(frame_alloc(&f->fp, &again), 0);
+    assert_int_equal(again, pas[3]);
+    assert_int_equal(frame_refcount(&f->fp, again), 1);
+}
+
+static void test_refs_frame_ref_and_refcount(void **state)
+{
+    struct fixture *f = *state;
+    refs_pool(f);
+    frame_pool_enable_refs(&f->fp, f->refs);
+    paddr_t a, b;
+    assert_int_equal(frame_alloc(&f->fp, &a), 0);
+    assert_int_equal(frame_alloc(&f->fp, &b), 0);
+    for (uint32_t k = 2; k <= 5; k++) {
+        assert_int_equal(frame_ref(&f->fp, a), 0);
+        assert_int_equal(frame_refcount(&f->fp, a), k);
+    }
+    assert_int_equal(frame_refcount(&f->fp, b), 1);      /* the neighbour is untouched */
+    assert_int_equal(f->fp.free, 5);                      /* a ref allocates nothing */
+    /* frame_refcount of anything not allocated is 0. */
+    assert_int_equal(frame_refcount(&f->fp, PA(16)), 0);         /* free */
+    assert_int_equal(frame_refcount(&f->fp, PA(12)), 0);         /* reserved */
+    assert_int_equal(frame_refcount(&f->fp, PA(0)), 0);          /* never managed */
+    assert_int_equal(frame_refcount(&f->fp, PA(NFRAMES)), 0);    /* beyond */
+    assert_int_equal(frame_refcount(&f->fp, 0xFFFFF000u), 0);
+    assert_int_equal(frame_refcount(&f->fp, a + 1), 0);          /* misaligned */
+}
+
+static void test_refs_frame_free_frees_only_at_zero(void **state)
+{
+    struct fixture *f = *state;
+    refs_pool(f);
+    frame_pool_enable_refs(&f->fp, f->refs);
+    paddr_t a;
+    assert_int_equal(frame_alloc(&f->fp, &a), 0);
+    assert_int_equal(frame_ref(&f->fp, a), 0);
+    assert_int_equal(frame_ref(&f->fp, a), 0);
+    assert_int_equal(frame_refcount(&f->fp, a), 3);
+    const uint32_t free_before = f->fp.free;
+
+    assert_int_equal(frame_free(&f->fp, a), 0);
+    assert_int_equal(frame_refcount(&f->fp, a), 2);
+    assert_int_equal(f->fp.free, free_before);
+    assert_false(frame_is_free(&f->fp, a));
+
+    assert_int_equal(frame_free(&f->fp, a), 0);
+    assert_int_equal(frame_refcount(&f->fp, a), 1);
+    assert_int_equal(f->fp.free, free_before);
+    assert_false(frame_is_free(&f->fp, a));
+
+    assert_int_equal(frame_free(&f->fp, a), 0);          /* the last reference */
+    assert_int_equal(frame_refcount(&f->fp, a), 0);
+    assert_int_equal(f->fp.free, free_before + 1);
+    assert_true(frame_is_free(&f->fp, a));
+    assert_int_equal(f->fp.total, 7);
+    assert_int_equal(count_free_frames(&f->fp), f->fp.free);
+}
+
+static void test_refs_double_free_after_zero_is_einval(void **state)
+{
+    struct fixture *f = *state;
+    refs_pool(f);
+    frame_pool_enable_refs(&f->fp, f->refs);
+    paddr_t a;
+    assert_int_equal(frame_alloc(&f->fp, &a), 0);
+    assert_int_equal(frame_ref(&f->fp, a), 0);
+    assert_int_equal(frame_free(&f->fp, a), 0);
+    assert_int_equal(frame_free(&f->fp, a), 0);
+    const uint32_t free_after = f->fp.free;
+    assert_int_equal(frame_free(&f->fp, a), -EINVAL);
+    assert_int_equal(frame_free(&f->fp, a), -EINVAL);
+    assert_int_equal(f->fp.free, free_after);
+    assert_int_equal(f->fp.total, 7);
+    assert_int_equal(frame_refcount(&f->fp, a), 0);
+    assert_int_equal(f->refs[a >> PAGE_SHIFT], 0);       /* no underflow to 255 */
+    assert_true(frame_is_free(&f->fp, a));
+    /* Nor can a reference be taken on it now. */
+    assert_int_equal(frame_ref(&f->fp, a), -EINVAL);
+    assert_int_equal(f->refs[a >> PAGE_SHIFT], 0);
+}
+
+static void test_refs_frame_ref_on_free_unmanaged_or_misaligned_is_einval(void **state)
+{
+    struct fixture *f = *state;
+    refs_pool(f);
+    frame_pool_enable_refs(&f->fp, f->refs);
+    paddr_t a;
+    assert_int_equal(frame_alloc(&f->fp, &a), 0);
+    uint8_t before[NFRAMES];
+    memcpy(before, f->refs, NFRAMES);
+    const paddr_t bad[] = {
+        PA(16), PA(17),                  /* free */
+        PA(12),                          /* reserved */
+        PA(0), PA(9), PA(18),            /* never managed */
+        PA(NFRAMES), PA(NFRAMES + 10), PA(1024), 0xFFFFF000u,   /* beyond nframes */
+        a + 1, a + 0x800, a + 0xFFF,     /* misaligned, inside an allocated frame */
+    };
+    for (size_t k = 0; k < ARRAY_SIZE(bad); k++) {
+        int r = frame_ref(&f->fp, bad[k]);
+        if (r != -EINVAL)
+            print_error("pa 0x%x: got %d\n", bad[k], r);
+        assert_int_equal(r, -EINVAL);
+    }
+    assert_memory_equal(f->refs, before, NFRAMES);
+    assert_int_equal(frame_refcount(&f->fp, a), 1);
+    assert_int_equal(f->fp.free, 6);
+    assert_int_equal(f->fp.total, 7);
+    assert_true(frame_is_free(&f->fp, PA(16)));          /* still free, not revived */
+}
+
+static void test_refs_frame_ref_at_max_is_eagain(void **state)
+{
+    struct fixture *f = *state;
+    refs_pool(f);
+    frame_pool_enable_refs(&f->fp, f->refs);
+    paddr_t a;
+    assert_int_equal(frame_alloc(&f->fp, &a), 0);
+    for (uint32_t k = 1; k < FRAME_REF_MAX; k++)
+        assert_int_equal(frame_ref(&f->fp, a), 0);
+    assert_int_equal(frame_refcount(&f->fp, a), FRAME_REF_MAX);
+    assert_int_equal(frame_ref(&f->fp, a), -EAGAIN);
+    assert_int_equal(frame_ref(&f->fp, a), -EAGAIN);
+    assert_int_equal(frame_refcount(&f->fp, a), FRAME_REF_MAX);  /* no wrap to 0 */
+    /* Dropping one makes room for one. */
+    const uint32_t free_before = f->fp.free;
+    assert_int_equal(frame_free(&f->fp, a), 0);
+    assert_int_equal(frame_refcount(&f->fp, a), FRAME_REF_MAX - 1);
+    assert_int_equal(frame_ref(&f->fp, a), 0);
+    assert_int_equal(frame_ref(&f->fp, a), -EAGAIN);
+    /* All FRAME_REF_MAX references are needed to free it. */
+    for (uint32_t k = FRAME_REF_MAX; k > 1; k--) {
+        assert_int_equal(frame_free(&f->fp, a), 0);
+        assert_int_equal(f->fp.free, free_before);
+    }
+    assert_false(frame_is_free(&f->fp, a));
+    assert_int_equal(frame_free(&f->fp, a), 0);
+    assert_int_equal(f->fp.free, free_before + 1);
+    assert_true(frame_is_free(&f->fp, a));
+    assert_int_equal(frame_free(&f->fp, a), -EINVAL);
+}
+
+static void test_refs_frame_ref_without_refs_enabled_is_eagain(void **state)
+{
+    struct fixture *f = *state;
+    refs_pool(f);
+    paddr_t a;
+    assert_int_equal(frame_alloc(&f->fp, &a), 0);
+    assert_int_equal(frame_ref(&f->fp, a), -EAGAIN);
+    assert_int_equal(frame_refcount(&f->fp, a), 0);      /* uncounted */
+    /* Still -EINVAL for what is not an allocated managed frame. */
+    assert_int_equal(frame_ref(&f->fp, PA(16)), -EINVAL);
+    assert_int_equal(frame_ref(&f->fp, PA(0)), -EINVAL);
+    assert_int_equal(frame_ref(&f->fp, a + 4), -EINVAL);
+    /* The refused ref took nothing: a single free releases the frame. */
+    assert_int_equal(f->fp.free, 6);
+    assert_int_equal(frame_free(&f->fp, a), 0);
+    assert_int_equal(f->fp.free, 7);
+    assert_true(frame_is_free(&f->fp, a));
+    assert_int_equal(frame_free(&f->fp, a), -EINVAL);
+    /* The caller's refs array was never touched. */
+    for (uint32_t i = 0; i < NFRAMES; i++)
+        assert_int_equal(f->refs[i], 0xAB);
+}
+
+static void test_refs_refused_frees_leave_counts_alone(void **state)
+{
+    struct fixture *f = *state;
+    refs_pool(f);
+    frame_pool_enable_refs(&f->fp, f->refs);
+    paddr_t a;
+    assert_int_equal(frame_alloc(&f->fp, &a), 0);
+    assert_int_equal(frame_ref(&f->fp, a), 0);
+    /* Misaligned frees of a counted frame must not drop a reference. */
+    assert_int_equal(frame_free(&f->fp, a + 1), -EINVAL);
+    assert_int_equal(frame_free(&f->fp, a + 0xFFF), -EINVAL);
+    assert_int_equal(frame_refcount(&f->fp, a), 2);
+    assert_int_equal(frame_free(&f->fp, PA(12)), -EINVAL);   /* reserved */
+    assert_int_equal(f->refs[12], 0);
+    assert_int_equal(f->fp.free, 6);
+}
+
+static void test_shm_refcounting_two_holders_free_only_after_both(void **state)
+{
+    struct fixture *f = *state;
+    refs_pool(f);
+    frame_pool_enable_refs(&f->fp, f->refs);
+    const uint32_t baseline = f->fp.free;
+    /* Holder 1 allocates the shared frame, holder 2 maps it too. */
+    paddr_t shm;
+    assert_int_equal(frame_alloc(&f->fp, &shm), 0);
+    assert_int_equal(frame_ref(&f->fp, shm), 0);
+    assert_int_equal(frame_refcount(&f->fp, shm), 2);
+    assert_int_equal(f->fp.free, baseline - 1);
+
+    /* Holder 1 exits: the frame stays allocated and is never handed out. */
+    assert_int_equal(frame_free(&f->fp, shm), 0);
+    assert_int_equal(frame_refcount(&f->fp, shm), 1);
+    assert_int_equal(f->fp.free, baseline - 1);
+    paddr_t pas[NFRAMES];
+    uint32_t n = alloc_all(&f->fp, pas);
+    assert_int_equal(n, baseline - 1);
+    for (uint32_t i = 0; i < n; i++)
+        assert_int_not_equal(pas[i], shm);
+    for (uint32_t i = 0; i < n; i++)
+        assert_int_equal(frame_free(&f->fp, pas[i]), 0);
+
+    /* Holder 2 exits: now it is free, and the count is exactly back. */
+    assert_int_equal(frame_free(&f->fp, shm), 0);
+    assert_int_equal(frame_refcount(&f->fp, shm), 0);
+    assert_true(frame_is_free(&f->fp, shm));
+    assert_int_equal(f->fp.free, baseline);
+    assert_int_equal(count_free_frames(&f->fp), baseline);
+    assert_int_equal(frame_free(&f->fp, shm), -EINVAL);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -468,7 +748,17 @@ int main(void)
         T(test_free_reserved_frame_is_einval),
         T(test_free_beyond_nframes_is_einval),
         T(test_frame_is_free_tracks_state),
+        T(test_refs_enable_counts_allocated_frames_as_one),
+        T(test_refs_alloc_sets_count_to_one),
+        T(test_refs_frame_ref_and_refcount),
+        T(test_refs_frame_free_frees_only_at_zero),
+        T(test_refs_double_free_after_zero_is_einval),
+        T(test_refs_frame_ref_on_free_unmanaged_or_misaligned_is_einval),
+        T(test_refs_frame_ref_at_max_is_eagain),
+        T(test_refs_frame_ref_without_refs_enabled_is_eagain),
+        T(test_refs_refused_frees_leave_counts_alone),
+        T(test_shm_refcounting_two_holders_free_only_after_both),
     };
-    return cmocka_run_group_tests_name("physical frame allocator (frame_pool_*, frame_alloc, frame_free)",
+    return cmocka_run_group_tests_name("physical frame allocator (frame_pool_*, frame_alloc, frame_free, frame_ref)",
                                        tests, NULL, NULL);
 }
