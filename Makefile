@@ -101,6 +101,10 @@ $(MODDIR)/%.elf: $(BUILD)/user/%.o $(ULIB) src/user/user.ld
 	$(LD) $(LDFLAGS) -T src/user/user.ld -o $@ $(filter %.o,$^)
 $(MODDIR)/test_regs.elf: $(BUILD)/user/regs_syscall.o
 
+# NAME.sym: "ADDRESS NAME" lines for Bochs's ldsym, like kernel.sym
+$(MODDIR)/%.sym: $(MODDIR)/%.elf
+	nm -n $< | awk 'NF == 3 && $$2 ~ /^[TtDdBbRr]$$/ { print $$1, $$3 }' > $@
+
 # Modules the loader must refuse (expect=reject in the test menu entry).
 $(MODDIR)/notelf.bin:
 	@mkdir -p $(@D)
@@ -119,20 +123,24 @@ $(BUILD)/panic.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/m
 	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 2
 $(BUILD)/gdbtest.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
 	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 4
+$(BUILD)/bochstest.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
+	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 5
 $(BUILD)/demo.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
 	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 3
 $(BUILD)/variants/%/test.iso: $(BUILD)/variants/%/kernel.elf $(BUILD)/variants/%/kernel.sym $(MODULES) scripts/mkiso.sh
 	scripts/mkiso.sh $@ $(BUILD)/variants/$*/kernel.elf $(BUILD)/variants/$*/kernel.sym $(MODDIR) 1
 
-TEST_ISOS := $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso $(BUILD)/demo.iso $(BUILD)/gdbtest.iso $(BUILD)/gdbinit
+TEST_ISOS := $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso $(BUILD)/demo.iso $(BUILD)/gdbtest.iso $(BUILD)/gdbinit $(BUILD)/bochstest.iso
 
 # ---------------------------------------------------------------- targets
-.PHONY: all iso run run-demo debug gdb test unit clean help deps
+.PHONY: all iso run run-demo debug gdb bochs test unit clean help deps
 
 deps:
 	@scripts/deps.sh
 
-all: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(BUILD)/kernel.asm $(MODULES) $(BUILD)/split.iso ## build the kernel, kernel.sym, kernel.asm, the modules and the ISO
+MODULE_SYMS := $(patsubst %,$(MODDIR)/%.sym,$(USER_PROGS))
+
+all: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(BUILD)/kernel.asm $(MODULES) $(MODULE_SYMS) $(BUILD)/split.iso ## build the kernel, kernel.sym, kernel.asm, the modules and the ISO
 
 iso: $(BUILD)/split.iso ## build the bootable GRUB 2 ISO (build/split.iso)
 
@@ -152,6 +160,12 @@ debug: deps all $(BUILD)/gdbinit ## boot the ISO in QEMU paused, gdbstub on GDBP
 
 gdb: $(BUILD)/gdbinit ## attach GDB to `make debug`: kernel, trampoline and user symbols, helper commands
 	gdb -q -x $(BUILD)/gdbinit
+
+bochs: deps all ## boot the ISO in Bochs with its debugger: symbols loaded, COM1 in build/bochs-com1.log
+	scripts/bochsrc.sh $(BUILD)/split.iso $(BUILD)/bochs-com1.log $(BUILD)/bochs.log > $(BUILD)/bochsrc
+	printf 'ldsym global "%s"\n' $(BUILD)/kernel.sym > $(BUILD)/bochs-init.rc
+	@echo "*** Bochs debugger: kernel symbols loaded; 'c' to run; 'ldsym \"modules/NAME.sym\"' for a program"
+	bochs -q -f $(BUILD)/bochsrc -rc $(BUILD)/bochs-init.rc
 
 unit: ## build and run the host unit tests (cmocka, ASan/UBSan)
 	$(MAKE) -C test/unit run

@@ -2,13 +2,14 @@
 # mkiso.sh OUT.iso KERNEL.elf KERNEL.sym MODULE_DIR DEFAULT_ENTRY
 #
 # Builds a GRUB 2 (i386-pc) rescue ISO with grub-mkrescue. The menu has the
-# same five entries in every ISO; DEFAULT_ENTRY (0-4) picks the one booted
+# same six entries in every ISO; DEFAULT_ENTRY (0-5) picks the one booted
 # without a keypress:
 #   0  shell: init starts sh on COM1 (make run)
 #   1  test:  `test` on the kernel command line, KTAP on COM1 (make test)
 #   2  panic: a deliberate kernel fault (tests the panic path)
 #   3  demo:  init runs the demo programs one by one, then powers off (make run-demo)
 #   4  gdb:   hello alone, for the scripted GDB session (test/gdb/selftest.py)
+#   5  bochs: hello alone with bochsbreak=user, for the scripted Bochs session
 # Module command lines are "NAME [ARGS] [nostart] [expect=...]": nostart
 # modules wait for spawn(); expect= is for the test harness (src/kernel/ktest.c).
 set -eu
@@ -79,6 +80,12 @@ menuentry "split: demo programs, then power off" {
 }
 menuentry "split: debugger self-test (hello alone)" {
     multiboot2 /boot/kernel.elf
+    module2 /boot/kernel.sym kernel.sym
+    module2 /modules/hello.elf hello
+    boot
+}
+menuentry "split: Bochs debugger self-test (bochsbreak=user, hello alone)" {
+    multiboot2 /boot/kernel.elf bochsbreak=user
     module2 /boot/kernel.sym kernel.sym
     module2 /modules/hello.elf hello
     boot

@@ -7,7 +7,9 @@
 #      verdict through isa-debug-exit (33 = pass; 0 and 1 never count)
 #   4. QEMU: the panic self-test (must exit 37 with a symbolized dump)
 #   5. GDB: a batch session against QEMU's gdbstub (test/gdb/selftest.py)
-#   6. Bochs: the same test ISO, judged from its COM1 text
+#   6. Bochs: the same test ISO, judged from its COM1 text, and a scripted
+#      debugger session (test/bochs/session.sh)
+#   7. QEMU: the demo ISO, and the serial shell driven through COM1
 # The last line is "N passed, N failed"; the exit status is 0 only if N failed is 0.
 set -u
 cd "$(dirname "$0")/.."
@@ -107,6 +109,30 @@ echo "  bochs exit status $? (1 is its normal power-off status; the text decides
 ktap_count "$log" "bochs"
 check "bochs: kernel reported no failures" grep -qE "^# ktap totals: [0-9]+ passed, 0 failed" <(tr -d '\r' < "$log")
 check "bochs: same text on port 0xE9" grep -q "# ktap totals" "$LOGS/bochs-stdout.log"
+
+echo "== Bochs: scripted debugger session (test/bochs/session.sh)"
+test/bochs/session.sh "$BUILD" "$LOGS" > "$LOGS/bochs-session.results" 2>&1
+sed 's/^/  bochs debugger: /' "$LOGS/bochs-session.results"
+PASSED=$((PASSED + $(grep -c '^PASS ' "$LOGS/bochs-session.results")))
+FAILED=$((FAILED + $(grep -c '^FAIL ' "$LOGS/bochs-session.results")))
+check "bochs debugger: all 10 checks ran" [ "$(grep -cE '^(PASS|FAIL) ' "$LOGS/bochs-session.results")" -eq 10 ]
+
+echo "== QEMU: make run-demo (init runs the demo programs, then powers off)"
+log=$LOGS/qemu-demo.log
+rc=$(qemu_boot "$BUILD/demo.iso" "$log")
+check "demo: init powered off cleanly (exit 33, got $rc)" [ "$rc" -eq 33 ]
+check "demo: hello ran" grep -q "hello from user mode" "$log"
+check "demo: segv was killed by #PF at the kernel's address" grep -q "killed pid [0-9]* (segv): #PF page fault (vector 14) .* cr2 0xc0" "$log"
+check "demo: faults de was killed by #DE" grep -q "(faults): #DE divide error" "$log"
+
+echo "== QEMU: the serial shell, driven through COM1 (test/sh_session.py)"
+if python3 test/sh_session.py "$BUILD/split.iso" "$LOGS/sh-session.log" > "$LOGS/sh-session.results" 2>&1; then
+    :
+fi
+sed 's/^/  sh: /' "$LOGS/sh-session.results"
+PASSED=$((PASSED + $(grep -c '^PASS' "$LOGS/sh-session.results")))
+FAILED=$((FAILED + $(grep -c '^FAIL' "$LOGS/sh-session.results")))
+check "sh: the session reported its checks" grep -q '^PASS' "$LOGS/sh-session.results"
 
 echo
 echo "$PASSED passed, $FAILED failed"

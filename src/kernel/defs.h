@@ -93,6 +93,12 @@ long sys_modules(uaddr_t buf, uint32_t size);
 void ksyms_init(const struct boot_module *m);
 const char *ksyms_lookup(uint32_t addr, uint32_t *offset);
 
+/* main.c: kernel command line bochsbreak=PLACES (comma-separated) */
+#define BOCHSBREAK_PAGING 0x1   /* before paging goes on (boot.asm reads it itself) */
+#define BOCHSBREAK_CR3    0x2   /* after the first switch to the kernel CR3 from ring 3 */
+#define BOCHSBREAK_USER   0x4   /* at the first user instruction (crt0) */
+extern uint32_t bochsbreak_places;
+
 /* ktest.c: KTAP results of a `test` boot, and the end-of-run summary */
 struct expectation;
 extern bool ktest_mode;

@@ -151,6 +151,10 @@ static long build_address_space(struct proc *p, const struct elf_image *elf, con
     tf->cs = USER_CS;
     tf->user_ss = tf->ds = tf->es = tf->fs = tf->gs = USER_DS;
     tf->eflags = EFLAGS_IF | EFLAGS_RSVD1;
+    if (bochsbreak_places & BOCHSBREAK_USER) {
+        bochsbreak_places &= ~(uint32_t)BOCHSBREAK_USER; /* the first process only */
+        tf->eax = BOCHSBREAK_USER_MAGIC;
+    }
     return 0;
 }
 

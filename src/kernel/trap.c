@@ -11,6 +11,7 @@
 #include "defs.h"
 #include "memlayout.h"
 #include "proc.h"
+#include "x86.h"
 
 static const char *const exception_names[32] = {
     "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -67,6 +68,10 @@ static void handle_irq(uint32_t irq)
 void trap_from_user(struct trapframe *tf)
 {
     struct proc *p = current;
+    if (bochsbreak_places & BOCHSBREAK_CR3) {
+        bochsbreak_places &= ~(uint32_t)BOCHSBREAK_CR3; /* the first time only */
+        BOCHS_BREAK(); /* the trampoline has just loaded the kernel CR3 */
+    }
     if (tf->vector == SYSCALL_VECTOR) {
         syscall_dispatch(tf);
     } else if (is_irq(tf->vector)) {

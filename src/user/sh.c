@@ -42,13 +42,20 @@ static const char *errstr(long err)
     }
 }
 
+static const char *const vector_names[32] = {
+    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS", "#NP", "#SS", "#GP", "#PF", "#15",
+    "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
+};
+
 static void print_status(long pid, int st)
 {
     printf("[pid %d exited with status %d", (int)pid, st);
-    if (st == STATUS_KILLED)
+    if (st == STATUS_KILLED) {
         printf(" (killed)");
-    else if (st <= STATUS_FAULT(0) && st >= STATUS_FAULT(31))
-        printf(" (killed by CPU exception %d%s)", STATUS_FAULT(0) - st, st == STATUS_FAULT(14) ? ", #PF" : "");
+    } else if (st <= STATUS_FAULT(0) && st >= STATUS_FAULT(31)) {
+        int v = STATUS_FAULT(0) - st;
+        printf(" (killed by %s, vector %d)", vector_names[v] ? vector_names[v] : "an exception", v);
+    }
     printf("]\n");
 }
 

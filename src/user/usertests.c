@@ -457,6 +457,13 @@ static void brk_grow_shrink(void)
     }
     EXPECT_FRAMES(f0);
 
+    /* The break is byte-granular; the pages behind it are whole. */
+    EXPECT_EQ(brk((void *)(b0 + 100)), b0 + 100);
+    EXPECT_EQ(brk(NULL), b0 + 100);
+    ((volatile char *)b0)[99] = 1;
+    EXPECT_EQ(brk((void *)b0), b0);
+    EXPECT_FRAMES(f0);
+
     EXPECT_EQ(brk((void *)0x1000), -EINVAL);
     EXPECT_EQ(brk((void *)(image_end - PAGE)), -EINVAL);
     EXPECT_EQ(brk(NULL), b0);
@@ -509,6 +516,12 @@ static void map_unmap_valid(void)
     *(volatile uint32_t *)(x + PAGE) = 2;
     EXPECT_EQ(*(volatile uint32_t *)x + *(volatile uint32_t *)(x + PAGE), 3);
     EXPECT_EQ(unmap((void *)x, 2), 0);
+
+    /* The last page below the trampoline (the unmapped page above the stack). */
+    EXPECT_EQ(map((void *)(TRAMPOLINE - PAGE), 1, RW), 0);
+    *(volatile uint32_t *)(TRAMPOLINE - 4) = 0xABCD;
+    EXPECT_EQ(*(volatile uint32_t *)(TRAMPOLINE - 4), 0xABCD);
+    EXPECT_EQ(unmap((void *)(TRAMPOLINE - PAGE), 1), 0);
 
     /* High up: the page below the stack's lower guard page. */
     uintptr_t below_stack = USER_STACK_TOP - 16 * PAGE - 2 * PAGE;
@@ -743,6 +756,39 @@ static void shm_between_processes(void)
     EXPECT_FRAMES(f0);
 }
 
+/* A granted page is shared, not copied, by fork (docs/processes.md), and
+ * its frame is freed only when the last mapping goes. */
+static void shm_shared_across_fork(void)
+{
+    unsigned f0 = frames_free();
+    volatile uint32_t *a = (volatile uint32_t *)SHM_A;
+    EXPECT_EQ(map((void *)SHM_A, 1, RW), 0);
+    a[0] = 1;
+    long grantee = spawn_child("block", NULL, NULL, NULL);
+    EXPECT(grantee > 0, "spawn = %d", (int)grantee);
+    if (grantee > 0)
+        EXPECT_EQ(shm_grant((int)grantee, (void *)SHM_A, 1), 0);
+    unsigned f1 = frames_free();
+    long pid = fork();
+    if (pid == 0) {
+        uint32_t v = a[0];
+        a[0] = 0x5A5A;
+        exit(v == 1 ? 0 : 1);
+    }
+    EXPECT(pid > 0, "fork() = %d", (int)pid);
+    if (pid > 0)
+        EXPECT_EQ(wait_status(pid), 0);
+    EXPECT_EQ(a[0], 0x5A5A);                        /* the child wrote our frame */
+    EXPECT_FRAMES(f1);
+    if (grantee > 0) {
+        EXPECT_EQ(kill((int)grantee), 0);
+        EXPECT_EQ(wait_status(grantee), STATUS_KILLED);
+    }
+    EXPECT_EQ(a[0], 0x5A5A);
+    EXPECT_EQ(unmap((void *)SHM_A, 1), 0);
+    EXPECT_FRAMES(f0);
+}
+
 static void ipc_pingpong(void)
 {
     enum { ROUNDS = 100000 };
@@ -788,6 +834,20 @@ static void ipc_errors(void)
     EXPECT_EQ(ipc_call(99999, "x", 1, buf, sizeof(buf)), -ESRCH);
     EXPECT_EQ(ipc_recv(99999, buf, sizeof(buf), &sender), -ESRCH);
     EXPECT_EQ(ipc_reply(99999, "x", 1), -ESRCH);
+
+    /* Bad buffers fail at once (from a partner that never sends: a kernel
+     * that blocked instead would return -ESRCH when it exits, 200 ms on). */
+    char t[12];
+    long quiet = spawn_child("spin", num(t, ticks() + 20), NULL, NULL);
+    EXPECT(quiet > 0, "spawn = %d", (int)quiet);
+    if (quiet > 0) {
+        EXPECT_EQ(ipc_recv((int)quiet, bad(0x10), 8, &sender), -EFAULT);
+        EXPECT_EQ(ipc_recv((int)quiet, bad(0x1000), 8, &sender), -EFAULT);       /* read-only text */
+        EXPECT_EQ(ipc_recv((int)quiet, buf, sizeof(buf), bad(0x1000)), -EFAULT);
+        EXPECT_EQ(ipc_call((int)quiet, "x", 1, bad(0x1000), 8), -EFAULT);
+        EXPECT_EQ(ipc_call((int)quiet, bad(TRAMPOLINE), 1, buf, sizeof(buf)), -EFAULT);
+        EXPECT_EQ(wait_status(quiet), 1);
+    }
 
     char mine[12], b[12];
     num(mine, me);
@@ -910,6 +970,8 @@ static void proc_limit(void)
     unsigned f0 = frames_free();
     struct sysinfo si;
     sysinfo(&si);
+    static struct procinfo tab[PS_ROWS];
+    long used = ps(tab, PS_ROWS);                   /* slots in use, zombies included */
     int n = 0;
     long r = 0;
     while (n < MAX_TRY) {
@@ -920,7 +982,9 @@ static void proc_limit(void)
     }
     EXPECT_EQ(r, -EAGAIN);
     EXPECT(n >= 50, "only %d children before %d", n, (int)r);
-    DIAG("%d children blocked before -EAGAIN (%u processes were alive, limit %u)", n, si.nprocs, si.proc_limit);
+    EXPECT_EQ(si.proc_limit, 64);
+    EXPECT_EQ(n, (long)si.proc_limit - used);
+    DIAG("%d children blocked before -EAGAIN (%d slots were in use, limit %u)", n, (int)used, si.proc_limit);
     long f = fork();
     if (f == 0)
         exit(0);
@@ -1018,6 +1082,7 @@ static const struct {
     { map_exhaust_enomem, "map_exhaust_enomem" },
     { fork_enomem, "fork_enomem" },
     { shm_between_processes, "shm_between_processes" },
+    { shm_shared_across_fork, "shm_shared_across_fork" },
     { ipc_errors, "ipc_errors" },
     { ipc_partner_dies, "ipc_partner_dies" },
     { ipc_pingpong, "ipc_pingpong" },

@@ -739,7 +739,557 @@ static void test_audit_counts_every_violation_once(void **state)
     }
 }
 
+/* ---- fixtures for refcounting, uvm_clone and friends ---------------------- */
+
+static uint8_t refs[NFRAMES];
+
+/* As setup(), and the pool counts references (as the kernel's does). */
+static int setup_refs(void **state)
+{
+    if (setup(state) != 0)
+        return -1;
+    memset(refs, 0xAB, sizeof(refs));
+    frame_pool_enable_refs(&pool, refs);
+    if (frame_refcount(&pool, pd) != 1)
+        return -1;
+    return 0;
+}
+
+/* A fresh, empty PD from the pool. */
+static paddr_t new_pd(void)
+{
+    paddr_t p;
+    assert_int_equal(frame_alloc(&pool, &p), 0);
+    frame_zero(p);
+    return p;
+}
+
+#define TRAMP_PAGES 4
+
+/* Give @p a trampoline table as uvm_create() does in the kernel: one pool
+ * frame for PDE 1023, entries from TRAMPOLINE_BASE pointing at the
+ * (unmanaged) frames from @tramp_pa, U=0. */
+static void add_trampoline(paddr_t p, paddr_t tramp_pa)
+{
+    paddr_t pt;
+    assert_int_equal(frame_alloc(&pool, &pt), 0);
+    frame_zero(pt);
+    pte_t *ptes = phys_to_virt(pt);
+    for (uint32_t i = 0; i < TRAMP_PAGES; i++)
+        ptes[PTX(TRAMPOLINE_BASE) + i] = (tramp_pa + i * PAGE_SIZE) | PTE_P | (i == 0 ? PTE_W : 0);
+    ((pde_t *)phys_to_virt(p))[PDX(TRAMPOLINE_BASE)] = pt | PTE_P | PTE_W | PTE_U;
+}
+
+/* uvm_create() for the tests: PD + trampoline table, 2 frames. */
+static paddr_t new_user_pd(paddr_t tramp_pa)
+{
+    paddr_t p = new_pd();
+    add_trampoline(p, tramp_pa);
+    return p;
+}
+
+/* Deterministic contents, different for every (frame, salt). */
+static void fill(paddr_t pa, uint32_t salt)
+{
+    uint8_t *p = phys_to_virt(pa);
+    for (uint32_t i = 0; i < PAGE_SIZE; i++)
+        p[i] = (uint8_t)(salt * 31 + i * 7 + (i >> 8) + 1);
+}
+
+/* Map one page of fresh, filled memory at @va in @p. */
+static paddr_t map_filled(paddr_t p, uint32_t va, uint32_t flags, uint32_t salt)
+{
+    paddr_t fr;
+    assert_int_equal(frame_alloc(&pool, &fr), 0);
+    fill(fr, salt);
+    assert_int_equal(pt_map(&pool, p, va, fr, flags), 0);
+    return fr;
+}
+
+static pte_t pte_of(paddr_t p, uint32_t va)
+{
+    pte_t *e = pt_lookup(p, va);
+    return e ? *e : 0;
+}
+
+/* Drain the pool but @keep frames; the rest go to @taken (*n of them). */
+static void drain_but(uint32_t keep, paddr_t *taken, uint32_t *n)
+{
+    *n = 0;
+    while (pool.free > keep) {
+        assert_int_equal(frame_alloc(&pool, &taken[*n]), 0);
+        (*n)++;
+    }
+    assert_int_equal(pool.free, keep);
+}
+
+static void undrain(const paddr_t *taken, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        assert_int_equal(__real_frame_free(&pool, taken[i]), 0);
+}
+
+/* ---- shm refcounting: one frame in two address spaces --------------------- */
+
+#define SHM_VA_A 0x10000000u
+#define SHM_VA_B 0x20003000u
+
+/* Two address spaces (pd = A, and B) each with a private page, plus one
+ * frame mapped PTE_SHARED in both: the second mapping takes a reference. */
+static paddr_t shm_two_spaces(paddr_t *b_out)
+{
+    paddr_t b = new_pd();
+    map_filled(pd, 0x1000, PTE_U | PTE_W, 1);
+    map_filled(b, 0x1000, PTE_U | PTE_W, 2);
+    paddr_t shm = map_filled(pd, SHM_VA_A, PTE_U | PTE_W | PTE_SHARED, 3);
+    assert_int_equal(frame_refcount(&pool, shm), 1);
+    assert_int_equal(frame_ref(&pool, shm), 0);
+    assert_int_equal(pt_map(&pool, b, SHM_VA_B, shm, PTE_U | PTE_W | PTE_SHARED), 0);
+    assert_int_equal(frame_refcount(&pool, shm), 2);
+    /* A write through one mapping is seen through the other. */
+    uint8_t *via_a = phys_to_virt(PTE_FRAME(pte_of(pd, SHM_VA_A)));
+    uint8_t *via_b = phys_to_virt(PTE_FRAME(pte_of(b, SHM_VA_B)));
+    via_a[0x123] = 0x5A;
+    assert_int_equal(via_b[0x123], 0x5A);
+    *b_out = b;
+    return shm;
+}
+
+static void test_shm_refcounting_destroy_first_keeps_frame_second_frees_it(void **state)
+{
+    (void)state;
+    paddr_t b;
+    paddr_t shm = shm_two_spaces(&b);
+    /* A: PD, 2 tables, private page; B: PD, 2 tables, private page; shm. */
+    assert_int_equal(pool.free, baseline_free - 9);
+
+    free_calls = free_refused = 0;
+    uvm_destroy(&pool, pd);
+    assert_int_equal(free_refused, 0);
+    assert_int_equal(free_calls, 5);                     /* PD, 2 tables, 2 pages */
+    assert_int_equal(pool.free, baseline_free - 5);      /* 4 freed, shm not */
+    assert_false(frame_is_free(&pool, shm));
+    assert_int_equal(frame_refcount(&pool, shm), 1);
+    /* B's mapping and the contents are intact. */
+    assert_int_equal(pte_of(b, SHM_VA_B), shm | PTE_P | PTE_U | PTE_W | PTE_SHARED);
+    assert_int_equal(((uint8_t *)phys_to_virt(shm))[0x123], 0x5A);
+
+    free_calls = free_refused = 0;
+    uvm_destroy(&pool, b);
+    assert_int_equal(free_refused, 0);
+    assert_int_equal(free_calls, 5);
+    assert_true(frame_is_free(&pool, shm));
+    assert_int_equal(frame_refcount(&pool, shm), 0);
+    assert_int_equal(pool.free, baseline_free);
+}
+
+static void test_shm_refcounting_destroy_in_the_other_order(void **state)
+{
+    (void)state;
+    paddr_t b;
+    paddr_t shm = shm_two_spaces(&b);
+    uvm_destroy(&pool, b);
+    assert_int_equal(free_refused, 0);
+    assert_false(frame_is_free(&pool, shm));
+    assert_int_equal(frame_refcount(&pool, shm), 1);
+    assert_int_equal(pte_of(pd, SHM_VA_A), shm | PTE_P | PTE_U | PTE_W | PTE_SHARED);
+    uvm_destroy(&pool, pd);
+    assert_int_equal(free_refused, 0);
+    assert_true(frame_is_free(&pool, shm));
+    assert_int_equal(pool.free, baseline_free);
+}
+
+static void test_shm_refcounting_unmap_drops_one_reference(void **state)
+{
+    (void)state;
+    paddr_t b;
+    paddr_t shm = shm_two_spaces(&b);
+    const uint32_t before = pool.free;
+    /* B unmaps its view: its now-empty table goes, the frame stays. */
+    assert_int_equal(uvm_unmap_range(&pool, b, SHM_VA_B, 1), 0);
+    assert_int_equal(free_refused, 0);
+    assert_int_equal(pool.free, before + 1);             /* B's table only */
+    assert_int_equal(frame_refcount(&pool, shm), 1);
+    assert_true(uvm_range_unmapped(b, SHM_VA_B, 1));
+    /* B maps it again (a second shm_map), then both go away. */
+    assert_int_equal(frame_ref(&pool, shm), 0);
+    assert_int_equal(pt_map(&pool, b, SHM_VA_B, shm, PTE_U | PTE_W | PTE_SHARED), 0);
+    assert_int_equal(frame_refcount(&pool, shm), 2);
+    uvm_destroy(&pool, pd);
+    uvm_destroy(&pool, b);
+    assert_int_equal(free_refused, 0);
+    assert_true(frame_is_free(&pool, shm));
+    assert_int_equal(pool.free, baseline_free);
+}
+
+static void test_shm_refcounting_survives_fork(void **state)
+{
+    (void)state;
+    paddr_t b;
+    paddr_t shm = shm_two_spaces(&b);
+    add_trampoline(pd, TRAMP_PA);
+    paddr_t child = new_user_pd(TRAMP_PA);
+    assert_int_equal(uvm_clone(&pool, pd, child), 0);
+    assert_int_equal(frame_refcount(&pool, shm), 3);
+    assert_int_equal(PTE_FRAME(pte_of(child, SHM_VA_A)), shm);
+    /* Any order: the frame goes with the last of the three. */
+    uvm_destroy(&pool, pd);
+    assert_int_equal(frame_refcount(&pool, shm), 2);
+    uvm_destroy(&pool, child);
+    assert_int_equal(frame_refcount(&pool, shm), 1);
+    assert_false(frame_is_free(&pool, shm));
+    uvm_destroy(&pool, b);
+    assert_int_equal(free_refused, 0);
+    assert_true(frame_is_free(&pool, shm));
+    assert_int_equal(pool.free, baseline_free);
+}
+
+/* ---- uvm_clone -------------------------------------------------------------- */
+
+struct src_page { uint32_t va, flags; };
+
+/* User pages across four PDEs, read-only and writable, including the stack
+ * and the last user page (both in the trampoline's table). */
+static const struct src_page clone_pages[] = {
+    { USER_BASE,                        PTE_U | PTE_W },
+    { USER_BASE + PAGE_SIZE,            PTE_U },
+    { 0x003FF000,                       PTE_U | PTE_W },
+    { 0x00400000,                       PTE_U },
+    { 0x80000000u,                      PTE_U | PTE_W },
+    { USER_STACK_TOP - 2 * PAGE_SIZE,   PTE_U | PTE_W },
+    { USER_STACK_TOP - PAGE_SIZE,       PTE_U | PTE_W },
+    { USER_TOP - PAGE_SIZE,             PTE_U },
+};
+#define CLONE_NEW_TABLES 3                  /* PDEs 0, 1, 512; 1023 comes with the dst PD */
+
+static void build_clone_src(void)
+{
+    add_trampoline(pd, TRAMP_PA);
+    for (size_t k = 0; k < ARRAY_SIZE(clone_pages); k++)
+        map_filled(pd, clone_pages[k].va, clone_pages[k].flags, 100 + (uint32_t)k);
+}
+
+static void test_uvm_clone_copies_every_user_page(void **state)
+{
+    (void)state;
+    build_clone_src();
+    /* Remember the source as it is. */
+    pte_t src_pte[ARRAY_SIZE(clone_pages)];
+    static uint8_t src_data[ARRAY_SIZE(clone_pages)][PAGE_SIZE];
+    for (size_t k = 0; k < ARRAY_SIZE(clone_pages); k++) {
+        src_pte[k] = pte_of(pd, clone_pages[k].va);
+        memcpy(src_data[k], phys_to_virt(PTE_FRAME(src_pte[k])), PAGE_SIZE);
+    }
+    const uint32_t src_count = uvm_count_pages(pd);
+    assert_int_equal(src_count, ARRAY_SIZE(clone_pages));
+
+    paddr_t dst = new_user_pd(TRAMP_PA);
+    const uint32_t before = pool.free;
+    free_calls = free_refused = 0;
+    assert_int_equal(uvm_clone(&pool, pd, dst), 0);
+    assert_int_equal(free_calls, 0);
+    assert_int_equal(pool.free, before - ARRAY_SIZE(clone_pages) - CLONE_NEW_TABLES);
+    assert_int_equal(uvm_count_pages(dst), src_count);
+
+    paddr_t seen[ARRAY_SIZE(clone_pages)];
+    for (size_t k = 0; k < ARRAY_SIZE(clone_pages); k++) {
+        const uint32_t va = clone_pages[k].va;
+        pte_t d = pte_of(dst, va);
+        paddr_t fr = PTE_FRAME(d);
+        if ((d & 0xFFF) != (clone_pages[k].flags | PTE_P))
+            print_error("va 0x%x: dst PTE 0x%x, src PTE 0x%x\n", va, d, src_pte[k]);
+        assert_int_equal(d & 0xFFF, clone_pages[k].flags | PTE_P);  /* same W/U, not shared */
+        assert_int_not_equal(fr, PTE_FRAME(src_pte[k]));             /* a fresh frame */
+        assert_true(fr >= POOL_BASE && fr < MEM_SIZE && fr != RESERVED_PA);
+        assert_false(frame_is_free(&pool, fr));
+        for (size_t i = 0; i < k; i++)
+            assert_int_not_equal(seen[i], fr);
+        for (size_t i = 0; i < ARRAY_SIZE(clone_pages); i++)
+            assert_int_not_equal(PTE_FRAME(src_pte[i]), fr);
+        seen[k] = fr;
+        assert_memory_equal(phys_to_virt(fr), src_data[k], PAGE_SIZE);
+        /* The source is unchanged. */
+        assert_int_equal(pte_of(pd, va), src_pte[k]);
+        assert_memory_equal(phys_to_virt(PTE_FRAME(src_pte[k])), src_data[k], PAGE_SIZE);
+    }
+    /* No page appears in dst that the source does not have. */
+    assert_int_equal(pte_of(dst, USER_BASE + 2 * PAGE_SIZE), 0);
+    assert_int_equal(pte_of(dst, 0x00401000), 0);
+    assert_int_equal(pte_of(dst, USER_STACK_TOP - 3 * PAGE_SIZE), 0);
+
+    /* Copies, not aliases: writing the child leaves the parent alone. */
+    memset(phys_to_virt(seen[0]), 0x77, PAGE_SIZE);
+    assert_memory_equal(phys_to_virt(PTE_FRAME(src_pte[0])), src_data[0], PAGE_SIZE);
+
+    free_calls = free_refused = 0;
+    uvm_destroy(&pool, dst);
+    assert_int_equal(free_refused, 0);
+    assert_int_equal(pool.free, before + 2);                      /* + dst PD and its table */
+    uvm_destroy(&pool, pd);
+    assert_int_equal(free_refused, 0);
+    assert_int_equal(pool.free, baseline_free);
+}
+
+static void test_uvm_clone_of_empty_space_copies_nothing(void **state)
+{
+    (void)state;
+    add_trampoline(pd, TRAMP_PA);
+    paddr_t dst = new_user_pd(TRAMP_PA);
+    const uint32_t before = pool.free;
+    assert_int_equal(uvm_clone(&pool, pd, dst), 0);
+    assert_int_equal(pool.free, before);
+    assert_int_equal(uvm_count_pages(dst), 0);
+    uvm_destroy(&pool, dst);
+    uvm_destroy(&pool, pd);
+    assert_int_equal(free_refused, 0);
+    assert_int_equal(pool.free, baseline_free);
+}
+
+static void test_uvm_clone_shares_pte_shared_pages(void **state)
+{
+    (void)state;
+    add_trampoline(pd, TRAMP_PA);
+    paddr_t priv = map_filled(pd, 0x1000, PTE_U | PTE_W, 7);
+    paddr_t shm = map_filled(pd, 0x00800000, PTE_U | PTE_W | PTE_SHARED, 8);
+    paddr_t shm_ro = map_filled(pd, 0x00801000, PTE_U | PTE_SHARED, 9);
+    paddr_t dst = new_user_pd(TRAMP_PA);
+    const uint32_t before = pool.free;
+
+    assert_int_equal(uvm_clone(&pool, pd, dst), 0);
+    /* One private copy and one table for PDE 0, one table for PDE 2. */
+    assert_int_equal(pool.free, before - 3);
+    assert_int_equal(pte_of(dst, 0x00800000), shm | PTE_P | PTE_U | PTE_W | PTE_SHARED);
+    assert_int_equal(pte_of(dst, 0x00801000), shm_ro | PTE_P | PTE_U | PTE_SHARED);
+    assert_int_equal(frame_refcount(&pool, shm), 2);
+    assert_int_equal(frame_refcount(&pool, shm_ro), 2);
+    paddr_t priv_copy = PTE_FRAME(pte_of(dst, 0x1000));
+    assert_int_not_equal(priv_copy, priv);
+    assert_int_equal(frame_refcount(&pool, priv), 1);
+    assert_int_equal(frame_refcount(&pool, priv_copy), 1);
+    /* The shared page is one page: the child's writes show in the parent. */
+    ((uint8_t *)phys_to_virt(PTE_FRAME(pte_of(dst, 0x00800000))))[9] = 0xE1;
+    assert_int_equal(((uint8_t *)phys_to_virt(shm))[9], 0xE1);
+
+    /* The child goes: the shared frames stay with the parent. */
+    uvm_destroy(&pool, dst);
+    assert_int_equal(free_refused, 0);
+    assert_int_equal(pool.free, before + 2);
+    assert_int_equal(frame_refcount(&pool, shm), 1);
+    assert_int_equal(frame_refcount(&pool, shm_ro), 1);
+    assert_false(frame_is_free(&pool, shm));
+    uvm_destroy(&pool, pd);
+    assert_int_equal(free_refused, 0);
+    assert_true(frame_is_free(&pool, shm));
+    assert_true(frame_is_free(&pool, shm_ro));
+    assert_int_equal(pool.free, baseline_free);
+}
+
+static void test_uvm_clone_does_not_copy_trampoline_ptes(void **state)
+{
+    (void)state;
+    /* Source: its own trampoline PTEs (U=0), plus entries further up the
+     * window, even a U=1 one at the very top; and one stack page sharing
+     * the table. */
+    add_trampoline(pd, TRAMP_PA);
+    assert_int_equal(pt_map(&pool, pd, TRAMPOLINE_BASE + 0x10000, TRAMP_PA + 0x10000, PTE_W), 0);
+    paddr_t top = map_filled(pd, 0xFFFFF000u, PTE_U | PTE_W, 5);
+    map_filled(pd, USER_STACK_TOP - PAGE_SIZE, PTE_U | PTE_W, 6);
+
+    /* Destination: a different set of trampoline PTEs, as the kernel's
+     * uvm_create() would have put there. */
+    const paddr_t dst_tramp = 0x000D0000u;
+    paddr_t dst = new_user_pd(dst_tramp);
+    paddr_t dst_pt = PTE_FRAME(((pde_t *)phys_to_virt(dst))[PDX(TRAMPOLINE_BASE)]);
+    pte_t want[TABLE_ENTRIES];
+    memcpy(want, phys_to_virt(dst_pt), sizeof(want));
+    const uint32_t before = pool.free;
+
+    assert_int_equal(uvm_clone(&pool, pd, dst), 0);
+    assert_int_equal(pool.free, before - 1);             /* the stack page only */
+    const pte_t *got = phys_to_virt(dst_pt);
+    for (uint32_t j = 0; j < TABLE_ENTRIES; j++) {
+        uint32_t va = 0xFFC00000u | j << 12;
+        if (va == USER_STACK_TOP - PAGE_SIZE)
+            continue;
+        if (got[j] != want[j])
+            print_error("va 0x%x: 0x%x, expected 0x%x\n", va, got[j], want[j]);
+        assert_int_equal(got[j], want[j]);
+    }
+    assert_int_equal(got[PTX(USER_STACK_TOP - PAGE_SIZE)] & 0xFFF, PTE_P | PTE_U | PTE_W);
+    assert_int_equal(uvm_count_pages(dst), 1);
+    assert_int_equal(uvm_count_pages(pd), 1);            /* the top page is not a user page */
+    assert_false(frame_is_free(&pool, top));
+
+    /* Into a bare PD (no trampoline table), with no user page left in the
+     * source: nothing at all appears. */
+    assert_int_equal(uvm_unmap_range(&pool, pd, USER_STACK_TOP - PAGE_SIZE, 1), 0);
+    paddr_t bare = new_pd();
+    const uint32_t before_bare = pool.free;
+    assert_int_equal(uvm_clone(&pool, pd, bare), 0);
+    assert_int_equal(pool.free, before_bare);
+    assert_true(all_zero(bare));
+
+    uvm_destroy(&pool, bare);
+    uvm_destroy(&pool, dst);
+    uvm_destroy(&pool, pd);
+    assert_int_equal(free_refused, 0);
+    /* The U=1 page above TRAMPOLINE_BASE is not the address space's to free. */
+    assert_false(frame_is_free(&pool, top));
+    assert_int_equal(__real_frame_free(&pool, top), 0);
+    assert_int_equal(pool.free, baseline_free);
+}
+
+static void test_uvm_clone_skips_4mib_pde_and_non_present_ptes(void **state)
+{
+    (void)state;
+    add_trampoline(pd, TRAMP_PA);
+    map_filled(pd, 0x1000, PTE_U | PTE_W, 1);
+    *pt_lookup(pd, 0x2000) = 0x00300000 | PTE_U | PTE_W;     /* junk, P=0 */
+    pdes()[3] = 0x00400000 | PDE_PS | PTE_P | PTE_U | PTE_W;
+    paddr_t dst = new_user_pd(TRAMP_PA);
+    const uint32_t before = pool.free;
+    assert_int_equal(uvm_clone(&pool, pd, dst), 0);
+    assert_int_equal(pool.free, before - 2);             /* table + page for 0x1000 */
+    assert_int_equal(pte_of(dst, 0x2000), 0);
+    assert_int_equal(((pde_t *)phys_to_virt(dst))[3], 0);
+    assert_int_equal(uvm_count_pages(dst), 1);
+    pdes()[3] = 0;
+    uvm_destroy(&pool, dst);
+    uvm_destroy(&pool, pd);
+    assert_int_equal(free_refused, 0);
+    assert_int_equal(pool.free, baseline_free);
+}
+
+static void test_uvm_clone_enomem_then_destroy_restores_free_count(void **state)
+{
+    (void)state;
+    /* Source pages, in the order uvm_clone() meets them:
+     *   PDE 0:    0x1000, 0x2000   private  -> dst table + 2 copies
+     *   PDE 1:    0x400000         shared   -> dst table, a reference
+     *   PDE 512:  0x80000000       private  -> dst table + 1 copy
+     *   PDE 1023: stack page       private  -> 1 copy (dst table exists)
+     * 7 frames in all; every smaller budget must fail cleanly, including
+     * the cases where the copy's frame was taken but its table was not
+     * (budget 1, 4) and where a shared page's table is missing (budget 3). */
+    add_trampoline(pd, TRAMP_PA);
+    map_filled(pd, 0x1000, PTE_U | PTE_W, 1);
+    map_filled(pd, 0x2000, PTE_U, 2);
+    paddr_t shm = map_filled(pd, 0x00400000, PTE_U | PTE_W | PTE_SHARED, 3);
+    map_filled(pd, 0x80000000u, PTE_U | PTE_W, 4);
+    map_filled(pd, USER_STACK_TOP - PAGE_SIZE, PTE_U | PTE_W, 5);
+    const uint32_t need = 7;
+    const uint32_t src_pages = uvm_count_pages(pd);
+    assert_int_equal(src_pages, 5);
+    const uint32_t start = pool.free;
+    static paddr_t taken[NFRAMES];
+    uint32_t ntaken;
+
+    for (uint32_t keep = 0; keep < need; keep++) {
+        paddr_t dst = new_user_pd(TRAMP_PA);
+        drain_but(keep, taken, &ntaken);
+        free_calls = free_refused = 0;
+        int r = uvm_clone(&pool, pd, dst);
+        if (r != -ENOMEM)
+            print_error("budget %u: got %d\n", keep, r);
+        assert_int_equal(r, -ENOMEM);
+        assert_int_equal(free_refused, 0);
+        assert_true(uvm_count_pages(dst) < src_pages);
+        uvm_destroy(&pool, dst);
+        assert_int_equal(free_refused, 0);
+        if (pool.free != keep + 2)
+            print_error("budget %u: %u frames free after uvm_destroy, expected %u\n",
+                        keep, pool.free, keep + 2);
+        assert_int_equal(pool.free, keep + 2);          /* + dst PD and its table */
+        assert_int_equal(frame_refcount(&pool, shm), 1);
+        assert_false(frame_is_free(&pool, shm));
+        undrain(taken, ntaken);
+        assert_int_equal(pool.free, start);
+        assert_int_equal(uvm_count_pages(pd), src_pages);
+    }
+
+    /* Exactly enough: success, and the pool is empty. */
+    paddr_t dst = new_user_pd(TRAMP_PA);
+    drain_but(need, taken, &ntaken);
+    assert_int_equal(uvm_clone(&pool, pd, dst), 0);
+    assert_int_equal(pool.free, 0);
+    assert_int_equal(uvm_count_pages(dst), src_pages);
+    assert_int_equal(frame_refcount(&pool, shm), 2);
+    uvm_destroy(&pool, dst);
+    undrain(taken, ntaken);
+    assert_int_equal(pool.free, start);
+    uvm_destroy(&pool, pd);
+    assert_int_equal(free_refused, 0);
+    assert_int_equal(pool.free, baseline_free);
+}
+
+/* ---- uvm_count_pages / uvm_range_unmapped ---------------------------------- */
+
+static void test_uvm_count_pages(void **state)
+{
+    (void)state;
+    assert_int_equal(uvm_count_pages(pd), 0);
+    add_trampoline(pd, TRAMP_PA);
+    assert_int_equal(uvm_count_pages(pd), 0);            /* trampoline PTEs are not user pages */
+    assert_int_equal(uvm_map_zeroed(&pool, pd, USER_BASE, 3, PTE_U | PTE_W), 0);
+    assert_int_equal(uvm_count_pages(pd), 3);
+    assert_int_equal(uvm_map_zeroed(&pool, pd, 0x00400000, 1, PTE_U), 0);
+    assert_int_equal(uvm_map_zeroed(&pool, pd, USER_TOP - PAGE_SIZE, 1, PTE_U | PTE_W), 0);
+    assert_int_equal(uvm_count_pages(pd), 5);
+    /* Not counted: a PTE without P, a 4 MiB PDE, pages above USER_TOP. */
+    *pt_lookup(pd, 0x5000) = 0x00300000 | PTE_U | PTE_W;
+    pdes()[7] = 0x00400000 | PDE_PS | PTE_P | PTE_U | PTE_W;
+    assert_int_equal(pt_map(&pool, pd, 0xFFFFF000u, TRAMP_PA, PTE_U), 0);
+    assert_int_equal(uvm_count_pages(pd), 5);
+    *pt_lookup(pd, 0x5000) = 0;
+    pdes()[7] = 0;
+    /* Unmapping is seen. */
+    assert_int_equal(uvm_unmap_range(&pool, pd, USER_BASE + PAGE_SIZE, 2), 0);
+    assert_int_equal(uvm_count_pages(pd), 3);
+    uvm_destroy(&pool, pd);
+    assert_int_equal(free_refused, 0);
+    assert_int_equal(pool.free, baseline_free);
+}
+
+static void test_uvm_range_unmapped(void **state)
+{
+    (void)state;
+    /* Empty PD: anything is unmapped, and nothing gets allocated. */
+    const uint32_t before_empty = pool.free;
+    assert_true(uvm_range_unmapped(pd, USER_BASE, 1));
+    assert_true(uvm_range_unmapped(pd, USER_BASE, 0));
+    assert_true(uvm_range_unmapped(pd, 0x80000000u, 2048));   /* spans two PDEs */
+    assert_int_equal(pool.free, before_empty);
+    assert_int_equal(count_present_pdes(), 0);
+
+    assert_int_equal(uvm_map_zeroed(&pool, pd, 0x10000, 1, PTE_U | PTE_W), 0);
+    assert_int_equal(uvm_map_zeroed(&pool, pd, 0x12000, 1, PTE_U), 0);
+    assert_int_equal(uvm_map_zeroed(&pool, pd, 0x00400000, 1, PTE_U), 0);
+    *pt_lookup(pd, 0x11000) = 0x00300000 | PTE_U | PTE_W;    /* junk, P=0: unmapped */
+
+    assert_false(uvm_range_unmapped(pd, 0x10000, 1));
+    assert_true(uvm_range_unmapped(pd, 0x11000, 1));
+    assert_true(uvm_range_unmapped(pd, 0x0F000, 1));          /* just before */
+    assert_false(uvm_range_unmapped(pd, 0x0F000, 2));         /* runs into 0x10000 */
+    assert_false(uvm_range_unmapped(pd, 0x11000, 2));         /* runs into 0x12000 (read-only) */
+    assert_true(uvm_range_unmapped(pd, 0x13000, 0x3ED));      /* up to 0x3FFFFF */
+    assert_false(uvm_range_unmapped(pd, 0x13000, 0x3EE));     /* reaches 0x400000 */
+    assert_false(uvm_range_unmapped(pd, 0x003FF000, 2));      /* crosses into PDE 1 */
+    assert_true(uvm_range_unmapped(pd, 0x00401000, 1023));    /* rest of PDE 1 */
+    assert_true(uvm_range_unmapped(pd, 0x00401000, 2047));    /* and all of PDE 2 (no table) */
+    assert_true(uvm_range_unmapped(pd, 0x10000, 0));          /* empty range */
+    /* A present page above USER_TOP is present too. */
+    add_trampoline(pd, TRAMP_PA);
+    assert_false(uvm_range_unmapped(pd, TRAMPOLINE_BASE, 1));
+    assert_true(uvm_range_unmapped(pd, USER_STACK_TOP, 1));
+    assert_false(uvm_range_unmapped(pd, USER_STACK_TOP, 2));
+    *pt_lookup(pd, 0x11000) = 0;
+    uvm_destroy(&pool, pd);
+    assert_int_equal(free_refused, 0);
+    assert_int_equal(pool.free, baseline_free);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, NULL)
+#define TR(fn) cmocka_unit_test_setup_teardown(fn, setup_refs, NULL)
 
 int main(void)
 {
@@ -781,7 +1331,19 @@ int main(void)
         T(test_audit_extra_page_in_trampoline_window),
         T(test_audit_extra_page_at_top_of_address_space),
         T(test_audit_counts_every_violation_once),
+        TR(test_shm_refcounting_destroy_first_keeps_frame_second_frees_it),
+        TR(test_shm_refcounting_destroy_in_the_other_order),
+        TR(test_shm_refcounting_unmap_drops_one_reference),
+        TR(test_shm_refcounting_survives_fork),
+        TR(test_uvm_clone_copies_every_user_page),
+        TR(test_uvm_clone_of_empty_space_copies_nothing),
+        TR(test_uvm_clone_shares_pte_shared_pages),
+        TR(test_uvm_clone_does_not_copy_trampoline_ptes),
+        TR(test_uvm_clone_skips_4mib_pde_and_non_present_ptes),
+        TR(test_uvm_clone_enomem_then_destroy_restores_free_count),
+        TR(test_uvm_count_pages),
+        TR(test_uvm_range_unmapped),
     };
-    return cmocka_run_group_tests_name("page tables (pt_map, uvm_map_zeroed, uvm_destroy, uvm_audit)",
+    return cmocka_run_group_tests_name("page tables (pt_map, uvm_map_zeroed, uvm_destroy, uvm_audit, uvm_clone, shm refcounting)",
                                        tests, NULL, NULL);
 }

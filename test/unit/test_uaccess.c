@@ -94,11 +94,11 @@ static paddr_t next_table;
 
 static pde_t *pdes(void) { return phys_to_virt(pd); }
 
-/* Map @va -> @pa with PTE bits @pte (P included by the caller). A missing
- * table is created with a P|U|W PDE. */
-static void map(uint32_t va, paddr_t pa, uint32_t pte)
+/* Map @va -> @pa with PTE bits @pte (P included by the caller) in the page
+ * directory @dir. A missing table is created with a P|U|W PDE. */
+static void map_in(paddr_t dir, uint32_t va, paddr_t pa, uint32_t pte)
 {
-    pde_t *pde = &pdes()[PDX(va)];
+    pde_t *pde = &((pde_t *)phys_to_virt(dir))[PDX(va)];
     if (!(*pde & PTE_P)) {
         assert_true(next_table < TABLES_END);
         memset(phys_to_virt(next_table), 0, PAGE_SIZE);
@@ -110,11 +110,15 @@ static void map(uint32_t va, paddr_t pa, uint32_t pte)
     ptes[PTX(va)] = pa | pte;
 }
 
-static void set_pde_flags(uint32_t va, uint32_t flags)
+static void map(uint32_t va, paddr_t pa, uint32_t pte) { map_in(pd, va, pa, pte); }
+
+static void set_pde_flags_in(paddr_t dir, uint32_t va, uint32_t flags)
 {
-    pde_t *pde = &pdes()[PDX(va)];
+    pde_t *pde = &((pde_t *)phys_to_virt(dir))[PDX(va)];
     *pde = PTE_FRAME(*pde) | flags;
 }
+
+static void set_pde_flags(uint32_t va, uint32_t flags) { set_pde_flags_in(pd, va, flags); }
 
 /* Deterministic, frame-specific contents. */
 static uint8_t pattern(paddr_t pa, uint32_t off)

@@ -38,6 +38,7 @@
 #define NR_SYSCALLS   26
 
 #define TIMER_HZ      100
+#define BOCHSBREAK_USER_MAGIC 0xB0C5B0C5 /* EAX at the first process's entry with bochsbreak=user (crt0) */
 #define IPC_ANY       (-1)   /* ipc_recv from any sender */
 #define IPC_MAX_MSG   4096   /* bytes in one message */
 #define PROT_READ     0x1    /* map(): every mapped page is readable */

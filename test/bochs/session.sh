@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# session.sh BUILD LOGDIR - a scripted Bochs debugger session on the
+# bochstest ISO (hello alone, kernel command line bochsbreak=user).
+#   1. continue to the magic breakpoint at the first user instruction;
+#   2. `creg` and `info tab`: only user pages in [0x1000, 0xFFF00000) and the
+#      trampoline window; `page` shows the user pages U and the trampoline S;
+#   3. `page` on the kernel's link address: not mapped;
+#   4. continue into the trampoline (syscall entry, then past the CR3 switch):
+#      `creg` shows the kernel PD and `info tab` the kernel's layout;
+#   5. quit.
+# Prints PASS/FAIL lines; Bochs's own exit status is not used.
+set -u
+BUILD=$1 LOGS=$2
+sym() { awk -v n="$1" '$2 == n { print "0x" $1 }' "$BUILD/kernel.sym"; }
+entry=$(sym trampoline_syscall_entry)
+switched=$(sym trampoline_cr3_switched)
+scripts/bochsrc.sh "$BUILD/bochstest.iso" "$LOGS/bochs-session-com1.log" "$LOGS/bochs-session.log" \
+    > "$LOGS/bochsrc-session"
+cat > "$LOGS/bochs-session.rc" <<RC
+ldsym global "$BUILD/kernel.sym"
+c
+creg
+info tab
+page 0x1000
+page 0xfff00000
+page 0xc0100000
+lb $entry
+c
+lb $switched
+c
+creg
+info tab
+quit
+RC
+out=$LOGS/bochs-session.out
+timeout 300 bochs -q -f "$LOGS/bochsrc-session" -rc "$LOGS/bochs-session.rc" > "$out" 2>&1
+
+ok() { if "$@"; then echo "PASS $what"; else echo "FAIL $what"; fi; }
+kernel_pd=$(tr -d '\r' < "$LOGS/bochs-session-com1.log" | sed -n 's/^paging: kernel PD \(0x[0-9a-f]*\).*/\1/p')
+# The debugger output, split at the breakpoints.
+awk '/Magic breakpoint/ { part = 1 } /Breakpoint 1,/ { part = 2 } /Breakpoint 2,/ { part = 3 } { print > (FILENAME ".part" part) }' "$out"
+user=$out.part1 kernel=$out.part3
+
+what="magic breakpoint at the first user instruction (CS 001b, in _start)"
+ok grep -qE '001b:0000000000001[0-9a-f]{3}' "$user"
+user_cr3=$(sed -n 's/^CR3=\(0x[0-9a-f]*\).*/\1/p' "$user" | head -n 1)
+what="creg: the user CR3 ($user_cr3) is not the kernel PD ($kernel_pd)"
+ok [ -n "$user_cr3" ] && [ $((user_cr3)) -ne $((kernel_pd)) ]
+# info tab lines: 0xSTART-0xEND -> ...
+maps=$(grep -E '^0x[0-9a-f]+-0x[0-9a-f]+ ->' "$user")
+bad=""
+while read -r range _; do
+    [ -n "$range" ] || continue
+    s=$((${range%%-*})) e=$((${range##*-}))
+    if ! { [ $s -ge $((0x1000)) ] && [ $e -lt $((0xfff00000)) ] || [ $s -ge $((0xfff00000)) ]; }; then
+        bad="$bad $range"
+    fi
+done <<< "$maps"
+what="info tab (user CR3): only [0x1000, 0xFFF00000) and the trampoline window"
+ok [ -n "$maps" ] && [ -z "$bad" ]
+what="info tab (user CR3): the trampoline window is mapped"
+ok grep -qE '^0x00000000fff00000-' <<< "$maps"
+page_has() { grep -A1 -E "PTE:.* $1 [RW] P" "$user" | grep -q "linear page $2"; }
+what="page 0x1000: a user page (PTE U)"
+ok page_has U 0x0000000000001000
+what="page 0xfff00000: the trampoline is supervisor-only (PTE S)"
+ok page_has S 0x00000000fff00000
+what="page 0xc0100000: the kernel's link address is not mapped in the user PD"
+ok grep -q 'physical address not available for linear 0x00000000c0100000' "$user"
+what="breakpoint at trampoline_syscall_entry hit"
+ok grep -q '(trampoline_syscall_entry+0)' "$out"
+kcr3=$(sed -n 's/^CR3=\(0x[0-9a-f]*\).*/\1/p' "$kernel" | head -n 1)
+what="after the CR3 switch, creg shows the kernel PD ($kcr3 = $kernel_pd)"
+ok [ -n "$kcr3" ] && [ $((kcr3)) -eq $((kernel_pd)) ]
+what="after the CR3 switch, info tab shows the direct map, the kernel image and the trampoline"
+ok grep -qE '^0x0000000080000000-0x00000000bfffffff' "$kernel" && grep -qE '^0x00000000c0100000-' "$kernel" && grep -qE '^0x00000000fff00000-' "$kernel"
