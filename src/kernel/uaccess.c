@@ -117,7 +117,8 @@ long uvm_copy_between(paddr_t src_pd, uaddr_t src_va, paddr_t dst_pd, uaddr_t ds
         size_t n = chunk_len(src_va, chunk_len(dst_va, len));
         user_page(src_pd, src_va, false, &from); /* checked above */
         user_page(dst_pd, dst_va, true, &to);
-        memcpy(phys_to_virt(to), phys_to_virt(from), n);
+        /* Shared memory can map one frame on both sides: memmove. */
+        memmove(phys_to_virt(to), phys_to_virt(from), n);
         src_va += (uaddr_t)n, dst_va += (uaddr_t)n, len -= n;
     }
     return 0;

@@ -50,7 +50,9 @@ long strncpy_from_user(paddr_t pd, char *dst, uaddr_t src, size_t max);
  * @src_pd to user @dst_va in @dst_pd, page by page through the direct map,
  * with no intermediate buffer (IPC). The source must be readable and the
  * destination writable user memory, by the rules above. Returns 0 or
- * -EFAULT (nothing copied).
+ * -EFAULT (nothing copied). Where both sides map the same frame (shared
+ * memory), each page piece is moved as by memmove; a range that overlaps
+ * itself across a page boundary has no defined result.
  */
 long uvm_copy_between(paddr_t src_pd, uaddr_t src_va, paddr_t dst_pd, uaddr_t dst_va, size_t len);
 

@@ -640,7 +640,296 @@ static void test_strncpy_running_into_user_top_faults(void **state)
     assert_string_equal(dst, "kkk");
 }
 
+/* ---- uvm_copy_between: a second address space ---------------------------- */
+
+/*
+ * The second address space (PD2), built by setup_two() on top of the
+ * standard one; again scattered frames:
+ *
+ *   va              backing     PTE        PDE
+ *   0x00600000 X1   G_X1        P U W      P U W
+ *   0x00601000 X2   G_X2        P U W      P U W
+ *   0x00602000 X3   G_X3        P U W      P U W
+ *   0x00603000 RO2  G_RO        P U        P U W
+ *   0x00604000 W2   G_W         P U W      P U W
+ *   0x00605000      (not present)
+ *   0x00606000 SUP2 G_SUP       P W        P U W
+ *   0x00800000      G_SUPPDE    P U W      P W (U=0)
+ *   0x00C00000      G_ROPDE     P U W      P U (W=0)
+ *   0x01000000      4 MiB PDE (PS) at phys 0, like PD's
+ *   0xFFEFF000      G_TOP       P U W      P U W   last user page
+ *   0xFFF00000      G_TRAMP     P U W      P U W   above USER_TOP (U=1 on purpose)
+ *   0xFFFFF000      G_LAST      P U W      P U W
+ */
+#define PD2_PA    0x00002000u
+
+#define G_X1      0x00214000u
+#define G_X2      0x00211000u
+#define G_X3      0x00216000u
+#define G_RO      0x00213000u
+#define G_W       0x00212000u
+#define G_SUP     0x00215000u
+#define G_SUPPDE  0x00218000u
+#define G_ROPDE   0x00217000u
+#define G_TOP     0x00219000u
+#define G_TRAMP   0x0021A000u
+#define G_LAST    0x0021B000u
+#define G_ALIAS   0x00301000u
+
+#define VA2_X     0x00600000u
+#define VA2_RO    0x00603000u
+#define VA2_W     0x00604000u
+#define VA2_HOLE  0x00605000u
+#define VA2_SUP   0x00606000u
+
+static const paddr_t pd2 = PD2_PA;
+
+static int setup_two(void **state)
+{
+    setup(state);
+    memset(phys(pd2), 0, PAGE_SIZE);
+    map_in(pd2, VA2_X, G_X1, URW);
+    map_in(pd2, VA2_X + 0x1000, G_X2, URW);
+    map_in(pd2, VA2_X + 0x2000, G_X3, URW);
+    map_in(pd2, VA2_RO, G_RO, URO);
+    map_in(pd2, VA2_W, G_W, URW);
+    map_in(pd2, VA2_SUP, G_SUP, KRW);
+    map_in(pd2, VA_SUPPDE, G_SUPPDE, URW);
+    set_pde_flags_in(pd2, VA_SUPPDE, PTE_P | PTE_W);
+    map_in(pd2, VA_ROPDE, G_ROPDE, URW);
+    set_pde_flags_in(pd2, VA_ROPDE, PTE_P | PTE_U);
+    map_in(pd2, VA_TOP, G_TOP, URW);
+    map_in(pd2, VA_TRAMP, G_TRAMP, URW);
+    map_in(pd2, VA_LAST, G_LAST, URW);
+    ((pde_t *)phys_to_virt(pd2))[PDX(VA_BIG)] = 0x00000000 | PDE_PS | URW;
+
+    const paddr_t frames[] = { G_X1, G_X2, G_X3, G_RO, G_W, G_SUP, G_SUPPDE, G_ROPDE,
+                               G_TOP, G_TRAMP, G_LAST };
+    for (size_t i = 0; i < ARRAY_SIZE(frames); i++)
+        fill_frame(frames[i]);
+    return 0;
+}
+
+/* The physical byte behind user @va in @dir (the test's own walk; the page
+ * must be mapped by a 4 KiB PTE). */
+static paddr_t uva_to_pa(paddr_t dir, uaddr_t va)
+{
+    pde_t pde = ((const pde_t *)phys_to_virt(dir))[PDX(va)];
+    assert_true(pde & PTE_P);
+    assert_false(pde & PDE_PS);
+    pte_t pte = ((const pte_t *)phys_to_virt(PTE_FRAME(pde)))[PTX(va)];
+    assert_true(pte & PTE_P);
+    return PTE_FRAME(pte) | (va & (PAGE_SIZE - 1));
+}
+
+/* After a successful uvm_copy_between() that started from the snapshot:
+ * the destination holds the source's bytes, and nothing else changed. */
+static void expect_copied(paddr_t src_dir, uaddr_t src_va, paddr_t dst_dir, uaddr_t dst_va,
+                          size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        paddr_t from = uva_to_pa(src_dir, src_va + (uaddr_t)i);
+        paddr_t to = uva_to_pa(dst_dir, dst_va + (uaddr_t)i);
+        if (mem[to] != snap[from]) {
+            print_error("byte %zu (dst pa 0x%x): 0x%02x, expected 0x%02x (src pa 0x%x)\n",
+                        i, to, mem[to], snap[from], from);
+            fail();
+        }
+        mem[to] = snap[to];             /* put it back for the final comparison */
+    }
+    assert_memory_unchanged();
+}
+
+static void expect_copy_fault(paddr_t src_dir, uaddr_t src_va, paddr_t dst_dir, uaddr_t dst_va,
+                              size_t len)
+{
+    take_snapshot();
+    long r = uvm_copy_between(src_dir, src_va, dst_dir, dst_va, len);
+    if (r != -EFAULT)
+        print_error("src 0x%x dst 0x%x len 0x%zx: got %ld\n", src_va, dst_va, len, r);
+    assert_int_equal(r, -EFAULT);
+    assert_memory_unchanged();
+}
+
+static void test_copy_between_across_page_boundaries_both_sides(void **state)
+{
+    (void)state;
+    /* Source A+0xFF0 .. RO+0xFF0 (A: 0x10, B: 0x1000, RO: 0xFF0 bytes; RO
+     * is readable); destination X1+0x10 .. X3+0x10 (0xFF0, 0x1000, 0x10):
+     * the page boundaries never line up. */
+    take_snapshot();
+    assert_int_equal(uvm_copy_between(pd, VA_A + 0xFF0, pd2, VA2_X + 0x10, 0x2000), 0);
+    assert_memory_equal(phys(G_X1) + 0x10, phys(F_A) + 0xFF0, 0x10);
+    assert_memory_equal(phys(G_X1) + 0x20, phys(F_B), 0xFE0);
+    assert_memory_equal(phys(G_X2), phys(F_B) + 0xFE0, 0x20);
+    assert_memory_equal(phys(G_X2) + 0x20, phys(F_RO), 0xFE0);
+    assert_memory_equal(phys(G_X3), phys(F_RO) + 0xFE0, 0x10);
+    expect_copied(pd, VA_A + 0xFF0, pd2, VA2_X + 0x10, 0x2000);
+}
+
+static void test_copy_between_the_other_way(void **state)
+{
+    (void)state;
+    /* PD2 -> PD: source X1+0xA1 .. X2+0x1A1, destination A+0xF00 .. the
+     * very end of B. */
+    take_snapshot();
+    assert_int_equal(uvm_copy_between(pd2, VA2_X + 0xA1, pd, VA_A + 0xF00, 0x1100), 0);
+    assert_memory_equal(phys(F_A) + 0xF00, phys(G_X1) + 0xA1, 0x100);
+    assert_memory_equal(phys(F_B), phys(G_X1) + 0x1A1, 0xE5F);
+    assert_memory_equal(phys(F_B) + 0xE5F, phys(G_X2), 0x1A1);
+    expect_copied(pd2, VA2_X + 0xA1, pd, VA_A + 0xF00, 0x1100);
+}
+
+static void test_copy_between_every_alignment(void **state)
+{
+    (void)state;
+    /* Source: A, B, RO (3 readable pages); destination: X1, X2, X3. */
+    const uint32_t offs[] = { 0, 1, 0x10, 0x7FF, 0xFF0, 0xFFF };
+    const size_t lens[] = { 1, 2, 0x10, 0xFFF, 0x1000, 0x1001, 0x1FFF, 0x2001 };
+    take_snapshot();
+    uint32_t done = 0;
+    for (size_t a = 0; a < ARRAY_SIZE(offs); a++)
+        for (size_t b = 0; b < ARRAY_SIZE(offs); b++)
+            for (size_t l = 0; l < ARRAY_SIZE(lens); l++) {
+                if (offs[a] + lens[l] > 3 * PAGE_SIZE || offs[b] + lens[l] > 3 * PAGE_SIZE)
+                    continue;
+                long r = uvm_copy_between(pd, VA_A + offs[a], pd2, VA2_X + offs[b], lens[l]);
+                if (r != 0)
+                    print_error("src off 0x%x dst off 0x%x len 0x%zx: %ld\n",
+                                offs[a], offs[b], lens[l], r);
+                assert_int_equal(r, 0);
+                expect_copied(pd, VA_A + offs[a], pd2, VA2_X + offs[b], lens[l]);
+                done++;
+            }
+    assert_true(done > 200);
+}
+
+static void test_copy_between_within_one_address_space(void **state)
+{
+    (void)state;
+    /* Source and destination in the same PD, disjoint ranges. */
+    take_snapshot();
+    assert_int_equal(uvm_copy_between(pd2, VA2_RO + 0x800, pd2, VA2_X + 0xC00, 0x1000), 0);
+    expect_copied(pd2, VA2_RO + 0x800, pd2, VA2_X + 0xC00, 0x1000);
+    /* The last user byte of one space to the first user byte of the other. */
+    assert_int_equal(uvm_copy_between(pd2, 0xFFEFFFFFu, pd, USER_BASE, 1), 0);
+    assert_int_equal(phys(F_BASE)[0], phys(G_TOP)[0xFFF]);
+    assert_int_equal(uvm_copy_between(pd, VA_TOP, pd2, VA_TOP, PAGE_SIZE), 0);
+    assert_memory_equal(phys(G_TOP), phys(F_TOP), PAGE_SIZE);
+}
+
+static void test_copy_between_bad_source_faults_and_writes_nothing(void **state)
+{
+    (void)state;
+    /* The destination X1..X3 is fine every time. */
+    const struct { uaddr_t va; size_t len; } bad[] = {
+        { VA_HOLE1, 1 },                /* not present */
+        { VA_HOLE1 + 0x800, 0x10 },
+        { VA_D + 0xFF0, 0x20 },         /* D, then the hole */
+        { VA_RO + 0xFFF, 2 },           /* RO, then the hole */
+        { VA_SUP, 1 },                  /* supervisor PTE */
+        { VA_SUP + 0xFF8, 0x10 },       /* supervisor, then user D */
+        { VA_B + 0x800, 0x2900 },       /* B, RO, hole, SUP */
+        { VA_SUPPDE, 0x40 },            /* supervisor PDE */
+        { VA_BIG + 0x1234, 0x10 },      /* 4 MiB PDE */
+        { 0, 1 },                       /* page 0 (mapped U=1) */
+        { 0xFFF, 2 },
+    };
+    for (size_t k = 0; k < ARRAY_SIZE(bad); k++)
+        expect_copy_fault(pd, bad[k].va, pd2, VA2_X + 0x10, bad[k].len);
+}
+
+static void test_copy_between_read_only_destination_faults_and_writes_nothing(void **state)
+{
+    (void)state;
+    /* The source A, B, RO is fine (readable) every time. */
+    const struct { uaddr_t va; size_t len; } bad[] = {
+        { VA2_RO, 1 },                  /* read-only PTE */
+        { VA2_RO + 0x10, 0x40 },
+        { VA2_X + 0x2FF0, 0x20 },       /* X3 writable, then RO */
+        { VA2_X, 0x3001 },              /* the fault is three pages in */
+        { VA2_RO + 0xFF0, 0x20 },       /* RO, then writable W */
+        { VA_ROPDE, 8 },                /* read-only PDE */
+        { VA2_SUP, 0x10 },              /* supervisor PTE */
+        { VA_SUPPDE + 0x10, 0x10 },     /* supervisor PDE */
+        { VA2_HOLE + 0x7F0, 0x20 },     /* not present */
+        { VA2_W + 0xFF0, 0x20 },        /* W, then the hole */
+        { VA_BIG, 0x10 },               /* 4 MiB PDE */
+    };
+    for (size_t k = 0; k < ARRAY_SIZE(bad); k++)
+        expect_copy_fault(pd, VA_A + 0x10, pd2, bad[k].va, bad[k].len);
+    /* A read-only page is a fine source, not a destination. */
+    take_snapshot();
+    assert_int_equal(uvm_copy_between(pd2, VA2_RO + 0x10, pd, VA_A, 0x40), 0);
+    expect_copied(pd2, VA2_RO + 0x10, pd, VA_A, 0x40);
+}
+
+static void test_copy_between_len_zero_succeeds_without_looking(void **state)
+{
+    (void)state;
+    const uaddr_t bad[] = { 0, 0xFFF, VA_HOLE1, VA_SUP, VA_BIG, VA_RO, VA_ROPDE,
+                            USER_TOP, 0xFFFFFFFFu };
+    take_snapshot();
+    for (size_t a = 0; a < ARRAY_SIZE(bad); a++)
+        for (size_t b = 0; b < ARRAY_SIZE(bad); b++)
+            assert_int_equal(uvm_copy_between(pd, bad[a], pd2, bad[b], 0), 0);
+    assert_int_equal(uvm_copy_between(pd, VA_A, pd2, VA2_X, 0), 0);
+    assert_memory_unchanged();
+}
+
+static void test_copy_between_wrapping_or_outside_user_range_faults(void **state)
+{
+    (void)state;
+    /* Every page involved is mapped U=1 W=1 in both spaces: only the range
+     * checks can refuse. The other side is always a good range. */
+    const struct { uaddr_t va; size_t len; } bad[] = {
+        { 0xFFFFF000u, 0x2000 },        /* wraps */
+        { 0xFFFFFFFFu, 2 },
+        { USER_TOP, 1 },                /* above USER_TOP */
+        { VA_LAST, 0x10 },
+        { 0xFFEFFFFFu, 2 },             /* touches USER_TOP */
+        { VA_TOP, PAGE_SIZE + 1 },
+        { 0, 0x10 },                    /* below USER_BASE */
+        { USER_BASE, 0xFFFFFFFFu },     /* huge lengths */
+        { USER_BASE, SIZE_MAX },
+        { USER_BASE, (size_t)1 << 32 },
+        { VA_TOP, (size_t)1 << 32 | 1 },
+    };
+    for (size_t k = 0; k < ARRAY_SIZE(bad); k++) {
+        /* bad source */
+        expect_copy_fault(pd, bad[k].va, pd2, VA2_X, bad[k].len);
+        /* bad destination */
+        expect_copy_fault(pd, VA_A, pd2, bad[k].va, bad[k].len);
+        /* both bad */
+        expect_copy_fault(pd2, bad[k].va, pd, bad[k].va, bad[k].len);
+    }
+    /* The last user page itself is fine on both sides. */
+    take_snapshot();
+    assert_int_equal(uvm_copy_between(pd2, VA_TOP, pd, VA_TOP, PAGE_SIZE), 0);
+    expect_copied(pd2, VA_TOP, pd, VA_TOP, PAGE_SIZE);
+}
+
+static void test_copy_between_len_above_max_faults(void **state)
+{
+    (void)state;
+    /* UACCESS_MAX_LEN + one page of VA in each space, aliasing one
+     * writable frame per space. */
+    const uint32_t pages = UACCESS_MAX_LEN / PAGE_SIZE + 1;
+    for (uint32_t i = 0; i < pages; i++) {
+        map(VA_ALIAS + i * PAGE_SIZE, F_ALIAS, URW);
+        map_in(pd2, VA_ALIAS + i * PAGE_SIZE, G_ALIAS, URW);
+    }
+    fill_frame(F_ALIAS);
+    memset(phys(G_ALIAS), 0x3C, PAGE_SIZE);
+    expect_copy_fault(pd, VA_ALIAS, pd2, VA_ALIAS, UACCESS_MAX_LEN + 1);
+    expect_copy_fault(pd2, VA_ALIAS, pd, VA_ALIAS, UACCESS_MAX_LEN + 1);
+    /* Exactly the maximum works. */
+    assert_int_equal(uvm_copy_between(pd, VA_ALIAS, pd2, VA_ALIAS, UACCESS_MAX_LEN), 0);
+    assert_memory_equal(phys(G_ALIAS), phys(F_ALIAS), PAGE_SIZE);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, NULL)
+#define T2(fn) cmocka_unit_test_setup_teardown(fn, setup_two, NULL)
 
 static int group_teardown(void **state)
 {
@@ -684,7 +973,16 @@ int main(void)
         T(test_strncpy_max_0_is_einval),
         T(test_strncpy_outside_user_range_faults),
         T(test_strncpy_running_into_user_top_faults),
+        T2(test_copy_between_across_page_boundaries_both_sides),
+        T2(test_copy_between_the_other_way),
+        T2(test_copy_between_every_alignment),
+        T2(test_copy_between_within_one_address_space),
+        T2(test_copy_between_bad_source_faults_and_writes_nothing),
+        T2(test_copy_between_read_only_destination_faults_and_writes_nothing),
+        T2(test_copy_between_len_zero_succeeds_without_looking),
+        T2(test_copy_between_wrapping_or_outside_user_range_faults),
+        T2(test_copy_between_len_above_max_faults),
     };
-    return cmocka_run_group_tests_name("user memory access (copy_from_user, copy_to_user, strncpy_from_user)",
+    return cmocka_run_group_tests_name("user memory access (copy_from_user, copy_to_user, strncpy_from_user, uvm_copy_between)",
                                        tests, NULL, group_teardown);
 }
