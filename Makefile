@@ -22,6 +22,7 @@ NASM    := nasm
 CFLAGS_COMMON := -m32 -std=gnu11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector -nostdlib \
                  -O2 -g -Wall -Wextra -Werror -fno-omit-frame-pointer -mgeneral-regs-only
 KCFLAGS := $(CFLAGS_COMMON) -Isrc/kernel -DDEBUG_CHECKS=$(DEBUG)
+KNASMFLAGS := -DDEBUG_CHECKS=$(DEBUG)
 UCFLAGS := $(CFLAGS_COMMON) -Isrc/user/lib -Isrc/kernel
 NASMFLAGS := -f elf32 -g -F dwarf -I src/kernel/ -I src/user/lib/
 LDFLAGS := -m elf_i386 --no-dynamic-linker -z noexecstack
@@ -56,7 +57,7 @@ $(BUILD)/obj/%.o: src/%.c | $(LAYOUT_STAMPS)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/obj/%.o: src/%.asm | $(LAYOUT_STAMPS)
 	@mkdir -p $(@D)
-	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
+	$(NASM) $(NASMFLAGS) $(KNASMFLAGS) -MD $(@:.o=.d) $< -o $@
 
 $(BUILD)/kernel.ld: link/kernel.ld src/kernel/memlayout.h
 	@mkdir -p $(@D)
@@ -133,7 +134,7 @@ $(BUILD)/variants/%/test.iso: $(BUILD)/variants/%/kernel.elf $(BUILD)/variants/%
 TEST_ISOS := $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso $(BUILD)/demo.iso $(BUILD)/gdbtest.iso $(BUILD)/gdbinit $(BUILD)/bochstest.iso
 
 # ---------------------------------------------------------------- targets
-.PHONY: all iso run run-demo debug gdb bochs test unit clean help deps
+.PHONY: all iso run run-demo debug gdb bochs test unit clean help deps debug-build
 
 deps:
 	@scripts/deps.sh
@@ -170,8 +171,12 @@ bochs: deps all ## boot the ISO in Bochs with its debugger: symbols loaded, COM1
 unit: ## build and run the host unit tests (cmocka, ASan/UBSan)
 	$(MAKE) -C test/unit run
 
-test: deps all $(TEST_ISOS) ## everything: layout check, unit tests, QEMU suites for each relocation variant, Bochs
-	BUILD=$(BUILD) QEMU="$(QEMU)" QEMU_FLAGS="$(QEMU_FLAGS)" VARIANTS="$(VARIANTS)" test/run.sh
+debug-build: ## build the DEBUG=1 kernel's test ISO (build-debug/variants/low/test.iso)
+	$(MAKE) DEBUG=1 build-debug/variants/low/test.iso
+
+test: deps all $(TEST_ISOS) debug-build ## everything: unit tests, QEMU suites (4 relocation variants, debug build), GDB, Bochs
+	BUILD=$(BUILD) DEBUG_ISO=build-debug/variants/low/test.iso QEMU="$(QEMU)" QEMU_FLAGS="$(QEMU_FLAGS)" \
+	    VARIANTS="$(VARIANTS)" test/run.sh
 
 clean: ## remove build outputs
 	rm -rf build build-debug $(MODDIR)/*.elf $(MODDIR)/*.bin

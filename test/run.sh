@@ -75,6 +75,15 @@ for v in $VARIANTS; do
     fi
 done
 
+if [ -n "${DEBUG_ISO:-}" ]; then
+    echo "== QEMU: the DEBUG=1 build (trampoline checks at every entry and exit, audit on every change)"
+    log=$LOGS/qemu-debug.log
+    rc=$(qemu_boot "$DEBUG_ISO" "$log")
+    check "debug: exit status 33 (got $rc)" [ "$rc" -eq 33 ]
+    check "debug: no panic" bash -c "! grep -q 'KERNEL PANIC' '$log'"
+    ktap_count "$log" "debug"
+fi
+
 echo "== QEMU: kernel panic path"
 log=$LOGS/qemu-panic.log
 rc=$(qemu_boot "$BUILD/panic.iso" "$log")

@@ -64,7 +64,7 @@ void pic_unmask(uint32_t irq);
 void pic_eoi(uint32_t irq);
 
 /* trap.c */
-void trap_from_user(struct trapframe *tf) __attribute__((noreturn));
+void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry) __attribute__((noreturn));
 void trap_from_kernel(struct trapframe *tf, uint32_t cr3_at_trap);
 void trap_return(struct proc *p) __attribute__((noreturn));
 const char *trap_name(uint32_t vector);

@@ -37,9 +37,49 @@ const char *trap_name(uint32_t vector)
  * no virtual-8086 mode. The rest (CF..OF, DF, TF, NT, AC, ...) are the user's. */
 #define EFLAGS_FORCED_CLEAR (EFLAGS_IOPL | EFLAGS_VM)
 
+static uint32_t read_eflags(void)
+{
+    uint32_t f;
+    __asm__ volatile("pushfl; popl %0" : "=r"(f));
+    return f;
+}
+
+/* Debug builds: the invariants of the trampoline, at every entry and exit.
+ * Entry: we came from the process's own CR3, the trampoline loaded the
+ * kernel's, the frame is at the top of the process's kernel stack, and the
+ * interrupt gate turned IF off. Exit: the same, before the user CR3 goes
+ * back. A failure is a kernel bug: panic with what was seen. */
+static void check_entry(const struct proc *p, const struct trapframe *tf, uint32_t cr3_at_entry)
+{
+    if (cr3_at_entry != p->pd)
+        panic("trampoline entry: CR3 %p at entry, expected pid %d's PD %p", (void *)cr3_at_entry, p->pid, (void *)p->pd);
+    if (read_cr3() != kernel_cr3)
+        panic("trampoline entry: CR3 %p after the switch, expected the kernel PD %p", (void *)read_cr3(), (void *)kernel_cr3);
+    if (tf != p->tf || tramp_kstack_top != p->kstack_top)
+        panic("trampoline entry: frame at %p, expected %p (pid %d's kernel stack)", (void *)tf, (void *)p->tf, p->pid);
+    if (read_eflags() & EFLAGS_IF)
+        panic("trampoline entry: interrupts on in the kernel");
+}
+
+static void check_exit(const struct proc *p)
+{
+    if (read_cr3() != kernel_cr3)
+        panic("trampoline exit: CR3 %p, expected the kernel PD", (void *)read_cr3());
+    if (p != current || tramp_kstack_top != p->kstack_top || !p->pd)
+        panic("trampoline exit: pid %d is not the current process with an address space", p->pid);
+    if (read_eflags() & EFLAGS_IF)
+        panic("trampoline exit: interrupts on before the switch to the user CR3");
+    for (const uint32_t *w = (const uint32_t *)(tramp_entry_stack_top - TRAPFRAME_SIZE);
+         w < (const uint32_t *)tramp_entry_stack_top; w++)
+        if (*w)
+            panic("trampoline exit: the entry stack was not scrubbed");
+}
+
 void trap_return(struct proc *p)
 {
     struct trapframe *tf = p->tf;
+    if (DEBUG_CHECKS)
+        check_exit(p);
     tf->cs = USER_CS;
     tf->user_ss = USER_DS;
     tf->eflags = (tf->eflags & ~EFLAGS_FORCED_CLEAR) | EFLAGS_IF | EFLAGS_RSVD1;
@@ -65,9 +105,11 @@ static void handle_irq(uint32_t irq)
     pic_eoi(irq);
 }
 
-void trap_from_user(struct trapframe *tf)
+void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
 {
     struct proc *p = current;
+    if (DEBUG_CHECKS)
+        check_entry(p, tf, cr3_at_entry);
     if (bochsbreak_places & BOCHSBREAK_CR3) {
         bochsbreak_places &= ~(uint32_t)BOCHSBREAK_CR3; /* the first time only */
         BOCHS_BREAK(); /* the trampoline has just loaded the kernel CR3 */

@@ -44,6 +44,7 @@ long sys_brk(uaddr_t end)
         uvm_unmap_range(&kernel_frames, p->pd, new_top, (old_top - new_top) / PAGE_SIZE);
     }
     p->brk = end;
+    audit_address_space_change(p);
     return (long)end;
 }
 
@@ -65,7 +66,10 @@ long sys_unmap(uaddr_t va, uint32_t npages)
 {
     if (!valid_range(va, npages))
         return -EINVAL;
-    return uvm_unmap_range(&kernel_frames, current->pd, va, npages);
+    long r = uvm_unmap_range(&kernel_frames, current->pd, va, npages);
+    if (r == 0)
+        audit_address_space_change(current);
+    return r;
 }
 
 /* Grants: "process granter lets process grantee map these pages". One-shot. */

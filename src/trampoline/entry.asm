@@ -7,9 +7,10 @@
 ; C-visible contract
 ;   trampoline_vectors[256]  (in .rodata) address of the stub for each IDT
 ;                            vector; desc.c builds the IDT from it.
-;   void trap_from_user(struct trapframe *tf)   [C, noreturn] called on the
-;       current process's kernel stack, kernel CR3 loaded, tf at
-;       tramp_kstack_top - TRAPFRAME_SIZE.
+;   void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
+;       [C, noreturn] called on the current process's kernel stack, kernel
+;       CR3 loaded, tf at tramp_kstack_top - TRAPFRAME_SIZE; cr3_at_entry is
+;       the user CR3 the CPU came in with (debug builds check it).
 ;   void trap_from_kernel(struct trapframe *tf, uint32_t cr3) [C, returns]
 ;       called on the interrupted kernel stack with the CR3 found at the trap;
 ;       no stack switch (tf->user_esp and tf->user_ss are not in the frame).
@@ -27,6 +28,10 @@
 
 %include "memlayout.inc"
 %include "trapframe.inc"
+
+%ifndef DEBUG_CHECKS
+%define DEBUG_CHECKS 0
+%endif
 
 extern trap_from_user, trap_from_kernel
 extern tramp_kernel_cr3, tramp_kstack_top, tramp_entry_stack_top
@@ -69,6 +74,16 @@ global trampoline_syscall_entry, trampoline_cr3_switched, trampoline_exit_to_use
     mov esp, edi
     mov ecx, TRAPFRAME_SIZE / 4
     rep movsd
+%endmacro
+
+; SCRUB_ENTRY_STACK: zero the frame just copied off the entry stack, so no
+; register value of this process stays in the trampoline while the kernel
+; runs (debug builds). Needs DF = 0; clobbers EAX, ECX, EDI.
+%macro SCRUB_ENTRY_STACK 0
+    mov edi, tramp_entry_stack_top - TRAPFRAME_SIZE
+    mov ecx, TRAPFRAME_SIZE / 4
+    xor eax, eax
+    rep stosd
 %endmacro
 
 ; RESTORE_REGS_AND_IRET: pop a struct trapframe at ESP and return.
@@ -119,10 +134,16 @@ trampoline_common:
     test byte [esp + TF_CS], 3
     jz trampoline_from_kernel
 
+    mov ebx, cr3                    ; the user CR3, for the debug checks in C
     SWITCH_TO_KERNEL_CR3
 trampoline_cr3_switched:
     COPY_FRAME_TO_KERNEL_STACK
-    push esp
+%if DEBUG_CHECKS
+    SCRUB_ENTRY_STACK
+%endif
+    mov eax, esp
+    push ebx                        ; arg 2: CR3 at entry
+    push eax                        ; arg 1: the frame
     call trap_from_user             ; does not return
     ud2
 

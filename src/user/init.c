@@ -12,6 +12,13 @@
  *
  * While it waits for a SPEC, init reaps whatever else exits (orphans handed
  * to it) with wait(-1): quietly, since their own parents are gone.
+ *
+ * With no SPEC and no child at all, wait() returns -ECHILD at once. init
+ * must not busy-wait then: the kernel ends a boot when nothing can run
+ * again, i.e. when init is asleep (docs/processes.md). So it sleeps in
+ * ipc_recv(IPC_ANY) until any message arrives (a doorbell: "reap now"),
+ * then goes back to wait(-1). An orphan adopted during that sleep is reaped
+ * only after the doorbell, or by the kernel at the end of the boot.
  */
 #include "ulib.h"
 
