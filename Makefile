@@ -82,7 +82,7 @@ $(BUILD)/kernel.asm: $(BUILD)/kernel.elf
 	objdump -d -S -M intel $< > $@
 
 # ---------------------------------------------------------------- user programs
-USER_PROGS := init sh hello copydemo segv faults child usertests test_uaccess test_regs
+USER_PROGS := init sh hello copydemo segv faults child usertests test_uaccess test_regs bench
 ULIB := $(BUILD)/user/lib/crt0.o $(BUILD)/user/lib/syscall.o $(BUILD)/user/lib/ulib.o \
         $(BUILD)/user/lib/ktap.o $(BUILD)/user/lib/malloc.o
 BAD_MODULES := $(MODDIR)/notelf.bin $(MODDIR)/truncated.elf $(MODDIR)/trampva.elf
@@ -126,6 +126,8 @@ $(BUILD)/gdbtest.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts
 	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 4
 $(BUILD)/bochstest.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
 	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 5
+$(BUILD)/bench.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
+	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 6
 $(BUILD)/demo.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
 	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 3
 $(BUILD)/variants/%/test.iso: $(BUILD)/variants/%/kernel.elf $(BUILD)/variants/%/kernel.sym $(MODULES) scripts/mkiso.sh
@@ -134,7 +136,7 @@ $(BUILD)/variants/%/test.iso: $(BUILD)/variants/%/kernel.elf $(BUILD)/variants/%
 TEST_ISOS := $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso $(BUILD)/demo.iso $(BUILD)/gdbtest.iso $(BUILD)/gdbinit $(BUILD)/bochstest.iso
 
 # ---------------------------------------------------------------- targets
-.PHONY: all iso run run-demo debug gdb bochs test unit clean help deps debug-build
+.PHONY: all iso run run-demo debug gdb bochs bench test unit clean help deps debug-build
 
 deps:
 	@scripts/deps.sh
@@ -167,6 +169,14 @@ bochs: deps all ## boot the ISO in Bochs with its debugger: symbols loaded, COM1
 	printf 'ldsym global "%s"\n' $(BUILD)/kernel.sym > $(BUILD)/bochs-init.rc
 	@echo "*** Bochs debugger: kernel symbols loaded; 'c' to run; 'ldsym \"modules/NAME.sym\"' for a program"
 	bochs -q -f $(BUILD)/bochsrc -rc $(BUILD)/bochs-init.rc
+
+bench: deps all $(BUILD)/bench.iso ## kernel-boundary path lengths under QEMU -icount shift=0 (build/bench/report.txt)
+	@mkdir -p $(BUILD)/bench
+	$(QEMU) $(QEMU_FLAGS) -icount shift=0 -cdrom $(BUILD)/bench.iso -serial file:$(BUILD)/bench/serial.log \
+	    -device isa-debug-exit,iobase=0xf4,iosize=0x04 || test $$? -eq 33
+	{ echo "# split kernel, aspace=split entry=int80, QEMU TCG -icount shift=0: ticks = guest instructions"; \
+	  tr -d '\r' < $(BUILD)/bench/serial.log | grep '^bench: '; } > $(BUILD)/bench/report.txt
+	@cat $(BUILD)/bench/report.txt
 
 unit: ## build and run the host unit tests (cmocka, ASan/UBSan)
 	$(MAKE) -C test/unit run

@@ -2,7 +2,7 @@
 # mkiso.sh OUT.iso KERNEL.elf KERNEL.sym MODULE_DIR DEFAULT_ENTRY
 #
 # Builds a GRUB 2 (i386-pc) rescue ISO with grub-mkrescue. The menu has the
-# same six entries in every ISO; DEFAULT_ENTRY (0-5) picks the one booted
+# same seven entries in every ISO; DEFAULT_ENTRY (0-6) picks the one booted
 # without a keypress:
 #   0  shell: init starts sh on COM1 (make run)
 #   1  test:  `test` on the kernel command line, KTAP on COM1 (make test)
@@ -10,6 +10,7 @@
 #   3  demo:  init runs the demo programs one by one, then powers off (make run-demo)
 #   4  gdb:   hello alone, for the scripted GDB session (test/gdb/selftest.py)
 #   5  bochs: hello alone with bochsbreak=user, for the scripted Bochs session
+#   6  bench: the boundary benchmarks (make bench)
 # Module command lines are "NAME [ARGS] [nostart] [expect=...]": nostart
 # modules wait for spawn(); expect= is for the test harness (src/kernel/ktest.c).
 set -eu
@@ -88,6 +89,13 @@ menuentry "split: Bochs debugger self-test (bochsbreak=user, hello alone)" {
     multiboot2 /boot/kernel.elf bochsbreak=user
     module2 /boot/kernel.sym kernel.sym
     module2 /modules/hello.elf hello
+    boot
+}
+menuentry "split: boundary benchmarks (make bench)" {
+    multiboot2 /boot/kernel.elf
+    module2 /boot/kernel.sym kernel.sym
+    module2 /modules/bench.elf bench
+    module2 /modules/child.elf child nostart
     boot
 }
 CFG
