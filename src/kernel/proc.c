@@ -272,7 +272,8 @@ long sys_wait(int pid, uaddr_t status_out)
             reap(c);
             return cpid;
         }
-        if (!have_child)
+        /* init waits for orphans it has not been given yet: it sleeps. */
+        if (!have_child && !(current == initproc && pid == -1))
             return -ECHILD;
         proc_sleep(current);
         if (current->killed)

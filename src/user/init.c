@@ -13,12 +13,10 @@
  * While it waits for a SPEC, init reaps whatever else exits (orphans handed
  * to it) with wait(-1): quietly, since their own parents are gone.
  *
- * With no SPEC and no child at all, wait() returns -ECHILD at once. init
- * must not busy-wait then: the kernel ends a boot when nothing can run
- * again, i.e. when init is asleep (docs/processes.md). So it sleeps in
- * ipc_recv(IPC_ANY) until any message arrives (a doorbell: "reap now"),
- * then goes back to wait(-1). An orphan adopted during that sleep is reaped
- * only after the doorbell, or by the kernel at the end of the boot.
+ * For init, wait(-1) blocks even when it has no child yet (the kernel makes
+ * that exception for init only), so orphans adopted later are reaped as
+ * they exit, and init never busy-waits: the kernel ends a boot when nothing
+ * but a sleeping init is left (docs/processes.md).
  */
 #include "ulib.h"
 
@@ -109,15 +107,7 @@ int main(int argc, char **argv)
             run_spec(argv[i]);
         poweroff(0);
     }
-    for (;;) {
-        if (wait(-1, NULL) == -ECHILD) {
-            /* No child to wait for: sleep until someone sends us a
-             * message (a doorbell: "reap now"), never busy-wait, so the
-             * kernel can see that nothing is left to run. */
-            static char msg[16];
-            int sender;
-            ipc_recv(IPC_ANY, msg, sizeof(msg), &sender);
-        }
-    }
+    for (;;)
+        wait(-1, NULL);
     return 0;
 }

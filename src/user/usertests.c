@@ -9,6 +9,10 @@
  * Helper processes are the `child` module (src/user/child.c). Forked
  * children always leave through exit(); a fork that should have failed but
  * did not exits at once in the child so it never runs the rest of a test.
+ *
+ * frames_free is machine-wide, so usertests first waits until every other
+ * process is asleep or gone (the other boot modules of a test boot).
+ * `usertests NAME...` runs only the named scenarios.
  */
 #include "ulib.h"
 

@@ -1,0 +1,251 @@
+; hostile_asm.asm - the instructions test_hostile needs exactly as written:
+; syscalls with every register (DS and EFLAGS included) set from a table,
+; syscalls with a hostile ESP, and one-instruction functions that must kill
+; the process that runs them (test_hostile runs each in a forked child).
+;
+; C contracts (cdecl):
+;   void hx_regs_syscall(const struct hregs *in, struct hregs *out)
+;       struct hregs { eax, ebx, ecx, edx, esi, edi, ebp, esp, eflags,
+;                      ds, es, fs, gs, esp_before }   (14 uint32_t)
+;       Loads DS, ES, FS, GS, EBX..EBP, EAX and EFLAGS from *in (in->esp and
+;       in->esp_before are ignored), executes int 0x80, and records every
+;       register right after it in *out: out->esp is ESP after the int,
+;       out->esp_before ESP before it (they must match). Segment fields hold
+;       the 16-bit selectors zero-extended. Every load and store between
+;       the `pop ds` and the restore goes through SS (push/pop), so a null
+;       or odd DS is fine. Afterwards DS, ES, FS, GS = SS and EFLAGS = 0x202.
+;   long hx_syscall_esp(long nr, uint32_t esp, uint32_t *esp_after)
+;       int 0x80 with EAX = nr and ESP = esp (no stack use around it; the
+;       real ESP waits in EBP); *esp_after = ESP right after the int.
+;   void hx_tf_syscall(long nr, long a1, long a2, long a3)
+;       sets EFLAGS.TF with popfd, then int 0x80 (EAX = nr, EBX, ECX, EDX =
+;       a1..a3). The single-step trap comes after the first instruction
+;       back in ring 3 and kills the process (#DB, vector 1). If it ever
+;       returns, TF is cleared first.
+;   void hx_read(uint32_t addr)     mov eax, [addr]
+;   void hx_write(uint32_t addr)    mov dword [addr], 0x5A5A5A5A
+;   void hx_exec(uint32_t addr)     call addr
+;   void hx_<insn>(void)            one privileged or faulting instruction
+;   const uint32_t hx_int_table[256]   hx_int_table[n]: a function running
+;                                      `int n` (two-byte form CD nn)
+;   void hx_fpu_load(int32_t v)     fninit; fild v: leaves v in ST(0)
+;   int32_t hx_fpu_store(void)      fistp: pops ST(0) as an integer (0x80000000
+;                                   "integer indefinite" if ST(0) is empty)
+
+%define R_EAX    0
+%define R_EBX    4
+%define R_ECX    8
+%define R_EDX    12
+%define R_ESI    16
+%define R_EDI    20
+%define R_EBP    24
+%define R_ESP    28
+%define R_EFLAGS 32
+%define R_DS     36
+%define R_ES     40
+%define R_FS     44
+%define R_GS     48
+%define R_ESP_BEFORE 52
+
+%define EFLAGS_TF 0x100
+%define CLEAN_EFLAGS 0x202          ; IF and the reserved bit 1
+
+section .text
+
+global hx_regs_syscall
+hx_regs_syscall:
+    push ebp
+    push ebx
+    push esi
+    push edi
+    ; S = ESP here; [S + 20] = in, [S + 24] = out
+    mov eax, [esp + 20]
+    push dword [eax + R_EFLAGS]
+    push dword [eax + R_EAX]
+    push dword [eax + R_EBP]
+    push dword [eax + R_EDI]
+    push dword [eax + R_ESI]
+    push dword [eax + R_EDX]
+    push dword [eax + R_ECX]
+    push dword [eax + R_EBX]
+    push dword [eax + R_GS]
+    push dword [eax + R_FS]
+    push dword [eax + R_ES]
+    push dword [eax + R_DS]
+    pop ds                          ; from here on, no DS-relative access
+    pop es
+    pop fs
+    pop gs
+    pop ebx
+    pop ecx
+    pop edx
+    pop esi
+    pop edi
+    pop ebp
+    pop eax
+    popfd                           ; ESP = S again
+    int 0x80
+    pushfd                          ; S - 4
+    push eax                        ; S - 8
+    push ebx
+    push ecx
+    push edx
+    push esi
+    push edi
+    push ebp                        ; S - 32
+    lea eax, [esp + 32]
+    push eax                        ; S - 36: ESP right after the int
+    mov eax, ds
+    push eax                        ; S - 40
+    mov eax, es
+    push eax
+    mov eax, fs
+    push eax
+    mov eax, gs
+    push eax                        ; S - 52
+    push dword CLEAN_EFLAGS         ; no TF/NT/AC/DF from here on
+    popfd
+    mov eax, ss
+    mov ds, eax
+    mov es, eax
+    mov fs, eax
+    mov gs, eax
+    mov ebx, [esp + 52 + 24]        ; out
+    pop dword [ebx + R_GS]
+    pop dword [ebx + R_FS]
+    pop dword [ebx + R_ES]
+    pop dword [ebx + R_DS]
+    pop dword [ebx + R_ESP]
+    pop dword [ebx + R_EBP]
+    pop dword [ebx + R_EDI]
+    pop dword [ebx + R_ESI]
+    pop dword [ebx + R_EDX]
+    pop dword [ebx + R_ECX]
+    pop dword [ebx + R_EBX]
+    pop dword [ebx + R_EAX]
+    pop dword [ebx + R_EFLAGS]
+    mov [ebx + R_ESP_BEFORE], esp   ; = S
+    pop edi
+    pop esi
+    pop ebx
+    pop ebp
+    ret
+
+global hx_syscall_esp
+hx_syscall_esp:
+    push ebp
+    push ebx
+    mov ebp, esp                    ; [ebp + 12] nr, [+16] esp, [+20] esp_after
+    mov eax, [ebp + 12]
+    mov esp, [ebp + 16]
+    int 0x80
+    mov ecx, esp
+    mov esp, ebp
+    mov edx, [ebp + 20]
+    mov [edx], ecx
+    pop ebx
+    pop ebp
+    ret
+
+global hx_tf_syscall
+hx_tf_syscall:
+    push ebx
+    mov eax, [esp + 8]
+    mov ebx, [esp + 12]
+    mov ecx, [esp + 16]
+    mov edx, [esp + 20]
+    pushfd
+    or dword [esp], EFLAGS_TF
+    popfd                           ; the trap comes one instruction later...
+    int 0x80                        ; ...but INT clears TF for its handler
+    nop                             ; #DB after this one
+    pushfd
+    and dword [esp], ~EFLAGS_TF
+    popfd
+    pop ebx
+    ret
+
+global hx_read, hx_write, hx_exec
+hx_read:
+    mov eax, [esp + 4]
+    mov eax, [eax]
+    ret
+hx_write:
+    mov eax, [esp + 4]
+    mov dword [eax], 0x5A5A5A5A
+    ret
+hx_exec:
+    mov eax, [esp + 4]
+    call eax
+    ret
+
+; ONE name, instructions...: a function that runs them, then returns.
+%macro ONE 1-*
+global hx_%1
+hx_%1:
+%rep %0 - 1
+%rotate 1
+    %1
+%endrep
+    ret
+%endmacro
+
+ONE ud2, ud2
+ONE hlt, hlt
+ONE cli, cli
+ONE sti, sti
+ONE in, {mov dx, 0x3F8}, {in al, dx}
+ONE out, {mov dx, 0xF4}, {xor eax, eax}, {out dx, al}   ; isa-debug-exit: QEMU exit 1 (never a pass) if it got through
+ONE lgdt, {sub esp, 8}, {sgdt [esp]}, {lgdt [esp]}, {add esp, 8}
+ONE lidt, {sub esp, 8}, {sidt [esp]}, {lidt [esp]}, {add esp, 8}
+ONE mov_cr3, {mov eax, cr3}, {mov cr3, eax}
+ONE read_cr0, {mov eax, cr0}
+ONE mov_dr7, {xor eax, eax}, {mov dr7, eax}
+ONE rdmsr, {mov ecx, 0x10}, rdmsr
+ONE wrmsr, {mov ecx, 0x174}, {xor eax, eax}, {xor edx, edx}, wrmsr
+ONE invlpg, {invlpg [0x1000]}
+ONE clts, clts
+ONE ltr, {mov eax, 0x28}, {ltr ax}
+ONE lldt, {xor eax, eax}, {lldt ax}
+ONE wbinvd, wbinvd
+ONE load_kernel_ds, {mov eax, 0x10}, {mov ds, eax}
+ONE load_ldt_selector, {mov eax, 0x27}, {mov ds, eax}
+ONE load_kernel_ss, {mov eax, 0x10}, {mov ss, eax}
+ONE far_jmp_kernel_cs, {jmp 0x08:hx_hlt}
+ONE iret_to_kernel_cs, {pushfd}, {push dword 0x08}, {push dword hx_hlt}, iretd
+ONE int3_cc, int3
+ONE into, {mov al, 0x7F}, {add al, 1}, into          ; OF = 1
+ONE icebp, {db 0xF1}                                 ; INT1: no DPL check, #DB
+ONE bound, {push dword 10}, {push dword 0}, {mov eax, 20}, {bound eax, [esp]}, {add esp, 8}
+ONE sysenter, sysenter
+ONE syscall, {db 0x0F, 0x05}
+
+global hx_fpu_load, hx_fpu_store
+hx_fpu_load:
+    fninit
+    fild dword [esp + 4]
+    ret
+hx_fpu_store:
+    push eax
+    fistp dword [esp]
+    pop eax
+    ret
+
+; hx_int_<n>: `int n` for every n (the two-byte encoding, CD nn).
+%assign n 0
+%rep 256
+hx_int_ %+ n:
+    int n
+    ret
+%assign n n + 1
+%endrep
+
+section .rodata
+align 4
+global hx_int_table
+hx_int_table:
+%assign n 0
+%rep 256
+    dd hx_int_ %+ n
+%assign n n + 1
+%endrep
