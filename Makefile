@@ -154,7 +154,9 @@ run: deps all ## boot the ISO in QEMU (TCG) into the serial shell (sh) on this t
 run-demo: deps all $(BUILD)/demo.iso ## run the demo programs (hello, copydemo, segv, faults) and power off
 	$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/demo.iso -serial mon:stdio
 
-$(BUILD)/gdbinit: tools/gdb/gdbinit.in
+# Regenerated every time, so `make gdb GDBPORT=N` takes effect.
+$(BUILD)/gdbinit: tools/gdb/gdbinit.in FORCE
+	@mkdir -p $(@D)
 	sed -e 's|@GDBPORT@|$(GDBPORT)|' -e 's|@BUILD@|$(BUILD)|g' -e 's|@MODDIR@|$(MODDIR)|' $< > $@
 
 debug: deps all $(BUILD)/gdbinit ## boot the ISO in QEMU paused, gdbstub on GDBPORT; then `make gdb` elsewhere
@@ -193,5 +195,7 @@ clean: ## remove build outputs
 
 help: ## list the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-zA-Z_-]+:.*## / { printf "  %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+FORCE:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

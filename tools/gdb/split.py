@@ -51,7 +51,11 @@ def current_cr3():
 def kernel_cr3():
     """The kernel PD's physical address, from the trampoline (mapped in every PD)."""
     addr = int(gdb.parse_and_eval("(unsigned)&tramp_kernel_cr3"))
-    value = struct.unpack("<I", bytes(gdb.selected_inferior().read_memory(addr, 4)))[0]
+    try:
+        value = struct.unpack("<I", bytes(gdb.selected_inferior().read_memory(addr, 4)))[0]
+    except gdb.MemoryError:
+        raise gdb.GdbError("the trampoline is not mapped yet (paging is off or not set up): "
+                           "nothing to walk before paging_init")
     if value == 0:
         raise gdb.GdbError("tramp_kernel_cr3 is 0: the kernel has not set up its tables yet")
     return value
@@ -201,7 +205,11 @@ there once it has read the multiboot2 load base tag)."""
 
     def invoke(self, arg, from_tty):
         base = int(gdb.parse_and_eval(arg if arg.strip() else "$ebp")) & 0xFFFFFFFF
-        gdb.execute("add-symbol-file %s -s .boot 0x%x" % (KERNEL_ELF, base), to_string=True)
+        # GDB relocates line tables by the .text offset: move .text too, by
+        # the same distance, so the boot code gets source lines as well.
+        text = int(gdb.parse_and_eval("(unsigned)&__text_start")) - KERNEL_VIRT_BASE + base
+        gdb.execute("add-symbol-file %s -s .boot 0x%x -s .text 0x%x" % (KERNEL_ELF, base, text),
+                    to_string=True)
         print(".boot symbols at 0x%08x (link address 0x%08x)" % (base, KERNEL_VIRT_BASE))
 
 

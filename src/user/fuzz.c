@@ -1,0 +1,596 @@
+/*
+ * fuzz [SEED [N]] - N (default 50000) random system calls with trinity-style
+ * arguments: boundary values (0, 1, 4095, 4096, 4097, 0x7fffffff,
+ * 0x80000000, 0xffffffff, the kernel's link address, the trampoline, the
+ * top of the stack), buffers of our own (valid, read-only, straddling a page
+ * boundary or running into an unmapped page), small ints and -1. SEED picks
+ * the xorshift32 sequence (default: from the TSC); it is printed first, so
+ * a failing run can be repeated with `fuzz SEED N`.
+ *
+ * What it leaves out, so that the run ends and stays inside its own process:
+ *   exit and poweroff;
+ *   anything that could block for good: read(0) gets a zero length unless
+ *   its buffer is surely invalid, IPC goes only to pids that do not exist
+ *   or to ourselves (-ESRCH / -EDEADLK), ipc_recv never from IPC_ANY;
+ *   copies to the console: write(1 or 2) gets a zero length unless its
+ *   buffer is surely invalid;
+ *   damage to itself: no pointer it passes for the kernel to write into
+ *   lies in its image, heap or stack (except the top 8 bytes of the stack,
+ *   argv strings it has already read), unmap and shm_grant never touch
+ *   them, spawn only ever names `child` (with harmless modes), `notelf`
+ *   (a few times), `kernel.sym` or no module at all;
+ *   children: a forked child exits at once; spawned children exit by
+ *   themselves; every child is killed and reaped before the end.
+ * A fence page at FENCE keeps brk growth below 4 MiB (a larger brk fails
+ * fast: something is mapped in the way).
+ *
+ * KTAP: 1 fuzz_no_crash (we got to the end, every result was >= 0 or a
+ * known -errno, and the calls with fixed results returned them),
+ * 2 fuzz_frames_back (frames_free as before, after unmapping everything
+ * that was mapped and reaping every child), 3 fuzz_memory_intact (our
+ * read-only pages are still zero and our own bss pattern is unchanged).
+ * Like test_hostile, it first waits until every process started before it
+ * has finished (frames_free is global).
+ */
+#include "ulib.h"
+
+#define PAGE            4096u
+#define USER_STACK_TOP  0xFFEFF000u
+#define USER_STACK_PAGES 16
+#define STACK_BOTTOM    (USER_STACK_TOP - USER_STACK_PAGES * PAGE)
+#define TRAMPOLINE      0xFFF00000u
+#define KERNEL_LINK     0xC0100000u
+#define DIRECT_MAP      0x80000000u
+#define UACCESS_MAX     (16u << 20)
+#define FENCE           0x00400000u     /* brk ceiling: one mapped page */
+#define SCRATCH         0x20000000u     /* 2 pages RW, then an unmapped page */
+#define SCRATCH_PAGES   2
+#define RO              0x21000000u     /* 2 pages read-only (zero) */
+#define RO_PAGES        2
+#define WINDOW          0x30000000u     /* most random maps land here */
+#define WINDOW_PAGES    1024
+#define RW              (PROT_READ | PROT_WRITE)
+#define PS_ROWS         128
+#define MAX_CHILDREN    16
+#define MAX_MAPS        64
+#define MAX_MAPPED      2048            /* pages: then unmap everything */
+#define MAX_NOTELF      3               /* each one prints a "rejected" line */
+
+/* ------------------------------------------------------------ random numbers */
+
+static uint32_t rng;
+
+static uint32_t rnd(void)
+{
+    uint32_t x = rng;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return rng = x;
+}
+
+static uint32_t below(uint32_t n) { return n ? rnd() % n : 0; }
+#define PICK(arr) ((arr)[below(sizeof(arr) / sizeof((arr)[0]))])
+
+/* ------------------------------------------------------------ state */
+
+extern char __end[];                    /* user.ld: end of bss */
+
+static long me, parent, initial_brk;
+static long children[MAX_CHILDREN];
+static int nchildren;
+static struct { uint32_t va, npages; } maps[MAX_MAPS];
+static int nmaps;
+static uint32_t mapped_pages;
+static int notelf_spawns;
+static unsigned anomalies;
+static uint32_t pattern[1024];          /* bss: must be left alone */
+
+static uint32_t counts[NR_SYSCALLS + 1][4];    /* per call: >= 0, -EFAULT, -EINVAL, other errors */
+
+/* ------------------------------------------------------------ value pools */
+
+static const uint32_t boundary[] = {
+    0, 1, 2, 4095, 4096, 4097, 0x7fffffff, 0x80000000u, 0xffffffffu, KERNEL_LINK, TRAMPOLINE,
+    USER_STACK_TOP - 8, 0xfffffffeu, 16, 0xFFF, 0x10000, 0x1000000, 0x7ffff000, 0xfffff000u,
+};
+
+static uint32_t any_value(void)
+{
+    switch (below(4)) {
+    case 0: return rnd();
+    case 1: return below(64) - 8;                 /* small ints and -1 .. -8 */
+    default: return PICK(boundary);
+    }
+}
+
+/* Our writable memory the kernel must never be told to write into: image
+ * (text is read-only but not worth telling apart), heap, fence, stack. */
+static int in_own_memory(uint32_t p)
+{
+    return (p >= 0x1000 && p < FENCE + PAGE) || (p >= STACK_BOTTOM && p < USER_STACK_TOP - 8);
+}
+
+/* A pointer for the kernel to read from or write into. */
+static uint32_t any_pointer(void)
+{
+    static const uint32_t mine[] = {
+        SCRATCH, SCRATCH + 8, SCRATCH + PAGE - 3,                      /* straddles two mapped pages */
+        SCRATCH + SCRATCH_PAGES * PAGE - 8,                            /* runs into an unmapped page */
+        SCRATCH + SCRATCH_PAGES * PAGE - 2,
+        RO, RO + PAGE - 2,                                             /* read-only */
+        USER_STACK_TOP - 8, 0x1000, 0x1001,                            /* argv strings; text */
+        WINDOW, WINDOW + PAGE - 4,                                     /* mapped or not, by now */
+    };
+    uint32_t p;
+    switch (below(3)) {
+    case 0: p = PICK(mine); break;
+    case 1: p = PICK(boundary); break;
+    default: p = rnd(); break;
+    }
+    return in_own_memory(p) && p != 0x1000 && p != 0x1001 ? 0 : p;
+}
+
+static uint32_t any_length(void)
+{
+    static const uint32_t lens[] = { 0, 1, 4, 8, 16, 32, 100, 4095, 4096, 4097, 8192, 0x10000,
+                                     0x7fffffff, 0x80000000u, 0xffffffffu, UACCESS_MAX, UACCESS_MAX + 1 };
+    return below(4) ? PICK(lens) : any_value();
+}
+
+/* A page-aligned address for map/unmap/shm: mostly in our window. */
+static uint32_t any_va(void)
+{
+    static const uint32_t vas[] = { 0, 0x1000, FENCE, SCRATCH, RO, KERNEL_LINK, DIRECT_MAP, 0x7ffff000,
+                                    USER_STACK_TOP, USER_STACK_TOP - PAGE, TRAMPOLINE - PAGE, TRAMPOLINE,
+                                    0xfffff000u, 0xFFF, 0x1001 };
+    switch (below(4)) {
+    case 0: return PICK(vas);
+    case 1: return rnd() & ~(PAGE - 1);
+    default: return WINDOW + below(WINDOW_PAGES) * PAGE;
+    }
+}
+
+static uint32_t any_npages(void)
+{
+    static const uint32_t ns[] = { 0, 1, 1, 2, 3, 16, 255, 256, 0x7fffffff, 0x80000000u, 0xffffffffu,
+                                   0x100000, 0xFFEFF, 0xFFF00 };
+    return below(3) ? PICK(ns) : below(8);
+}
+
+/* pids: for calls that may block on a live process, only ones that are
+ * surely not alive (or ourselves); the others also get our children. */
+static uint32_t dead_pid(void)
+{
+    static const uint32_t pids[] = { 0, (uint32_t)-5, 99999, 0x7fffffff, 0x80000000u, 0xFFFF, (uint32_t)-2 };
+    return below(4) ? PICK(pids) : (uint32_t)me;
+}
+
+static uint32_t any_pid(void)
+{
+    switch (below(4)) {
+    case 0: return nchildren ? (uint32_t)children[below(nchildren)] : (uint32_t)-1;
+    case 1: return below(2) ? (uint32_t)-1 : 1;
+    default: return dead_pid();
+    }
+}
+
+/* spawn arguments: safe by construction (see the header). Never a pointer
+ * into memory the kernel may have written module names into (copy-outs of
+ * modules() or ps() could leave "init" there: spawning init would power the
+ * machine off): only literals, surely invalid addresses, our text, the
+ * read-only pages and the scratch tail that runs into the unmapped page. */
+static const uint32_t bad_strings[] = { 0, 1, 0xFFF, 0x1000, 0x1001, TRAMPOLINE, 0xfffff000u, 0xffffffffu,
+                                        0xfffffffeu, RO,
+                                        SCRATCH + SCRATCH_PAGES * PAGE - 5 };
+static char long_name[64];
+static uint32_t any_name(void)
+{
+    static const char *const names[] = { "child", "child", "child", "nosuchmodule", "kernel.sym", "", "notelf" };
+    switch (below(4)) {
+    case 0: return PICK(bad_strings);
+    case 1: return (uint32_t)(uintptr_t)long_name;
+    default: {
+        const char *n = PICK(names);
+        if (n[0] == 'n' && n[1] == 'o' && n[2] == 't') {
+            if (notelf_spawns >= MAX_NOTELF)
+                n = "child";
+            else
+                notelf_spawns++;
+        }
+        return (uint32_t)(uintptr_t)n;
+    }
+    }
+}
+
+static char *argv_exit[] = { "child", "exit", "3", NULL };
+static char *argv_argc[] = { "child", "argc", "a", "b", NULL };
+static char *argv_getpid[] = { "child", "getpid", NULL };
+static char *argv_fault[] = { "child", "fault", NULL };
+static char *argv_many[20];             /* MAX_ARGS + 3 entries: -E2BIG */
+static char *argv_long[] = { "child", NULL, NULL };
+static char long_arg[MAX_ARG_LEN + 10];
+static char *argv_bad[] = { "child", (char *)0xFFF00000u, NULL };
+
+static uint32_t any_argv(void)
+{
+    switch (below(9)) {
+    case 0: return 0;
+    case 1: return (uint32_t)(uintptr_t)argv_exit;
+    case 2: return (uint32_t)(uintptr_t)argv_argc;
+    case 3: return (uint32_t)(uintptr_t)argv_getpid;
+    case 4: return below(4) ? (uint32_t)(uintptr_t)argv_exit : (uint32_t)(uintptr_t)argv_fault;
+    case 5: return (uint32_t)(uintptr_t)argv_many;
+    case 6: return (uint32_t)(uintptr_t)argv_long;
+    case 7: return (uint32_t)(uintptr_t)argv_bad;
+    default: return below(2) ? PICK(bad_strings) : SCRATCH + SCRATCH_PAGES * PAGE - 4;
+    }
+}
+
+/* ------------------------------------------------------------ safety */
+
+/* [p, p + len) is certainly not user memory, whatever is mapped. */
+static int surely_invalid(uint32_t p, uint32_t len)
+{
+    return p < 0x1000 || p >= TRAMPOLINE || len > UACCESS_MAX || len > TRAMPOLINE - p;
+}
+
+/* Does [va, va + npages pages) touch what we must keep? */
+static int touches_own(uint32_t va, uint32_t npages)
+{
+    uint64_t lo = va, hi = (uint64_t)va + (uint64_t)npages * PAGE;
+    static const uint32_t keep[][2] = {
+        { 0x1000, FENCE + PAGE },
+        { SCRATCH, SCRATCH + SCRATCH_PAGES * PAGE },
+        { RO, RO + RO_PAGES * PAGE },
+        { STACK_BOTTOM, USER_STACK_TOP },
+    };
+    for (unsigned i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+        if (lo < keep[i][1] && keep[i][0] < hi)
+            return 1;
+    return 0;
+}
+
+static void note_map(uint32_t va, uint32_t npages)
+{
+    if (nmaps < MAX_MAPS) {
+        maps[nmaps].va = va;
+        maps[nmaps].npages = npages;
+        nmaps++;
+    }
+    mapped_pages += npages;
+}
+
+/* Unmap everything map/shm_map gave us, page by page (some pages may have
+ * been unmapped by the fuzz already). */
+static void unmap_all(void)
+{
+    for (int i = 0; i < nmaps; i++)
+        for (uint32_t k = 0; k < maps[i].npages; k++)
+            unmap((void *)(uintptr_t)(maps[i].va + k * PAGE), 1);
+    nmaps = 0;
+    mapped_pages = 0;
+}
+
+static void add_child(long pid)
+{
+    if (nchildren < MAX_CHILDREN)
+        children[nchildren++] = pid;
+}
+
+static void forget_child(long pid)
+{
+    for (int i = 0; i < nchildren; i++)
+        if (children[i] == pid) {
+            children[i] = children[--nchildren];
+            return;
+        }
+}
+
+static void reap_all(void)
+{
+    for (int i = 0; i < nchildren; i++)
+        kill((int)children[i]);
+    while (wait(-1, NULL) > 0)
+        ;
+    nchildren = 0;
+}
+
+/* ------------------------------------------------------------ one call */
+
+static const struct { int nr, weight; } calls[] = {
+    { SYS_write, 6 }, { SYS_getpid, 2 }, { SYS_yield, 1 }, { SYS_nop, 2 }, { SYS_sysinfo, 5 },
+    { SYS_read, 4 }, { SYS_spawn, 2 }, { SYS_wait, 3 }, { SYS_getppid, 1 }, { SYS_kill, 3 },
+    { SYS_brk, 4 }, { SYS_map, 6 }, { SYS_unmap, 6 }, { SYS_fork, 1 }, { SYS_shm_grant, 4 },
+    { SYS_shm_map, 4 }, { SYS_ipc_send, 4 }, { SYS_ipc_recv, 4 }, { SYS_ipc_call, 4 },
+    { SYS_ipc_reply, 4 }, { SYS_ps, 4 }, { SYS_modules, 4 }, { SYS_ticks, 1 }, { 0, 3 } /* unknown */,
+};
+
+static long pick_call(void)
+{
+    static int total;
+    if (!total)
+        for (unsigned i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+            total += calls[i].weight;
+    int w = (int)below((uint32_t)total);
+    for (unsigned i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+        if (w < calls[i].weight)
+            return calls[i].nr;
+        w -= calls[i].weight;
+    }
+    return SYS_nop;
+}
+
+static long unknown_number(void)
+{
+    static const uint32_t nrs[] = { 0, NR_SYSCALLS, NR_SYSCALLS + 1, 0x7fffffff, 0x80000000u, 0xffffffffu,
+                                    0xFFFF, 0x100 + SYS_write, (uint32_t)-SYS_fork };
+    return (long)(below(4) ? PICK(nrs) : (rnd() | 0x100));
+}
+
+static int known_errno(long r)
+{
+    switch (-r) {
+    case EPERM: case ENOENT: case ESRCH: case E2BIG: case ENOEXEC: case EBADF: case ECHILD: case EAGAIN:
+    case ENOMEM: case EFAULT: case EEXIST: case EINVAL: case EDEADLK: case ENAMETOOLONG: case ENOSYS:
+    case EMSGSIZE:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void anomaly(unsigned i, long nr, const uint32_t *a, long r, const char *why)
+{
+    if (anomalies++ < 10)
+        printf("    # fuzz: call %u: nr %d (%x, %x, %x, %x, %x) = %d: %s\n", i, (int)nr, a[0], a[1], a[2],
+               a[3], a[4], (int)r, why);
+}
+
+static void one_call(unsigned i)
+{
+    long nr = pick_call();
+    uint32_t a[5] = { any_value(), any_value(), any_value(), any_value(), any_value() };
+    switch (nr) {
+    case SYS_write:
+        a[0] = below(2) ? below(4) : any_value();
+        a[1] = any_pointer();
+        a[2] = any_length();
+        if ((a[0] == 1 || a[0] == 2) && !surely_invalid(a[1], a[2]))
+            a[2] = 0;                               /* nothing on the console */
+        break;
+    case SYS_read:
+        a[0] = below(2) ? below(3) : any_value();
+        a[1] = any_pointer();
+        a[2] = any_length();
+        if (a[0] == 0 && !surely_invalid(a[1], a[2]))
+            a[2] = 0;                               /* would block for input */
+        break;
+    case SYS_sysinfo:
+        a[0] = any_pointer();
+        break;
+    case SYS_spawn:
+        a[0] = any_name();
+        a[1] = any_argv();
+        if (nchildren >= MAX_CHILDREN)
+            reap_all();
+        break;
+    case SYS_wait:
+        a[0] = any_pid();
+        a[1] = below(3) ? any_pointer() : 0;
+        break;
+    case SYS_kill:
+        a[0] = any_pid();
+        break;
+    case SYS_brk:
+        switch (below(4)) {
+        case 0: a[0] = (uint32_t)initial_brk + below(64) * 1000; break;
+        case 1: a[0] = (uint32_t)brk(NULL) - below(3) * PAGE; break;
+        case 2: a[0] = below(2) ? FENCE - 1 : FENCE + 1; break;
+        default: a[0] = any_value(); break;
+        }
+        break;
+    case SYS_map:
+        a[0] = any_va();
+        a[1] = any_npages();
+        a[2] = below(4) ? below(4) : any_value();
+        if (mapped_pages > MAX_MAPPED || nmaps == MAX_MAPS)
+            unmap_all();
+        break;
+    case SYS_unmap:
+        a[0] = any_va();
+        a[1] = any_npages();
+        if (touches_own(a[0], a[1]))
+            a[0] = 0;
+        break;
+    case SYS_fork:
+        if (nchildren >= MAX_CHILDREN)
+            reap_all();
+        if (mapped_pages > 512)
+            unmap_all();                            /* keep the copy small */
+        if (brk(NULL) - initial_brk > 512 * (long)PAGE)
+            brk((void *)initial_brk);
+        break;
+    case SYS_shm_grant:
+        a[0] = any_pid();
+        a[1] = any_va();
+        a[2] = any_npages();
+        if (touches_own(a[1], a[2]) && !(a[1] == SCRATCH && a[2] <= SCRATCH_PAGES))
+            a[1] = 0;
+        break;
+    case SYS_shm_map:
+        a[0] = any_pid();
+        a[1] = any_va();
+        break;
+    case SYS_ipc_send:
+    case SYS_ipc_reply:
+        a[0] = dead_pid();
+        a[1] = any_pointer();
+        a[2] = any_length();
+        break;
+    case SYS_ipc_recv:
+        a[0] = dead_pid();
+        a[1] = any_pointer();
+        a[2] = any_length();
+        a[3] = below(3) ? any_pointer() : 0;
+        break;
+    case SYS_ipc_call:
+        a[0] = dead_pid();
+        a[1] = any_pointer();
+        a[2] = any_length();
+        a[3] = any_pointer();
+        a[4] = any_length();
+        break;
+    case SYS_ps:
+    case SYS_modules:
+        a[0] = any_pointer();
+        a[1] = any_length();
+        break;
+    case 0:
+        nr = unknown_number();
+        break;
+    default:
+        break;
+    }
+
+    long r = syscall_raw(nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4]);
+    if (nr == SYS_fork && r == 0)
+        exit(0);                                    /* the child: leave at once */
+
+    int slot = nr >= 0 && nr < NR_SYSCALLS ? (int)nr : NR_SYSCALLS;
+    counts[slot][r >= 0 ? 0 : r == -EFAULT ? 1 : r == -EINVAL ? 2 : 3]++;
+    if (r < 0 && !known_errno(r))
+        anomaly(i, nr, a, r, "not a known -errno");
+    switch (nr) {
+    case SYS_getpid: if (r != me) anomaly(i, nr, a, r, "wrong pid"); break;
+    case SYS_getppid: if (r != parent) anomaly(i, nr, a, r, "wrong parent"); break;
+    case SYS_nop: case SYS_yield: if (r != 0) anomaly(i, nr, a, r, "expected 0"); break;
+    case SYS_write: if (r >= 0 && (uint32_t)r != a[2]) anomaly(i, nr, a, r, "short write"); break;
+    case SYS_spawn: if (r > 0) add_child(r); break;
+    case SYS_fork: if (r > 0) add_child(r); break;
+    case SYS_wait: if (r > 0) forget_child(r); break;
+    case SYS_map: if (r == 0) note_map(a[0], a[1]); break;
+    case SYS_shm_map: if (r > 0) note_map(a[1], (uint32_t)r); break;
+    case SYS_ps: case SYS_modules: case SYS_sysinfo: case SYS_ticks: case SYS_kill:
+    case SYS_brk: case SYS_unmap: case SYS_shm_grant: case SYS_read:
+    case SYS_ipc_send: case SYS_ipc_recv: case SYS_ipc_call: case SYS_ipc_reply:
+        break;
+    default:
+        if (r != -ENOSYS)
+            anomaly(i, nr, a, r, "unknown number: expected -ENOSYS");
+        break;
+    }
+    if (r >= 0 && (nr == SYS_ipc_send || nr == SYS_ipc_recv || nr == SYS_ipc_call || nr == SYS_ipc_reply))
+        anomaly(i, nr, a, r, "IPC with a dead pid or ourselves succeeded");
+}
+
+/* ------------------------------------------------------------ setup */
+
+static uint32_t parse_u32(const char *s)
+{
+    uint32_t v = 0;
+    while (*s >= '0' && *s <= '9')
+        v = v * 10 + (uint32_t)(*s++ - '0');
+    return v;
+}
+
+static unsigned frames_free(void)
+{
+    struct sysinfo s;
+    return sysinfo(&s) < 0 ? 0 : s.frames_free;
+}
+
+/* As in test_hostile: sleep until every process started before us is gone. */
+static void wait_for_turn(void)
+{
+    static struct procinfo tab[PS_ROWS];
+    for (;;) {
+        long n = ps(tab, PS_ROWS), other = 0;
+        for (long i = 0; i < n && !other; i++) {
+            const struct procinfo *p = &tab[i];
+            if (p->pid == me || p->pid == 1 || p->state == PROC_STATE_ZOMBIE || p->ppid == me ||
+                (p->ppid == 0 && p->pid > me))
+                continue;
+            other = p->pid;
+        }
+        if (!other)
+            return;
+        char b[4];
+        int s;
+        ipc_recv((int)other, b, sizeof(b), &s);
+    }
+}
+
+static const char *const call_names[NR_SYSCALLS + 1] = {
+    "nr 0", "exit", "write", "getpid", "yield", "nop", "sysinfo", "read", "spawn", "wait", "getppid", "kill",
+    "brk", "map", "unmap", "fork", "shm_grant", "shm_map", "ipc_send", "ipc_recv", "ipc_call", "ipc_reply",
+    "ps", "modules", "poweroff", "ticks", "unknown",
+};
+
+int main(int argc, char **argv)
+{
+    uint32_t seed = argc > 1 ? parse_u32(argv[1]) : (uint32_t)rdtsc() ^ (uint32_t)ticks() * 0x9E3779B9u;
+    uint32_t n = argc > 2 ? parse_u32(argv[2]) : 50000;
+    me = getpid();
+    parent = getppid();
+    wait_for_turn();
+
+    unsigned f0 = frames_free();
+    ktap_plan(3);
+    printf("    # fuzz: seed %u, %u calls\n", seed, n);
+    rng = seed ? seed : 0x6D2B79F5u;
+    initial_brk = brk(NULL);
+    int setup = map((void *)SCRATCH, SCRATCH_PAGES, RW) == 0 && map((void *)RO, RO_PAGES, PROT_READ) == 0 &&
+                map((void *)FENCE, 1, RW) == 0;
+    if (!setup)
+        printf("    # fuzz: setup failed (scratch, read-only or fence page)\n");
+    for (int i = 0; i < 1024; i++)
+        pattern[i] = 0x9E3779B9u * (uint32_t)(i + 1);
+    memset(long_name, 'n', sizeof(long_name) - 1);
+    memset(long_arg, 'a', sizeof(long_arg) - 1);
+    argv_long[1] = long_arg;
+    for (int i = 0; i < MAX_ARGS + 2; i++)
+        argv_many[i] = i ? "x" : "child";
+
+    long t0 = ticks();
+    for (uint32_t i = 0; setup && i < n; i++) {
+        if (i % 256 == 0)                           /* the scratch name runs into the unmapped page */
+            memcpy((void *)(SCRATCH + SCRATCH_PAGES * PAGE - 5), "child", 5);
+        one_call(i);
+    }
+    long t1 = ticks();
+
+    reap_all();
+    unmap_all();
+    brk((void *)initial_brk);
+    int intact = 1;
+    for (uint32_t k = 0; setup && k < RO_PAGES * PAGE / 4; k++)
+        if (((volatile uint32_t *)RO)[k] != 0) {
+            printf("    # fuzz: read-only page word %u is %x\n", k, ((volatile uint32_t *)RO)[k]);
+            intact = 0;
+            break;
+        }
+    for (int i = 0; i < 1024; i++)
+        if (pattern[i] != 0x9E3779B9u * (uint32_t)(i + 1)) {
+            printf("    # fuzz: bss pattern word %d is %x\n", i, pattern[i]);
+            intact = 0;
+            break;
+        }
+    unmap((void *)SCRATCH, SCRATCH_PAGES);
+    unmap((void *)RO, RO_PAGES);
+    unmap((void *)FENCE, 1);
+    unsigned f1 = frames_free();
+
+    for (int k = 0; k <= NR_SYSCALLS; k++) {
+        uint32_t *c = counts[k];
+        if (c[0] + c[1] + c[2] + c[3])
+            printf("    # fuzz: %-9s %5u ok %5u -EFAULT %5u -EINVAL %5u other\n", call_names[k], c[0], c[1],
+                   c[2], c[3]);
+    }
+    printf("    # fuzz: %u calls in %d ticks, %u anomalies; frames_free %u before, %u after\n", n,
+           (int)(t1 - t0), anomalies, f0, f1);
+    ktap_result(setup && anomalies == 0, "fuzz_no_crash");
+    ktap_result(f1 == f0, "fuzz_frames_back");
+    ktap_result(setup && intact, "fuzz_memory_intact");
+    return ktap_failures();
+}
