@@ -82,13 +82,13 @@ $(BUILD)/kernel.asm: $(BUILD)/kernel.elf
 	objdump -d -S -M intel $< > $@
 
 # ---------------------------------------------------------------- user programs
-USER_PROGS := init sh hello copydemo segv faults child usertests test_uaccess test_regs bench
+USER_PROGS := init sh hello copydemo segv faults child usertests test_uaccess test_regs bench test_hostile fuzz
 ULIB := $(BUILD)/user/lib/crt0.o $(BUILD)/user/lib/syscall.o $(BUILD)/user/lib/ulib.o \
         $(BUILD)/user/lib/ktap.o $(BUILD)/user/lib/malloc.o
 BAD_MODULES := $(MODDIR)/notelf.bin $(MODDIR)/truncated.elf $(MODDIR)/trampva.elf
 # Linked at the kernel's own link address: legal in a split address space.
 ODD_MODULES := $(MODDIR)/kernelva.elf
-MODULES := $(patsubst %,$(MODDIR)/%.elf,$(USER_PROGS)) $(BAD_MODULES) $(ODD_MODULES)
+MODULES := $(patsubst %,$(MODDIR)/%.elf,$(USER_PROGS)) $(BAD_MODULES) $(ODD_MODULES) $(BUILD)/bad-modules.stamp
 
 $(BUILD)/user/%.o: src/user/%.c | $(LAYOUT_STAMPS)
 	@mkdir -p $(@D)
@@ -101,6 +101,17 @@ $(MODDIR)/%.elf: $(BUILD)/user/%.o $(ULIB) src/user/user.ld
 	@mkdir -p $(@D)
 	$(LD) $(LDFLAGS) -T src/user/user.ld -o $@ $(filter %.o,$^)
 $(MODDIR)/test_regs.elf: $(BUILD)/user/regs_syscall.o
+$(MODDIR)/test_hostile.elf: $(BUILD)/user/hostile_asm.o
+
+# Hostile boot modules, one per ELF validation rule (test/mkbadelf.c): the
+# host tool checks each against src/kernel/elf.c before the ISO gets it.
+HOSTCC ?= cc
+$(BUILD)/mkbadelf: test/mkbadelf.c src/kernel/elf.c src/kernel/elf.h src/kernel/memlayout.h src/kernel/uapi/errno.h
+	@mkdir -p $(@D)
+	$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -DHOST_TEST -Isrc/kernel -o $@ test/mkbadelf.c src/kernel/elf.c
+$(BUILD)/bad-modules.stamp: $(BUILD)/mkbadelf $(MODDIR)/hello.elf
+	$(BUILD)/mkbadelf $(MODDIR)/hello.elf $(MODDIR) > $(BUILD)/mkbadelf.log
+	@touch $@
 
 # NAME.sym: "ADDRESS NAME" lines for Bochs's ldsym, like kernel.sym
 $(MODDIR)/%.sym: $(MODDIR)/%.elf
@@ -128,12 +139,14 @@ $(BUILD)/bochstest.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scrip
 	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 5
 $(BUILD)/bench.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
 	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 6
+$(BUILD)/badelf.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
+	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 7
 $(BUILD)/demo.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
 	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 3
 $(BUILD)/variants/%/test.iso: $(BUILD)/variants/%/kernel.elf $(BUILD)/variants/%/kernel.sym $(MODULES) scripts/mkiso.sh
 	scripts/mkiso.sh $@ $(BUILD)/variants/$*/kernel.elf $(BUILD)/variants/$*/kernel.sym $(MODDIR) 1
 
-TEST_ISOS := $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso $(BUILD)/demo.iso $(BUILD)/gdbtest.iso $(BUILD)/gdbinit $(BUILD)/bochstest.iso
+TEST_ISOS := $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso $(BUILD)/demo.iso $(BUILD)/gdbtest.iso $(BUILD)/gdbinit $(BUILD)/bochstest.iso $(BUILD)/badelf.iso
 
 # ---------------------------------------------------------------- targets
 .PHONY: all iso run run-demo debug gdb bochs bench test unit clean help deps debug-build

@@ -92,6 +92,15 @@ if [ -n "${DEBUG_ISO:-}" ]; then
     ktap_count "$log" "debug"
 fi
 
+echo "== QEMU: the loader refuses hostile modules (test/mkbadelf.c, menu entry 7)"
+log=$LOGS/qemu-badelf.log
+rc=$(qemu_boot "$BUILD/badelf.iso" "$log")
+check "badelf: exit status 33 from isa-debug-exit (got $rc)" [ "$rc" -eq 33 ]
+ktap_count "$log" "badelf"
+while read -r verdict name size bytes why; do
+    check "badelf: $name refused: $why" grep -qF "module $name: rejected: $why" <(tr -d '\r' < "$log")
+done < "$BUILD/mkbadelf.log"
+
 echo "== QEMU: kernel panic path"
 log=$LOGS/qemu-panic.log
 rc=$(qemu_boot "$BUILD/panic.iso" "$log")

@@ -102,6 +102,7 @@ extern uint32_t bochsbreak_places;
 /* ktest.c: KTAP results of a `test` boot, and the end-of-run summary */
 struct expectation;
 extern bool ktest_mode;
+extern uint32_t ktest_modules_dropped;  /* a test boot with dropped modules fails */
 void ktest_parse_expectation(const char *cmdline, struct expectation *out);
 void ktest_begin(uint32_t nmodules);
 void ktest_module_rejected(const struct boot_module *m, int err);

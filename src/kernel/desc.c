@@ -9,6 +9,7 @@
  */
 #include "defs.h"
 #include "memlayout.h"
+#include "x86.h"
 
 #define SEG_ACCESSED   0x01     /* preset, so the CPU never writes the GDT */
 #define SEG_CODE       0x1A     /* S=1, execute/read */
@@ -18,6 +19,8 @@
 #define SEG_FLAGS_4K32 0xC      /* G=1 (4 KiB granularity), D/B=1 (32-bit) */
 #define TSS_AVAILABLE  0x89     /* P=1, DPL 0, type 9: 32-bit TSS available */
 #define GATE_INTR32    0x8E     /* P=1, DPL 0, type 0xE: 32-bit interrupt gate */
+#define CR0_MP         0x2
+#define CR0_EM         0x4
 
 /* 32-bit TSS (SDM Vol. 3A Figure 7-2); only ss0/esp0 and the I/O map base matter. */
 struct tss {
@@ -56,7 +59,17 @@ static void load_tables(void)
     __asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%ss; mov %1, %%fs; mov %1, %%gs"
                      ::"r"(KERNEL_DS), "r"(0));
     __asm__ volatile("ltr %w0" ::"r"(TSS_SEL));
+    /* A null LDT. LDTR is not reset to null by the CPU: left alone it
+     * describes linear 0..0xFFFF, which is user memory in every user PD, and
+     * a call gate written there would run user code at CPL 0. With a null
+     * LDTR, every LDT selector raises #GP (SDM Vol. 3A §3.5.1, §5.8.3). */
+    __asm__ volatile("lldt %w0" ::"r"(0));
     __asm__ volatile("lidt %0" ::"m"(idtr));
+    /* No FPU for anyone: the kernel does not save x87 state per process, so
+     * CR0.EM makes every x87/MMX instruction fault (#NM, #UD) and kill only
+     * the process that tried, instead of leaking registers across address
+     * spaces (SDM Vol. 3A §2.5, Table 2-2). */
+    write_cr0((read_cr0() | CR0_EM) & ~CR0_MP);
 }
 
 void desc_init(void)

@@ -16,9 +16,10 @@
 #include "proc.h"
 #include "uapi/errno.h"
 
-#define KERNEL_CHECKS 5
+#define KERNEL_CHECKS 6
 
 bool ktest_mode;
+uint32_t ktest_modules_dropped;
 static uint32_t test_number, npassed, nfailed;
 static uint32_t frames_before;
 static uint32_t tramp_sum_before;
@@ -127,6 +128,8 @@ void ktest_finish(void)
 
     ksnprintf(detail, sizeof(detail), "load base %p from tag 21 = self-located", (void *)kernel_load_base);
     report(true, "boot.load_base", detail); /* boot.asm halts on a mismatch */
+    ksnprintf(detail, sizeof(detail), "%u modules beyond MB2_MAX_MODULES ignored", ktest_modules_dropped);
+    report(ktest_modules_dropped == 0, "boot.every_module_recorded", detail);
     report(paging_audit_kernel() == 0, "paging.kernel_pd_maps_nothing_below_direct_map", "identity map removed, VA 0 unmapped");
     ksnprintf(detail, sizeof(detail), "%u free before, %u after", frames_before, frames_after);
     report(frames_after == frames_before, "frames.returned_to_baseline", detail);

@@ -100,6 +100,7 @@ static const struct mb2_info *read_boot_info(paddr_t mbi_pa, paddr_t load_base)
         panic("bad multiboot2 information: %s", err);
     if (!mbi.has_load_base || mbi.load_base != load_base)
         panic("load base tag disagrees with boot.asm");
+    ktest_modules_dropped = mbi.nmodules_dropped;
     if (mbi.nmodules_dropped)
         kprintf("boot: %u modules beyond the first %u ignored\n", mbi.nmodules_dropped, MB2_MAX_MODULES);
     return &mbi;

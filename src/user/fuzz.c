@@ -10,8 +10,12 @@
  * What it leaves out, so that the run ends and stays inside its own process:
  *   exit and poweroff;
  *   anything that could block for good: read(0) gets a zero length unless
- *   its buffer is surely invalid, IPC goes only to pids that do not exist
- *   or to ourselves (-ESRCH / -EDEADLK), ipc_recv never from IPC_ANY;
+ *   its buffer is surely invalid; ipc_recv and ipc_reply go only to pids
+ *   that do not exist or to ourselves (-ESRCH / -EDEADLK), never IPC_ANY;
+ *   ipc_send and ipc_call also go to the sink: an orphaned grandchild that
+ *   receives from us forever and answers every message with ipc_reply of
+ *   the same bytes (0 bytes if they do not fit), so that messages really
+ *   move, between buffers of every kind;
  *   copies to the console: write(1 or 2) gets a zero length unless its
  *   buffer is surely invalid;
  *   damage to itself: no pointer it passes for the kernel to write into
@@ -20,7 +24,8 @@
  *   them, spawn only ever names `child` (with harmless modes), `notelf`
  *   (a few times), `kernel.sym` or no module at all;
  *   children: a forked child exits at once; spawned children exit by
- *   themselves; every child is killed and reaped before the end.
+ *   themselves; every child is killed and reaped before the end, and the
+ *   sink is told to quit (it is init's child: wait() never sees it).
  * A fence page at FENCE keeps brk growth below 4 MiB (a larger brk fails
  * fast: something is mapped in the way).
  *
@@ -55,6 +60,7 @@
 #define MAX_MAPS        64
 #define MAX_MAPPED      2048            /* pages: then unmap everything */
 #define MAX_NOTELF      3               /* each one prints a "rejected" line */
+#define MAX_FAULTING    3               /* `child fault`: each one prints a "killed" line */
 
 /* ------------------------------------------------------------ random numbers */
 
@@ -74,15 +80,13 @@ static uint32_t below(uint32_t n) { return n ? rnd() % n : 0; }
 
 /* ------------------------------------------------------------ state */
 
-extern char __end[];                    /* user.ld: end of bss */
-
-static long me, parent, initial_brk;
+static long me, parent, initial_brk, sink;
 static long children[MAX_CHILDREN];
 static int nchildren;
 static struct { uint32_t va, npages; } maps[MAX_MAPS];
 static int nmaps;
 static uint32_t mapped_pages;
-static int notelf_spawns;
+static int notelf_spawns, faulting_spawns;
 static unsigned anomalies;
 static uint32_t pattern[1024];          /* bss: must be left alone */
 
@@ -131,6 +135,13 @@ static uint32_t any_pointer(void)
     return in_own_memory(p) && p != 0x1000 && p != 0x1001 ? 0 : p;
 }
 
+/* A buffer that is surely ours and valid for 4 KiB (for IPC to the sink). */
+static uint32_t good_buffer(void)
+{
+    static const uint32_t bufs[] = { SCRATCH, SCRATCH + 8, SCRATCH + PAGE - 3, SCRATCH + PAGE };
+    return PICK(bufs);
+}
+
 static uint32_t any_length(void)
 {
     static const uint32_t lens[] = { 0, 1, 4, 8, 16, 32, 100, 4095, 4096, 4097, 8192, 0x10000,
@@ -166,10 +177,16 @@ static uint32_t dead_pid(void)
     return below(4) ? PICK(pids) : (uint32_t)me;
 }
 
+/* For ipc_send and ipc_call: sometimes the sink. */
+static uint32_t send_pid(void)
+{
+    return sink > 0 && below(3) == 0 ? (uint32_t)sink : dead_pid();
+}
+
 static uint32_t any_pid(void)
 {
     switch (below(4)) {
-    case 0: return nchildren ? (uint32_t)children[below(nchildren)] : (uint32_t)-1;
+    case 0: return nchildren ? (uint32_t)children[below(nchildren)] : sink > 0 ? (uint32_t)sink : (uint32_t)-1;
     case 1: return below(2) ? (uint32_t)-1 : 1;
     default: return dead_pid();
     }
@@ -219,7 +236,11 @@ static uint32_t any_argv(void)
     case 1: return (uint32_t)(uintptr_t)argv_exit;
     case 2: return (uint32_t)(uintptr_t)argv_argc;
     case 3: return (uint32_t)(uintptr_t)argv_getpid;
-    case 4: return below(4) ? (uint32_t)(uintptr_t)argv_exit : (uint32_t)(uintptr_t)argv_fault;
+    case 4:
+        if (faulting_spawns >= MAX_FAULTING)
+            return (uint32_t)(uintptr_t)argv_exit;
+        faulting_spawns++;
+        return (uint32_t)(uintptr_t)argv_fault;
     case 5: return (uint32_t)(uintptr_t)argv_many;
     case 6: return (uint32_t)(uintptr_t)argv_long;
     case 7: return (uint32_t)(uintptr_t)argv_bad;
@@ -424,9 +445,9 @@ static void one_call(unsigned i)
         break;
     case SYS_ipc_send:
     case SYS_ipc_reply:
-        a[0] = dead_pid();
-        a[1] = any_pointer();
-        a[2] = any_length();
+        a[0] = nr == SYS_ipc_send ? send_pid() : dead_pid();
+        a[1] = below(2) ? good_buffer() : any_pointer();
+        a[2] = below(2) ? below(IPC_MAX_MSG + 2) : any_length();
         break;
     case SYS_ipc_recv:
         a[0] = dead_pid();
@@ -435,11 +456,11 @@ static void one_call(unsigned i)
         a[3] = below(3) ? any_pointer() : 0;
         break;
     case SYS_ipc_call:
-        a[0] = dead_pid();
-        a[1] = any_pointer();
-        a[2] = any_length();
-        a[3] = any_pointer();
-        a[4] = any_length();
+        a[0] = send_pid();
+        a[1] = below(2) ? good_buffer() : any_pointer();
+        a[2] = below(2) ? below(IPC_MAX_MSG + 2) : any_length();
+        a[3] = below(3) ? good_buffer() : any_pointer();
+        a[4] = below(2) ? below(IPC_MAX_MSG + 2) : any_length();
         break;
     case SYS_ps:
     case SYS_modules:
@@ -480,8 +501,73 @@ static void one_call(unsigned i)
             anomaly(i, nr, a, r, "unknown number: expected -ENOSYS");
         break;
     }
-    if (r >= 0 && (nr == SYS_ipc_send || nr == SYS_ipc_recv || nr == SYS_ipc_call || nr == SYS_ipc_reply))
+    if (r >= 0 && (nr == SYS_ipc_send || nr == SYS_ipc_recv || nr == SYS_ipc_call || nr == SYS_ipc_reply) &&
+        (a[0] != (uint32_t)sink || sink <= 0))
         anomaly(i, nr, a, r, "IPC with a dead pid or ourselves succeeded");
+    if (nr == SYS_ipc_call && a[0] == (uint32_t)sink && r >= 0 && (uint32_t)r != a[2] && r != 0)
+        anomaly(i, nr, a, r, "the sink's echo has the wrong length");
+}
+
+/* ------------------------------------------------------------ the sink */
+
+#define SINK_QUIT "sink-bye"
+
+static void sink_loop(long fuzzer)
+{
+    static char sbuf[IPC_MAX_MSG];
+    for (;;) {
+        int s;
+        long n = ipc_recv((int)fuzzer, sbuf, sizeof(sbuf), &s);
+        if (n < 0 || (n == 8 && memcmp(sbuf, SINK_QUIT, 8) == 0))
+            exit(0);
+        long r = ipc_reply((int)fuzzer, sbuf, (size_t)n);   /* -ESRCH after a plain send */
+        if (r < 0 && r != -ESRCH)
+            ipc_reply((int)fuzzer, sbuf, 0);                  /* too long for its buffer */
+    }
+}
+
+/* Fork a child that forks the sink and exits with its pid: the sink is
+ * then init's, so wait(-1) in the fuzz never blocks on it. */
+static long start_sink(void)
+{
+    long c = fork();
+    if (c == 0) {
+        long g = fork();
+        if (g == 0)
+            sink_loop(me);
+        exit(g > 0 ? (int)g : -1);
+    }
+    int st = -1;
+    if (c < 0 || wait((int)c, &st) != c)
+        return -1;
+    return st;
+}
+
+static int pid_alive(long pid)
+{
+    static struct procinfo tab[PS_ROWS];
+    long n = ps(tab, PS_ROWS);
+    for (long i = 0; i < n; i++)
+        if (tab[i].pid == pid)
+            return 1;
+    return 0;
+}
+
+/* Tell the sink to quit; ipc_recv from it returns -ESRCH once it is gone;
+ * then yield until init has reaped it (its kernel stack counts). */
+static void stop_sink(void)
+{
+    if (sink <= 0)
+        return;
+    ipc_send((int)sink, SINK_QUIT, 8);
+    char b[4];
+    int s;
+    while (ipc_recv((int)sink, b, sizeof(b), &s) >= 0)
+        ;
+    long start = ticks();
+    while (pid_alive(sink) && ticks() - start < 5 * TIMER_HZ)
+        yield();
+    sink = 0;
 }
 
 /* ------------------------------------------------------------ setup */
@@ -500,24 +586,37 @@ static unsigned frames_free(void)
     return sysinfo(&s) < 0 ? 0 : s.frames_free;
 }
 
-/* As in test_hostile: sleep until every process started before us is gone. */
+/* As in test_hostile: sleep until every process started before us is gone
+ * (ipc_recv from it returns -ESRCH when it exits), and yield while zombies
+ * wait to be reaped (at most 10 s). */
 static void wait_for_turn(void)
 {
     static struct procinfo tab[PS_ROWS];
+    long start = 0;
     for (;;) {
-        long n = ps(tab, PS_ROWS), other = 0;
+        long n = ps(tab, PS_ROWS), other = 0, zombies = 0;
         for (long i = 0; i < n && !other; i++) {
             const struct procinfo *p = &tab[i];
-            if (p->pid == me || p->pid == 1 || p->state == PROC_STATE_ZOMBIE || p->ppid == me ||
-                (p->ppid == 0 && p->pid > me))
+            if (p->pid == me || p->pid == 1 || p->ppid == me || (p->ppid == 0 && p->pid > me))
                 continue;
-            other = p->pid;
+            if (p->state == PROC_STATE_ZOMBIE)
+                zombies++;
+            else
+                other = p->pid;
         }
-        if (!other)
+        if (other) {
+            char b[4];
+            int s;
+            ipc_recv((int)other, b, sizeof(b), &s);
+        } else if (zombies) {
+            if (!start)
+                start = ticks();
+            if (ticks() - start > 10 * TIMER_HZ)
+                return;
+            yield();
+        } else {
             return;
-        char b[4];
-        int s;
-        ipc_recv((int)other, b, sizeof(b), &s);
+        }
     }
 }
 
@@ -552,6 +651,9 @@ int main(int argc, char **argv)
     for (int i = 0; i < MAX_ARGS + 2; i++)
         argv_many[i] = i ? "x" : "child";
 
+    sink = setup ? start_sink() : -1;
+    if (sink <= 0)
+        printf("    # fuzz: no sink (%d): IPC only to dead pids\n", (int)sink);
     long t0 = ticks();
     for (uint32_t i = 0; setup && i < n; i++) {
         if (i % 256 == 0)                           /* the scratch name runs into the unmapped page */
@@ -561,6 +663,7 @@ int main(int argc, char **argv)
     long t1 = ticks();
 
     reap_all();
+    stop_sink();
     unmap_all();
     brk((void *)initial_brk);
     int intact = 1;
@@ -583,9 +686,10 @@ int main(int argc, char **argv)
 
     for (int k = 0; k <= NR_SYSCALLS; k++) {
         uint32_t *c = counts[k];
+        size_t len = strlen(call_names[k]);
         if (c[0] + c[1] + c[2] + c[3])
-            printf("    # fuzz: %-9s %5u ok %5u -EFAULT %5u -EINVAL %5u other\n", call_names[k], c[0], c[1],
-                   c[2], c[3]);
+            printf("    # fuzz: %s%s %5u ok %5u -EFAULT %5u -EINVAL %5u other\n", call_names[k],
+                   "          " + (len < 10 ? len : 10), c[0], c[1], c[2], c[3]);
     }
     printf("    # fuzz: %u calls in %d ticks, %u anomalies; frames_free %u before, %u after\n", n,
            (int)(t1 - t0), anomalies, f0, f1);

@@ -28,6 +28,10 @@
 ;   void hx_<insn>(void)            one privileged or faulting instruction
 ;   const uint32_t hx_int_table[256]   hx_int_table[n]: a function running
 ;                                      `int n` (two-byte form CD nn)
+;   void hx_lcall(uint32_t selector)   call far selector:0. Used with an LDT
+;                                   call gate to KERNEL_CS:hx_ring0_probe,
+;                                   which (if the CPU ever lets it run) reads
+;                                   CR0 at CPL 0 and returns with retf.
 ;   void hx_fpu_load(int32_t v)     fninit; fild v: leaves v in ST(0)
 ;   int32_t hx_fpu_store(void)      fistp: pops ST(0) as an integer (0x80000000
 ;                                   "integer indefinite" if ST(0) is empty)
@@ -215,10 +219,22 @@ ONE far_jmp_kernel_cs, {jmp 0x08:hx_hlt}
 ONE iret_to_kernel_cs, {pushfd}, {push dword 0x08}, {push dword hx_hlt}, iretd
 ONE int3_cc, int3
 ONE into, {mov al, 0x7F}, {add al, 1}, into          ; OF = 1
-ONE icebp, {db 0xF1}                                 ; INT1: no DPL check, #DB
 ONE bound, {push dword 10}, {push dword 0}, {mov eax, 20}, {bound eax, [esp]}, {add esp, 8}
 ONE sysenter, sysenter
 ONE syscall, {db 0x0F, 0x05}
+
+global hx_lcall, hx_ring0_probe
+hx_lcall:
+    mov eax, [esp + 4]
+    sub esp, 8
+    mov dword [esp], 0
+    mov [esp + 4], eax
+    call far [esp]
+    add esp, 8
+    ret
+hx_ring0_probe:
+    mov eax, cr0                    ; #GP at CPL 3
+    retf
 
 global hx_fpu_load, hx_fpu_store
 hx_fpu_load:

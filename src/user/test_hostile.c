@@ -5,9 +5,11 @@
  * syscall numbers; faults, privileged instructions and `int N` in forked
  * children (each must die by the exact vector); TF, NT, AC and IOPL in
  * EFLAGS across a syscall; a syscall with ESP at 0 or in unmapped memory;
- * null and RPL-0 data segment selectors; x87 state left behind for the
- * next process. One function per scenario, each a KTAP subtest; exact
- * return values, and sysinfo().frames_free unchanged after each scenario.
+ * null and RPL-0 data segment selectors; an LDT call gate built in user
+ * memory; x87 state left behind for the next process. One function per
+ * scenario, each a KTAP subtest (the fault cases and the `int N` sample
+ * one each); exact return values, and sysinfo().frames_free unchanged
+ * after each scenario.
  *
  * The order of checks inside the kernel decides some results (e.g. ipc_call
  * checks the reply buffer before the peer, ipc_send the peer before the
@@ -63,7 +65,7 @@ HX(read) HX(write) HX(exec)
 HX(ud2) HX(hlt) HX(cli) HX(sti) HX(in) HX(out) HX(lgdt) HX(lidt) HX(mov_cr3) HX(read_cr0)
 HX(mov_dr7) HX(rdmsr) HX(wrmsr) HX(invlpg) HX(clts) HX(ltr) HX(lldt) HX(wbinvd)
 HX(load_kernel_ds) HX(load_ldt_selector) HX(load_kernel_ss) HX(far_jmp_kernel_cs)
-HX(iret_to_kernel_cs) HX(int3_cc) HX(into) HX(icebp) HX(bound) HX(sysenter) HX(syscall)
+HX(iret_to_kernel_cs) HX(int3_cc) HX(into) HX(bound) HX(sysenter) HX(syscall) HX(lcall) HX(ring0_probe)
 #undef HX
 
 /* ------------------------------------------------------------ reporting */
@@ -788,7 +790,6 @@ static const struct fault_case {
     { "ud2", hx_ud2, 0, 6 },
     { "syscall_insn", hx_syscall, 0, 6 },
     { "bound", hx_bound, 0, 5 },
-    { "icebp_int1", hx_icebp, 0, 1 },
     { "hlt", hx_hlt, 0, 13 },
     { "cli", hx_cli, 0, 13 },
     { "sti", hx_sti, 0, 13 },
@@ -831,6 +832,42 @@ static void run_fault(void)
     int st = child_status(current_fault->fn, current_fault->arg);
     EXPECT(st == STATUS_FAULT(current_fault->vector), "status %d, expected %d (STATUS_FAULT(%d))", st,
            STATUS_FAULT(current_fault->vector), current_fault->vector);
+    EXPECT_FRAMES(f0);
+}
+
+/* ------------------------------------------------------------ LDT */
+
+/* The LDT must be unusable from ring 3. A kernel that never loads LDTR
+ * leaves the value it had at reset: base 0, limit 0xFFFF. Then bytes at
+ * [0x1000, 0x10000) of the user's own address space are LDT entries, and a
+ * DPL-3 call gate there to KERNEL_CS runs user code at CPL 0. With a null
+ * LDTR (lldt 0) the far call meets #GP (vector 13). The child maps 0xF000
+ * (LDT index 0x1E00), writes the gate, and calls through it; if the probe
+ * ever runs at CPL 0 it comes back and the child exits 0xC0. */
+#define LDT_GATE_VA 0xF000u
+#define LDT_GATE_SEL ((LDT_GATE_VA / 8) << 3 | 4 | 3)  /* TI = 1, RPL 3 */
+
+static void ldt_call_gate_child(uint32_t arg)
+{
+    (void)arg;
+    if (map(P(LDT_GATE_VA), 1, RW) != 0)
+        exit(0xE0);
+    uint32_t off = (uint32_t)(uintptr_t)hx_ring0_probe;
+    volatile uint32_t *gate = P(LDT_GATE_VA);
+    gate[0] = 0x08u << 16 | (off & 0xFFFF);                           /* KERNEL_CS : offset 15..0 */
+    gate[1] = (off & 0xFFFF0000u) | 0xEC00;                           /* P, DPL 3, 32-bit call gate */
+    hx_lcall(LDT_GATE_SEL);
+    exit(0xC0);
+}
+
+static void ldt_call_gate_unusable(void)
+{
+    unsigned f0 = frames_free();
+    int st = child_status(ldt_call_gate_child, 0);
+    EXPECT(st != 0xC0, "user code ran at CPL 0 through an LDT call gate at %p (LDTR never loaded: base 0)",
+           (void *)LDT_GATE_VA);
+    EXPECT(st != 0xE0, "could not map %p", (void *)LDT_GATE_VA);
+    EXPECT_EQ(st, STATUS_FAULT(13));
     EXPECT_FRAMES(f0);
 }
 
@@ -907,6 +944,7 @@ static const struct {
     { eflags_tf_across_syscall, "eflags_tf_across_syscall_db_after_return" },
     { syscall_with_hostile_esp, "syscall_with_hostile_esp" },
     { syscall_with_odd_selectors, "syscall_with_null_and_rpl0_selectors" },
+    { ldt_call_gate_unusable, "ldt_call_gate_in_user_memory_gp" },
     { x87_state_not_shared, "x87_state_not_shared_between_processes" },
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
@@ -914,25 +952,37 @@ static const struct {
 /* Sleep until every process started before us has finished: frames_free is
  * global. Waits on one of them at a time with ipc_recv(pid), which returns
  * -ESRCH when that process exits. Not waited for: init (it never exits),
- * our own children, and boot processes started after us (they wait too). */
+ * our own children, and boot processes started after us (they wait too).
+ * Zombies still hold a kernel stack until init (or their parent) reaps
+ * them: for those we yield, at most 10 s. */
 static void wait_for_turn(void)
 {
     static struct procinfo tab[PS_ROWS];
-    long me = getpid();
+    long me = getpid(), start = 0;
     for (;;) {
-        long n = ps(tab, PS_ROWS), other = 0;
+        long n = ps(tab, PS_ROWS), other = 0, zombies = 0;
         for (long i = 0; i < n && !other; i++) {
             const struct procinfo *p = &tab[i];
-            if (p->pid == me || p->pid == 1 || p->state == PROC_STATE_ZOMBIE || p->ppid == me ||
-                (p->ppid == 0 && p->pid > me))
+            if (p->pid == me || p->pid == 1 || p->ppid == me || (p->ppid == 0 && p->pid > me))
                 continue;
-            other = p->pid;
+            if (p->state == PROC_STATE_ZOMBIE)
+                zombies++;
+            else
+                other = p->pid;
         }
-        if (!other)
+        if (other) {
+            char b[4];
+            int s;
+            ipc_recv((int)other, b, sizeof(b), &s);
+        } else if (zombies) {
+            if (!start)
+                start = ticks();
+            if (ticks() - start > 10 * TIMER_HZ)
+                return;
+            yield();
+        } else {
             return;
-        char b[4];
-        int s;
-        ipc_recv((int)other, b, sizeof(b), &s);
+        }
     }
 }
 
