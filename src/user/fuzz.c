@@ -38,6 +38,7 @@
  * has finished (frames_free is global).
  */
 #include "ulib.h"
+#include "expect.h"
 
 #define PAGE            4096u
 #define USER_STACK_TOP  0xFFEFF000u
@@ -586,39 +587,6 @@ static unsigned frames_free(void)
     return sysinfo(&s) < 0 ? 0 : s.frames_free;
 }
 
-/* As in test_hostile: sleep until every process started before us is gone
- * (ipc_recv from it returns -ESRCH when it exits), and yield while zombies
- * wait to be reaped (at most 10 s). */
-static void wait_for_turn(void)
-{
-    static struct procinfo tab[PS_ROWS];
-    long start = 0;
-    for (;;) {
-        long n = ps(tab, PS_ROWS), other = 0, zombies = 0;
-        for (long i = 0; i < n && !other; i++) {
-            const struct procinfo *p = &tab[i];
-            if (p->pid == me || p->pid == 1 || p->ppid == me || (p->ppid == 0 && p->pid > me))
-                continue;
-            if (p->state == PROC_STATE_ZOMBIE)
-                zombies++;
-            else
-                other = p->pid;
-        }
-        if (other) {
-            char b[4];
-            int s;
-            ipc_recv((int)other, b, sizeof(b), &s);
-        } else if (zombies) {
-            if (!start)
-                start = ticks();
-            if (ticks() - start > 10 * TIMER_HZ)
-                return;
-            yield();
-        } else {
-            return;
-        }
-    }
-}
 
 static const char *const call_names[NR_SYSCALLS + 1] = {
     "nr 0", "exit", "write", "getpid", "yield", "nop", "sysinfo", "read", "spawn", "wait", "getppid", "kill",

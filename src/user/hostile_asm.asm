@@ -36,20 +36,7 @@
 ;   int32_t hx_fpu_store(void)      fistp: pops ST(0) as an integer (0x80000000
 ;                                   "integer indefinite" if ST(0) is empty)
 
-%define R_EAX    0
-%define R_EBX    4
-%define R_ECX    8
-%define R_EDX    12
-%define R_ESI    16
-%define R_EDI    20
-%define R_EBP    24
-%define R_ESP    28
-%define R_EFLAGS 32
-%define R_DS     36
-%define R_ES     40
-%define R_FS     44
-%define R_GS     48
-%define R_ESP_BEFORE 52
+%include "regs.inc"
 
 %define EFLAGS_TF 0x100
 %define CLEAN_EFLAGS 0x202          ; IF and the reserved bit 1

@@ -11,20 +11,7 @@
 ; Stack at entry: [esp] return, [esp+4] in, [esp+8] out (+16 after the
 ; four callee-saved pushes).
 
-%define R_EAX    0
-%define R_EBX    4
-%define R_ECX    8
-%define R_EDX    12
-%define R_ESI    16
-%define R_EDI    20
-%define R_EBP    24
-%define R_ESP    28
-%define R_EFLAGS 32
-%define R_DS     36
-%define R_ES     40
-%define R_FS     44
-%define R_GS     48
-%define R_ESP_BEFORE 52
+%include "regs.inc"
 
 global regs_syscall
 section .bss

@@ -22,6 +22,7 @@
  * Helpers: src/user/hostile_asm.asm.
  */
 #include "ulib.h"
+#include "expect.h"
 
 #define PAGE            4096u
 #define USER_STACK_TOP  0xFFEFF000u
@@ -73,25 +74,6 @@ HX(iret_to_kernel_cs) HX(int3_cc) HX(into) HX(bound) HX(sysenter) HX(syscall) HX
 static int ok;                          /* the current scenario passes so far */
 static const char *scenario;
 
-#define DIAG(fmt, ...) printf("    # %s: " fmt "\n", scenario, ##__VA_ARGS__)
-
-#define EXPECT(cond, fmt, ...)                                                 \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            DIAG("line %d: %s: " fmt, __LINE__, #cond, ##__VA_ARGS__);         \
-            ok = 0;                                                            \
-        }                                                                      \
-    } while (0)
-
-#define EXPECT_EQ(got, want)                                                   \
-    do {                                                                       \
-        long got_ = (long)(got), want_ = (long)(want);                         \
-        if (got_ != want_) {                                                   \
-            DIAG("line %d: %s = %d, expected %d (%s)", __LINE__, #got,         \
-                 (int)got_, (int)want_, #want);                                \
-            ok = 0;                                                            \
-        }                                                                      \
-    } while (0)
 
 /* EXPECT_EQ inside a loop over addresses: names the address too. */
 #define EXPECT_AT(addr, got, want)                                             \
@@ -949,42 +931,6 @@ static const struct {
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 
-/* Sleep until every process started before us has finished: frames_free is
- * global. Waits on one of them at a time with ipc_recv(pid), which returns
- * -ESRCH when that process exits. Not waited for: init (it never exits),
- * our own children, and boot processes started after us (they wait too).
- * Zombies still hold a kernel stack until init (or their parent) reaps
- * them: for those we yield, at most 10 s. */
-static void wait_for_turn(void)
-{
-    static struct procinfo tab[PS_ROWS];
-    long me = getpid(), start = 0;
-    for (;;) {
-        long n = ps(tab, PS_ROWS), other = 0, zombies = 0;
-        for (long i = 0; i < n && !other; i++) {
-            const struct procinfo *p = &tab[i];
-            if (p->pid == me || p->pid == 1 || p->ppid == me || (p->ppid == 0 && p->pid > me))
-                continue;
-            if (p->state == PROC_STATE_ZOMBIE)
-                zombies++;
-            else
-                other = p->pid;
-        }
-        if (other) {
-            char b[4];
-            int s;
-            ipc_recv((int)other, b, sizeof(b), &s);
-        } else if (zombies) {
-            if (!start)
-                start = ticks();
-            if (ticks() - start > 10 * TIMER_HZ)
-                return;
-            yield();
-        } else {
-            return;
-        }
-    }
-}
 
 int main(void)
 {

@@ -15,6 +15,7 @@
  * `usertests NAME...` runs only the named scenarios.
  */
 #include "ulib.h"
+#include "expect.h"
 
 #define PAGE            4096u
 #define USER_STACK_TOP  0xFFEFF000u
@@ -29,25 +30,6 @@ static int ok;                          /* the current scenario passes so far */
 static const char *scenario;
 static long initial_break;              /* brk(NULL) before anything ran */
 
-#define DIAG(fmt, ...) printf("    # %s: " fmt "\n", scenario, ##__VA_ARGS__)
-
-#define EXPECT(cond, fmt, ...)                                                 \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            DIAG("line %d: %s: " fmt, __LINE__, #cond, ##__VA_ARGS__);         \
-            ok = 0;                                                            \
-        }                                                                      \
-    } while (0)
-
-#define EXPECT_EQ(got, want)                                                   \
-    do {                                                                       \
-        long got_ = (long)(got), want_ = (long)(want);                         \
-        if (got_ != want_) {                                                   \
-            DIAG("line %d: %s = %d, expected %d (%s)", __LINE__, #got,         \
-                 (int)got_, (int)want_, #want);                                \
-            ok = 0;                                                            \
-        }                                                                      \
-    } while (0)
 
 /* ------------------------------------------------------------ helpers */
 

@@ -1,0 +1,43 @@
+/*
+ * expect.h - assertion macros for user test programs that report one KTAP
+ * result per scenario (usertests, test_hostile, fuzz).
+ *
+ * The including file defines the per-scenario state the macros use:
+ *     static int ok;               the current scenario passes so far
+ *     static const char *scenario; its name, for the diagnostics
+ * A failed check prints "    # SCENARIO: line N: ..." (a KTAP diagnostic,
+ * indented under the kernel's result for the module) and clears ok.
+ */
+#ifndef EXPECT_H
+#define EXPECT_H
+
+#include "ulib.h"
+
+#define DIAG(fmt, ...) printf("    # %s: " fmt "\n", scenario, ##__VA_ARGS__)
+
+#define EXPECT(cond, fmt, ...)                                                 \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            DIAG("line %d: %s: " fmt, __LINE__, #cond, ##__VA_ARGS__);         \
+            ok = 0;                                                            \
+        }                                                                      \
+    } while (0)
+
+#define EXPECT_EQ(got, want)                                                   \
+    do {                                                                       \
+        long got_ = (long)(got), want_ = (long)(want);                         \
+        if (got_ != want_) {                                                   \
+            DIAG("line %d: %s = %d, expected %d (%s)", __LINE__, #got,         \
+                 (int)got_, (int)want_, #want);                                \
+            ok = 0;                                                            \
+        }                                                                      \
+    } while (0)
+
+/*
+ * wait_for_turn - block until every process started before the caller has
+ * finished, except init, its children and boot processes started after it:
+ * the tests that compare frames_free must run alone (turn.c).
+ */
+void wait_for_turn(void);
+
+#endif /* EXPECT_H */
