@@ -149,7 +149,7 @@ $(BUILD)/variants/%/test.iso: $(BUILD)/variants/%/kernel.elf $(BUILD)/variants/%
 TEST_ISOS := $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso $(BUILD)/demo.iso $(BUILD)/gdbtest.iso $(BUILD)/gdbinit $(BUILD)/bochstest.iso $(BUILD)/badelf.iso
 
 # ---------------------------------------------------------------- targets
-.PHONY: all iso run run-demo debug gdb bochs bench test unit clean help deps debug-build
+.PHONY: all iso run run-demo debug gdb bochs bench fuzz test unit clean help deps debug-build
 
 deps:
 	@scripts/deps.sh
@@ -192,6 +192,15 @@ bench: deps all $(BUILD)/bench.iso ## kernel-boundary path lengths under QEMU -i
 	{ echo "# split kernel, aspace=split entry=int80, QEMU TCG -icount shift=0: ticks = guest instructions"; \
 	  tr -d '\r' < $(BUILD)/bench/serial.log | grep '^bench: '; } > $(BUILD)/bench/report.txt
 	@cat $(BUILD)/bench/report.txt
+
+SEED ?= 1
+N ?= 1000000
+fuzz: deps all ## long syscall fuzz: make fuzz N=1000000 SEED=1 (KTAP; frames and audit checked after)
+	FUZZ_ARGS="$(SEED) $(N)" scripts/mkiso.sh $(BUILD)/fuzz.iso $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 8
+	$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/fuzz.iso -serial file:$(BUILD)/fuzz.log \
+	    -device isa-debug-exit,iobase=0xf4,iosize=0x04; rc=$$?; \
+	tr -d '\r' < $(BUILD)/fuzz.log | grep -E '^ *(ok|not ok|#)'; \
+	echo "fuzz: QEMU exit status $$rc (33 = every check passed)"; test $$rc -eq 33
 
 unit: ## build and run the host unit tests (cmocka, ASan/UBSan)
 	$(MAKE) -C test/unit run

@@ -2,7 +2,7 @@
 # mkiso.sh OUT.iso KERNEL.elf KERNEL.sym MODULE_DIR DEFAULT_ENTRY
 #
 # Builds a GRUB 2 (i386-pc) rescue ISO with grub-mkrescue. The menu has the
-# same eight entries in every ISO; DEFAULT_ENTRY (0-7) picks the one booted
+# same nine entries in every ISO; DEFAULT_ENTRY (0-8) picks the one booted
 # without a keypress:
 #   0  shell: init starts sh on COM1 (make run)
 #   1  test:  `test` on the kernel command line, KTAP on COM1 (make test)
@@ -12,6 +12,7 @@
 #   5  bochs: hello alone with bochsbreak=user, for the scripted Bochs session
 #   6  bench: the boundary benchmarks (make bench)
 #   7  badelf: the loader refuses hostile modules (make test)
+#   8  fuzz:  the syscall fuzzer alone; FUZZ_ARGS="SEED N" (make fuzz)
 # Module command lines are "NAME [ARGS] [nostart] [expect=...]": nostart
 # modules wait for spawn(); expect= is for the test harness (src/kernel/ktest.c).
 set -eu
@@ -133,6 +134,14 @@ menuentry "split: the loader refuses hostile modules (KTAP on COM1)" {
     multiboot2 /boot/kernel.elf test
     module2 /boot/kernel.sym kernel.sym
     module2 /modules/hello.elf hello$bad_modules
+    boot
+}
+menuentry "split: fuzzer (make fuzz)" {
+    multiboot2 /boot/kernel.elf test
+    module2 /boot/kernel.sym kernel.sym
+    module2 /modules/init.elf init
+    module2 /modules/fuzz.elf fuzz ${FUZZ_ARGS:-1 50000}
+    module2 /modules/child.elf child nostart
     boot
 }
 CFG
