@@ -84,7 +84,8 @@ $(BUILD)/kernel.asm: $(BUILD)/kernel.elf
 # ---------------------------------------------------------------- user programs
 USER_PROGS := init sh hello copydemo segv faults child usertests test_uaccess test_regs bench test_hostile fuzz
 ULIB := $(BUILD)/user/lib/crt0.o $(BUILD)/user/lib/syscall.o $(BUILD)/user/lib/ulib.o \
-        $(BUILD)/user/lib/ktap.o $(BUILD)/user/lib/malloc.o $(BUILD)/user/lib/turn.o
+        $(BUILD)/user/lib/ktap.o $(BUILD)/user/lib/malloc.o $(BUILD)/user/lib/turn.o \
+        $(BUILD)/user/lib/sysenter.o
 BAD_MODULES := $(MODDIR)/notelf.bin $(MODDIR)/truncated.elf $(MODDIR)/trampva.elf
 # Linked at the kernel's own link address: legal in a split address space.
 ODD_MODULES := $(MODDIR)/kernelva.elf

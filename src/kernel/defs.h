@@ -129,6 +129,10 @@ extern uint32_t tramp_kernel_cr3, tramp_kstack_top;
 extern uint8_t tramp_entry_stack[], tramp_entry_stack_top[];
 extern char trampoline_exit_to_user[], trampoline_exit_end[];
 void trampoline_return_to_user(const struct trapframe *tf, paddr_t cr3) __attribute__((noreturn));
+void trampoline_sysexit_to_user(const struct trapframe *tf, paddr_t cr3) __attribute__((noreturn));
+extern char trampoline_sysenter_entry[], trampoline_sysenter_end[];
+extern char trampoline_sysexit_window[], trampoline_sysexit_end[];
+extern bool sysenter_available;     /* CPUID.1:EDX.SEP, MSRs set up (desc.c) */
 
 /* Linker symbols (link/kernel.ld). */
 extern char __kernel_image_start[], __text_start[], __data_start[], __bss_start[], __bss_end[];

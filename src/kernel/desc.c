@@ -72,6 +72,36 @@ static void load_tables(void)
     write_cr0((read_cr0() | CR0_EM) & ~CR0_MP);
 }
 
+bool sysenter_available;
+
+#define MSR_SYSENTER_CS  0x174
+#define MSR_SYSENTER_ESP 0x175
+#define MSR_SYSENTER_EIP 0x176
+#define CPUID_1_EDX_SEP  (1u << 11)
+
+static void wrmsr(uint32_t msr, uint32_t value)
+{
+    __asm__ volatile("wrmsr" ::"c"(msr), "a"(value), "d"(0));
+}
+
+/* SYSENTER: written once here, never per syscall or per context switch
+ * (under KVM a WRMSR exits to the hypervisor). Every sysenter lands on the
+ * trampoline's entry stack, like an interrupt from ring 3 (SDM Vol. 3A
+ * §5.8.7). */
+static void sysenter_init(void)
+{
+    uint32_t eax = 1, ebx, ecx, edx;
+    __asm__ volatile("cpuid" : "+a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx));
+    uint32_t family = (eax >> 8) & 0xF, model = (eax >> 4) & 0xF, stepping = eax & 0xF;
+    /* Pentium Pro with model < 3 and stepping < 3 reports SEP without having it (SDM Vol. 2A, CPUID). */
+    if (!(edx & CPUID_1_EDX_SEP) || (family == 6 && model < 3 && stepping < 3))
+        return;
+    wrmsr(MSR_SYSENTER_CS, KERNEL_CS);
+    wrmsr(MSR_SYSENTER_ESP, (uint32_t)(uintptr_t)tramp_entry_stack_top);
+    wrmsr(MSR_SYSENTER_EIP, (uint32_t)(uintptr_t)trampoline_sysenter_entry);
+    sysenter_available = true;
+}
+
 void desc_init(void)
 {
     tramp_gdt[KERNEL_CS >> 3] = segment(0, 0xFFFFF, SEG_PRESENT | SEG_DPL(0) | SEG_CODE | SEG_ACCESSED, SEG_FLAGS_4K32);
@@ -91,4 +121,5 @@ void desc_init(void)
     }
     tramp_kernel_cr3 = kernel_cr3;
     load_tables();
+    sysenter_init();
 }

@@ -49,13 +49,46 @@ static long sys_sysinfo(uint32_t out)
         .nprocs = proc_count_alive(),
         .proc_limit = NPROC,
         .ticks = timer_ticks(),
+        .features = sysenter_available ? SYSINFO_SYSENTER : 0,
     };
     return copy_to_user(current->pd, out, &info, sizeof(info));
 }
 
+/* Arguments each call takes, for the sysenter ABI (only arg 3 costs a
+ * copy-in: it waits on the user stack). */
+static const uint8_t nargs[NR_SYSCALLS] = {
+    [SYS_exit] = 1, [SYS_write] = 3, [SYS_sysinfo] = 1, [SYS_read] = 3, [SYS_spawn] = 2,
+    [SYS_wait] = 2, [SYS_kill] = 1, [SYS_brk] = 1, [SYS_map] = 3, [SYS_unmap] = 2,
+    [SYS_shm_grant] = 3, [SYS_shm_map] = 2, [SYS_ipc_send] = 3, [SYS_ipc_recv] = 4,
+    [SYS_ipc_call] = 5, [SYS_ipc_reply] = 3, [SYS_ps] = 2, [SYS_modules] = 2, [SYS_poweroff] = 1,
+};
+
+/*
+ * syscall_args - the five arguments of a syscall frame. int 0x80: EBX, ECX,
+ * EDX, ESI, EDI. sysenter (ECX and EDX carry the return ESP and EIP): EBX,
+ * EBP, the word at the user's ESP, ESI, EDI. Returns 0 or -EFAULT.
+ */
+static long syscall_args(const struct trapframe *tf, uint32_t a[5])
+{
+    a[0] = tf->ebx, a[3] = tf->esi, a[4] = tf->edi;
+    if (tf->vector != SYSENTER_VECTOR) {
+        a[1] = tf->ecx, a[2] = tf->edx;
+        return 0;
+    }
+    a[1] = tf->ebp, a[2] = 0;
+    if (tf->eax < NR_SYSCALLS && nargs[tf->eax] >= 3)
+        return copy_from_user(current->pd, &a[2], tf->user_esp, sizeof(uint32_t));
+    return 0;
+}
+
 void syscall_dispatch(struct trapframe *tf)
 {
-    uint32_t a = tf->ebx, b = tf->ecx, c = tf->edx, d = tf->esi, e = tf->edi;
+    uint32_t args[5];
+    if (syscall_args(tf, args) < 0) {
+        tf->eax = (uint32_t)-EFAULT;
+        return;
+    }
+    uint32_t a = args[0], b = args[1], c = args[2], d = args[3], e = args[4];
     long r;
     switch (tf->eax) {
     case SYS_exit:      proc_exit((int)a);

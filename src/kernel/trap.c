@@ -83,11 +83,23 @@ void trap_return(struct proc *p)
     tf->cs = USER_CS;
     tf->user_ss = USER_DS;
     tf->eflags = (tf->eflags & ~EFLAGS_FORCED_CLEAR) | EFLAGS_IF | EFLAGS_RSVD1;
+    /* A frame from sysenter leaves by sysexit, unless the user's TF is set
+     * (the popfd before sysexit would single-step the kernel): iret then. */
+    if (tf->vector == SYSENTER_VECTOR && !(tf->eflags & EFLAGS_TF))
+        trampoline_sysexit_to_user(tf, p->pd);
     trampoline_return_to_user(tf, p->pd);
 }
 
 #define IRQ_TIMER 0
 #define IRQ_COM1  4
+
+/* Set when a #DB from the user's TF hit the sysenter entry (trap_from_kernel). */
+static bool sysenter_tf_pending;
+
+static bool in_range(uint32_t eip, const char *start, const char *end)
+{
+    return eip >= (uint32_t)(uintptr_t)start && eip < (uint32_t)(uintptr_t)end;
+}
 
 static bool is_irq(uint32_t vector)
 {
@@ -110,11 +122,15 @@ void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
     struct proc *p = current;
     if (DEBUG_CHECKS)
         check_entry(p, tf, cr3_at_entry);
+    if (sysenter_tf_pending && tf->vector == SYSENTER_VECTOR) {
+        tf->eflags |= EFLAGS_TF;
+        sysenter_tf_pending = false;
+    }
     if (bochsbreak_places & BOCHSBREAK_CR3) {
         bochsbreak_places &= ~(uint32_t)BOCHSBREAK_CR3; /* the first time only */
         BOCHS_BREAK(); /* the trampoline has just loaded the kernel CR3 */
     }
-    if (tf->vector == SYSCALL_VECTOR) {
+    if (tf->vector == SYSCALL_VECTOR || tf->vector == SYSENTER_VECTOR) {
         syscall_dispatch(tf);
     } else if (is_irq(tf->vector)) {
         handle_irq(tf->vector - IRQ_BASE);
@@ -134,8 +150,17 @@ void trap_from_kernel(struct trapframe *tf, uint32_t cr3_at_trap)
         handle_irq(tf->vector - IRQ_BASE); /* the idle loop: nothing to preempt */
         return;
     }
-    if (current && tf->eip >= (uint32_t)(uintptr_t)trampoline_exit_to_user &&
-        tf->eip < (uint32_t)(uintptr_t)trampoline_exit_end) {
+    if (tf->vector == VEC_DB && in_range(tf->eip, trampoline_sysenter_entry, trampoline_sysenter_end)) {
+        /* The user's EFLAGS.TF survives sysenter, so the CPU raises #DB at
+         * (or just after) the first entry instruction. Resume with TF clear,
+         * and remember it: trap_from_user puts it back into the user's
+         * frame, so single-stepping goes on in ring 3 after the call. */
+        tf->eflags &= ~EFLAGS_TF;
+        sysenter_tf_pending = true;
+        return;
+    }
+    if (current && (in_range(tf->eip, trampoline_exit_to_user, trampoline_exit_end) ||
+                    in_range(tf->eip, trampoline_sysexit_window, trampoline_sysexit_end))) {
         /* The pops or the iret of the exit path faulted: the user state is
          * bad, the kernel is fine. Report against the process. */
         kprintf("fault returning to user mode\n");

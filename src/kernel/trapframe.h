@@ -19,6 +19,7 @@
 #define GDT_ENTRIES         6
 
 #define SYSCALL_VECTOR      0x80        /* int 0x80, the only gate with DPL 3 */
+#define SYSENTER_VECTOR     0x100       /* not an IDT vector: marks a frame built by the sysenter path */
 #define IDT_VECTORS         256
 
 /* Exception vectors (Intel SDM Vol. 3A §6.3.1, Table 6-1). */
@@ -76,8 +77,8 @@ struct trapframe {
 #define TRAPFRAME_SIZE      76
 
 #define EFLAGS_CF   0x00000001
-#define EFLAGS_TF   0x00000100
-#define EFLAGS_IF   0x00000200
+#define EFLAGS_TF           0x00000100
+#define EFLAGS_IF           0x00000200
 #define EFLAGS_DF   0x00000400
 #define EFLAGS_IOPL 0x00003000
 #define EFLAGS_NT   0x00004000

@@ -17,6 +17,10 @@
 ;   void trampoline_return_to_user(const struct trapframe *tf, uint32_t cr3)
 ;       [noreturn] copies *tf to the entry stack, loads cr3, restores every
 ;       register from the frame and irets. Called with the kernel CR3.
+;   void trampoline_sysexit_to_user(const struct trapframe *tf, uint32_t cr3)
+;       [noreturn] the same, ending in sysexit, for frames from the sysenter
+;       path (ECX and EDX come back as the user's return ESP and EIP).
+;   trampoline_sysenter_entry   IA32_SYSENTER_EIP points here.
 ;
 ; Stack layouts (addresses grow up; see docs/trampoline.md)
 ;   On entry from ring 3 the CPU switches to TSS.ss0:esp0 = the entry stack
@@ -37,6 +41,8 @@ extern trap_from_user, trap_from_kernel
 extern tramp_kernel_cr3, tramp_kstack_top, tramp_entry_stack_top
 global trampoline_vectors, trampoline_common, trampoline_return_to_user
 global trampoline_syscall_entry, trampoline_cr3_switched, trampoline_exit_to_user, trampoline_exit_end
+global trampoline_sysenter_entry, trampoline_sysenter_end
+global trampoline_sysexit_to_user, trampoline_sysexit_window, trampoline_sysexit_end
 
 ; Vectors for which the CPU pushes an error code (SDM Vol. 3A §6.15).
 %define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
@@ -162,7 +168,41 @@ trampoline_from_kernel:
 .cr3_ok:
     call trap_from_kernel
     add esp, 8
+    ; Go back with the CR3 we found (EBX survives the C call): a trap that
+    ; returns into the trampoline's own user-CR3 window (a #DB from EFLAGS.TF
+    ; after sysenter) must find that CR3 again.
+    mov eax, cr3
+    cmp eax, ebx
+    je .same_cr3
+    mov cr3, ebx
+.same_cr3:
     RESTORE_REGS_AND_IRET
+
+; The fast path: SYSENTER (Intel SDM Vol. 2B "SYSENTER"; MSRs written once
+; by desc.c: CS = KERNEL_CS, SS = KERNEL_CS + 8, ESP = tramp_entry_stack_top,
+; EIP = here). The CPU clears IF, VM and RF, but not TF, NT, AC or DF.
+; User ABI (src/user/lib/sysenter.asm): EAX = number, EBX = arg 1,
+; EBP = arg 2, [ECX] = arg 3, ESI = arg 4, EDI = arg 5; ECX = the ESP and
+; EDX = the EIP to return to. We push the same frame an `int 0x80` from
+; ring 3 would (vector SYSENTER_VECTOR, so trap_return may leave by
+; sysexit) and join the common path. Only SS-relative accesses until then:
+; DS is still the user's.
+trampoline_sysenter_entry:
+    pushfd                          ; first, so the user's TF is recorded: the #DB
+                                    ; it raises lands after this instruction, and
+                                    ; trap.c resumes us with TF clear
+    push ecx                        ; esp
+    push dword [esp + 4]            ; eflags, moved down to its place in the frame
+    mov dword [esp + 8], USER_DS    ; ss, where pushfd put the flags
+    or dword [esp], EFLAGS_IF       ; IF: sysenter cleared it, it was on in ring 3
+    push dword USER_CS              ; cs
+    push edx                        ; eip
+    push dword 0                    ; error code
+    push dword SYSENTER_VECTOR
+    push dword 0x2
+    popfd                           ; kernel EFLAGS: TF, NT, AC, DF off
+    jmp trampoline_common
+trampoline_sysenter_end:
 
 ; void trampoline_return_to_user(const struct trapframe *tf, uint32_t cr3)
 trampoline_return_to_user:
@@ -174,6 +214,34 @@ trampoline_return_to_user:
 trampoline_exit_to_user:
     RESTORE_REGS_AND_IRET
 trampoline_exit_end:
+
+; void trampoline_sysexit_to_user(const struct trapframe *tf, uint32_t cr3)
+; The same way out for a frame from the sysenter path, ending in SYSEXIT
+; (CS = KERNEL_CS + 16, SS = KERNEL_CS + 24, both RPL 3; EIP = EDX, ESP = ECX).
+; trap_return uses it only when the frame's EFLAGS has TF clear (popfd would
+; otherwise single-step the kernel). `sti; sysexit`: STI's one-instruction
+; interrupt shadow keeps interrupts off until we are back in ring 3.
+trampoline_sysexit_to_user:
+    mov ebx, [esp + 8]
+    mov eax, [esp + 4]
+    cld
+    COPY_FRAME_TO_ENTRY_STACK eax
+    SWITCH_TO_USER_CR3 ebx
+trampoline_sysexit_window:
+    pop gs
+    pop fs
+    pop es
+    pop ds
+    popad
+    add esp, 8                      ; vector, error code
+    mov edx, [esp]                  ; return EIP
+    mov ecx, [esp + 12]             ; return ESP
+    and dword [esp + 8], ~EFLAGS_IF
+    push dword [esp + 8]
+    popfd                           ; the user's EFLAGS, IF still off
+    sti
+    sysexit
+trampoline_sysexit_end:
 
 section .rodata
 align 4

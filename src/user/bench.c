@@ -55,6 +55,22 @@ int main(void)
     t1 = now();
     report("getpid", t1 - t0, N);
 
+    struct sysinfo si;
+    if (sysinfo(&si) == 0 && (si.features & SYSINFO_SYSENTER)) {
+        t0 = now();
+        for (int i = 0; i < N; i++)
+            sysenter_call(SYS_nop, 0, 0, 0, 0, 0);
+        t1 = now();
+        report("null_syscall_sysenter", t1 - t0, N);
+        t0 = now();
+        for (int i = 0; i < N; i++)
+            sysenter_call(SYS_write, 1, (long)page_buf, 0, 0, 0);
+        t1 = now();
+        report("write_0B_sysenter", t1 - t0, N);
+    } else {
+        printf("bench: sysenter not available on this CPU\n");
+    }
+
     t0 = now();
     for (int i = 0; i < N; i++)
         (void)now();

@@ -207,7 +207,31 @@ ONE iret_to_kernel_cs, {pushfd}, {push dword 0x08}, {push dword hx_hlt}, iretd
 ONE int3_cc, int3
 ONE into, {mov al, 0x7F}, {add al, 1}, into          ; OF = 1
 ONE bound, {push dword 10}, {push dword 0}, {mov eax, 20}, {bound eax, [esp]}, {add esp, 8}
-ONE sysenter, sysenter
+; sysenter is a real entry now: with ECX = EDX = 0 the kernel runs the call
+; (nop) and sysexits to EIP 0 with ESP 0, where the process dies by #PF.
+; EFLAGS.TF across sysenter: the CPU single-steps the first instruction of
+; the kernel's sysenter entry (with the user CR3 still loaded); the kernel
+; must resume it, finish the call, and only the #DB after the return to
+; ring 3 kills us (vector 1).
+global hx_tf_sysenter
+hx_tf_sysenter:
+    mov eax, 5                      ; SYS_nop
+    mov edx, .back
+    mov ecx, esp                    ; ESP after the popfd below
+    pushfd
+    or dword [esp], 0x100
+    popfd
+    sysenter
+.back:
+    nop
+    ret
+
+global hx_sysenter
+hx_sysenter:
+    mov eax, 5                      ; SYS_nop
+    xor ecx, ecx
+    xor edx, edx
+    sysenter
 ONE syscall, {db 0x0F, 0x05}
 
 global hx_lcall, hx_ring0_probe

@@ -70,3 +70,28 @@ regs_syscall:
     pop ebx
     pop ebp
     ret
+
+; long sysenter_with_esp(long nr, long a1, long a2, long a3, uint32_t esp)
+;   sysenter with ECX (the user ESP the kernel reads argument 3 from, and
+;   returns with) set to esp. EBP carries a2, so the real ESP waits in a
+;   static and is reloaded after sysexit. Stack at entry: +4 nr, +8 a1, +12 a2, +16 a3 (unused:
+;   the kernel reads it from [esp]), +20 esp.
+global sysenter_with_esp
+section .bss
+saved_esp: resd 1
+section .text
+sysenter_with_esp:
+    push ebp
+    push ebx
+    mov eax, [esp + 12]
+    mov ebx, [esp + 16]
+    mov ebp, [esp + 20]
+    mov ecx, [esp + 28]
+    mov [saved_esp], esp
+    mov edx, .back
+    sysenter
+.back:
+    mov esp, [saved_esp]
+    pop ebx
+    pop ebp
+    ret

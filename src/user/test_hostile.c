@@ -66,7 +66,8 @@ HX(read) HX(write) HX(exec)
 HX(ud2) HX(hlt) HX(cli) HX(sti) HX(in) HX(out) HX(lgdt) HX(lidt) HX(mov_cr3) HX(read_cr0)
 HX(mov_dr7) HX(rdmsr) HX(wrmsr) HX(invlpg) HX(clts) HX(ltr) HX(lldt) HX(wbinvd)
 HX(load_kernel_ds) HX(load_ldt_selector) HX(load_kernel_ss) HX(far_jmp_kernel_cs)
-HX(iret_to_kernel_cs) HX(int3_cc) HX(into) HX(bound) HX(sysenter) HX(syscall) HX(lcall) HX(ring0_probe)
+HX(iret_to_kernel_cs) HX(int3_cc) HX(into) HX(bound) HX(sysenter) HX(tf_sysenter) HX(syscall) HX(lcall)
+HX(ring0_probe)
 #undef HX
 
 /* ------------------------------------------------------------ reporting */
@@ -789,7 +790,8 @@ static const struct fault_case {
     { "ltr", hx_ltr, 0, 13 },
     { "lldt", hx_lldt, 0, 13 },
     { "wbinvd", hx_wbinvd, 0, 13 },
-    { "sysenter", hx_sysenter, 0, 13 },
+    { "sysenter_returning_to_0", hx_sysenter, 0, 14 },
+    { "tf_across_sysenter", hx_tf_sysenter, 0, 1 },
     { "load_kernel_ds", hx_load_kernel_ds, 0, 13 },
     { "load_ldt_selector", hx_load_ldt_selector, 0, 13 },
     { "load_kernel_ss", hx_load_kernel_ss, 0, 13 },

@@ -46,9 +46,42 @@ static int round_ok(int round)
     return ok;
 }
 
+/* The sysenter path gives the same answers as int 0x80, takes argument 3
+ * from the user stack, and a bad user ESP there gets -EFAULT, not a fault. */
+static int sysenter_same_results(void)
+{
+    struct sysinfo si;
+    if (sysinfo(&si) < 0 || !(si.features & SYSINFO_SYSENTER))
+        return 1; /* no SEP: nothing to compare (reported by bench) */
+    static const char msg[] = "    # sysenter: write with three arguments\n";
+    return sysenter_call(SYS_getpid, 0, 0, 0, 0, 0) == getpid() &&
+           sysenter_call(SYS_nop, 0, 0, 0, 0, 0) == 0 &&
+           sysenter_call(SYS_write, 1, (long)msg, sizeof(msg) - 1, 0, 0) == (long)sizeof(msg) - 1 &&
+           sysenter_call(SYS_write, 7, (long)msg, 1, 0, 0) == -EBADF &&
+           sysenter_call(9999, 0, 0, 0, 0, 0) == -ENOSYS &&
+           sysenter_call(SYS_sysinfo, (long)&si, 0, 0, 0, 0) == 0 && si.pid == (unsigned)getpid();
+}
+
+long sysenter_with_esp(long nr, long a1, long a2, long a3, uint32_t esp);
+
+static int sysenter_bad_stack_efault(void)
+{
+    struct sysinfo si;
+    if (sysinfo(&si) < 0 || !(si.features & SYSINFO_SYSENTER))
+        return 1;
+    /* Argument 3 would be read at ESP: unmapped, kernel and trampoline
+     * addresses must give -EFAULT; calls with fewer arguments never look. */
+    return sysenter_with_esp(SYS_write, 1, 0, 4, 0) == -EFAULT &&
+           sysenter_with_esp(SYS_write, 1, 0, 4, 0xC0100000u) == -EFAULT &&
+           sysenter_with_esp(SYS_write, 1, 0, 4, 0xFFF02000u) == -EFAULT &&
+           sysenter_with_esp(SYS_getpid, 0, 0, 0, 0) == getpid();
+}
+
 int main(void)
 {
-    ktap_plan(10);
+    ktap_plan(12);
+    ktap_result(sysenter_same_results(), "sysenter_same_results_as_int80");
+    ktap_result(sysenter_bad_stack_efault(), "sysenter_bad_user_stack_efault");
     for (int round = 0; round < 10; round++) {
         char name[48];
         snprintf(name, sizeof(name), "registers_preserved_round_%d", round);

@@ -61,7 +61,9 @@ struct sysinfo {
     unsigned int nprocs;         /* processes alive */
     unsigned int proc_limit;     /* process table slots (spawn/fork beyond: -EAGAIN) */
     unsigned int ticks;          /* timer ticks since boot */
+    unsigned int features;       /* SYSINFO_* bits */
 };
+#define SYSINFO_SYSENTER 0x1     /* sysenter_call() works on this CPU */
 
 /* One row of SYS_ps. */
 #define PROC_STATE_RUNNABLE 1

@@ -19,6 +19,8 @@ long yield(void);
 long nop(void);
 long sysinfo(struct sysinfo *out);
 long syscall_raw(long nr, long a1, long a2, long a3, long a4, long a5);
+/* The same call through SYSENTER (sysenter.asm); -ENOSYS-free CPUs only. */
+long sysenter_call(long nr, long a1, long a2, long a3, long a4, long a5);
 long read(int fd, void *buf, size_t len);
 long spawn(const char *module, char *const argv[]);
 long wait(int pid, int *status);

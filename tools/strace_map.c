@@ -1,0 +1,392 @@
+/*
+ * strace_map.c - which kernel operation replays each Linux syscall, and how
+ * many bytes it moves. docs/trace-format.md documents this table row by row;
+ * test/unit/test_strace2trace.c checks that every name below appears there.
+ *
+ * The rule: each Linux call becomes the kernel operation with the same
+ * traffic across the user/kernel boundary (what is copied in, what is copied
+ * out, what is mapped). Struct sizes are those of Linux i386, the ABI of the
+ * kernel that replays the trace:
+ *     struct stat64   96 bytes  (stat, lstat, fstat, newfstatat, fstatat64 and their *64 forms)
+ *     struct statx   256 bytes  (statx)
+ *     struct statfs64 84 bytes  (statfs, fstatfs and their *64 forms)
+ * Anything not in the table is OP_SKIP: kept as a record, counted, reported.
+ */
+#include <string.h>
+
+#include "strace_parse.h"
+
+#define STAT64_SIZE   96u
+#define STATX_SIZE    256u
+#define STATFS64_SIZE 84u
+
+/*       name                 op           method     a1  a2  af  x          out */
+#define ROW(name, op, m, a1, a2, af, x, out) { name, op, m, a1, a2, af, x, out }
+
+const struct sp_map_entry sp_map_table[] = {
+    /* kernel -> user copies of the returned byte count (errors: 0). a1 = count, a2 = iovec array */
+    ROW("read",              OP_COPY_OUT, M_RET_OUT,  2, -1, -1, 0, 0),
+    ROW("pread64",           OP_COPY_OUT, M_RET_OUT,  2, -1, -1, 0, 0),
+    ROW("readv",             OP_COPY_OUT, M_RET_OUT, -1,  1, -1, 0, 0),
+    ROW("preadv",            OP_COPY_OUT, M_RET_OUT, -1,  1, -1, 0, 0),
+    ROW("preadv2",           OP_COPY_OUT, M_RET_OUT, -1,  1, -1, 0, 0),
+    ROW("recv",              OP_COPY_OUT, M_RET_OUT,  2, -1, -1, 0, 0),
+    ROW("recvfrom",          OP_COPY_OUT, M_RET_OUT,  2, -1, -1, 0, 0),
+    ROW("recvmsg",           OP_COPY_OUT, M_RET_OUT, -1,  1, -1, 0, 0),
+    ROW("getdents",          OP_COPY_OUT, M_RET_OUT,  2, -1, -1, 0, 0),
+    ROW("getdents64",        OP_COPY_OUT, M_RET_OUT,  2, -1, -1, 0, 0),
+    ROW("getrandom",         OP_COPY_OUT, M_RET_OUT,  1, -1, -1, 0, 0),
+    ROW("getcwd",            OP_COPY_OUT, M_RET_OUT,  1, -1, -1, 0, 0),
+
+    /* user -> kernel copies: the returned count, or the count argument if the call failed */
+    ROW("write",             OP_COPY_IN,  M_RET_IN,   2, -1, -1, 0, 0),
+    ROW("pwrite64",          OP_COPY_IN,  M_RET_IN,   2, -1, -1, 0, 0),
+    ROW("writev",            OP_COPY_IN,  M_RET_IN,  -1,  1, -1, 0, 0),
+    ROW("pwritev",           OP_COPY_IN,  M_RET_IN,  -1,  1, -1, 0, 0),
+    ROW("pwritev2",          OP_COPY_IN,  M_RET_IN,  -1,  1, -1, 0, 0),
+    ROW("send",              OP_COPY_IN,  M_RET_IN,   2, -1, -1, 0, 0),
+    ROW("sendto",            OP_COPY_IN,  M_RET_IN,   2, -1, -1, 0, 0),
+    ROW("sendmsg",           OP_COPY_IN,  M_RET_IN,  -1,  1, -1, 0, 0),
+
+    /* a path copied in; a1 (and a2) = path arguments; out = bytes copied out on success */
+    ROW("open",              OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("openat",            OP_PATH, M_PATH,  1, -1, -1, 0, 0),
+    ROW("openat2",           OP_PATH, M_PATH,  1, -1, -1, 0, 0),
+    ROW("creat",             OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("stat",              OP_PATH, M_PATH,  0, -1, -1, 0, STAT64_SIZE),
+    ROW("stat64",            OP_PATH, M_PATH,  0, -1, -1, 0, STAT64_SIZE),
+    ROW("lstat",             OP_PATH, M_PATH,  0, -1, -1, 0, STAT64_SIZE),
+    ROW("lstat64",           OP_PATH, M_PATH,  0, -1, -1, 0, STAT64_SIZE),
+    ROW("newfstatat",        OP_PATH, M_PATH_AT, 1, -1, 3, 0, STAT64_SIZE),
+    ROW("fstatat64",         OP_PATH, M_PATH_AT, 1, -1, 3, 0, STAT64_SIZE),
+    ROW("statx",             OP_PATH, M_PATH_AT, 1, -1, 2, 0, STATX_SIZE),
+    ROW("statfs",            OP_PATH, M_PATH,  0, -1, -1, 0, STATFS64_SIZE),
+    ROW("statfs64",          OP_PATH, M_PATH,  0, -1, -1, 0, STATFS64_SIZE),
+    ROW("access",            OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("faccessat",         OP_PATH, M_PATH,  1, -1, -1, 0, 0),
+    ROW("faccessat2",        OP_PATH, M_PATH,  1, -1, -1, 0, 0),
+    ROW("readlink",          OP_PATH, M_PATH,  0, -1, -1, 0, SP_OUT_RET),
+    ROW("readlinkat",        OP_PATH, M_PATH,  1, -1, -1, 0, SP_OUT_RET),
+    ROW("getxattr",          OP_PATH, M_PATH,  0, -1, -1, 0, SP_OUT_RET),
+    ROW("lgetxattr",         OP_PATH, M_PATH,  0, -1, -1, 0, SP_OUT_RET),
+    ROW("listxattr",         OP_PATH, M_PATH,  0, -1, -1, 0, SP_OUT_RET),
+    ROW("llistxattr",        OP_PATH, M_PATH,  0, -1, -1, 0, SP_OUT_RET),
+    ROW("setxattr",          OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("lsetxattr",         OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("removexattr",       OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("lremovexattr",      OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("execve",            OP_PATH, M_PATH,  0, -1, -1, SP_X_EXEC, 0),
+    ROW("execveat",          OP_PATH, M_PATH,  1, -1, -1, SP_X_EXEC, 0),
+    ROW("chdir",             OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("chroot",            OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("mkdir",             OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("mkdirat",           OP_PATH, M_PATH,  1, -1, -1, 0, 0),
+    ROW("rmdir",             OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("unlink",            OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("unlinkat",          OP_PATH, M_PATH,  1, -1, -1, 0, 0),
+    ROW("rename",            OP_PATH, M_PATH,  0,  1, -1, 0, 0),
+    ROW("renameat",          OP_PATH, M_PATH,  1,  3, -1, 0, 0),
+    ROW("renameat2",         OP_PATH, M_PATH,  1,  3, -1, 0, 0),
+    ROW("link",              OP_PATH, M_PATH,  0,  1, -1, 0, 0),
+    ROW("linkat",            OP_PATH, M_PATH,  1,  3, -1, 0, 0),
+    ROW("symlink",           OP_PATH, M_PATH,  0,  1, -1, 0, 0),
+    ROW("symlinkat",         OP_PATH, M_PATH,  0,  2, -1, 0, 0),
+    ROW("chmod",             OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("fchmodat",          OP_PATH, M_PATH,  1, -1, -1, 0, 0),
+    ROW("chown",             OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("chown32",           OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("lchown",            OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("lchown32",          OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("fchownat",          OP_PATH, M_PATH,  1, -1, -1, 0, 0),
+    ROW("truncate",          OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("truncate64",        OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("utime",             OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("utimes",            OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("utimensat",         OP_PATH, M_PATH,  1, -1, -1, 0, 0),
+    ROW("futimesat",         OP_PATH, M_PATH,  1, -1, -1, 0, 0),
+    ROW("mknod",             OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("mknodat",           OP_PATH, M_PATH,  1, -1, -1, 0, 0),
+    ROW("inotify_add_watch", OP_PATH, M_PATH,  1, -1, -1, 0, 0),
+    ROW("name_to_handle_at", OP_PATH, M_PATH,  1, -1, -1, 0, 0),
+    ROW("umount2",           OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+    ROW("acct",              OP_PATH, M_PATH,  0, -1, -1, 0, 0),
+
+    /* a struct copied out of an fd's state */
+    ROW("fstat",             OP_STAT_OUT, M_STAT, -1, -1, -1, 0, STAT64_SIZE),
+    ROW("fstat64",           OP_STAT_OUT, M_STAT, -1, -1, -1, 0, STAT64_SIZE),
+    ROW("fstatfs",           OP_STAT_OUT, M_STAT, -1, -1, -1, 0, STATFS64_SIZE),
+    ROW("fstatfs64",         OP_STAT_OUT, M_STAT, -1, -1, -1, 0, STATFS64_SIZE),
+
+    /* address space; a1 = the length argument */
+    ROW("mmap",              OP_MAP,   M_MAP,  1, -1, -1, 0, 0),
+    ROW("mmap2",             OP_MAP,   M_MAP,  1, -1, -1, 0, 0),
+    ROW("mprotect",          OP_MAP,   M_MAP,  1, -1, -1, SP_X_PROT, 0),
+    ROW("munmap",            OP_UNMAP, M_MAP,  1, -1, -1, 0, 0),
+    ROW("brk",               OP_BRK,   M_BRK, -1, -1, -1, 0, 0),
+
+    /* no user memory traffic */
+    ROW("getpid",            OP_NULL, M_NONE, -1, -1, -1, 0, 0),
+    ROW("getppid",           OP_NULL, M_NONE, -1, -1, -1, 0, 0),
+    ROW("gettid",            OP_NULL, M_NONE, -1, -1, -1, 0, 0),
+    ROW("getuid",            OP_NULL, M_NONE, -1, -1, -1, 0, 0),
+    ROW("geteuid",           OP_NULL, M_NONE, -1, -1, -1, 0, 0),
+    ROW("getgid",            OP_NULL, M_NONE, -1, -1, -1, 0, 0),
+    ROW("getegid",           OP_NULL, M_NONE, -1, -1, -1, 0, 0),
+    ROW("getuid32",          OP_NULL, M_NONE, -1, -1, -1, 0, 0),
+    ROW("geteuid32",         OP_NULL, M_NONE, -1, -1, -1, 0, 0),
+    ROW("getgid32",          OP_NULL, M_NONE, -1, -1, -1, 0, 0),
+    ROW("getegid32",         OP_NULL, M_NONE, -1, -1, -1, 0, 0),
+    ROW("getpgrp",           OP_NULL, M_NONE, -1, -1, -1, 0, 0),
+    ROW("getpgid",           OP_NULL, M_NONE, -1, -1, -1, 0, 0),
+    ROW("getsid",            OP_NULL, M_NONE, -1, -1, -1, 0, 0),
+    ROW("sched_yield",       OP_NULL, M_NONE, -1, -1, -1, 0, 0),
+    ROW("umask",             OP_NULL, M_NONE, -1, -1, -1, 0, 0),
+    ROW("set_tid_address",   OP_NULL, M_NONE, -1, -1, -1, 0, 0),
+
+    /* file descriptors */
+    ROW("close",             OP_CLOSE, M_NONE,  -1, -1, -1, 0, 0),
+    ROW("lseek",             OP_SEEK,  M_NONE,  -1, -1, -1, 0, 0),
+    ROW("_llseek",           OP_SEEK,  M_FIXED, -1, -1, -1, 0, 8),
+    ROW("llseek",            OP_SEEK,  M_FIXED, -1, -1, -1, 0, 8),
+    ROW("dup",               OP_DUP,   M_NONE,  -1, -1, -1, 0, 0),
+    ROW("dup2",              OP_DUP,   M_NONE,  -1, -1, -1, 0, 0),
+    ROW("dup3",              OP_DUP,   M_NONE,  -1, -1, -1, 0, 0),
+    ROW("fcntl",             OP_DUP,   M_FCNTL,  1, -1, -1, 0, 0),
+    ROW("fcntl64",           OP_DUP,   M_FCNTL,  1, -1, -1, 0, 0),
+    ROW("pipe",              OP_PIPE,  M_FIXED, -1, -1, -1, 0, 8),
+    ROW("pipe2",             OP_PIPE,  M_FIXED, -1, -1, -1, 0, 8),
+};
+
+const size_t sp_map_table_len = sizeof(sp_map_table) / sizeof(sp_map_table[0]);
+
+const struct sp_map_entry *sp_map_lookup(const char *name, size_t n)
+{
+    for (size_t i = 0; i < sp_map_table_len; i++) {
+        const char *t = sp_map_table[i].name;
+        if (strlen(t) == n && memcmp(t, name, n) == 0)
+            return &sp_map_table[i];
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------ mapping one call */
+
+#define MAX_ARGS 16
+
+static uint32_t clamp32(uint64_t v)
+{
+    return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+/* The count argument of a copy: argument a1, or the iov_len sum of argument a2. */
+static int count_arg(const struct sp_map_entry *e, const struct sp_span *a, size_t na, uint64_t *cnt)
+{
+    if (e->a1 >= 0 && (size_t)e->a1 < na && sp_arg_num(a[e->a1], cnt) == 0)
+        return 1;
+    if (e->a2 >= 0 && (size_t)e->a2 < na) {
+        unsigned found;
+        *cnt = sp_sum_field(a[e->a2], "iov_len", &found);
+        return found > 0;
+    }
+    return 0;
+}
+
+/* Length of path argument idx; flags for truncated / missing strings. */
+static uint32_t path_len(const struct sp_span *a, size_t na, int idx, uint8_t *flags)
+{
+    uint32_t len;
+    int trunc;
+
+    if (idx < 0)
+        return 0;
+    if ((size_t)idx >= na || sp_arg_str(a[idx], &len, &trunc) != 0) {
+        *flags |= TRACE_F_NOSTRING;
+        return 0;
+    }
+    if (trunc)
+        *flags |= TRACE_F_TRUNCATED;
+    return len;
+}
+
+static int empty_path_flag(const struct sp_span *a, size_t na, int idx)
+{
+    uint64_t v;
+
+    if (idx < 0 || (size_t)idx >= na)
+        return 0;
+    if (sp_has_word(a[idx], "AT_EMPTY_PATH"))
+        return 1;
+    return sp_arg_num(a[idx], &v) == 0 && (v & 0x1000) != 0;  /* AT_EMPTY_PATH, -X raw */
+}
+
+void sp_map_call(const struct sp_map_entry *e, const struct sp_line *L, struct sp_brk *brk,
+                 struct trace_record *r)
+{
+    struct sp_span a[MAX_ARGS];
+    size_t na = sp_split_args(L->args, a, MAX_ARGS);
+    int ok = L->result == TRACE_RES_OK;
+    uint64_t ret = ok && L->ret > 0 ? (uint64_t)L->ret : 0;
+    uint64_t cnt = 0, v;
+    int have_cnt;
+
+    if (na > MAX_ARGS)
+        na = MAX_ARGS;
+    r->result = L->result;
+    r->err = L->result == TRACE_RES_ERR && L->err <= 255 ? (uint8_t)L->err : 0;
+    r->flags = L->restart ? TRACE_F_RESTART : 0;
+    r->bytes = 0;
+    r->aux = 0;
+    if (e == NULL) {
+        r->op = OP_SKIP;
+        return;
+    }
+    r->op = e->op;
+
+    switch ((enum sp_method)e->method) {
+    case M_NONE:
+        break;
+    case M_RET_OUT:
+        have_cnt = count_arg(e, a, na, &cnt);
+        r->bytes = clamp32(ret);
+        r->aux = have_cnt ? clamp32(cnt) : 0;
+        break;
+    case M_RET_IN:
+        have_cnt = count_arg(e, a, na, &cnt);
+        if (ok) {
+            r->bytes = clamp32(ret);
+        } else if (have_cnt) {
+            r->bytes = clamp32(cnt);
+            r->flags |= TRACE_F_FROM_ARG;
+        }
+        r->aux = have_cnt ? clamp32(cnt) : 0;
+        break;
+    case M_PATH_AT: {
+        uint32_t len = 0;
+        int trunc = 0;
+        int is_str = e->a1 >= 0 && (size_t)e->a1 < na && sp_arg_str(a[e->a1], &len, &trunc) == 0;
+        if (empty_path_flag(a, na, e->aflags) && (!is_str || (len == 0 && !trunc))) {
+            r->op = OP_STAT_OUT;
+            r->bytes = ok ? e->out : 0;
+            r->aux = e->out;
+            break;
+        }
+        /* a real path */
+    }
+        __attribute__((fallthrough));
+    case M_PATH:
+        r->bytes = path_len(a, na, e->a1, &r->flags);
+        if (e->a2 >= 0) {
+            uint64_t sum = (uint64_t)r->bytes + path_len(a, na, e->a2, &r->flags);
+            r->bytes = clamp32(sum);
+        }
+        if (ok)
+            r->aux = e->out == SP_OUT_RET ? clamp32(ret) : e->out;
+        break;
+    case M_STAT:
+        r->bytes = ok ? e->out : 0;
+        r->aux = e->out;
+        break;
+    case M_MAP:
+        if (e->a1 >= 0 && (size_t)e->a1 < na && sp_arg_num(a[e->a1], &v) == 0) {
+            uint64_t pages = v / TRACE_PAGE_SIZE + (v % TRACE_PAGE_SIZE != 0);
+            if (pages > UINT32_MAX / TRACE_PAGE_SIZE) {
+                r->bytes = (UINT32_MAX / TRACE_PAGE_SIZE) * TRACE_PAGE_SIZE;
+                r->flags |= TRACE_F_TRUNCATED;
+            } else {
+                r->bytes = (uint32_t)pages * TRACE_PAGE_SIZE;
+            }
+            r->aux = clamp32(pages);
+        }
+        if (e->x & SP_X_PROT)
+            r->flags |= TRACE_F_PROTECT;
+        break;
+    case M_BRK:
+        if (ok) {
+            uint64_t now = (uint64_t)L->ret;
+            if (!brk->known) {
+                brk->known = 1;
+                brk->base = brk->cur = now;
+            } else if (now >= brk->cur) {
+                r->bytes = clamp32(now - brk->cur);
+                brk->cur = now;
+            } else {
+                r->bytes = clamp32(brk->cur - now);
+                r->flags |= TRACE_F_SHRINK;
+                brk->cur = now;
+            }
+        }
+        if (brk->known)
+            r->aux = brk->cur >= brk->base ? clamp32(brk->cur - brk->base) : 0;
+        break;
+    case M_FIXED:
+        r->bytes = ok ? e->out : 0;
+        break;
+    case M_FCNTL:
+        if (e->a1 >= 0 && (size_t)e->a1 < na &&
+            (sp_has_word(a[e->a1], "F_DUPFD") || sp_has_word(a[e->a1], "F_DUPFD_CLOEXEC") ||
+             (sp_arg_num(a[e->a1], &v) == 0 && (v == 0 || v == 1030))))
+            r->op = OP_DUP;
+        else
+            r->op = OP_SKIP;
+        break;
+    }
+    if ((e->x & SP_X_EXEC) && ok)
+        brk->known = 0;
+}
+
+/* ------------------------------------------------------------ Linux errno names */
+
+static const char *const errno_names[] = {
+    [1] = "EPERM", [2] = "ENOENT", [3] = "ESRCH", [4] = "EINTR", [5] = "EIO", [6] = "ENXIO",
+    [7] = "E2BIG", [8] = "ENOEXEC", [9] = "EBADF", [10] = "ECHILD", [11] = "EAGAIN",
+    [12] = "ENOMEM", [13] = "EACCES", [14] = "EFAULT", [15] = "ENOTBLK", [16] = "EBUSY",
+    [17] = "EEXIST", [18] = "EXDEV", [19] = "ENODEV", [20] = "ENOTDIR", [21] = "EISDIR",
+    [22] = "EINVAL", [23] = "ENFILE", [24] = "EMFILE", [25] = "ENOTTY", [26] = "ETXTBSY",
+    [27] = "EFBIG", [28] = "ENOSPC", [29] = "ESPIPE", [30] = "EROFS", [31] = "EMLINK",
+    [32] = "EPIPE", [33] = "EDOM", [34] = "ERANGE", [35] = "EDEADLK", [36] = "ENAMETOOLONG",
+    [37] = "ENOLCK", [38] = "ENOSYS", [39] = "ENOTEMPTY", [40] = "ELOOP", [42] = "ENOMSG",
+    [43] = "EIDRM", [44] = "ECHRNG", [45] = "EL2NSYNC", [46] = "EL3HLT", [47] = "EL3RST",
+    [48] = "ELNRNG", [49] = "EUNATCH", [50] = "ENOCSI", [51] = "EL2HLT", [52] = "EBADE",
+    [53] = "EBADR", [54] = "EXFULL", [55] = "ENOANO", [56] = "EBADRQC", [57] = "EBADSLT",
+    [59] = "EBFONT", [60] = "ENOSTR", [61] = "ENODATA", [62] = "ETIME", [63] = "ENOSR",
+    [64] = "ENONET", [65] = "ENOPKG", [66] = "EREMOTE", [67] = "ENOLINK", [68] = "EADV",
+    [69] = "ESRMNT", [70] = "ECOMM", [71] = "EPROTO", [72] = "EMULTIHOP", [73] = "EDOTDOT",
+    [74] = "EBADMSG", [75] = "EOVERFLOW", [76] = "ENOTUNIQ", [77] = "EBADFD", [78] = "EREMCHG",
+    [79] = "ELIBACC", [80] = "ELIBBAD", [81] = "ELIBSCN", [82] = "ELIBMAX", [83] = "ELIBEXEC",
+    [84] = "EILSEQ", [85] = "ERESTART", [86] = "ESTRPIPE", [87] = "EUSERS", [88] = "ENOTSOCK",
+    [89] = "EDESTADDRREQ", [90] = "EMSGSIZE", [91] = "EPROTOTYPE", [92] = "ENOPROTOOPT",
+    [93] = "EPROTONOSUPPORT", [94] = "ESOCKTNOSUPPORT", [95] = "EOPNOTSUPP",
+    [96] = "EPFNOSUPPORT", [97] = "EAFNOSUPPORT", [98] = "EADDRINUSE", [99] = "EADDRNOTAVAIL",
+    [100] = "ENETDOWN", [101] = "ENETUNREACH", [102] = "ENETRESET", [103] = "ECONNABORTED",
+    [104] = "ECONNRESET", [105] = "ENOBUFS", [106] = "EISCONN", [107] = "ENOTCONN",
+    [108] = "ESHUTDOWN", [109] = "ETOOMANYREFS", [110] = "ETIMEDOUT", [111] = "ECONNREFUSED",
+    [112] = "EHOSTDOWN", [113] = "EHOSTUNREACH", [114] = "EALREADY", [115] = "EINPROGRESS",
+    [116] = "ESTALE", [117] = "EUCLEAN", [118] = "ENOTNAM", [119] = "ENAVAIL", [120] = "EISNAM",
+    [121] = "EREMOTEIO", [122] = "EDQUOT", [123] = "ENOMEDIUM", [124] = "EMEDIUMTYPE",
+    [125] = "ECANCELED", [126] = "ENOKEY", [127] = "EKEYEXPIRED", [128] = "EKEYREVOKED",
+    [129] = "EKEYREJECTED", [130] = "EOWNERDEAD", [131] = "ENOTRECOVERABLE", [132] = "ERFKILL",
+    [133] = "EHWPOISON",
+};
+
+static const struct {
+    const char *name;
+    int num;
+} errno_aliases[] = {
+    { "EWOULDBLOCK", 11 }, { "EDEADLOCK", 35 }, { "ENOTSUP", 95 },
+};
+
+static int name_is(const char *t, const char *name, size_t n)
+{
+    return t != NULL && strlen(t) == n && memcmp(t, name, n) == 0;
+}
+
+int sp_errno_lookup(const char *name, size_t n)
+{
+    for (size_t i = 1; i < sizeof(errno_names) / sizeof(errno_names[0]); i++)
+        if (name_is(errno_names[i], name, n))
+            return (int)i;
+    for (size_t i = 0; i < sizeof(errno_aliases) / sizeof(errno_aliases[0]); i++)
+        if (name_is(errno_aliases[i].name, name, n))
+            return errno_aliases[i].num;
+    return 0;
+}
