@@ -147,7 +147,13 @@ $(BUILD)/demo.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mk
 $(BUILD)/variants/%/test.iso: $(BUILD)/variants/%/kernel.elf $(BUILD)/variants/%/kernel.sym $(MODULES) scripts/mkiso.sh
 	scripts/mkiso.sh $@ $(BUILD)/variants/$*/kernel.elf $(BUILD)/variants/$*/kernel.sym $(MODDIR) 1
 
-TEST_ISOS := $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso $(BUILD)/demo.iso $(BUILD)/gdbtest.iso $(BUILD)/gdbinit $(BUILD)/bochstest.iso $(BUILD)/badelf.iso
+# Address-space modes: the test suite again under each non-default mode.
+MODES := split-global shared
+$(BUILD)/modes/%/test.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
+	KERNEL_ARGS="aspace=$*" KERNELVA_EXPECT=$(if $(filter shared,$*),reject,) \
+	    scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 1
+
+TEST_ISOS := $(patsubst %,$(BUILD)/modes/%/test.iso,$(MODES)) $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso $(BUILD)/demo.iso $(BUILD)/gdbtest.iso $(BUILD)/gdbinit $(BUILD)/bochstest.iso $(BUILD)/badelf.iso
 
 # ---------------------------------------------------------------- targets
 .PHONY: all iso run run-demo debug gdb bochs bench fuzz test unit clean help deps debug-build
@@ -211,7 +217,7 @@ debug-build: ## build the DEBUG=1 kernel's test ISO (build-debug/variants/low/te
 
 test: deps all $(TEST_ISOS) debug-build ## everything: unit tests, QEMU suites (4 relocation variants, debug build), GDB, Bochs
 	BUILD=$(BUILD) DEBUG_ISO=build-debug/variants/low/test.iso QEMU="$(QEMU)" QEMU_FLAGS="$(QEMU_FLAGS)" \
-	    VARIANTS="$(VARIANTS)" test/run.sh
+	    VARIANTS="$(VARIANTS)" MODES="$(MODES)" test/run.sh
 
 clean: ## remove build outputs
 	rm -rf build build-debug $(MODDIR)/*.elf $(MODDIR)/*.bin

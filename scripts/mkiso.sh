@@ -13,10 +13,13 @@
 #   6  bench: the boundary benchmarks (make bench)
 #   7  badelf: the loader refuses hostile modules (make test)
 #   8  fuzz:  the syscall fuzzer alone; FUZZ_ARGS="SEED N" (make fuzz)
+# Environment: KERNEL_ARGS are added to the test entry's kernel command line
+# (e.g. aspace=shared), KERNELVA_EXPECT to kernelva's (shared mode refuses it).
 # Module command lines are "NAME [ARGS] [nostart] [expect=...]": nostart
 # modules wait for spawn(); expect= is for the test harness (src/kernel/ktest.c).
 set -eu
 out=$1 kernel=$2 sym=$3 mods=$4 default=$5
+mkdir -p "$(dirname "$out")"
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/boot/grub" "$stage/modules"
@@ -49,7 +52,7 @@ test_modules='
     module2 /modules/notelf.bin notelf expect=reject
     module2 /modules/truncated.elf truncated expect=reject
     module2 /modules/trampva.elf trampva expect=reject
-    module2 /modules/kernelva.elf kernelva
+    module2 /modules/kernelva.elf kernelva'"${KERNELVA_EXPECT:+ expect=$KERNELVA_EXPECT}"'
     module2 /modules/test_hostile.elf test_hostile
     module2 /modules/fuzz.elf fuzz'
 
@@ -96,7 +99,7 @@ menuentry "split: serial shell" {
     boot
 }
 menuentry "split: test suite (KTAP on COM1)" {
-    multiboot2 /boot/kernel.elf test
+    multiboot2 /boot/kernel.elf test${KERNEL_ARGS:+ $KERNEL_ARGS}
     module2 /boot/kernel.sym kernel.sym$test_modules
     boot
 }

@@ -101,11 +101,11 @@ def main():
             frames0, procs0 = free()
             check(frames0 is not None, "free before the load: %s frames free, %s processes" % (frames0, procs0))
 
+            stress_start = con.size()   # stress may print before the shell's next prompt
             out, _ = command("stress &", CMD_TIMEOUT)
             m = re.search(r"\[pid (\d+)\]", out or "")
             check(m is not None, "stress &: the shell started it in the background")
             spid = int(m.group(1)) if m else None
-            stress_start = con.size()
 
             # ps during the load.
             latencies = []

@@ -83,6 +83,15 @@ for v in $VARIANTS; do
     fi
 done
 
+for m in ${MODES:-}; do
+    echo "== QEMU: the test suite under aspace=$m"
+    log=$LOGS/qemu-mode-$m.log
+    rc=$(qemu_boot "$BUILD/modes/$m/test.iso" "$log")
+    check "aspace=$m: exit status 33 (got $rc)" [ "$rc" -eq 33 ]
+    check "aspace=$m: the kernel ran in that mode" grep -q "^boot: aspace=$m" <(tr -d '\r' < "$log")
+    ktap_count "$log" "aspace=$m"
+done
+
 if [ -n "${DEBUG_ISO:-}" ]; then
     echo "== QEMU: the DEBUG=1 build (trampoline checks at every entry and exit, audit on every change)"
     log=$LOGS/qemu-debug.log

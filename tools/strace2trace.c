@@ -271,8 +271,11 @@ int main(int argc, char **argv)
                 if (fclose(out) != 0)
                     status = 1;
             }
-            if (status)
+            if (status) {
                 fprintf(stderr, "strace2trace: %s: %s\n", outpath, strerror(errno));
+                if (out != NULL)
+                    remove(outpath);  /* no half-written trace */
+            }
             free(img);
         }
     }

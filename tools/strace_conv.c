@@ -500,10 +500,11 @@ static void feed_line(struct s2t *c, const char *s, size_t n)
         break;
     }
     if (L.has_ts) {
-        if (!c->st.has_ts)
+        if (!c->st.has_ts || L.ts < c->st.ts_first)
             c->st.ts_first = L.ts;
+        if (!c->st.has_ts || L.ts > c->st.ts_last)
+            c->st.ts_last = L.ts;
         c->st.has_ts = 1;
-        c->st.ts_last = L.ts;
     }
     if (L.has_dur) {
         c->st.ndur++;
@@ -727,7 +728,7 @@ void s2t_summary(const struct s2t *c, FILE *f, const char *const *files, size_t 
     if (st->malformed > c->nbad)
         fprintf(f, "    (%llu more not shown)\n", (unsigned long long)(st->malformed - c->nbad));
     if (st->has_ts || st->ndur)
-        fprintf(f, "  time: %.6f s from first to last timestamp, %.6f s in %llu -T durations\n",
+        fprintf(f, "  time: %.6f s from the earliest to the latest timestamp, %.6f s in %llu -T durations\n",
                 st->has_ts ? st->ts_last - st->ts_first : 0.0, st->dur_sum,
                 (unsigned long long)st->ndur);
 }

@@ -520,7 +520,8 @@ tail:
         i++;
     if (i < n) {
         /* only a -X verbose comment may follow the number */
-        if (!(s[i] == '/' && i + 1 < n && s[i + 1] == '*') || skip_opaque(s, n, i) != n)
+        if (n - i < 4 || s[i] != '/' || s[i + 1] != '*' || s[n - 2] != '*' || s[n - 1] != '/' ||
+            skip_opaque(s, n, i) != n)
             return -1;
     }
     *v = neg ? (uint64_t)0 - x : x;

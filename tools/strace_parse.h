@@ -149,7 +149,7 @@ struct s2t_stats {
     uint64_t ndur;                   /* lines with a -T duration */
     double dur_sum;                  /* their sum, seconds */
     int has_ts;
-    double ts_first, ts_last;
+    double ts_first, ts_last;        /* earliest, latest timestamp */
 };
 
 struct s2t;

@@ -40,6 +40,15 @@ void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
+/* paging.c: address-space modes (kernel command line aspace=..., docs/benchmarking.md) */
+enum aspace_mode {
+    ASPACE_SPLIT,           /* the design: separate PDs, CR3 switch on every entry and exit */
+    ASPACE_SPLIT_GLOBAL,    /* the same, trampoline PTEs Global (CR4.PGE): they survive CR3 writes */
+    ASPACE_SHARED,          /* baseline: kernel mapped supervisor-only in every user PD, no CR3 switch */
+};
+extern enum aspace_mode aspace_mode;
+extern const char *const aspace_names[3];
+
 /* paging.c: the kernel PD, the trampoline mapping, user PD creation */
 extern paddr_t kernel_cr3;          /* physical address of the kernel PD */
 extern paddr_t kernel_load_base;    /* where GRUB put the image */
@@ -125,7 +134,7 @@ void power_off(uint8_t exit_code) __attribute__((noreturn));
 extern const uint32_t trampoline_vectors[IDT_VECTORS];
 extern uint64_t tramp_gdt[GDT_ENTRIES], tramp_idt[IDT_VECTORS];
 extern uint8_t tramp_tss[104];
-extern uint32_t tramp_kernel_cr3, tramp_kstack_top;
+extern uint32_t tramp_kernel_cr3, tramp_kstack_top, tramp_switch_cr3;
 extern uint8_t tramp_entry_stack[], tramp_entry_stack_top[];
 extern char trampoline_exit_to_user[], trampoline_exit_end[];
 void trampoline_return_to_user(const struct trapframe *tf, paddr_t cr3) __attribute__((noreturn));

@@ -122,6 +122,10 @@ static long push_args(paddr_t pd, int argc, char *const *argv, uint32_t *esp)
 static long build_address_space(struct proc *p, const struct elf_image *elf, const uint8_t *img,
                                 int argc, char *const *argv)
 {
+    /* aspace=shared maps the kernel from DIRECT_MAP_BASE up in every PD. */
+    for (uint32_t i = 0; i < elf->nsegs && aspace_mode == ASPACE_SHARED; i++)
+        if ((uint64_t)elf->segs[i].vaddr + elf->segs[i].memsz > DIRECT_MAP_BASE)
+            return -ENOEXEC;
     long r = uvm_create(&p->pd);
     if (r < 0)
         return r;

@@ -8,6 +8,7 @@
  *   test       report KTAP results and exit through isa-debug-exit
  *   panictest  fault in the kernel after start-up (tests the panic path)
  *   bochsbreak=paging,cr3,user   Bochs magic breakpoints (docs/debugging.md)
+ *   aspace=split|split-global|shared   address-space mode (docs/benchmarking.md)
  */
 #include "defs.h"
 #include "kstring.h"
@@ -72,6 +73,22 @@ static uint32_t parse_bochsbreak(const char *cmdline)
     return bits;
 }
 
+/* aspace=split|split-global|shared (default split). */
+static enum aspace_mode parse_aspace(const char *cmdline)
+{
+    for (const char *p = cmdline; *p; p++) {
+        if ((p != cmdline && p[-1] != ' ') || strncmp(p, "aspace=", 7) != 0)
+            continue;
+        for (int m = ASPACE_SHARED; m >= ASPACE_SPLIT; m--) {
+            size_t n = strlen(aspace_names[m]);
+            if (strncmp(p + 7, aspace_names[m], n) == 0 && (p[7 + n] == ' ' || !p[7 + n]))
+                return (enum aspace_mode)m;
+        }
+        kprintf("boot: unknown %s: using aspace=split\n", p);
+    }
+    return ASPACE_SPLIT;
+}
+
 static bool cmdline_has(const char *cmdline, const char *word)
 {
     size_t n = strlen(word);
@@ -114,6 +131,8 @@ void kmain(paddr_t mbi_pa, paddr_t load_base)
     kprintf("boot: load base %p (multiboot2 tag 21, self-location agrees), linked for %p\n",
             (void *)load_base, (void *)KERNEL_LINK_PHYS);
     kprintf("boot: command line \"%s\"\n", mbi->cmdline);
+    aspace_mode = parse_aspace(mbi->cmdline);
+    kprintf("boot: aspace=%s\n", aspace_names[aspace_mode]);
 
     paging_init(load_base);
     desc_init();

@@ -17,9 +17,18 @@
 #include "uapi/errno.h"
 #include "x86.h"
 
+#define CR4_PGE 0x80
+
+enum aspace_mode aspace_mode = ASPACE_SPLIT;
+const char *const aspace_names[3] = { "split", "split-global", "shared" };
 paddr_t kernel_cr3;
 paddr_t kernel_load_base;
 paddr_t kernel_image_end;
+
+/* aspace=shared: the kernel PDEs copied into every user PD (direct map and
+ * kernel window); the trampoline's PDE stays per-process. */
+#define SHARED_PDE_FIRST PDX(DIRECT_MAP_BASE)
+#define SHARED_PDE_END   PDX(KERNEL_WINDOW_BASE + KERNEL_WINDOW_SIZE)
 
 static pte_t tramp_pt[TABLE_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static pte_t tramp_user_ptes[TRAMPOLINE_SIZE / PAGE_SIZE];
@@ -48,16 +57,19 @@ static void map_trampoline(void)
 {
     paddr_t first = kernel_load_base + ((uint32_t)(uintptr_t)__trampoline_lma_start - KERNEL_LINK_PHYS);
     tramp_npages = ((uintptr_t)__trampoline_end - TRAMPOLINE_BASE) / PAGE_SIZE;
+    uint32_t global = aspace_mode == ASPACE_SPLIT_GLOBAL ? PTE_G : 0;
     for (uint32_t i = 0; i < tramp_npages; i++) {
         uint32_t va = TRAMPOLINE_BASE + i * PAGE_SIZE;
         bool text = va < (uintptr_t)__trampoline_text_end;
         bool stack = va >= (uintptr_t)__trampoline_data_end;
         paddr_t pa = first + i * PAGE_SIZE;
         /* Kernel: the tables and the entry stack are written by the kernel. */
-        tramp_pt[PTX(va)] = pa | PTE_P | (text ? 0 : PTE_W);
-        /* User PDs: only the entry stack is writable (the CPU pushes the
-         * trap frame there while the user CR3 is loaded). */
-        tramp_user_ptes[i] = pa | PTE_P | (stack ? PTE_W : 0);
+        tramp_pt[PTX(va)] = pa | PTE_P | (text ? 0 : PTE_W) | global;
+        /* User PDs (split): only the entry stack is writable (the CPU pushes
+         * the trap frame there while the user CR3 is loaded). With Global
+         * PTEs one TLB entry serves both PDs, and under aspace=shared the
+         * kernel runs on the user PD: then the user PD has the kernel's. */
+        tramp_user_ptes[i] = aspace_mode == ASPACE_SPLIT ? (pa | PTE_P | (stack ? PTE_W : 0)) : tramp_pt[PTX(va)];
     }
     kernel_pd[PDX(TRAMPOLINE_BASE)] = kernel_virt_to_phys(tramp_pt) | PTE_P | PTE_W;
 }
@@ -78,6 +90,9 @@ void paging_init(paddr_t load_base)
     for (uint32_t i = 0; i < PDX(DIRECT_MAP_BASE); i++)
         kernel_pd[i] = 0; /* the identity map of boot.asm */
     protect_kernel_text();
+    if (aspace_mode == ASPACE_SPLIT_GLOBAL)
+        write_cr4(read_cr4() | CR4_PGE); /* Global pages (SDM Vol. 3A §4.10.2.4) */
+    tramp_switch_cr3 = aspace_mode != ASPACE_SHARED;
     write_cr3(kernel_cr3);
 }
 
@@ -97,6 +112,9 @@ long uvm_create(paddr_t *pd_out)
     /* U=1 here because user pages (the stack) share this 4 MiB; the
      * trampoline PTEs themselves have U=0, which wins (SDM Vol. 3A §4.6.1). */
     ((pde_t *)phys_to_virt(pd))[PDX(TRAMPOLINE_BASE)] = pt | PTE_P | PTE_W | PTE_U;
+    if (aspace_mode == ASPACE_SHARED) /* the kernel's direct map and image, supervisor-only */
+        memcpy((pde_t *)phys_to_virt(pd) + SHARED_PDE_FIRST, &kernel_pd[SHARED_PDE_FIRST],
+               (SHARED_PDE_END - SHARED_PDE_FIRST) * sizeof(pde_t));
     *pd_out = pd;
     return 0;
 }
@@ -113,6 +131,9 @@ uint32_t paging_audit_user(paddr_t pd, const char *name)
         .tramp_npages = tramp_npages,
         .kernel_start = kernel_load_base,
         .kernel_end = kernel_image_end,
+        .shared_pdes = aspace_mode == ASPACE_SHARED ? kernel_pd : NULL,
+        .shared_first = SHARED_PDE_FIRST,
+        .shared_end = SHARED_PDE_END,
     };
     return uvm_audit(pd, &rules, audit_report, (void *)name);
 }

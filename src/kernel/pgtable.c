@@ -28,7 +28,9 @@ int pt_map(struct frame_pool *fp, paddr_t pd, uint32_t va, paddr_t pa, uint32_t 
     if (va % PAGE_SIZE || pa % PAGE_SIZE)
         return -EINVAL;
     pde_t *pde = &pd_entries(pd)[PDX(va)];
-    if (*pde & PDE_PS)
+    /* A 4 MiB page, or a supervisor page table (the kernel's own, shared
+     * into user PDs by aspace=shared): never map into those. */
+    if ((*pde & PDE_PS) || ((*pde & PTE_P) && !(*pde & PTE_U)))
         return -EEXIST;
     if (!(*pde & PTE_P)) {
         paddr_t pt;
@@ -72,16 +74,29 @@ static void unmap_and_free(struct frame_pool *fp, paddr_t pd, uint32_t va, uint3
         release_empty_table(fp, pd, va + i * PAGE_SIZE);
 }
 
-static bool page_present(paddr_t pd, uint32_t va)
+/* A user page: present, with U in both the PDE and the PTE. */
+static bool user_page_present(paddr_t pd, uint32_t va)
 {
+    if (!(pd_entries(pd)[PDX(va)] & PTE_U))
+        return false;
     pte_t *pte = pt_lookup(pd, va);
-    return pte && (*pte & PTE_P);
+    return pte && (*pte & (PTE_P | PTE_U)) == (PTE_P | PTE_U);
+}
+
+/* Nothing at all at @va: no PTE, and no 4 MiB or supervisor PDE over it. */
+static bool va_free(paddr_t pd, uint32_t va)
+{
+    pde_t pde = pd_entries(pd)[PDX(va)];
+    if ((pde & PTE_P) && ((pde & PDE_PS) || !(pde & PTE_U)))
+        return false;
+    pte_t *pte = pt_lookup(pd, va);
+    return !pte || !(*pte & PTE_P);
 }
 
 bool uvm_range_unmapped(paddr_t pd, uint32_t va, uint32_t npages)
 {
     for (uint32_t i = 0; i < npages; i++)
-        if (page_present(pd, va + i * PAGE_SIZE))
+        if (!va_free(pd, va + i * PAGE_SIZE))
             return false;
     return true;
 }
@@ -93,7 +108,7 @@ int uvm_unmap_range(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npa
         npages > (USER_TOP - va) / PAGE_SIZE)
         return -EINVAL;
     for (uint32_t i = 0; i < npages; i++)
-        if (!page_present(pd, va + i * PAGE_SIZE))
+        if (!user_page_present(pd, va + i * PAGE_SIZE))
             return -EINVAL;
     unmap_and_free(fp, pd, va, npages);
     return 0;
@@ -103,8 +118,8 @@ int uvm_clone(struct frame_pool *fp, paddr_t src, paddr_t dst)
 {
     const pde_t *pdes = pd_entries(src);
     for (uint32_t i = 0; i < TABLE_ENTRIES; i++) {
-        if (!(pdes[i] & PTE_P) || (pdes[i] & PDE_PS))
-            continue;
+        if (!(pdes[i] & PTE_P) || (pdes[i] & PDE_PS) || !(pdes[i] & PTE_U))
+            continue; /* supervisor PDEs are the kernel's (aspace=shared): not ours to copy */
         const pte_t *ptes = phys_to_virt(PTE_FRAME(pdes[i]));
         for (uint32_t j = 0; j < TABLE_ENTRIES; j++) {
             uint32_t va = i << 22 | j << 12;
@@ -136,7 +151,7 @@ uint32_t uvm_count_pages(paddr_t pd)
     uint32_t n = 0;
     const pde_t *pdes = pd_entries(pd);
     for (uint32_t i = 0; i < TABLE_ENTRIES; i++) {
-        if (!(pdes[i] & PTE_P) || (pdes[i] & PDE_PS))
+        if (!(pdes[i] & PTE_P) || (pdes[i] & PDE_PS) || !(pdes[i] & PTE_U))
             continue;
         const pte_t *ptes = phys_to_virt(PTE_FRAME(pdes[i]));
         for (uint32_t j = 0; j < TABLE_ENTRIES; j++)
@@ -173,8 +188,8 @@ void uvm_destroy(struct frame_pool *fp, paddr_t pd)
 {
     pde_t *pdes = pd_entries(pd);
     for (uint32_t i = 0; i < TABLE_ENTRIES; i++) {
-        if (!(pdes[i] & PTE_P) || (pdes[i] & PDE_PS))
-            continue;
+        if (!(pdes[i] & PTE_P) || (pdes[i] & PDE_PS) || !(pdes[i] & PTE_U))
+            continue; /* 4 MiB or supervisor PDEs: the kernel's, shared in (aspace=shared) */
         pte_t *ptes = phys_to_virt(PTE_FRAME(pdes[i]));
         for (uint32_t j = 0; j < TABLE_ENTRIES; j++) {
             uint32_t va = i << 22 | j << 12;
@@ -220,6 +235,14 @@ uint32_t uvm_audit(paddr_t pd, const struct uvm_audit_rules *rules,
     const pde_t *pdes = pd_entries(pd);
     for (uint32_t i = 0; i < TABLE_ENTRIES; i++) {
         uint32_t va0 = i << 22;
+        if (rules->shared_pdes && i >= rules->shared_first && i < rules->shared_end) {
+            if ((pdes[i] & ~IGNORED_BITS) != (rules->shared_pdes[i] & ~IGNORED_BITS) || (pdes[i] & PTE_U)) {
+                if (report)
+                    report(ctx, va0, pdes[i], "PDE differs from the kernel's shared one");
+                bad++;
+            }
+            continue;
+        }
         if (!(pdes[i] & PTE_P))
             continue;
         if (pdes[i] & PDE_PS) {

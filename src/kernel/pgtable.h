@@ -101,6 +101,9 @@ struct uvm_audit_rules {
     uint32_t tramp_npages;      /* entries in tramp_ptes; the rest of the window must be empty */
     paddr_t kernel_start;       /* no user PTE may point into [kernel_start, kernel_end) */
     paddr_t kernel_end;
+    const pde_t *shared_pdes;   /* aspace=shared: PDEs [shared_first, shared_end) must */
+    uint32_t shared_first;      /* equal these (the kernel's, supervisor-only); NULL: none */
+    uint32_t shared_end;
 };
 
 /* Called once per violation: @va, the offending entry, and what is wrong. */

@@ -194,6 +194,8 @@ void scheduler_run(void)
         p->slice = SLICE_TICKS;
         current = p;
         tramp_kstack_top = (uint32_t)p->kstack_top;
+        if (aspace_mode == ASPACE_SHARED)
+            write_cr3(p->pd); /* no switch on entry/exit: the PD changes here, per process */
         swtch(&scheduler_context, p->context);
         current = NULL;
         if (p->state == P_ZOMBIE && !p->parent)
@@ -218,6 +220,8 @@ void proc_exit(int status)
 {
     struct proc *p = current;
     p->exit_status = status;
+    if (read_cr3() == p->pd)
+        write_cr3(kernel_cr3); /* aspace=shared runs the kernel on the user PD */
     uvm_destroy(&kernel_frames, p->pd);
     p->pd = 0;
     ipc_exit(p);
@@ -365,6 +369,8 @@ void proc_destroy_init(void)
     for (uint32_t i = 0; i < NPROC; i++)
         if (procs[i].state == P_ZOMBIE && procs[i].parent == p)
             reap(&procs[i]); /* orphans init has not waited for yet */
+    if (read_cr3() == p->pd)
+        write_cr3(kernel_cr3);
     uvm_destroy(&kernel_frames, p->pd);
     runq_remove(&runq, &p->rq);
     initproc = NULL;

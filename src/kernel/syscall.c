@@ -49,7 +49,7 @@ static long sys_sysinfo(uint32_t out)
         .nprocs = proc_count_alive(),
         .proc_limit = NPROC,
         .ticks = timer_ticks(),
-        .features = sysenter_available ? SYSINFO_SYSENTER : 0,
+        .features = (sysenter_available ? SYSINFO_SYSENTER : 0) | (uint32_t)aspace_mode << 8,
     };
     return copy_to_user(current->pd, out, &info, sizeof(info));
 }

@@ -49,11 +49,17 @@ static uint32_t read_eflags(void)
  * kernel's, the frame is at the top of the process's kernel stack, and the
  * interrupt gate turned IF off. Exit: the same, before the user CR3 goes
  * back. A failure is a kernel bug: panic with what was seen. */
+/* The CR3 the kernel runs on for @p: its own PD under aspace=shared. */
+static uint32_t kernel_side_cr3(const struct proc *p)
+{
+    return aspace_mode == ASPACE_SHARED ? p->pd : kernel_cr3;
+}
+
 static void check_entry(const struct proc *p, const struct trapframe *tf, uint32_t cr3_at_entry)
 {
     if (cr3_at_entry != p->pd)
         panic("trampoline entry: CR3 %p at entry, expected pid %d's PD %p", (void *)cr3_at_entry, p->pid, (void *)p->pd);
-    if (read_cr3() != kernel_cr3)
+    if (read_cr3() != kernel_side_cr3(p))
         panic("trampoline entry: CR3 %p after the switch, expected the kernel PD %p", (void *)read_cr3(), (void *)kernel_cr3);
     if (tf != p->tf || tramp_kstack_top != p->kstack_top)
         panic("trampoline entry: frame at %p, expected %p (pid %d's kernel stack)", (void *)tf, (void *)p->tf, p->pid);
@@ -63,7 +69,7 @@ static void check_entry(const struct proc *p, const struct trapframe *tf, uint32
 
 static void check_exit(const struct proc *p)
 {
-    if (read_cr3() != kernel_cr3)
+    if (read_cr3() != kernel_side_cr3(p))
         panic("trampoline exit: CR3 %p, expected the kernel PD", (void *)read_cr3());
     if (p != current || tramp_kstack_top != p->kstack_top || !p->pd)
         panic("trampoline exit: pid %d is not the current process with an address space", p->pid);

@@ -38,7 +38,7 @@
 %endif
 
 extern trap_from_user, trap_from_kernel
-extern tramp_kernel_cr3, tramp_kstack_top, tramp_entry_stack_top
+extern tramp_kernel_cr3, tramp_kstack_top, tramp_entry_stack_top, tramp_switch_cr3
 global trampoline_vectors, trampoline_common, trampoline_return_to_user
 global trampoline_syscall_entry, trampoline_cr3_switched, trampoline_exit_to_user, trampoline_exit_end
 global trampoline_sysenter_entry, trampoline_sysenter_end
@@ -141,6 +141,8 @@ trampoline_common:
     jz trampoline_from_kernel
 
     mov ebx, cr3                    ; the user CR3, for the debug checks in C
+    cmp dword [tramp_switch_cr3], 0 ; aspace=shared: the kernel is mapped already
+    je trampoline_cr3_switched
     SWITCH_TO_KERNEL_CR3
 trampoline_cr3_switched:
     COPY_FRAME_TO_KERNEL_STACK
@@ -210,6 +212,8 @@ trampoline_return_to_user:
     mov eax, [esp + 4]
     cld
     COPY_FRAME_TO_ENTRY_STACK eax
+    cmp dword [tramp_switch_cr3], 0
+    je trampoline_exit_to_user
     SWITCH_TO_USER_CR3 ebx
 trampoline_exit_to_user:
     RESTORE_REGS_AND_IRET
@@ -226,6 +230,8 @@ trampoline_sysexit_to_user:
     mov eax, [esp + 4]
     cld
     COPY_FRAME_TO_ENTRY_STACK eax
+    cmp dword [tramp_switch_cr3], 0
+    je trampoline_sysexit_window
     SWITCH_TO_USER_CR3 ebx
 trampoline_sysexit_window:
     pop gs

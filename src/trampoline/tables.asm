@@ -8,6 +8,9 @@
 ;   uint32_t tramp_kstack_top             top of the current process's kernel
 ;                                         stack (a direct-map VA); the entry
 ;                                         code copies each frame below it
+;   uint32_t tramp_switch_cr3             1: switch CR3 on entry and exit (split
+;                                         modes); 0: aspace=shared, the kernel is
+;                                         mapped in the user PD already
 ;   tramp_entry_stack_top                 one past the entry stack; TSS.esp0
 ;
 ; Layout: .trampoline.data is one page; .trampoline.stack is the one-page
@@ -18,7 +21,7 @@
 %include "memlayout.inc"
 %include "trapframe.inc"
 
-global tramp_gdt, tramp_idt, tramp_tss, tramp_kernel_cr3, tramp_kstack_top
+global tramp_gdt, tramp_idt, tramp_tss, tramp_kernel_cr3, tramp_kstack_top, tramp_switch_cr3
 global tramp_entry_stack, tramp_entry_stack_top
 
 TSS_SIZE equ 104
@@ -33,6 +36,7 @@ tramp_tss:          times TSS_SIZE db 0
 align 4
 tramp_kernel_cr3:   dd 0
 tramp_kstack_top:   dd 0
+tramp_switch_cr3:   dd 1                ; 0 in aspace=shared: no CR3 write on entry/exit
 
 section .trampoline.stack progbits alloc noexec write align=4096
 tramp_entry_stack:  times ENTRY_STACK_SIZE db 0

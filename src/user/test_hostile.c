@@ -476,9 +476,15 @@ static void ipc_reply_bad_buffers(void)
     EXPECT_FRAMES(f0);
 }
 
+/* aspace=shared maps the kernel (direct map and image) into our PD,
+ * supervisor-only: there those addresses are taken. Set by main. */
+static int shared_mode;
+#define FREE_VA 0x60000000u             /* free in every mode */
+
 /* map/unmap/shm ranges are not copied through, they are mapped: a bad one
  * is -EINVAL (docs/processes.md). The kernel's link address and the direct
- * map are plain user addresses in a split address space: mapping them works. */
+ * map are plain user addresses in a split address space: mapping them works;
+ * under aspace=shared they are the kernel's and map() refuses them. */
 static void map_unmap_hostile_ranges(void)
 {
     unsigned f0 = frames_free();
@@ -497,7 +503,11 @@ static void map_unmap_hostile_ranges(void)
     EXPECT_EQ(unmap(P(TEXT), 0xFFFFFFFFu), -EINVAL);
     EXPECT_EQ(unmap(P(KERNEL_LINK), 1), -EINVAL);                      /* not mapped */
     static const uint32_t legal[] = { KERNEL_LINK, DIRECT_MAP };
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 2 && shared_mode; i++) {
+        EXPECT_AT(legal[i], map(P(legal[i]), 1, RW), -EINVAL);
+        EXPECT_AT(legal[i], unmap(P(legal[i]), 1), -EINVAL);
+    }
+    for (int i = 0; i < 2 && !shared_mode; i++) {
         EXPECT_AT(legal[i], map(P(legal[i]), 1, RW), 0);
         volatile uint32_t *w = P(legal[i]);
         EXPECT(w[0] == 0 && w[1023] == 0, "map() at %p gave a page that is not zeroed", (void *)w);
@@ -588,12 +598,15 @@ static void shm_map_hostile_ranges(void)
     static const uint32_t bad_va[] = { 0, 0xFFF, TRAMPOLINE, 0xFFFFF000u, TEXT, SCRATCH, USER_STACK_TOP - PAGE };
     for (unsigned i = 0; i < sizeof(bad_va) / sizeof(bad_va[0]); i++)
         EXPECT_AT(bad_va[i], shm_map((int)c, P(bad_va[i])), -EINVAL);
-    /* A failed shm_map leaves the grant; the kernel link address is legal. */
-    EXPECT_EQ(shm_map((int)c, P(KERNEL_LINK)), 1);
-    EXPECT(*(volatile uint32_t *)P(KERNEL_LINK) == 0xC0FFEE, "shared page reads %x",
-           *(volatile uint32_t *)P(KERNEL_LINK));
+    /* A failed shm_map leaves the grant; the kernel link address is legal
+     * (but the kernel's own under aspace=shared). */
+    uint32_t where = shared_mode ? FREE_VA : KERNEL_LINK;
+    if (shared_mode)
+        EXPECT_EQ(shm_map((int)c, P(KERNEL_LINK)), -EINVAL);
+    EXPECT_EQ(shm_map((int)c, P(where)), 1);
+    EXPECT(*(volatile uint32_t *)P(where) == 0xC0FFEE, "shared page reads %x", *(volatile uint32_t *)P(where));
     EXPECT_EQ(shm_map((int)c, P(DIRECT_MAP)), -ESRCH);                 /* one-shot: used up */
-    EXPECT_EQ(unmap(P(KERNEL_LINK), 1), 0);
+    EXPECT_EQ(unmap(P(where), 1), 0);
     EXPECT_EQ(ipc_reply((int)c, "ok", 2), 0);
     EXPECT_EQ(wait_status(c), 0);
     EXPECT_FRAMES(f0);
@@ -936,6 +949,9 @@ static const struct {
 
 int main(void)
 {
+    struct sysinfo si;
+    if (sysinfo(&si) == 0)
+        shared_mode = SYSINFO_ASPACE(si.features) == 2;
     wait_for_turn();
     if (map(P(SCRATCH), 1, RW) != 0) {
         printf("    # test_hostile: cannot map the scratch page\n");

@@ -64,6 +64,7 @@ struct sysinfo {
     unsigned int features;       /* SYSINFO_* bits */
 };
 #define SYSINFO_SYSENTER 0x1     /* sysenter_call() works on this CPU */
+#define SYSINFO_ASPACE(features) (((features) >> 8) & 0x3) /* 0 split, 1 split-global, 2 shared */
 
 /* One row of SYS_ps. */
 #define PROC_STATE_RUNNABLE 1
