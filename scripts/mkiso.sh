@@ -35,7 +35,8 @@ library='
     module2 /modules/segv.elf segv nostart
     module2 /modules/faults.elf faults nostart
     module2 /modules/child.elf child nostart
-    module2 /modules/usertests.elf usertests nostart'
+    module2 /modules/usertests.elf usertests nostart
+    module2 /modules/stress.elf stress nostart'
 test_modules='
     module2 /modules/init.elf init
     module2 /modules/hello.elf hello

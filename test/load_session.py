@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True   # no test/__pycache__ from the import below
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sh_session import Console, PROMPT  # noqa: E402  (the same console driver)
 

@@ -166,6 +166,13 @@ ktap_count "$bochs_log" "bochs"
 check "bochs: kernel reported no failures" grep -qE "^# ktap totals: [0-9]+ passed, 0 failed" <(tr -d '\r' < "$bochs_log")
 check "bochs: same text on port 0xE9" grep -q "# ktap totals" "$LOGS/bochs-stdout.log"
 
+echo "== QEMU: the shell under load (test/load_session.py: stress & while ps answers)"
+python3 test/load_session.py "$BUILD/split.iso" "$LOGS/load-session.log" > "$LOGS/load-session.results" 2>&1
+sed 's/^/  load: /' "$LOGS/load-session.results"
+PASSED=$((PASSED + $(grep -c '^PASS' "$LOGS/load-session.results")))
+FAILED=$((FAILED + $(grep -c '^FAIL' "$LOGS/load-session.results")))
+check "load: the session reported its checks" grep -q '^PASS' "$LOGS/load-session.results"
+
 echo
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -294,7 +294,7 @@ enum sp_kind sp_parse_line(const char *s, size_t n, struct sp_line *L)
         while (i < n && is_space(s[i]))
             i++;
         j = i;
-        while (i < n && is_digit(s[i]) && i - j < 10)
+        while (i < n && is_digit(s[i]) && i - j < 9)
             pid = pid * 10 + (s[i++] - '0');
         if (i == j || i >= n || s[i] != ']') {
             L->why = "bad [pid N] prefix";
@@ -307,7 +307,7 @@ enum sp_kind sp_parse_line(const char *s, size_t n, struct sp_line *L)
     } else if (is_digit(s[i])) {
         long pid = 0;
         j = i;
-        while (j < n && is_digit(s[j]) && j - i < 10)
+        while (j < n && is_digit(s[j]) && j - i < 9)
             pid = pid * 10 + (s[j++] - '0');
         if (j < n && is_space(s[j])) {
             L->pid = pid;

@@ -67,9 +67,21 @@ static void check_image(const struct s2t *c)
     r = trace_records(al);
     for (size_t i = 0; i < s2t_nrecords(c); i++)
         assert_memory_equal(&r[i], &s2t_records(c)[i], sizeof(*r));
-    for (uint32_t i = 0; i < s2t_nnames(c); i++)
-        assert_string_equal(trace_name(al, i), s2t_name(c, i));
-    assert_null(trace_name(al, s2t_nnames(c)));
+    {
+        /* walk the table once (trace_name() is O(table) per call) */
+        const char *p = (const char *)al + sizeof(*h);
+        uint32_t n = s2t_nnames(c);
+        for (uint32_t i = 0; i < n; i++) {
+            assert_string_equal(p, s2t_name(c, i));
+            p += strlen(p) + 1;
+        }
+        if (n > 0) {
+            assert_string_equal(trace_name(al, 0), s2t_name(c, 0));
+            assert_string_equal(trace_name(al, n / 2), s2t_name(c, n / 2));
+            assert_string_equal(trace_name(al, n - 1), s2t_name(c, n - 1));
+        }
+        assert_null(trace_name(al, n));
+    }
     free(al);
     free(img);
 }
@@ -1022,6 +1034,40 @@ static void test_stderr_form(void **state)
     s2t_free(c);
 }
 
+/* A 32-bit (i386) program traced on the x86-64 host: i386 syscall names. */
+static void test_i386_names(void **state)
+{
+    (void)state;
+    struct s2t *c = conv(
+        "execve(\"./m32\", [\"./m32\"], 0x7ffe250a4c30 /* 37 vars */) = 0\n"
+        "[ Process PID=14918 runs in 32 bit mode. ]\n"
+        "brk(NULL)                               = 0x9b85000\n"
+        "brk(0x9b85880)                          = 0x9b85880\n"
+        "set_thread_area({entry_number=-1, base_addr=0x9b85380, limit=0x0fffff, seg_32bit=1, contents=0, read_exec_only=0, limit_in_pages=1, seg_not_present=0, useable=1}) = 0 (entry_number=12)\n"
+        "ugetrlimit(RLIMIT_STACK, {rlim_cur=8192*1024, rlim_max=RLIM_INFINITY}) = 0\n"
+        "getuid32()                              = 0\n"
+        "_llseek(3, 0, [0], SEEK_SET)            = 0\n"
+        "mmap2(NULL, 200704, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0xf7f2d000\n"
+        "fstat64(3, {st_mode=S_IFREG|0644, st_size=3, ...}) = 0\n"
+        "fcntl64(3, F_DUPFD_CLOEXEC, 0)          = 4\n"
+        "statx(1, \"\", AT_STATX_SYNC_AS_STAT|AT_NO_AUTOMOUNT|AT_EMPTY_PATH, STATX_BASIC_STATS, {stx_mask=STATX_BASIC_STATS|STATX_MNT_ID, stx_attributes=0, stx_mode=S_IFCHR|0666, stx_size=0, ...}) = 0\n"
+        "exit_group(0)                           = ?\n"
+        "+++ exited with 0 +++\n");
+
+    assert_int_equal(s2t_stats(c)->malformed, 0);
+    assert_int_equal(s2t_stats(c)->info, 1);
+    assert_int_equal(s2t_nrecords(c), 12);
+    assert_rec(*rec(c, 2), OP_BRK, TRACE_RES_OK, 0x880, 0x880, 0);
+    assert_rec(*rec(c, 3), OP_SKIP, TRACE_RES_OK, 0, 0, 0);
+    assert_rec(*rec(c, 5), OP_NULL, TRACE_RES_OK, 0, 0, 0);
+    assert_rec(*rec(c, 6), OP_SEEK, TRACE_RES_OK, 8, 0, 0);
+    assert_rec(*rec(c, 7), OP_MAP, TRACE_RES_OK, 200704, 49, 0);
+    assert_rec(*rec(c, 8), OP_STAT_OUT, TRACE_RES_OK, 96, 96, 0);
+    assert_rec(*rec(c, 9), OP_DUP, TRACE_RES_OK, 0, 0, 0);
+    assert_rec(*rec(c, 10), OP_STAT_OUT, TRACE_RES_OK, 256, 256, 0);
+    s2t_free(c);
+}
+
 /* strace -ff: one file per pid, no prefixes. */
 static void test_ff_files(void **state)
 {
@@ -1464,6 +1510,7 @@ int main(void)
         cmocka_unit_test(test_join_resumed_unfinished_again),
         cmocka_unit_test(test_join_errors),
         cmocka_unit_test(test_stderr_form),
+        cmocka_unit_test(test_i386_names),
         cmocka_unit_test(test_ff_files),
         cmocka_unit_test(test_format_bytes),
         cmocka_unit_test(test_validator_rejects),
