@@ -192,13 +192,18 @@ bochs: deps all ## boot the ISO in Bochs with its debugger: symbols loaded, COM1
 	@echo "*** Bochs debugger: kernel symbols loaded; 'c' to run; 'ldsym \"modules/NAME.sym\"' for a program"
 	bochs -q -f $(BUILD)/bochsrc -rc $(BUILD)/bochs-init.rc
 
-bench: deps all $(BUILD)/bench.iso ## kernel-boundary path lengths under QEMU -icount shift=0 (build/bench/report.txt)
-	@mkdir -p $(BUILD)/bench
-	$(QEMU) $(QEMU_FLAGS) -icount shift=0 -cdrom $(BUILD)/bench.iso -serial file:$(BUILD)/bench/serial.log \
-	    -device isa-debug-exit,iobase=0xf4,iosize=0x04 || test $$? -eq 33
-	{ echo "# split kernel, aspace=split entry=int80, QEMU TCG -icount shift=0: ticks = guest instructions"; \
-	  tr -d '\r' < $(BUILD)/bench/serial.log | grep '^bench: '; } > $(BUILD)/bench/report.txt
-	@cat $(BUILD)/bench/report.txt
+BENCH_MODES := split split-global shared
+$(BUILD)/bench/%.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
+	KERNEL_ARGS="aspace=$*" scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 6
+
+bench: deps all $(patsubst %,$(BUILD)/bench/%.iso,$(BENCH_MODES)) ## boundary path lengths per aspace mode, QEMU -icount shift=0 (build/bench/report.txt)
+	@for m in $(BENCH_MODES); do \
+	    echo "bench: aspace=$$m ..."; \
+	    $(QEMU) $(QEMU_FLAGS) -icount shift=0 -cdrom $(BUILD)/bench/$$m.iso -serial file:$(BUILD)/bench/$$m.log \
+	        -device isa-debug-exit,iobase=0xf4,iosize=0x04; rc=$$?; \
+	    test $$rc -eq 33 || { echo "bench: aspace=$$m failed (QEMU exit $$rc)"; exit 1; }; \
+	done
+	@tools/bench-table.sh $(BUILD)/bench $(BENCH_MODES) | tee $(BUILD)/bench/report.txt
 
 SEED ?= 1
 N ?= 1000000

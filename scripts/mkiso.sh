@@ -128,7 +128,7 @@ menuentry "split: Bochs debugger self-test (bochsbreak=user, hello alone)" {
     boot
 }
 menuentry "split: boundary benchmarks (make bench)" {
-    multiboot2 /boot/kernel.elf
+    multiboot2 /boot/kernel.elf${KERNEL_ARGS:+ $KERNEL_ARGS}
     module2 /boot/kernel.sym kernel.sym
     module2 /modules/bench.elf bench
     module2 /modules/child.elf child nostart
