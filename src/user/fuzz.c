@@ -581,12 +581,6 @@ static uint32_t parse_u32(const char *s)
     return v;
 }
 
-static unsigned frames_free(void)
-{
-    struct sysinfo s;
-    return sysinfo(&s) < 0 ? 0 : s.frames_free;
-}
-
 
 static const char *const call_names[NR_SYSCALLS + 1] = {
     "nr 0", "exit", "write", "getpid", "yield", "nop", "sysinfo", "read", "spawn", "wait", "getppid", "kill",

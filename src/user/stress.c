@@ -99,11 +99,6 @@ static const char *scenario = "stress";
 static struct report rep;
 static volatile uint32_t fork_token; /* the fork child checks its copy */
 
-static unsigned frames_free(void)
-{
-    struct sysinfo s;
-    return sysinfo(&s) < 0 ? 0 : s.frames_free;
-}
 
 /* First unexpected error of this process: say so once, count always. */
 static void trouble(uint32_t *counter, const char *what, long value)

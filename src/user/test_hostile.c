@@ -105,23 +105,7 @@ static void *P(uint32_t addr)
 /* Read-only memory of ours: the start of the text segment. */
 #define TEXT ((uint32_t)0x1000)
 
-static unsigned frames_free(void)
-{
-    struct sysinfo s;
-    if (sysinfo(&s) < 0)
-        return 0;
-    return s.frames_free;
-}
 
-#define EXPECT_FRAMES(before)                                                  \
-    do {                                                                       \
-        unsigned now_ = frames_free(), before_ = (before);                     \
-        if (now_ != before_) {                                                 \
-            DIAG("line %d: frames_free %u, expected %u (%d leaked)", __LINE__, \
-                 now_, before_, (int)(before_ - now_));                        \
-            ok = 0;                                                            \
-        }                                                                      \
-    } while (0)
 
 static int wait_status(long pid)
 {

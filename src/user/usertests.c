@@ -33,23 +33,7 @@ static long initial_break;              /* brk(NULL) before anything ran */
 
 /* ------------------------------------------------------------ helpers */
 
-static unsigned frames_free(void)
-{
-    struct sysinfo s;
-    if (sysinfo(&s) < 0)
-        return 0;
-    return s.frames_free;
-}
 
-#define EXPECT_FRAMES(before)                                                  \
-    do {                                                                       \
-        unsigned now_ = frames_free(), before_ = (before);                     \
-        if (now_ != before_) {                                                 \
-            DIAG("line %d: frames_free %u, expected %u (%d leaked)", __LINE__, \
-                 now_, before_, (int)(before_ - now_));                        \
-            ok = 0;                                                            \
-        }                                                                      \
-    } while (0)
 
 /* spawn("child", {"child", mode, a, b, c, NULL}); a NULL ends the list early. */
 static long spawn_child(const char *mode, const char *a, const char *b, const char *c)

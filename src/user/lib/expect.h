@@ -40,4 +40,24 @@
  */
 void wait_for_turn(void);
 
+/* frames_free - the kernel's free-frame count now (0 if sysinfo fails). */
+static inline unsigned frames_free(void)
+{
+    struct sysinfo s;
+    if (sysinfo(&s) < 0)
+        return 0;
+    return s.frames_free;
+}
+
+/* EXPECT_FRAMES - the free-frame count is back where it was: nothing leaked. */
+#define EXPECT_FRAMES(before)                                                  \
+    do {                                                                       \
+        unsigned now_ = frames_free(), before_ = (before);                     \
+        if (now_ != before_) {                                                 \
+            DIAG("line %d: frames_free %u, expected %u (%d leaked)", __LINE__, \
+                 now_, before_, (int)(before_ - now_));                        \
+            ok = 0;                                                            \
+        }                                                                      \
+    } while (0)
+
 #endif /* EXPECT_H */
