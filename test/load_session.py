@@ -32,7 +32,7 @@ import time
 
 sys.dont_write_bytecode = True   # no test/__pycache__ from the import below
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sh_session import Console, PROMPT  # noqa: E402  (the same console driver)
+from sh_session import Console, PROMPT, qemu_command, shut_down, wait_exit  # noqa: E402  (the same console driver)
 
 TOTAL_TIMEOUT = 180.0    # seconds for the whole session
 CMD_TIMEOUT = 20.0       # a command without load: the prompt comes back within this
@@ -59,10 +59,7 @@ def main():
         print("usage: load_session.py ISO LOG", file=sys.stderr)
         return 2
     iso, log = sys.argv[1], sys.argv[2]
-    qemu = os.environ.get("QEMU", "qemu-system-i386")
-    cmd = [qemu, "-accel", "tcg", "-m", "256M", "-no-reboot", "-display", "none",
-           "-cdrom", iso, "-serial", "stdio",
-           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    cmd = qemu_command(iso)
     results = []
 
     def check(ok, what):
@@ -162,17 +159,9 @@ def main():
             check(procs1 == procs0, "free after the load: %s processes, as before (%s)" % (procs1, procs0))
 
             con.type("poweroff\n")
-        try:
-            rc = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            rc = None
+        rc = wait_exit(proc, deadline)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        con.drain(2.0)
-        with open(log, "wb") as f:
-            f.write(bytes(con.buf))
+        shut_down(proc, con, log)
 
     check(rc == 33, "QEMU exited with status 33 after poweroff (got %s)" %
           ("a timeout" if rc is None else rc))

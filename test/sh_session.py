@@ -82,15 +82,37 @@ class Console:
             time.sleep(CHAR_DELAY)
 
 
+def qemu_command(iso):
+    """QEMU (TCG) booting iso, COM1 on stdio, isa-debug-exit for the verdict."""
+    return [os.environ.get("QEMU", "qemu-system-i386"), "-accel", "tcg", "-m", "256M", "-no-reboot",
+            "-display", "none", "-cdrom", iso, "-serial", "stdio",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+
+
+def wait_exit(proc, deadline):
+    """QEMU's exit status once it has powered off, or None at the deadline."""
+    try:
+        return proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        return None
+
+
+def shut_down(proc, con, log):
+    """Kill QEMU if it is still running and write everything it printed to log."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    con.drain(2.0)
+    with open(log, "wb") as f:
+        f.write(bytes(con.buf))
+
+
 def main():
     if len(sys.argv) != 3:
         print("usage: sh_session.py ISO LOG", file=sys.stderr)
         return 2
     iso, log = sys.argv[1], sys.argv[2]
-    qemu = os.environ.get("QEMU", "qemu-system-i386")
-    cmd = [qemu, "-accel", "tcg", "-m", "256M", "-no-reboot", "-display", "none",
-           "-cdrom", iso, "-serial", "stdio",
-           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    cmd = qemu_command(iso)
     results = []
 
     def check(ok, what):
@@ -132,17 +154,9 @@ def main():
                   "run hello: \"[pid N exited with status 0]\" printed")
 
             con.type("poweroff\n")
-        try:
-            rc = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            rc = None
+        rc = wait_exit(proc, deadline)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        con.drain(2.0)
-        with open(log, "wb") as f:
-            f.write(bytes(con.buf))
+        shut_down(proc, con, log)
 
     check(rc == 33, "QEMU exited with status 33 after poweroff (got %s)" %
           ("a timeout" if rc is None else rc))

@@ -92,14 +92,33 @@ global trampoline_sysexit_to_user, trampoline_sysexit_window, trampoline_sysexit
     rep stosd
 %endmacro
 
-; RESTORE_REGS_AND_IRET: pop a struct trapframe at ESP and return.
-%macro RESTORE_REGS_AND_IRET 0
+; LEAVE_FOR_USER_CR3 next: the common start of both ways out. Takes the
+; C arguments (tf, cr3), copies *tf to the entry stack (ESP ends there),
+; loads the user CR3 unless aspace=shared, and falls into `next`.
+%macro LEAVE_FOR_USER_CR3 1
+    mov ebx, [esp + 8]
+    mov eax, [esp + 4]
+    cld
+    COPY_FRAME_TO_ENTRY_STACK eax
+    cmp dword [tramp_switch_cr3], 0
+    je %1
+    SWITCH_TO_USER_CR3 ebx
+%endmacro
+
+; RESTORE_REGS: pop the registers of a struct trapframe at ESP, leaving
+; ESP at the hardware part (eip, cs, eflags, esp, ss).
+%macro RESTORE_REGS 0
     pop gs
     pop fs
     pop es
     pop ds
     popad
     add esp, 8                      ; vector, error code
+%endmacro
+
+; RESTORE_REGS_AND_IRET: pop a struct trapframe at ESP and return.
+%macro RESTORE_REGS_AND_IRET 0
+    RESTORE_REGS
     iretd
 %endmacro
 
@@ -208,13 +227,7 @@ trampoline_sysenter_end:
 
 ; void trampoline_return_to_user(const struct trapframe *tf, uint32_t cr3)
 trampoline_return_to_user:
-    mov ebx, [esp + 8]
-    mov eax, [esp + 4]
-    cld
-    COPY_FRAME_TO_ENTRY_STACK eax
-    cmp dword [tramp_switch_cr3], 0
-    je trampoline_exit_to_user
-    SWITCH_TO_USER_CR3 ebx
+    LEAVE_FOR_USER_CR3 trampoline_exit_to_user
 trampoline_exit_to_user:
     RESTORE_REGS_AND_IRET
 trampoline_exit_end:
@@ -226,20 +239,9 @@ trampoline_exit_end:
 ; otherwise single-step the kernel). `sti; sysexit`: STI's one-instruction
 ; interrupt shadow keeps interrupts off until we are back in ring 3.
 trampoline_sysexit_to_user:
-    mov ebx, [esp + 8]
-    mov eax, [esp + 4]
-    cld
-    COPY_FRAME_TO_ENTRY_STACK eax
-    cmp dword [tramp_switch_cr3], 0
-    je trampoline_sysexit_window
-    SWITCH_TO_USER_CR3 ebx
+    LEAVE_FOR_USER_CR3 trampoline_sysexit_window
 trampoline_sysexit_window:
-    pop gs
-    pop fs
-    pop es
-    pop ds
-    popad
-    add esp, 8                      ; vector, error code
+    RESTORE_REGS
     mov edx, [esp]                  ; return EIP
     mov ecx, [esp + 12]             ; return ESP
     and dword [esp + 8], ~EFLAGS_IF

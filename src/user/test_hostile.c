@@ -33,7 +33,6 @@
 #define SCRATCH_END     (SCRATCH + PAGE)
 #define SHM_VA          0x5B000000u     /* a child's page, granted to us */
 #define RW              (PROT_READ | PROT_WRITE)
-#define NO_STATUS       0x7EADBEEF
 #define PS_ROWS         128
 
 #define EFLAGS_CF       0x00000001u
@@ -107,27 +106,7 @@ static void *P(uint32_t addr)
 
 
 
-static int wait_status(long pid)
-{
-    int st = NO_STATUS;
-    long r = wait((int)pid, &st);
-    if (r != pid) {
-        DIAG("wait(%d) = %d, expected %d", (int)pid, (int)r, (int)pid);
-        ok = 0;
-        return NO_STATUS;
-    }
-    return st;
-}
 
-static int proc_state(long pid)
-{
-    static struct procinfo tab[PS_ROWS];
-    long n = ps(tab, PS_ROWS);
-    for (long i = 0; i < n; i++)
-        if (tab[i].pid == pid)
-            return tab[i].state;
-    return 0;
-}
 
 /* Yield until @pid is asleep (blocked in the kernel), at most 3 s. */
 static int wait_asleep(long pid)

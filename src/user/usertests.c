@@ -21,7 +21,6 @@
 #define USER_STACK_TOP  0xFFEFF000u
 #define TRAMPOLINE      0xFFF00000u
 #define RW              (PROT_READ | PROT_WRITE)
-#define NO_STATUS       0x7EADBEEF      /* status slot never written by wait */
 #define PS_ROWS         128             /* more than the process table */
 
 extern char __end[];                    /* user.ld: end of bss */
@@ -48,19 +47,6 @@ static const char *num(char *buf, long v)
     return buf;
 }
 
-/* wait(pid) and return the status; NO_STATUS (and a diagnostic) if wait
- * did not return pid. */
-static int wait_status(long pid)
-{
-    int st = NO_STATUS;
-    long r = wait((int)pid, &st);
-    if (r != pid) {
-        DIAG("wait(%d) = %d, expected %d", (int)pid, (int)r, (int)pid);
-        ok = 0;
-        return NO_STATUS;
-    }
-    return st;
-}
 
 /* A bad user address the compiler cannot see through. */
 static void *bad(uintptr_t addr)
@@ -69,16 +55,6 @@ static void *bad(uintptr_t addr)
     return (void *)addr;
 }
 
-/* The state of @pid from ps(), or 0 if it is not in the table. */
-static int proc_state(long pid)
-{
-    static struct procinfo tab[PS_ROWS];
-    long n = ps(tab, PS_ROWS);
-    for (long i = 0; i < n; i++)
-        if (tab[i].pid == pid)
-            return tab[i].state;
-    return 0;
-}
 
 /* Map pages from @base up in chunks of 256, then single pages, until map
  * fails. Returns the pages mapped; *err = the failing map's return value.

@@ -60,4 +60,32 @@ static inline unsigned frames_free(void)
         }                                                                      \
     } while (0)
 
+#define NO_STATUS 0x7EADBEEF     /* a status wait() never wrote */
+
+/* wait_status(pid) - wait(pid) and yield its status; NO_STATUS, a
+ * diagnostic and a failed scenario if wait did not return pid. A macro, like
+ * EXPECT, so it reaches the including file's ok and scenario. */
+#define wait_status(pid)                                                       \
+    ({                                                                         \
+        long pid_ = (pid), r_;                                                 \
+        int st_ = NO_STATUS;                                                   \
+        if ((r_ = wait((int)pid_, &st_)) != pid_) {                            \
+            DIAG("wait(%d) = %d, expected %d", (int)pid_, (int)r_, (int)pid_); \
+            ok = 0;                                                            \
+            st_ = NO_STATUS;                                                   \
+        }                                                                      \
+        st_;                                                                   \
+    })
+
+/* proc_state - the PROC_STATE_* of @pid from ps(), or 0 if it is not in the table. */
+static inline int proc_state(long pid)
+{
+    static struct procinfo tab[128];
+    long n = ps(tab, sizeof(tab) / sizeof(tab[0]));
+    for (long i = 0; i < n; i++)
+        if (tab[i].pid == pid)
+            return tab[i].state;
+    return 0;
+}
+
 #endif /* EXPECT_H */
