@@ -123,6 +123,7 @@ static void handle_irq(uint32_t irq)
     pic_eoi(irq);
 }
 
+/* cr3_at_entry: the CR3 the CPU came in with; set by DEBUG builds only. */
 void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
 {
     struct proc *p = current;

@@ -159,7 +159,9 @@ trampoline_common:
     test byte [esp + TF_CS], 3
     jz trampoline_from_kernel
 
-    mov ebx, cr3                    ; the user CR3, for the debug checks in C
+%if DEBUG_CHECKS
+    mov ebx, cr3                    ; the user CR3, for the checks in C (else EBX is unused)
+%endif
     cmp dword [tramp_switch_cr3], 0 ; aspace=shared: the kernel is mapped already
     je trampoline_cr3_switched
     SWITCH_TO_KERNEL_CR3
