@@ -5,6 +5,7 @@
  * and loader.c, memory in vm.c, IPC in ipc.c, console input in console.c.
  */
 #include "defs.h"
+#include "kevents.h"
 #include "proc.h"
 #include "uaccess.h"
 #include "uapi/errno.h"
@@ -61,6 +62,8 @@ static const uint8_t nargs[NR_SYSCALLS] = {
     [SYS_wait] = 2, [SYS_kill] = 1, [SYS_brk] = 1, [SYS_map] = 3, [SYS_unmap] = 2,
     [SYS_shm_grant] = 3, [SYS_shm_map] = 2, [SYS_ipc_send] = 3, [SYS_ipc_recv] = 4,
     [SYS_ipc_call] = 5, [SYS_ipc_reply] = 3, [SYS_ps] = 2, [SYS_modules] = 2, [SYS_poweroff] = 1,
+    [SYS_open] = 2, [SYS_close] = 1, [SYS_lseek] = 3, [SYS_stat] = 2, [SYS_fstat] = 2,
+    [SYS_dup] = 1, [SYS_pipe] = 1, [SYS_kevents] = 1, [SYS_cr3_pair] = 1,
 };
 
 /*
@@ -84,6 +87,7 @@ static long syscall_args(const struct trapframe *tf, uint32_t a[5])
 void syscall_dispatch(struct trapframe *tf)
 {
     uint32_t args[5];
+    kev_syscalls++;
     if (syscall_args(tf, args) < 0) {
         tf->eax = (uint32_t)-EFAULT;
         return;
@@ -117,6 +121,8 @@ void syscall_dispatch(struct trapframe *tf)
     case SYS_poweroff:  kprintf("poweroff requested by pid %d\n", current->pid);
                         power_off(a ? EXIT_FAIL : EXIT_PASS);
     case SYS_ticks:     r = (long)timer_ticks(); break;
+    case SYS_kevents:   r = sys_kevents(a); break;
+    case SYS_cr3_pair:  r = sys_cr3_pair(a); break;
     default:            r = -ENOSYS; break;
     }
     tf->eax = (uint32_t)r;

@@ -9,6 +9,7 @@
 #define TRAPFRAME_H
 
 #include <stdint.h>
+#include "uapi/syscall.h"   /* RING_TRIP_VECTOR, SYSENTER_RING_TRIP */
 
 /* GDT selectors (index << 3 | RPL); the GDT itself is in the trampoline. */
 #define KERNEL_CS           0x08
@@ -18,7 +19,9 @@
 #define TSS_SEL             0x28
 #define GDT_ENTRIES         6
 
-#define SYSCALL_VECTOR      0x80        /* int 0x80, the only gate with DPL 3 */
+#define SYSCALL_VECTOR      0x80        /* int 0x80: a DPL 3 gate */
+/* RING_TRIP_VECTOR (0x81, uapi/syscall.h) is the other DPL 3 gate: its stub
+ * only irets (the benchmark's calibration ring trip). */
 #define SYSENTER_VECTOR     0x100       /* not an IDT vector: marks a frame built by the sysenter path */
 #define IDT_VECTORS         256
 

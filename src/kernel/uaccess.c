@@ -9,6 +9,7 @@
 #include "memlayout.h"
 #include "pgtable.h"
 #include "uapi/errno.h"
+#include "kevents.h"
 
 /* Translate one user page, checking P/U (and W). 0 and *pa, or -EFAULT. */
 static long user_page(paddr_t pd, uaddr_t va, bool write, paddr_t *pa)
@@ -63,6 +64,7 @@ long copy_from_user(paddr_t pd, void *dst, uaddr_t src, size_t len)
         size_t n = chunk_len(src, len);
         user_page(pd, src, false, &pa); /* checked above */
         memcpy(out, phys_to_virt(pa), n);
+        kevents_copied(n);
         out += n, src += (uaddr_t)n, len -= n;
     }
     return 0;
@@ -78,7 +80,23 @@ long copy_to_user(paddr_t pd, uaddr_t dst, const void *src, size_t len)
         size_t n = chunk_len(dst, len);
         user_page(pd, dst, true, &pa); /* checked above */
         memcpy(phys_to_virt(pa), in, n);
+        kevents_copied(n);
         in += n, dst += (uaddr_t)n, len -= n;
+    }
+    return 0;
+}
+
+long clear_user(paddr_t pd, uaddr_t dst, size_t len)
+{
+    if (user_range_ok(pd, dst, len, true) < 0)
+        return -EFAULT;
+    while (len > 0) {
+        paddr_t pa;
+        size_t n = chunk_len(dst, len);
+        user_page(pd, dst, true, &pa); /* checked above */
+        memset(phys_to_virt(pa), 0, n);
+        kevents_copied(n);
+        dst += (uaddr_t)n, len -= n;
     }
     return 0;
 }
@@ -98,10 +116,13 @@ long strncpy_from_user(paddr_t pd, char *dst, uaddr_t src, size_t max)
         size_t n = chunk_len(src, max - copied);
         for (size_t i = 0; i < n; i++) {
             dst[copied] = p[i];
-            if (p[i] == '\0')
+            if (p[i] == '\0') {
+                kevents_copied(i + 1);
                 return (long)copied;
+            }
             copied++;
         }
+        kevents_copied(n);
         src += (uaddr_t)n;
     }
     dst[max - 1] = '\0';
@@ -119,6 +140,8 @@ long uvm_copy_between(paddr_t src_pd, uaddr_t src_va, paddr_t dst_pd, uaddr_t ds
         user_page(dst_pd, dst_va, true, &to);
         /* Shared memory can map one frame on both sides: memmove. */
         memmove(phys_to_virt(to), phys_to_virt(from), n);
+        kevents_copied(n);
+        kev_pages_walked++; /* two pages resolved for one piece */
         src_va += (uaddr_t)n, dst_va += (uaddr_t)n, len -= n;
     }
     return 0;

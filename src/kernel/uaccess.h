@@ -12,7 +12,9 @@
  *  - all or nothing: the whole range is checked before the first byte moves,
  *    so a failed copy-out writes nothing and a failed copy-in reads nothing;
  *  - failure is -EFAULT, never a kernel fault; len == 0 succeeds without
- *    looking at va (as POSIX read/write with a zero count).
+ *    looking at va (as POSIX read/write with a zero count);
+ *  - every page piece moved counts one page walked and its bytes in the
+ *    event counters (kevents.h), which the benchmark reads.
  * @pd is the physical address of the user page directory.
  */
 #ifndef UACCESS_H
@@ -33,6 +35,11 @@ long copy_from_user(paddr_t pd, void *dst, uaddr_t src, size_t len);
 /* copy_to_user - copy @len bytes from kernel @src to user @dst; the pages
  * must be writable. Returns 0 or -EFAULT (nothing written). */
 long copy_to_user(paddr_t pd, uaddr_t dst, const void *src, size_t len);
+
+/* clear_user - zero @len bytes of user memory at @dst (a read of /dev/zero),
+ * page by page; the pages must be writable. Returns 0 or -EFAULT (nothing
+ * written). */
+long clear_user(paddr_t pd, uaddr_t dst, size_t len);
 
 /*
  * strncpy_from_user - copy a NUL-terminated user string into @dst, which

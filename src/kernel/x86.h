@@ -20,7 +20,14 @@ static inline uint32_t read_cr2(void) { uint32_t v; __asm__ volatile("mov %%cr2,
 static inline uint32_t read_cr3(void) { uint32_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
 static inline uint32_t read_cr4(void) { uint32_t v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
 static inline void write_cr0(uint32_t v) { __asm__ volatile("mov %0, %%cr0" ::"r"(v) : "memory"); }
-static inline void write_cr3(uint32_t v) { __asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory"); }
+/* Every CR3 load the C kernel makes is counted (kevents.c); the trampoline
+ * counts its own. */
+extern uint32_t kev_cr3_writes;
+static inline void write_cr3(uint32_t v)
+{
+    kev_cr3_writes++;
+    __asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory");
+}
 static inline void write_cr4(uint32_t v) { __asm__ volatile("mov %0, %%cr4" ::"r"(v) : "memory"); }
 
 static inline uint64_t rdtsc(void)

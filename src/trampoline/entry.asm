@@ -37,21 +37,24 @@
 %define DEBUG_CHECKS 0
 %endif
 
-extern trap_from_user, trap_from_kernel
+extern trap_from_user, trap_from_kernel, kev_cr3_writes
 extern tramp_kernel_cr3, tramp_kstack_top, tramp_entry_stack_top, tramp_switch_cr3
 global trampoline_vectors, trampoline_common, trampoline_return_to_user
 global trampoline_syscall_entry, trampoline_cr3_switched, trampoline_exit_to_user, trampoline_exit_end
 global trampoline_sysenter_entry, trampoline_sysenter_end
 global trampoline_sysexit_to_user, trampoline_sysexit_window, trampoline_sysexit_end
+global tramp_cr3_pair, tramp_tsc_pair
 
 ; Vectors for which the CPU pushes an error code (SDM Vol. 3A §6.15).
 %define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
-; SWITCH_TO_KERNEL_CR3: load the kernel page directory. Clobbers EAX.
-; Runs with the user CR3; reads only trampoline data.
+; SWITCH_TO_KERNEL_CR3: load the kernel page directory and count the write
+; (kevents.h). Clobbers EAX. Runs with the user CR3; reads only trampoline
+; data until the CR3 write.
 %macro SWITCH_TO_KERNEL_CR3 0
     mov eax, [tramp_kernel_cr3]
     mov cr3, eax
+    inc dword [kev_cr3_writes]
 %endmacro
 
 ; SWITCH_TO_USER_CR3 reg: load the user page directory held in reg. After
@@ -102,6 +105,7 @@ global trampoline_sysexit_to_user, trampoline_sysexit_window, trampoline_sysexit
     COPY_FRAME_TO_ENTRY_STACK eax
     cmp dword [tramp_switch_cr3], 0
     je %1
+    inc dword [kev_cr3_writes]      ; counted while the kernel PD still maps it
     SWITCH_TO_USER_CR3 ebx
 %endmacro
 
@@ -128,14 +132,18 @@ section .trampoline.text progbits alloc exec nowrite align=4096
 %assign v 0
 %rep IDT_VECTORS
 vector_ %+ v:
-  %if v == SYSCALL_VECTOR
+  %if v == RING_TRIP_VECTOR
+    iretd                           ; the calibration ring trip: no CR3 write, no C
+  %else
+    %if v == SYSCALL_VECTOR
 trampoline_syscall_entry:
-  %endif
-  %if !HAS_ERROR_CODE(v)
+    %endif
+    %if !HAS_ERROR_CODE(v)
     push dword 0
-  %endif
+    %endif
     push dword v
     jmp trampoline_common
+  %endif
 %assign v v+1
 %endrep
 
@@ -197,6 +205,7 @@ trampoline_from_kernel:
     mov eax, cr3
     cmp eax, ebx
     je .same_cr3
+    inc dword [kev_cr3_writes]
     mov cr3, ebx
 .same_cr3:
     RESTORE_REGS_AND_IRET
@@ -214,6 +223,8 @@ trampoline_sysenter_entry:
     pushfd                          ; first, so the user's TF is recorded: the #DB
                                     ; it raises lands after this instruction, and
                                     ; trap.c resumes us with TF clear
+    cmp eax, SYSENTER_RING_TRIP     ; the calibration ring trip (docs/benchmarking.md)
+    je .ring_trip
     push ecx                        ; esp
     push dword [esp + 4]            ; eflags, moved down to its place in the frame
     mov dword [esp + 8], USER_DS    ; ss, where pushfd put the flags
@@ -225,6 +236,10 @@ trampoline_sysenter_entry:
     push dword 0x2
     popfd                           ; kernel EFLAGS: TF, NT, AC, DF off
     jmp trampoline_common
+.ring_trip:                         ; ECX, EDX: the user's ESP and EIP already
+    add esp, 4
+    sti                             ; its shadow covers sysexit
+    sysexit
 trampoline_sysenter_end:
 
 ; void trampoline_return_to_user(const struct trapframe *tf, uint32_t cr3)
@@ -252,6 +267,56 @@ trampoline_sysexit_window:
     sti
     sysexit
 trampoline_sysexit_end:
+
+; uint32_t tramp_cr3_pair(uint32_t user_cr3, uint32_t kernel_cr3)
+; TSC ticks across `mov cr3, user_cr3; mov cr3, kernel_cr3`, interrupts off.
+; Lives here because nothing but trampoline pages is mapped between the two
+; writes: no stack or data access happens there. Called with the kernel CR3
+; by sys_cr3_pair (kevents.c), which counts the writes.
+; Stack: [esp+4] user_cr3, [esp+8] kernel_cr3 (cdecl); EBX, ESI, EDI saved.
+tramp_cr3_pair:
+    push ebx
+    push esi
+    push edi
+    pushfd
+    cli
+    mov esi, [esp + 20]
+    mov edi, [esp + 24]
+    lfence
+    rdtsc
+    mov ebx, eax
+    mov cr3, esi
+    mov cr3, edi
+    lfence
+    rdtsc
+    sub eax, ebx
+    popfd
+    pop edi
+    pop esi
+    pop ebx
+    ret
+
+; uint32_t tramp_tsc_pair(uint32_t user_cr3, uint32_t kernel_cr3)
+; The same code without the two CR3 writes: the timer's own overhead.
+tramp_tsc_pair:
+    push ebx
+    push esi
+    push edi
+    pushfd
+    cli
+    mov esi, [esp + 20]
+    mov edi, [esp + 24]
+    lfence
+    rdtsc
+    mov ebx, eax
+    lfence
+    rdtsc
+    sub eax, ebx
+    popfd
+    pop edi
+    pop esi
+    pop ebx
+    ret
 
 section .rodata
 align 4

@@ -781,7 +781,7 @@ static const struct fault_case {
 /* `int n` from ring 3 for n != 0x80 meets a DPL-0 gate: #GP (vector 13),
  * error code n * 8 + 2, whatever vector n is. */
 static const uint8_t int_vectors[] = { 0, 1, 2, 3, 4, 5, 6, 8, 13, 14, 0x1F, 0x20, 0x21, 0x24,
-                                       0x2F, 0x30, 0x7F, 0x81, 0xFF };
+                                       0x2F, 0x30, 0x7F, 0x82, 0xFF };
 #define NINTS ((int)sizeof(int_vectors))
 
 static const struct fault_case *current_fault;

@@ -39,8 +39,12 @@
 #include "pgtable.h"
 #include "memlayout.h"
 #include "uapi/errno.h"
+#include "kevents.h"
 
 #define MEM_SIZE   (8u << 20)
+
+/* The event counters uaccess.c feeds (kevents.c in the kernel). */
+uint32_t kev_syscalls, kev_cr3_writes, kev_pages_walked, kev_bytes_copied;
 
 static uint8_t mem[MEM_SIZE] __attribute__((aligned(4096)));
 
@@ -287,6 +291,53 @@ static void test_copy_to_user_straddling_two_mapped_pages(void **state)
     memcpy(phys(F_A) + 0xFF0, snap + F_A + 0xFF0, 0x10);
     memcpy(phys(F_B), snap + F_B, 0x10);
     assert_memory_unchanged();
+}
+
+/* ---- clear_user and the event counters ------------------------------------ */
+
+static void test_clear_user_zeroes_across_pages_and_counts_pieces(void **state)
+{
+    (void)state;
+    memset(phys(F_A), 0xAA, PAGE_SIZE);
+    memset(phys(F_B), 0xBB, PAGE_SIZE);
+    uint32_t pages = kev_pages_walked, bytes = kev_bytes_copied;
+    assert_int_equal(clear_user(pd, VA_A + 0xF00, 0x200), 0);
+    assert_int_equal(phys(F_A)[0xEFF], 0xAA);
+    for (int i = 0; i < 0x100; i++) {
+        assert_int_equal(phys(F_A)[0xF00 + i], 0);
+        assert_int_equal(phys(F_B)[i], 0);
+    }
+    assert_int_equal(phys(F_B)[0x100], 0xBB);
+    assert_int_equal(kev_pages_walked - pages, 2);   /* two page pieces */
+    assert_int_equal(kev_bytes_copied - bytes, 0x200);
+}
+
+static void test_clear_user_refuses_read_only_and_writes_nothing(void **state)
+{
+    (void)state;
+    take_snapshot();
+    uint32_t pages = kev_pages_walked;
+    assert_int_equal(clear_user(pd, VA_B + 0xF00, 0x200), -EFAULT); /* runs into RO */
+    assert_int_equal(clear_user(pd, VA_HOLE1, 1), -EFAULT);
+    assert_memory_unchanged();
+    assert_int_equal(kev_pages_walked, pages);
+}
+
+static void test_counters_follow_copies_and_strings(void **state)
+{
+    (void)state;
+    uint8_t buf[0x20];
+    char s[64];
+    uint32_t pages = kev_pages_walked, bytes = kev_bytes_copied;
+    assert_int_equal(copy_from_user(pd, buf, VA_A + 0xFF0, 0x20), 0);
+    assert_int_equal(copy_to_user(pd, VA_A, buf, 8), 0);
+    assert_int_equal(kev_pages_walked - pages, 3);
+    assert_int_equal(kev_bytes_copied - bytes, 0x28);
+    strcpy((char *)phys(F_A), "abc");
+    pages = kev_pages_walked, bytes = kev_bytes_copied;
+    assert_int_equal(strncpy_from_user(pd, s, VA_A, sizeof(s)), 3);
+    assert_int_equal(kev_pages_walked - pages, 1);
+    assert_int_equal(kev_bytes_copied - bytes, 4);   /* the NUL included */
 }
 
 static void test_copy_straddling_into_unmapped_page_faults(void **state)
@@ -948,6 +999,9 @@ int main(void)
         T(test_copy_from_user_straddling_two_mapped_pages),
         T(test_copy_to_user_straddling_two_mapped_pages),
         T(test_copy_straddling_into_unmapped_page_faults),
+        T(test_clear_user_zeroes_across_pages_and_counts_pieces),
+        T(test_clear_user_refuses_read_only_and_writes_nothing),
+        T(test_counters_follow_copies_and_strings),
         T(test_copy_to_user_failing_late_writes_nothing_early),
         T(test_copy_from_user_failing_late_reads_nothing),
         T(test_supervisor_pte_faults),

@@ -35,7 +35,24 @@
 #define SYS_modules   23  /* modules(char *buf, size_t size) -> bytes: boot module names, one per line */
 #define SYS_poweroff  24  /* poweroff(int failed) -> does not return (failed != 0: exit status 35 in tests) */
 #define SYS_ticks     25  /* ticks() -> timer ticks since boot (TIMER_HZ per second) */
-#define NR_SYSCALLS   26
+/* Files (src/kernel/file.c): /mod/NAME, /dev/{null,zero,console}, pipes. */
+#define SYS_open      26  /* open(const char *path, int flags) -> fd */
+#define SYS_close     27  /* close(int fd) -> 0 */
+#define SYS_lseek     28  /* lseek(int fd, int offset, int whence) -> new offset, bytes */
+#define SYS_stat      29  /* stat(const char *path, struct stat *out) -> 0 */
+#define SYS_fstat     30  /* fstat(int fd, struct stat *out) -> 0 */
+#define SYS_dup       31  /* dup(int fd) -> the lowest free fd, sharing fd's open file */
+#define SYS_pipe      32  /* pipe(int fds[2]) -> 0: fds[0] reads, fds[1] writes */
+/* Measurement (src/kernel/kevents.c). */
+#define SYS_kevents   33  /* kevents(struct kevents *out) -> 0: event counters since boot */
+#define SYS_cr3_pair  34  /* cr3_pair(unsigned rounds) -> fewest TSC ticks of one CR3 write pair, in ring 0 */
+#define NR_SYSCALLS   35
+
+/* EAX for a calibration ring trip through sysenter: the trampoline sysexits at
+ * once, with no CR3 write and no C (docs/benchmarking.md, "the floor"). */
+#define SYSENTER_RING_TRIP 0xFFFFFFFFu
+/* IDT vector of the calibration ring trip by `int`: the stub only irets. */
+#define RING_TRIP_VECTOR   0x81
 
 #define TIMER_HZ      100
 #define BOCHSBREAK_USER_MAGIC 0xB0C5B0C5 /* EAX at the first process's entry with bochsbreak=user (crt0) */
@@ -46,6 +63,19 @@
 #define MAX_ARGS      16     /* spawn(): argv entries */
 #define MAX_ARG_LEN   128    /* spawn(): bytes per argument, NUL included */
 #define MODULE_NAME_MAX 16   /* bytes in a module/process name, NUL included */
+#define NOFILE        32     /* open file descriptors per process */
+#define PATH_MAX      256    /* bytes in a path, NUL included (longer: -ENAMETOOLONG) */
+#define PIPE_BUF_SIZE 4096   /* bytes a pipe holds */
+
+/* open() flags (Linux values) */
+#define O_RDONLY      0
+#define O_WRONLY      1
+#define O_RDWR        2
+#define O_ACCMODE     3
+/* lseek() whence */
+#define SEEK_SET      0
+#define SEEK_CUR      1
+#define SEEK_END      2
 
 /* Exit status of a process killed by the kernel (wait() reports it). */
 #define STATUS_FAULT(vector) (-(128 + (vector)))   /* CPU exception */
@@ -65,6 +95,34 @@ struct sysinfo {
 };
 #define SYSINFO_SYSENTER 0x1     /* sysenter_call() works on this CPU */
 #define SYSINFO_ASPACE(features) (((features) >> 8) & 0x3) /* 0 split, 1 split-global, 2 shared */
+
+/* Filled in by SYS_stat / SYS_fstat: 96 bytes, the size of Linux i386's
+ * struct stat64, so a replayed fstat copies out what Linux's does. */
+#define S_IFMT   0170000
+#define S_IFDIR  0040000
+#define S_IFCHR  0020000
+#define S_IFREG  0100000
+#define S_IFIFO  0010000
+struct stat {
+    unsigned int st_dev;         /* 1 = /mod, 2 = /dev, 3 = pipes */
+    unsigned int st_ino;         /* unique within st_dev */
+    unsigned int st_mode;        /* S_IF* | permission bits */
+    unsigned int st_nlink;
+    unsigned int st_size;        /* bytes (/mod files; pipes: bytes buffered) */
+    unsigned int st_blksize;     /* preferred I/O size, bytes */
+    unsigned int st_blocks;      /* 512-byte blocks */
+    unsigned int st_rdev;
+    unsigned int reserved[16];   /* zero */
+};
+
+/* Filled in by SYS_kevents: counters since boot, wrapping at 2^32. The
+ * difference between two snapshots is what happened in between. */
+struct kevents {
+    unsigned int syscalls;       /* system calls dispatched */
+    unsigned int cr3_writes;     /* CR3 loads: trampoline entry/exit and in-kernel switches */
+    unsigned int pages_walked;   /* user pages resolved by copy-in/copy-out page-table walks */
+    unsigned int bytes_copied;   /* bytes moved by copy-in/copy-out */
+};
 
 /* One row of SYS_ps. */
 #define PROC_STATE_RUNNABLE 1

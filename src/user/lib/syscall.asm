@@ -55,6 +55,15 @@ SYSCALL ps, SYS_ps
 SYSCALL modules, SYS_modules
 SYSCALL poweroff, SYS_poweroff
 SYSCALL ticks, SYS_ticks
+SYSCALL open, SYS_open
+SYSCALL close, SYS_close
+SYSCALL lseek, SYS_lseek
+SYSCALL stat, SYS_stat
+SYSCALL fstat, SYS_fstat
+SYSCALL dup, SYS_dup
+SYSCALL pipe, SYS_pipe
+SYSCALL kevents, SYS_kevents
+SYSCALL cr3_pair, SYS_cr3_pair
 
 ; long syscall_raw(long nr, long a1, long a2, long a3, long a4, long a5)
 global syscall_raw

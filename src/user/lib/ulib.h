@@ -40,6 +40,15 @@ long ps(struct procinfo *out, unsigned max);
 long modules(char *buf, size_t size);
 void poweroff(int failed) __attribute__((noreturn));
 long ticks(void);
+long open(const char *path, int flags);
+long close(int fd);
+long lseek(int fd, long offset, int whence);
+long stat(const char *path, struct stat *out);
+long fstat(int fd, struct stat *out);
+long dup(int fd);
+long pipe(int fds[2]);
+long kevents(struct kevents *out);
+long cr3_pair(unsigned rounds);
 
 /* sbrk on top of brk: returns the old break, or (void *)-1 with nothing changed. */
 void *sbrk(long increment);

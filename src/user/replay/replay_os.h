@@ -1,0 +1,74 @@
+/*
+ * replay_os.h - what the trace replay (core.c) needs from the system it
+ * measures. Two backends implement it:
+ *   src/user/replay.c               this kernel (the `replay` boot module)
+ *   tools/linux-peer/replay_linux.c Linux i386, as /init of an initramfs
+ * so that both replay the same trace with the same code around each call.
+ *
+ * Every os_* call is exactly one system call of the system under test (the
+ * core times it with lfence; rdtsc on both sides). They return what the
+ * system call returned: >= 0, or -errno. Sizes are in bytes unless named
+ * `npages` (4096-byte pages).
+ */
+#ifndef REPLAY_OS_H
+#define REPLAY_OS_H
+
+#include <stdint.h>
+
+/* Entry paths a replay can use; not every system has both. */
+enum replay_entry { ENTRY_INT80 = 0, ENTRY_SYSENTER = 1, ENTRY_COUNT = 2 };
+
+/* Event counters of the system under test (cumulative; wrap at 2^32).
+ * Same fields as struct kevents in uapi/syscall.h. */
+struct replay_events {
+    uint32_t syscalls;
+    uint32_t cr3_writes;
+    uint32_t pages_walked;
+    uint32_t bytes_copied;
+};
+
+#define REPLAY_STAT_BYTES 96     /* the stat buffer os_stat/os_fstat fill */
+
+/* --- the backend's identity and set-up (not timed) --- */
+const char *os_mode_name(void);          /* "split", "shared", "linux-pti", ... */
+int os_entry_supported(int entry);       /* 1 if ENTRY_* works here */
+void os_set_entry(int entry);            /* route the os_* calls below through it */
+uintptr_t os_arena_base(void);           /* page-aligned VA where os_map may place pages */
+uint32_t os_arena_pages(void);           /* pages available from os_arena_base() */
+
+/* --- one system call each (timed by the core) --- */
+long os_null(void);                                   /* getppid */
+long os_open(const char *path, int flags);            /* -> fd */
+long os_stat(const char *path, void *st);             /* st: REPLAY_STAT_BYTES */
+long os_fstat(int fd, void *st);
+long os_read(int fd, void *buf, uint32_t len);        /* -> bytes */
+long os_write(int fd, const void *buf, uint32_t len); /* -> bytes */
+long os_close(int fd);
+long os_lseek(int fd, int32_t offset, int whence);
+long os_dup(int fd);
+long os_pipe(int fds[2]);
+long os_map(uintptr_t va, uint32_t npages);           /* anonymous, zeroed, RW, exactly at va */
+long os_unmap(uintptr_t va, uint32_t npages);
+long os_brk(uintptr_t end);                           /* -> the break after the call; 0: query */
+
+/* --- measurement support (not timed as trace calls) --- */
+/* Counters now. A backend without kernel counters derives them (Linux:
+ * 2 CR3 writes per syscall with PTI, copy sizes from the arguments). */
+void os_events(struct replay_events *out);
+/* One empty ring 3 -> 0 -> 3 trip through `entry` with no CR3 write; returns
+ * 0, or -1 if the system has no such calibration path. */
+long os_ring_trip(int entry);
+/* Fewest ticks of one CR3 write pair, measured in ring 0 over `rounds`
+ * rounds; -1 if the system cannot measure it. */
+long os_cr3_pair(uint32_t rounds);
+
+/*
+ * The core (core.c). paths[i] is the file holding trace i (trace format:
+ * uapi/trace.h), names[i] its name for the output. passes: measured passes
+ * after one warm-up pass (>= 1). Prints the result lines documented in
+ * docs/benchmarking.md to stdout. Returns 0, or the number of traces that
+ * could not be replayed (unreadable or invalid).
+ */
+int replay_main(int ntraces, const char *const paths[], const char *const names[], int passes);
+
+#endif /* REPLAY_OS_H */
