@@ -82,7 +82,7 @@ $(BUILD)/kernel.asm: $(BUILD)/kernel.elf
 	objdump -d -S -M intel $< > $@
 
 # ---------------------------------------------------------------- user programs
-USER_PROGS := init sh hello copydemo segv faults child usertests test_uaccess test_regs bench test_hostile fuzz stress
+USER_PROGS := init sh hello copydemo segv faults child usertests test_uaccess test_regs bench test_hostile fuzz stress replay test_files
 ULIB := $(BUILD)/user/lib/crt0.o $(BUILD)/user/lib/syscall.o $(BUILD)/user/lib/ulib.o \
         $(BUILD)/user/lib/ktap.o $(BUILD)/user/lib/malloc.o $(BUILD)/user/lib/turn.o \
         $(BUILD)/user/lib/sysenter.o
@@ -103,6 +103,7 @@ $(MODDIR)/%.elf: $(BUILD)/user/%.o $(ULIB) src/user/user.ld
 	$(LD) $(LDFLAGS) -T src/user/user.ld -o $@ $(filter %.o,$^)
 $(MODDIR)/test_regs.elf: $(BUILD)/user/regs_syscall.o
 $(MODDIR)/test_hostile.elf: $(BUILD)/user/hostile_asm.o
+$(MODDIR)/replay.elf: $(BUILD)/user/replay/core.o
 
 # Hostile boot modules, one per ELF validation rule (test/mkbadelf.c): the
 # host tool checks each against src/kernel/elf.c before the ISO gets it.
@@ -138,8 +139,6 @@ $(BUILD)/gdbtest.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts
 	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 4
 $(BUILD)/bochstest.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
 	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 5
-$(BUILD)/bench.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
-	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 6
 $(BUILD)/badelf.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
 	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 7
 $(BUILD)/demo.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
@@ -156,7 +155,7 @@ $(BUILD)/modes/%/test.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) sc
 TEST_ISOS := $(patsubst %,$(BUILD)/modes/%/test.iso,$(MODES)) $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso $(BUILD)/demo.iso $(BUILD)/gdbtest.iso $(BUILD)/gdbinit $(BUILD)/bochstest.iso $(BUILD)/badelf.iso
 
 # ---------------------------------------------------------------- targets
-.PHONY: all iso run run-demo debug gdb bochs bench fuzz test unit clean help deps debug-build
+.PHONY: all iso run run-demo debug gdb bochs bench microbench fuzz test unit clean help deps debug-build
 
 deps:
 	@scripts/deps.sh
@@ -193,17 +192,27 @@ bochs: deps all ## boot the ISO in Bochs with its debugger: symbols loaded, COM1
 	bochs -q -f $(BUILD)/bochsrc -rc $(BUILD)/bochs-init.rc
 
 BENCH_MODES := split split-global shared
-$(BUILD)/bench/%.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
+$(BUILD)/bench/micro-%.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
 	KERNEL_ARGS="aspace=$*" scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 6
 
-bench: deps all $(patsubst %,$(BUILD)/bench/%.iso,$(BENCH_MODES)) ## boundary path lengths per aspace mode, QEMU -icount shift=0 (build/bench/report.txt)
+microbench: deps all $(patsubst %,$(BUILD)/bench/micro-%.iso,$(BENCH_MODES)) ## boundary microbenchmarks (null call, IPC, spawn) per aspace mode, -icount (build/bench/micro.txt)
 	@for m in $(BENCH_MODES); do \
-	    echo "bench: aspace=$$m ..."; \
-	    $(QEMU) $(QEMU_FLAGS) -icount shift=0 -cdrom $(BUILD)/bench/$$m.iso -serial file:$(BUILD)/bench/$$m.log \
+	    echo "microbench: aspace=$$m ..."; \
+	    $(QEMU) $(QEMU_FLAGS) -icount shift=0 -cdrom $(BUILD)/bench/micro-$$m.iso -serial file:$(BUILD)/bench/micro-$$m.log \
 	        -device isa-debug-exit,iobase=0xf4,iosize=0x04; rc=$$?; \
-	    test $$rc -eq 33 || { echo "bench: aspace=$$m failed (QEMU exit $$rc)"; exit 1; }; \
+	    test $$rc -eq 33 || { echo "microbench: aspace=$$m failed (QEMU exit $$rc)"; exit 1; }; \
 	done
-	@tools/bench-table.sh $(BUILD)/bench $(BENCH_MODES) | tee $(BUILD)/bench/report.txt
+	@tools/bench-table.sh $(BUILD)/bench micro- $(BENCH_MODES) | tee $(BUILD)/bench/micro.txt
+
+# make bench TRACE="a.log b.log" ACCEL=tcg|kvm PASSES=10 PEER=linux BENCH_OUT=dir
+TRACE ?= $(sort $(wildcard bench/traces/*.log))
+ACCEL ?= tcg
+PASSES ?= 10
+PEER ?=
+BENCH_OUT ?= bench/results
+bench: deps all ## replay strace logs (TRACE=, default bench/traces/*.log) in every mode x entry; ACCEL=tcg|kvm PEER=linux; CSV/JSON/SVG in bench/results
+	$(MAKE) -C tools
+	scripts/bench.sh -a $(ACCEL) -p $(PASSES) -o $(BENCH_OUT) $(if $(filter linux,$(PEER)),-l) $(TRACE)
 
 SEED ?= 1
 N ?= 1000000
@@ -220,7 +229,8 @@ unit: ## build and run the host unit tests (cmocka, ASan/UBSan)
 debug-build: ## build the DEBUG=1 kernel's test ISO (build-debug/variants/low/test.iso)
 	$(MAKE) DEBUG=1 build-debug/variants/low/test.iso
 
-test: deps all $(TEST_ISOS) debug-build ## everything: unit tests, QEMU suites (4 relocation variants, debug build), GDB, Bochs
+test: deps all $(TEST_ISOS) debug-build ## everything: unit tests, QEMU suites (4 relocation variants, modes, debug build), GDB, Bochs, bench smoke
+	$(MAKE) -C tools
 	BUILD=$(BUILD) DEBUG_ISO=build-debug/variants/low/test.iso QEMU="$(QEMU)" QEMU_FLAGS="$(QEMU_FLAGS)" \
 	    VARIANTS="$(VARIANTS)" MODES="$(MODES)" test/run.sh
 

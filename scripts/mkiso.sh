@@ -10,11 +10,14 @@
 #   3  demo:  init runs the demo programs one by one, then powers off (make run-demo)
 #   4  gdb:   hello alone, for the scripted GDB session (test/gdb/selftest.py)
 #   5  bochs: hello alone with bochsbreak=user, for the scripted Bochs session
-#   6  bench: the boundary benchmarks (make bench)
+#   6  bench: the boundary microbenchmarks (make microbench)
 #   7  badelf: the loader refuses hostile modules (make test)
 #   8  fuzz:  the syscall fuzzer alone; FUZZ_ARGS="SEED N" (make fuzz)
+#   9  replay: the trace replay alone (make bench; scripts/bench.sh)
 # Environment: KERNEL_ARGS are added to the test entry's kernel command line
 # (e.g. aspace=shared), KERNELVA_EXPECT to kernelva's (shared mode refuses it).
+# TRACE_DIR: every NAME.trc in it becomes a boot module NAME (nostart) in
+# the replay entry; REPLAY_ARGS is the replay module's argument list.
 # Module command lines are "NAME [ARGS] [nostart] [expect=...]": nostart
 # modules wait for spawn(); expect= is for the test harness (src/kernel/ktest.c).
 set -eu
@@ -26,6 +29,19 @@ mkdir -p "$stage/boot/grub" "$stage/modules"
 cp "$kernel" "$stage/boot/kernel.elf"
 cp "$sym" "$stage/boot/kernel.sym"
 cp "$mods"/*.elf "$mods"/*.bin "$stage/modules/"
+
+# Traces for the replay entry: modules named after their files.
+traces=''
+if [ -n "${TRACE_DIR:-}" ]; then
+    mkdir -p "$stage/traces"
+    for t in "$TRACE_DIR"/*.trc; do
+        [ -e "$t" ] || continue
+        cp "$t" "$stage/traces/"
+        n=$(basename "$t" .trc)
+        traces="$traces
+    module2 /traces/$n.trc $n nostart"
+    done
+fi
 
 # Every program, available to spawn() but not started at boot.
 library='
@@ -49,6 +65,7 @@ test_modules='
     module2 /modules/test_uaccess.elf test_uaccess
     module2 /modules/test_regs.elf test_regs
     module2 /modules/usertests.elf usertests
+    module2 /modules/test_files.elf test_files
     module2 /modules/child.elf child nostart
     module2 /modules/notelf.bin notelf expect=reject
     module2 /modules/truncated.elf truncated expect=reject
@@ -127,7 +144,7 @@ menuentry "split: Bochs debugger self-test (bochsbreak=user, hello alone)" {
     module2 /modules/hello.elf hello
     boot
 }
-menuentry "split: boundary benchmarks (make bench)" {
+menuentry "split: boundary microbenchmarks (make microbench)" {
     multiboot2 /boot/kernel.elf${KERNEL_ARGS:+ $KERNEL_ARGS}
     module2 /boot/kernel.sym kernel.sym
     module2 /modules/bench.elf bench
@@ -146,6 +163,12 @@ menuentry "split: fuzzer (make fuzz)" {
     module2 /modules/init.elf init
     module2 /modules/fuzz.elf fuzz ${FUZZ_ARGS:-1 50000}
     module2 /modules/child.elf child nostart
+    boot
+}
+menuentry "split: trace replay benchmark (make bench)" {
+    multiboot2 /boot/kernel.elf${KERNEL_ARGS:+ $KERNEL_ARGS}
+    module2 /boot/kernel.sym kernel.sym
+    module2 /modules/replay.elf replay ${REPLAY_ARGS:-}$traces
     boot
 }
 CFG

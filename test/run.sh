@@ -10,6 +10,9 @@
 #   6. Bochs: the same test ISO, judged from its COM1 text, and a scripted
 #      debugger session (test/bochs/session.sh)
 #   7. QEMU: the demo ISO, and the serial shell driven through COM1
+#   8. make bench on the tiny bundled trace in every mode x entry (counts in
+#      the CSV = counts in the trace; CSV, JSON and SVG), and the report
+#      tool's own tests
 # The last line is "N passed, N failed"; the exit status is 0 only if N failed is 0.
 set -u
 cd "$(dirname "$0")/.."
@@ -38,6 +41,11 @@ rm -f "$bochs_log"
 scripts/bochsrc.sh "$BUILD/variants/low/test.iso" "$bochs_log" "$LOGS/bochs.log" > "$LOGS/bochsrc"
 timeout 300 bochs -q -f "$LOGS/bochsrc" -rc test/bochs/boot.rc > "$LOGS/bochs-stdout.log" 2>&1 &
 bochs_pid=$!
+
+# The benchmark smoke run boots three ISOs one after another (-icount is
+# slow to boot): start it now too, and collect it at the end.
+test/bench/smoke.sh "$LOGS/bench-smoke" bench/traces/tiny.log > "$LOGS/bench-smoke.tap" 2>&1 &
+bench_pid=$!
 
 echo "== build checks"
 for stamp in "$BUILD"/layout-*.ok; do
@@ -172,6 +180,22 @@ sed 's/^/  load: /' "$LOGS/load-session.results"
 PASSED=$((PASSED + $(grep -c '^PASS' "$LOGS/load-session.results")))
 FAILED=$((FAILED + $(grep -c '^FAIL' "$LOGS/load-session.results")))
 check "load: the session reported its checks" grep -q '^PASS' "$LOGS/load-session.results"
+
+# tap_count FILE PREFIX: count "ok N" / "not ok N" lines of a TAP file.
+tap_count() {
+    sed 's/^/  /' "$1"
+    PASSED=$((PASSED + $(grep -cE '^ok [0-9]+' "$1")))
+    FAILED=$((FAILED + $(grep -cE '^not ok [0-9]+' "$1")))
+    check "$2: the TAP plan was reached" grep -qE '^1\.\.[0-9]+' "$1"
+}
+
+echo "== the report tool (test/bench/test_report.sh)"
+test/bench/test_report.sh > "$LOGS/bench-report.tap" 2>&1
+tap_count "$LOGS/bench-report.tap" "bench-report"
+
+echo "== make bench ACCEL=tcg on bench/traces/tiny.log (test/bench/smoke.sh, started at the beginning)"
+wait "$bench_pid"
+tap_count "$LOGS/bench-smoke.tap" "bench smoke"
 
 echo
 echo "$PASSED passed, $FAILED failed"

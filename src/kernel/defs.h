@@ -97,6 +97,21 @@ int spawn_boot_module(const struct boot_module *m);
 long sys_spawn(uaddr_t name, uaddr_t argv);
 long sys_modules(uaddr_t buf, uint32_t size);
 
+/* file.c: descriptors, the open-file table, /mod and /dev, the file syscalls
+ * (file.h has the table's internals, dev.c the devices, pipe.c the pipes) */
+int file_console_fds(struct proc *p);   /* fd 0 reads, fds 1 and 2 write /dev/console: 0 or -ENFILE */
+void files_fork(struct proc *parent, struct proc *child);  /* the child shares every open file */
+void files_close_all(struct proc *p);   /* close every descriptor (exit) */
+long sys_open(uaddr_t path, uint32_t flags);
+long sys_close(int fd);
+long sys_read(int fd, uaddr_t buf, uint32_t len);
+long sys_write(int fd, uaddr_t buf, uint32_t len);
+long sys_lseek(int fd, int32_t offset, int whence);
+long sys_stat(uaddr_t path, uaddr_t out);
+long sys_fstat(int fd, uaddr_t out);
+long sys_dup(int fd);
+long sys_pipe(uaddr_t fds);
+
 /* ksyms.c: kernel.sym (loaded as a module) for symbolized addresses */
 #define KSYMS_MODULE "kernel.sym"
 void ksyms_init(const struct boot_module *m);

@@ -10,6 +10,7 @@
 #include "uaccess.h"
 #include "uapi/errno.h"
 #include "uapi/syscall.h"
+#include "x86.h"
 
 uint32_t kev_syscalls, kev_cr3_writes, kev_pages_walked, kev_bytes_copied;
 
@@ -34,12 +35,15 @@ long sys_cr3_pair(uint32_t rounds)
 {
     if (rounds == 0 || rounds > CR3_PAIR_MAX_ROUNDS)
         return -EINVAL;
+    /* The second write restores the CR3 we run on: the kernel PD, or in
+     * aspace=shared the process's own PD (which maps the kernel). */
+    uint32_t here = read_cr3();
     uint32_t best = UINT32_MAX, overhead = UINT32_MAX;
     for (uint32_t i = 0; i < rounds; i++) {
-        uint32_t t = tramp_tsc_pair(current->pd, kernel_cr3);
+        uint32_t t = tramp_tsc_pair(current->pd, here);
         if (t < overhead)
             overhead = t;
-        t = tramp_cr3_pair(current->pd, kernel_cr3);
+        t = tramp_cr3_pair(current->pd, here);
         if (t < best)
             best = t;
     }

@@ -26,8 +26,8 @@ static inline void kevents_copied(size_t bytes)
  * Returns 0 or -EFAULT. */
 long sys_kevents(uaddr_t out);
 
-/* sys_cr3_pair(rounds): load the current process's PD and then the kernel
- * PD again, back to back in the trampoline, @rounds times (1..100000);
+/* sys_cr3_pair(rounds): load the current process's PD and then the PD the
+ * kernel runs on again, back to back in the trampoline, @rounds times (1..100000);
  * returns the fewest TSC ticks one pair took, the rdtsc overhead taken off.
  * -EINVAL for rounds out of range. */
 long sys_cr3_pair(uint32_t rounds);

@@ -12,11 +12,12 @@
  *   expect=reject    is refused by the loader
  */
 #include "defs.h"
+#include "file.h"
 #include "kstring.h"
 #include "proc.h"
 #include "uapi/errno.h"
 
-#define KERNEL_CHECKS 6
+#define KERNEL_CHECKS 7
 
 bool ktest_mode;
 uint32_t ktest_modules_dropped;
@@ -133,6 +134,8 @@ void ktest_finish(void)
     report(paging_audit_kernel() == 0, "paging.kernel_pd_maps_nothing_below_direct_map", "identity map removed, VA 0 unmapped");
     ksnprintf(detail, sizeof(detail), "%u free before, %u after", frames_before, frames_after);
     report(frames_after == frames_before, "frames.returned_to_baseline", detail);
+    ksnprintf(detail, sizeof(detail), "%u open-file entries still in use", files_in_use());
+    report(files_in_use() == 0, "files.every_open_file_closed", detail);
     report(trampoline_checksum() == tramp_sum_before, "trampoline.gdt_idt_tss_unchanged", "FNV-1a checksum");
     ksnprintf(detail, sizeof(detail), "%u address spaces audited, %u violations", audits_run, audit_violations);
     report(audit_violations == 0 && (audits_run > 0 || !ktest_mode), "paging.audit_every_address_space", detail);

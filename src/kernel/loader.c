@@ -164,8 +164,9 @@ static long build_address_space(struct proc *p, const struct elf_image *elf, con
 
 /*
  * spawn - a new process running boot module @m with @argc/@argv, child of
- * @parent (NULL: the kernel). Returns it in *@out and its pid, or -ENOEXEC
- * (invalid ELF, reported on the console), -EAGAIN or -ENOMEM.
+ * @parent (NULL: the kernel), with fd 0 reading and fds 1 and 2 writing
+ * /dev/console. Returns it in *@out and its pid, or -ENOEXEC (invalid ELF,
+ * reported on the console), -EAGAIN, -ENOMEM or -ENFILE.
  */
 static int spawn(const struct boot_module *m, int argc, char *const *argv, struct proc *parent,
                  struct proc **out)
@@ -188,6 +189,8 @@ static int spawn(const struct boot_module *m, int argc, char *const *argv, struc
         return err;
     memcpy(p->name, m->name, PROC_NAME_MAX);
     long lr = build_address_space(p, &elf, img, argc, argv);
+    if (lr == 0)
+        lr = file_console_fds(p); /* fds 0, 1, 2: /dev/console */
     if (lr < 0) {
         if (p->pd)
             uvm_destroy(&kernel_frames, p->pd);

@@ -1,6 +1,6 @@
 /*
  * proc.c - the process table, the round-robin scheduler, sleep/wakeup,
- * exit/wait/kill and fork.
+ * exit/wait/kill and fork (which shares every open file with the child).
  *
  * One CPU, and the kernel runs with interrupts off (interrupt gates clear
  * IF; only the idle loop and ring 3 run with IF = 1), so no locks: a
@@ -71,6 +71,7 @@ struct proc *proc_alloc(int *err)
 
 void proc_free(struct proc *p)
 {
+    files_close_all(p); /* none left after exit; an embryo may have the console's */
     frame_free(&kernel_frames, p->kstack);
     p->state = P_UNUSED;
 }
@@ -220,6 +221,7 @@ void proc_exit(int status)
 {
     struct proc *p = current;
     p->exit_status = status;
+    files_close_all(p); /* first: a pipe's reader sees end of file, its writer -EPIPE */
     if (read_cr3() == p->pd)
         write_cr3(kernel_cr3); /* aspace=shared runs the kernel on the user PD */
     uvm_destroy(&kernel_frames, p->pd);
@@ -319,6 +321,7 @@ long sys_fork(void)
     child->parent = current;
     child->heap_start = current->heap_start;
     child->brk = current->brk;
+    files_fork(current, child);
     audit_new_address_space(child);
     proc_make_runnable(child);
     return child->pid;

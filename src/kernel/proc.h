@@ -22,6 +22,8 @@
 #define PROC_NAME_MAX MODULE_NAME_MAX
 #define SLICE_TICKS   2      /* time slice: 20 ms at TIMER_HZ = 100 */
 
+struct file;
+
 enum proc_state { P_UNUSED, P_EMBRYO, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBIE };
 
 /* Callee-saved registers at a context switch (swtch.asm pushes them). */
@@ -68,6 +70,7 @@ struct proc {
     int exit_status;
     int fault_vector;           /* -1 = not killed by an exception */
     struct ipc_state ipc;
+    struct file *ofile[NOFILE]; /* open files by descriptor (file.c); NULL = free */
     /* boot processes and the test harness */
     bool boot;                  /* started by the kernel from a boot module */
     uint32_t audit_violations;  /* found when its address space was built */

@@ -2,7 +2,8 @@
  * syscall.c - system call dispatch (ABI in uapi/syscall.h). Arguments come
  * from the trap frame registers; user memory is reached only through
  * uaccess.h. The calls of one subsystem live with it: processes in proc.c
- * and loader.c, memory in vm.c, IPC in ipc.c, console input in console.c.
+ * and loader.c, memory in vm.c, IPC in ipc.c, files (read and write too) in
+ * file.c.
  */
 #include "defs.h"
 #include "kevents.h"
@@ -10,34 +11,6 @@
 #include "uaccess.h"
 #include "uapi/errno.h"
 #include "uapi/syscall.h"
-
-#define WRITE_CHUNK 256 /* bytes copied in per step */
-
-/* write(fd, buf, len): fd 1 and 2 are the console. All or nothing: the
- * whole buffer is checked before the first byte goes out. */
-static long sys_write(uint32_t fd, uint32_t buf, uint32_t len)
-{
-    if (fd != 1 && fd != 2)
-        return -EBADF;
-    if (user_range_ok(current->pd, buf, len, false) < 0)
-        return -EFAULT;
-    char chunk[WRITE_CHUNK];
-    for (uint32_t done = 0; done < len;) {
-        uint32_t n = len - done < WRITE_CHUNK ? len - done : WRITE_CHUNK;
-        if (copy_from_user(current->pd, chunk, buf + done, n) < 0)
-            return -EFAULT;
-        console_write(chunk, n);
-        done += n;
-    }
-    return (long)len;
-}
-
-static long sys_read(uint32_t fd, uint32_t buf, uint32_t len)
-{
-    if (fd != 0)
-        return -EBADF;
-    return console_read(buf, len);
-}
 
 static long sys_sysinfo(uint32_t out)
 {
@@ -96,12 +69,12 @@ void syscall_dispatch(struct trapframe *tf)
     long r;
     switch (tf->eax) {
     case SYS_exit:      proc_exit((int)a);
-    case SYS_write:     r = sys_write(a, b, c); break;
+    case SYS_write:     r = sys_write((int)a, b, c); break;
     case SYS_getpid:    r = current->pid; break;
     case SYS_yield:     proc_yield(); r = 0; break;
     case SYS_nop:       r = 0; break;
     case SYS_sysinfo:   r = sys_sysinfo(a); break;
-    case SYS_read:      r = sys_read(a, b, c); break;
+    case SYS_read:      r = sys_read((int)a, b, c); break;
     case SYS_spawn:     r = sys_spawn(a, b); break;
     case SYS_wait:      r = sys_wait((int)a, b); break;
     case SYS_getppid:   r = current->parent ? current->parent->pid : 0; break;
@@ -121,6 +94,13 @@ void syscall_dispatch(struct trapframe *tf)
     case SYS_poweroff:  kprintf("poweroff requested by pid %d\n", current->pid);
                         power_off(a ? EXIT_FAIL : EXIT_PASS);
     case SYS_ticks:     r = (long)timer_ticks(); break;
+    case SYS_open:      r = sys_open(a, b); break;
+    case SYS_close:     r = sys_close((int)a); break;
+    case SYS_lseek:     r = sys_lseek((int)a, (int32_t)b, (int)c); break;
+    case SYS_stat:      r = sys_stat(a, b); break;
+    case SYS_fstat:     r = sys_fstat((int)a, b); break;
+    case SYS_dup:       r = sys_dup((int)a); break;
+    case SYS_pipe:      r = sys_pipe(a); break;
     case SYS_kevents:   r = sys_kevents(a); break;
     case SYS_cr3_pair:  r = sys_cr3_pair(a); break;
     default:            r = -ENOSYS; break;

@@ -54,8 +54,28 @@ static size_t chunk_len(uaddr_t va, size_t len)
     return len < room ? len : room;
 }
 
+/* The common case: a range inside one page is checked and translated by a
+ * single walk. Returns 1 if it was such a range (*result is then the copy's
+ * result), 0 to take the general path. */
+static int one_page(paddr_t pd, uaddr_t va, size_t len, bool write, paddr_t *pa, long *result)
+{
+    if (len == 0 || !range_in_user(va, len) || chunk_len(va, len) != len)
+        return 0;
+    *result = user_page(pd, va, write, pa);
+    return 1;
+}
+
 long copy_from_user(paddr_t pd, void *dst, uaddr_t src, size_t len)
 {
+    paddr_t pa1;
+    long r;
+    if (one_page(pd, src, len, false, &pa1, &r)) {
+        if (r == 0) {
+            memcpy(dst, phys_to_virt(pa1), len);
+            kevents_copied(len);
+        }
+        return r;
+    }
     if (user_range_ok(pd, src, len, false) < 0)
         return -EFAULT;
     uint8_t *out = dst;
@@ -72,6 +92,15 @@ long copy_from_user(paddr_t pd, void *dst, uaddr_t src, size_t len)
 
 long copy_to_user(paddr_t pd, uaddr_t dst, const void *src, size_t len)
 {
+    paddr_t pa1;
+    long r;
+    if (one_page(pd, dst, len, true, &pa1, &r)) {
+        if (r == 0) {
+            memcpy(phys_to_virt(pa1), src, len);
+            kevents_copied(len);
+        }
+        return r;
+    }
     if (user_range_ok(pd, dst, len, true) < 0)
         return -EFAULT;
     const uint8_t *in = src;

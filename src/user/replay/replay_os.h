@@ -71,4 +71,15 @@ long os_cr3_pair(uint32_t rounds);
  */
 int replay_main(int ntraces, const char *const paths[], const char *const names[], int passes);
 
+/*
+ * replay_cli - parse a replay command line and run replay_main. Words:
+ *   passes=N   measured passes (default 10)
+ *   as=NAME    the name the next trace is reported under (default: its word)
+ *   TRACE      a trace, read from PREFIX TRACE SUFFIX ("/mod/" "" here,
+ *              "/traces/" ".trc" on the Linux peer)
+ * argv[0] is the program name. Returns replay_main's result, or -1 after a
+ * usage message (no trace, too many, or a name too long).
+ */
+int replay_cli(int argc, char *const argv[], const char *prefix, const char *suffix);
+
 #endif /* REPLAY_OS_H */

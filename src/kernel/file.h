@@ -1,0 +1,68 @@
+/*
+ * file.h - open files: the kernel's open-file table (file.c), the devices
+ * (dev.c) and pipes (pipe.c). docs/files.md describes the namespace, the
+ * descriptor rules and the error table.
+ *
+ * A descriptor is an index into the process's ofile[NOFILE]; each slot
+ * points at one entry of the kernel's file table (NFILE entries), which
+ * holds the offset and the access mode. dup() and fork() share an entry
+ * (ref++); close() and exit drop a reference and the entry is free again at
+ * zero. Every node of the namespace is a `struct node`: what open() found.
+ */
+#ifndef FILE_H
+#define FILE_H
+
+#include "types.h"
+
+struct boot_module;
+struct pipe;         /* pipe.c */
+struct proc;
+
+#define NFILE 256   /* open-file table entries, machine-wide (full: -ENFILE) */
+
+/* What a node (and so an open file) is. */
+enum node_type {
+    N_NONE,     /* a free file-table entry */
+    N_DIR,      /* /, /mod or /dev (node.dir) */
+    N_MOD,      /* /mod/NAME: a boot module's bytes, read-only */
+    N_NULL,     /* /dev/null */
+    N_ZERO,     /* /dev/zero */
+    N_CONSOLE,  /* /dev/console: COM1 out, the line discipline in (console.c) */
+    N_PIPE,     /* one end of a pipe; the access mode says which */
+};
+
+/* The directories. */
+enum { DIR_ROOT = 1, DIR_MOD, DIR_DEV };
+
+struct node {
+    enum node_type type;
+    uint32_t dir;                       /* N_DIR: DIR_* */
+    const struct boot_module *mod;      /* N_MOD */
+    struct pipe *pipe;                  /* N_PIPE */
+};
+
+struct file {
+    struct node node;
+    uint32_t ref;       /* descriptors (in every process) that point here; 0 = free */
+    uint32_t mode;      /* O_RDONLY, O_WRONLY or O_RDWR */
+    uint32_t off;       /* N_MOD: the read position, bytes */
+};
+
+/* file.c: the open-file table */
+struct file *file_alloc(void);          /* ref = 1, or NULL: the table is full */
+void file_put(struct file *f);          /* drop a reference; the last one releases the node */
+uint32_t files_in_use(void);            /* entries with ref > 0 */
+
+/* dev.c: /dev/null, /dev/zero, /dev/console */
+long dev_read(enum node_type type, uaddr_t buf, uint32_t len);
+long dev_write(enum node_type type, uaddr_t buf, uint32_t len);
+
+/* pipe.c */
+long pipe_create(struct file *rd, struct file *wr);    /* both allocated by the caller: 0 or -ENOMEM */
+long pipe_read(struct pipe *p, uaddr_t buf, uint32_t len);
+long pipe_write(struct pipe *p, uaddr_t buf, uint32_t len);
+void pipe_close(struct pipe *p, bool writer);          /* an end's last reference is gone */
+uint32_t pipe_buffered(const struct pipe *p);          /* bytes waiting to be read */
+uint32_t pipe_id(const struct pipe *p);                /* unique per pipe: fstat's st_ino */
+
+#endif /* FILE_H */

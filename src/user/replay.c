@@ -1,0 +1,91 @@
+/*
+ * replay - the trace replay on this kernel: the replay_os.h backend and the
+ * boot module's main. The measuring code is src/user/replay/core.c, shared
+ * with the Linux peer.
+ *
+ * Usage (module command line): replay [passes=N] [as=NAME] TRACE...
+ *   Each TRACE is a boot module holding a SPLITTRC trace (docs/trace-format.md),
+ *   read through the file system as /mod/TRACE and reported as NAME. N
+ *   measured passes follow one warm-up pass (default 10). Exit status: the
+ *   number of traces that could not be replayed (1 for a usage error).
+ *
+ * Both entry paths run in the same process: every os_* call goes through
+ * int 0x80 (syscall_raw) or SYSENTER (sysenter_call), chosen by os_set_entry.
+ */
+#include "ulib.h"
+#include "replay/replay_os.h"
+
+#define ARENA_BASE  0x40000000u    /* os_map's pages: far above the heap, far below the stack */
+#define ARENA_PAGES 32768u         /* 128 MiB of address space (pages are mapped on demand) */
+
+static long (*sys)(long nr, long a1, long a2, long a3, long a4, long a5) = syscall_raw;
+static struct sysinfo info;
+
+const char *os_mode_name(void)
+{
+    static const char *const names[] = { "split", "split-global", "shared", "?" };
+    return names[SYSINFO_ASPACE(info.features)];
+}
+
+int os_entry_supported(int entry)
+{
+    return entry == ENTRY_INT80 || (entry == ENTRY_SYSENTER && (info.features & SYSINFO_SYSENTER));
+}
+
+void os_set_entry(int entry)
+{
+    sys = entry == ENTRY_SYSENTER ? sysenter_call : syscall_raw;
+}
+
+uintptr_t os_arena_base(void) { return ARENA_BASE; }
+uint32_t os_arena_pages(void) { return ARENA_PAGES; }
+
+long os_null(void) { return sys(SYS_getppid, 0, 0, 0, 0, 0); }
+long os_open(const char *path, int flags) { return sys(SYS_open, (long)path, flags, 0, 0, 0); }
+long os_stat(const char *path, void *st) { return sys(SYS_stat, (long)path, (long)st, 0, 0, 0); }
+long os_fstat(int fd, void *st) { return sys(SYS_fstat, fd, (long)st, 0, 0, 0); }
+long os_read(int fd, void *buf, uint32_t len) { return sys(SYS_read, fd, (long)buf, (long)len, 0, 0); }
+long os_write(int fd, const void *buf, uint32_t len) { return sys(SYS_write, fd, (long)buf, (long)len, 0, 0); }
+long os_close(int fd) { return sys(SYS_close, fd, 0, 0, 0, 0); }
+long os_lseek(int fd, int32_t offset, int whence) { return sys(SYS_lseek, fd, offset, whence, 0, 0); }
+long os_dup(int fd) { return sys(SYS_dup, fd, 0, 0, 0, 0); }
+long os_pipe(int fds[2]) { return sys(SYS_pipe, (long)fds, 0, 0, 0, 0); }
+long os_map(uintptr_t va, uint32_t npages) { return sys(SYS_map, (long)va, (long)npages, PROT_READ | PROT_WRITE, 0, 0); }
+long os_unmap(uintptr_t va, uint32_t npages) { return sys(SYS_unmap, (long)va, (long)npages, 0, 0, 0); }
+long os_brk(uintptr_t end) { return sys(SYS_brk, (long)end, 0, 0, 0, 0); }
+
+void os_events(struct replay_events *out)
+{
+    _Static_assert(sizeof(struct replay_events) == sizeof(struct kevents), "same counters");
+    kevents((struct kevents *)out);
+}
+
+/* The calibration trips: `int RING_TRIP_VECTOR` (its stub only irets) and
+ * sysenter with EAX = SYSENTER_RING_TRIP (the trampoline sysexits at once). */
+long os_ring_trip(int entry)
+{
+    if (entry == ENTRY_INT80) {
+        __asm__ volatile("int %0" ::"i"(RING_TRIP_VECTOR) : "memory");
+        return 0;
+    }
+    if (!(info.features & SYSINFO_SYSENTER))
+        return -1;
+    __asm__ volatile("mov %%esp, %%ecx\n\t"
+                     "lea 1f, %%edx\n\t"
+                     "sysenter\n"
+                     "1:"
+                     : : "a"(SYSENTER_RING_TRIP) : "ecx", "edx", "memory");
+    return 0;
+}
+
+long os_cr3_pair(uint32_t rounds) { return cr3_pair(rounds); }
+
+int main(int argc, char **argv)
+{
+    if (sysinfo(&info) < 0) {
+        printf("replay: sysinfo failed\n");
+        return 1;
+    }
+    int r = replay_cli(argc, argv, "/mod/", "");
+    return r < 0 ? 1 : r;
+}

@@ -1,0 +1,697 @@
+/*
+ * core.c - the trace replay: one warm-up pass, then N measured passes of a
+ * syscall trace (uapi/trace.h), each record turned into the one system call
+ * of the system under test with the same boundary traffic, timed with
+ * lfence; rdtsc on both sides. Portable: the same file runs on this kernel
+ * (src/user/replay.c) and on Linux (tools/linux-peer/replay_linux.c)
+ * through replay_os.h, so both sides measure with identical code.
+ *
+ * Output (stdout; docs/benchmarking.md documents every field):
+ *   replay: cpu=BRAND
+ *   replay: begin trace=T mode=M records=R names=K passes=N capped=C
+ *   replay: progress trace=T entry=E pass=I/N
+ *   row,T,M,E,SYSCALL,OP,count,skipped,min,p50,p90,p99,p999,max,calls,cr3_writes,pages_walked,bytes_copied
+ *   floor,T,M,E,ring_trip,cr3_pair,null_syscall
+ *   replay: mismatches trace=T mode=M entry=E n=X
+ *   replay: end trace=T mode=M
+ * Ticks are rdtsc deltas with the timer's own overhead taken off: guest
+ * instructions under QEMU TCG -icount shift=0, cycles on hardware. Event
+ * columns are totals over one pass (the warm-up pass, which is not timed).
+ */
+#ifdef REPLAY_LINUX
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#else
+#include "ulib.h"
+#endif
+#include <stdint.h>
+#include "replay_os.h"
+#include "uapi/trace.h"
+
+#define BUF_MAX        (256u << 10) /* bytes: larger copies are replayed at this size (capped) */
+#define MAP_CAP        1024u        /* pages: larger mappings are replayed at this size (capped) */
+#define BRK_CAP        (4u << 20)   /* bytes the break moves at most in one call (capped) */
+#define FD_STACK       24           /* fds the replay keeps open at once */
+#define MAP_STACK      256          /* mappings the replay keeps at once */
+#define PATH_LEN_MAX   200          /* bytes in a replayed path (capped) */
+#define FLOOR_ROUNDS   1001         /* samples behind each floor figure */
+#define CR3_PAIR_ROUNDS 1000
+#define O_READ_ONLY    0            /* O_RDONLY on both systems */
+#define WHENCE_SET     0            /* SEEK_SET on both systems */
+
+static const char *const entry_names[ENTRY_COUNT] = { "int80", "sysenter" };
+
+static inline uint32_t tsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi)::"memory");
+    return lo;
+}
+
+/* Per Linux syscall name: how its records were replayed. */
+struct name_stat {
+    uint32_t count, skipped;
+    uint32_t ops[OP_COUNT];                /* records per op: the row shows the commonest */
+    struct replay_events ev;               /* event totals over the warm-up pass */
+};
+
+/* What the replay holds between records of one pass. */
+struct replay_state {
+    int devnull, devzero;
+    int fds[FD_STACK], nfds;               /* opened by the trace (open, dup, pipe) */
+    struct { uintptr_t va; uint32_t npages; } maps[MAP_STACK];
+    int nmaps;
+    uintptr_t arena, arena_end, arena_next;
+    uintptr_t brk_base, brk_cur;
+    uint8_t *buf;                          /* BUF_MAX bytes for copies */
+    char path[PATH_LEN_MAX + 1];
+    uint8_t st[REPLAY_STAT_BYTES];
+    int close_after;                       /* fd to close once the record is measured, or -1 */
+    uint32_t capped;                       /* records replayed at a capped size (one pass) */
+    uint32_t mismatches;                   /* result class differs from the trace's (one pass) */
+};
+
+/* ---------------------------------------------------------------- sorting and percentiles */
+
+static void sift_down(uint32_t *a, uint32_t start, uint32_t n)
+{
+    uint32_t root = start;
+    while (2 * root + 1 < n) {
+        uint32_t child = 2 * root + 1;
+        if (child + 1 < n && a[child] < a[child + 1])
+            child++;
+        if (a[root] >= a[child])
+            return;
+        uint32_t t = a[root];
+        a[root] = a[child], a[child] = t;
+        root = child;
+    }
+}
+
+/* Heapsort, ascending: n log n and no recursion or extra memory. */
+static void sort_u32(uint32_t *a, uint32_t n)
+{
+    for (uint32_t i = n / 2; i-- > 0;)
+        sift_down(a, i, n);
+    for (uint32_t end = n; end-- > 1;) {
+        uint32_t t = a[0];
+        a[0] = a[end], a[end] = t;
+        sift_down(a, 0, end);
+    }
+}
+
+/* Nearest-rank percentile per_mille/1000 of sorted a[0..n), n >= 1. */
+static uint32_t percentile(const uint32_t *a, uint32_t n, uint32_t per_mille)
+{
+    /* ceil(n * per_mille / 1000) without 64-bit division (no libgcc here) */
+    uint32_t rank = n / 1000 * per_mille + ((n % 1000) * per_mille + 999) / 1000;
+    return a[rank == 0 ? 0 : rank - 1];
+}
+
+/* ---------------------------------------------------------------- one record */
+
+static int is_open_like(const char *name)
+{
+    return strcmp(name, "open") == 0 || strcmp(name, "openat") == 0 ||
+           strcmp(name, "openat2") == 0 || strcmp(name, "creat") == 0;
+}
+
+static uint32_t cap(struct replay_state *s, uint32_t v, uint32_t max)
+{
+    if (v <= max)
+        return v;
+    s->capped++;
+    return max;
+}
+
+/* A path of `len` bytes: one that exists ("//...//dev/zero") or one that
+ * does not ("/mod/xxx..."); both systems resolve them the same way. */
+static const char *make_path(struct replay_state *s, uint32_t len, int exists)
+{
+    len = cap(s, len, PATH_LEN_MAX);
+    uint32_t i = 0;
+    if (exists) {
+        static const char tail[] = "dev/zero";
+        uint32_t slashes = len > sizeof(tail) ? len - (uint32_t)(sizeof(tail) - 1) : 1;
+        for (; i < slashes; i++)
+            s->path[i] = '/';
+        memcpy(s->path + i, tail, sizeof(tail));
+        return s->path;
+    }
+    static const char head[] = "/mod/";
+    memcpy(s->path, head, sizeof(head) - 1);
+    for (i = sizeof(head) - 1; i < len || i < sizeof(head); i++)
+        s->path[i] = 'x';
+    s->path[i] = '\0';
+    return s->path;
+}
+
+static void push_fd(struct replay_state *s, long fd)
+{
+    if (fd >= 0 && s->nfds < FD_STACK)      /* prepare_record() keeps two slots free */
+        s->fds[s->nfds++] = (int)fd;
+}
+
+static void unmap_all(struct replay_state *s)
+{
+    while (s->nmaps > 0) {
+        s->nmaps--;
+        os_unmap(s->maps[s->nmaps].va, s->maps[s->nmaps].npages);
+    }
+    s->arena_next = s->arena;
+}
+
+/* Undo everything a pass left behind (untimed), so every pass starts alike. */
+static void reset_pass(struct replay_state *s)
+{
+    while (s->nfds > 0)
+        os_close(s->fds[--s->nfds]);
+    unmap_all(s);
+    if (s->brk_cur != s->brk_base)
+        s->brk_cur = (uintptr_t)os_brk(s->brk_base);
+}
+
+/*
+ * Before a record is measured (untimed, outside its event window): make
+ * room in the fd stack and the map arena, and give a successful close or
+ * munmap something to act on, so that each record's one system call meets
+ * the state the traced program had.
+ */
+static void prepare_record(struct replay_state *s, const struct trace_record *rec)
+{
+    while (s->nfds > FD_STACK - 2) {          /* close the oldest */
+        os_close(s->fds[0]);
+        for (int i = 1; i < s->nfds; i++)
+            s->fds[i - 1] = s->fds[i];
+        s->nfds--;
+    }
+    if (rec->op == OP_MAP &&
+        (s->nmaps == MAP_STACK || s->arena_next + (uintptr_t)MAP_CAP * 4096 > s->arena_end))
+        unmap_all(s);                          /* start the arena over */
+    if (rec->result == TRACE_RES_ERR)
+        return;
+    if (rec->op == OP_CLOSE && s->nfds == 0)
+        push_fd(s, os_dup(s->devzero));
+    if (rec->op == OP_UNMAP && s->nmaps == 0 && os_map(s->arena_next, 1) == 0) {
+        s->maps[s->nmaps].va = s->arena_next, s->maps[s->nmaps].npages = 1;
+        s->nmaps++;
+        s->arena_next += 4096;
+    }
+}
+
+/* After a record is measured: the deferred close of a lookup's fd. */
+static void finish_record(struct replay_state *s)
+{
+    if (s->close_after >= 0)
+        os_close(s->close_after);
+    s->close_after = -1;
+}
+
+#define TIMED(call) (t0 = tsc(), r = (call), t1 = tsc())
+
+/*
+ * Replay record `rec` (Linux name `name`) once; *ticks gets the raw rdtsc
+ * delta around its one system call. Returns 0, or 1 if the record was not
+ * replayed (OP_SKIP).
+ */
+static int replay_record(struct replay_state *s, const struct trace_record *rec, const char *name,
+                         uint32_t *ticks)
+{
+    uint32_t t0 = 0, t1 = 0;
+    long r = 0;
+    int ok = rec->result != TRACE_RES_ERR;
+
+    switch (rec->op) {
+    case OP_SKIP:
+        return 1;
+    case OP_NULL:
+        TIMED(os_null());
+        break;
+    case OP_COPY_IN:
+        TIMED(os_write(s->devnull, s->buf, cap(s, rec->bytes, BUF_MAX)));
+        break;
+    case OP_COPY_OUT:
+        TIMED(os_read(s->devzero, s->buf, cap(s, rec->bytes, BUF_MAX)));
+        break;
+    case OP_PATH: {
+        const char *path = make_path(s, rec->bytes, ok);
+        if (is_open_like(name)) {
+            TIMED(os_open(path, O_READ_ONLY));
+            push_fd(s, r);
+        } else if (rec->aux > 0) {
+            TIMED(os_stat(path, s->st));       /* a lookup with a struct copied out */
+        } else {
+            TIMED(os_open(path, O_READ_ONLY)); /* a lookup alone (access, chdir, ...) */
+            s->close_after = r >= 0 ? (int)r : -1;
+        }
+        break;
+    }
+    case OP_STAT_OUT:
+        TIMED(os_fstat(s->devzero, s->st));
+        break;
+    case OP_MAP: {
+        if (rec->flags & TRACE_F_PROTECT) {    /* mprotect: no equivalent here */
+            TIMED(os_null());
+            break;
+        }
+        uint32_t n = cap(s, rec->aux ? rec->aux : 1, MAP_CAP);
+        TIMED(os_map(s->arena_next, n));
+        if (r >= 0) {
+            s->maps[s->nmaps].va = s->arena_next, s->maps[s->nmaps].npages = n;
+            s->nmaps++;
+            s->arena_next += (uintptr_t)n * 4096;
+        }
+        break;
+    }
+    case OP_UNMAP:
+        if (s->nmaps > 0) {                    /* the newest mapping goes first */
+            s->nmaps--;
+            TIMED(os_unmap(s->maps[s->nmaps].va, s->maps[s->nmaps].npages));
+        } else {
+            TIMED(os_unmap(s->arena_end - 4096, 1)); /* the trace's munmap failed too */
+        }
+        break;
+    case OP_BRK: {
+        uint32_t delta = cap(s, rec->bytes, BRK_CAP);
+        uintptr_t want = s->brk_cur;
+        if (rec->flags & TRACE_F_SHRINK)
+            want = want - s->brk_base > delta ? want - delta : s->brk_base;
+        else
+            want += delta;
+        TIMED(os_brk(delta ? want : 0));
+        if (r > 0)
+            s->brk_cur = (uintptr_t)r;
+        break;
+    }
+    case OP_CLOSE:
+        if (s->nfds > 0)
+            TIMED(os_close(s->fds[--s->nfds]));
+        else
+            TIMED(os_close(1000));             /* the trace's close failed too: -EBADF */
+        break;
+    case OP_SEEK:
+        TIMED(os_lseek(s->devzero, 0, WHENCE_SET));
+        break;
+    case OP_DUP:
+        TIMED(os_dup(s->devzero));
+        push_fd(s, r);
+        break;
+    case OP_PIPE: {
+        int fds[2];
+        TIMED(os_pipe(fds));
+        if (r == 0) {
+            push_fd(s, fds[0]);
+            push_fd(s, fds[1]);
+        }
+        break;
+    }
+    default:
+        return 1;
+    }
+    if ((r < 0) != !ok && rec->result != TRACE_RES_UNKNOWN)
+        s->mismatches++;
+    *ticks = t1 - t0;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- a whole trace */
+
+static void events_delta(struct replay_events *acc, const struct replay_events *a,
+                         const struct replay_events *b, const struct replay_events *base)
+{
+    acc->syscalls += b->syscalls - a->syscalls - base->syscalls;
+    acc->cr3_writes += b->cr3_writes - a->cr3_writes - base->cr3_writes;
+    acc->pages_walked += b->pages_walked - a->pages_walked - base->pages_walked;
+    acc->bytes_copied += b->bytes_copied - a->bytes_copied - base->bytes_copied;
+}
+
+/* What two back-to-back os_events() calls see of each other: subtracted from
+ * every record's difference so only the record's own events remain. */
+static struct replay_events events_baseline(void)
+{
+    struct replay_events a, b, base = { 0, 0, 0, 0 }, d = { 0, 0, 0, 0 };
+    os_events(&a);
+    os_events(&b);
+    events_delta(&d, &a, &b, &base);
+    return d;
+}
+
+static uint32_t timer_overhead(void)
+{
+    uint32_t best = UINT32_MAX;
+    for (int i = 0; i < 1000; i++) {
+        uint32_t t0 = tsc(), t1 = tsc();
+        if (t1 - t0 < best)
+            best = t1 - t0;
+    }
+    return best;
+}
+
+struct trace_run {
+    const char *name;                      /* for the output */
+    const void *buf;                       /* validated trace */
+    const struct trace_record *rec;
+    uint32_t nrec, nnames;
+    const char **names;                    /* name table, by index */
+    struct name_stat *per_name;
+    uint32_t *samples;                     /* [pass][record] ticks, overhead taken off */
+    uint32_t *scratch;                     /* nrec * passes, for sorting */
+    int passes;
+    uint32_t overhead;
+};
+
+/* One pass over the trace; samples (or NULL: the warm-up pass, which
+ * counts events instead). */
+static void run_pass(struct trace_run *t, struct replay_state *s, uint32_t *samples)
+{
+    struct replay_events base = events_baseline(), a, b;
+    for (uint32_t i = 0; i < t->nrec; i++) {
+        const struct trace_record *rec = &t->rec[i];
+        struct name_stat *ns = &t->per_name[rec->name];
+        uint32_t ticks = 0;
+        prepare_record(s, rec);
+        if (!samples)
+            os_events(&a);
+        int skipped = replay_record(s, rec, t->names[rec->name], &ticks);
+        if (!samples)
+            os_events(&b);
+        finish_record(s);
+        if (!samples) {
+            if (!skipped)
+                events_delta(&ns->ev, &a, &b, &base);
+            continue;
+        }
+        samples[i] = skipped ? UINT32_MAX : (ticks > t->overhead ? ticks - t->overhead : 0);
+    }
+    reset_pass(s);
+}
+
+/* Print one row from `n` samples in t->scratch (sorted here). */
+static void print_row(const struct trace_run *t, const char *mode, const char *entry, const char *syscall,
+                      const char *op, uint32_t count, uint32_t skipped, uint32_t n,
+                      const struct replay_events *ev)
+{
+    uint32_t *a = t->scratch;
+    uint32_t q[6] = { 0, 0, 0, 0, 0, 0 };
+    if (n > 0) {
+        sort_u32(a, n);
+        q[0] = a[0], q[1] = percentile(a, n, 500), q[2] = percentile(a, n, 900);
+        q[3] = percentile(a, n, 990), q[4] = percentile(a, n, 999), q[5] = a[n - 1];
+    }
+    printf("row,%s,%s,%s,%s,%s,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u\n", t->name, mode, entry, syscall, op,
+           count, skipped, q[0], q[1], q[2], q[3], q[4], q[5], count - skipped, ev->cr3_writes,
+           ev->pages_walked, ev->bytes_copied);
+}
+
+static void print_rows(struct trace_run *t, const char *mode, const char *entry)
+{
+    struct replay_events all = { 0, 0, 0, 0 };
+    uint32_t all_skipped = 0, n = 0;
+    for (uint32_t k = 0; k < t->nrec * (uint32_t)t->passes; k++)
+        if (t->samples[k] != UINT32_MAX)
+            t->scratch[n++] = t->samples[k];
+    for (uint32_t j = 0; j < t->nnames; j++) {
+        all_skipped += t->per_name[j].skipped;
+        all.cr3_writes += t->per_name[j].ev.cr3_writes;
+        all.pages_walked += t->per_name[j].ev.pages_walked;
+        all.bytes_copied += t->per_name[j].ev.bytes_copied;
+    }
+    print_row(t, mode, entry, "ALL", "-", t->nrec, all_skipped, n, &all);
+
+    for (uint32_t j = 0; j < t->nnames; j++) {
+        const struct name_stat *ns = &t->per_name[j];
+        if (ns->count == 0)
+            continue;
+        uint32_t best = 0;
+        for (uint32_t op = 1; op < OP_COUNT; op++)
+            if (ns->ops[op] > ns->ops[best])
+                best = op;
+        n = 0;
+        for (int p = 0; p < t->passes; p++)
+            for (uint32_t i = 0; i < t->nrec; i++)
+                if (t->rec[i].name == j && t->samples[(uint32_t)p * t->nrec + i] != UINT32_MAX)
+                    t->scratch[n++] = t->samples[(uint32_t)p * t->nrec + i];
+        print_row(t, mode, entry, t->names[j], trace_op_name(best), ns->count, ns->skipped, n, &ns->ev);
+    }
+}
+
+/* floor,T,M,E,ring_trip,cr3_pair,null_syscall for the current entry. */
+static void print_floor(struct trace_run *t, const char *mode, int entry)
+{
+    uint32_t *a = t->scratch, n = 0;
+    long ring = -1, pair = os_cr3_pair(CR3_PAIR_ROUNDS), null;
+    if (os_ring_trip(entry) == 0) {
+        for (n = 0; n < FLOOR_ROUNDS; n++) {
+            uint32_t t0 = tsc();
+            os_ring_trip(entry);
+            uint32_t t1 = tsc();
+            a[n] = t1 - t0 > t->overhead ? t1 - t0 - t->overhead : 0;
+        }
+        sort_u32(a, n);
+        ring = (long)percentile(a, n, 500);
+    }
+    for (n = 0; n < FLOOR_ROUNDS; n++) {
+        uint32_t t0 = tsc();
+        os_null();
+        uint32_t t1 = tsc();
+        a[n] = t1 - t0 > t->overhead ? t1 - t0 - t->overhead : 0;
+    }
+    sort_u32(a, n);
+    null = (long)percentile(a, n, 500);
+    printf("floor,%s,%s,%s,%d,%d,%d\n", t->name, mode, entry_names[entry], (int)ring, (int)pair, (int)null);
+}
+
+/* Read a whole file into a 4-byte-aligned buffer; returns it (size in
+ * *size) or NULL after printing why. */
+static void *load_file(const char *path, uint32_t *size)
+{
+    long fd = os_open(path, O_READ_ONLY);
+    if (fd < 0) {
+        printf("replay: %s: open failed (%d)\n", path, (int)fd);
+        return NULL;
+    }
+    /* Read to EOF rather than trust st_size, whose offset differs between
+     * this kernel's struct stat and Linux's stat64. */
+    uint32_t cap_bytes = 1u << 20, got = 0;
+    uint8_t *buf = malloc(cap_bytes);
+    while (buf) {
+        if (got == cap_bytes) {
+            uint8_t *bigger = malloc(cap_bytes * 2);
+            if (bigger)
+                memcpy(bigger, buf, got);
+            free(buf);
+            buf = bigger, cap_bytes *= 2;
+            if (!buf)
+                break;
+        }
+        long r = os_read((int)fd, buf + got, cap_bytes - got);
+        if (r < 0) {
+            printf("replay: %s: read failed (%d)\n", path, (int)r);
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        if (r == 0)
+            break;
+        got += (uint32_t)r;
+    }
+    os_close((int)fd);
+    if (!buf)
+        printf("replay: %s: out of memory\n", path);
+    *size = got;
+    return buf;
+}
+
+/* Build the run tables for a validated trace; 0 or -1 (out of memory). */
+static int prepare(struct trace_run *t, const void *buf, int passes)
+{
+    const struct trace_header *h = buf;
+    t->buf = buf;
+    t->rec = trace_records(buf);
+    t->nrec = h->nrecords;
+    t->nnames = h->nnames;
+    t->passes = passes;
+    t->names = malloc(sizeof(char *) * (t->nnames + 1));
+    t->per_name = malloc(sizeof(struct name_stat) * (t->nnames + 1));
+    uint32_t nsamples = t->nrec * (uint32_t)passes;
+    t->samples = malloc(sizeof(uint32_t) * (nsamples + 1));
+    t->scratch = malloc(sizeof(uint32_t) * (nsamples > FLOOR_ROUNDS ? nsamples : FLOOR_ROUNDS));
+    if (!t->names || !t->per_name || !t->samples || !t->scratch)
+        return -1;
+    const char *p = (const char *)buf + sizeof(*h);
+    for (uint32_t j = 0; j < t->nnames; j++) {     /* one walk instead of trace_name() per index */
+        t->names[j] = p;
+        p += strlen(p) + 1;
+    }
+    memset(t->per_name, 0, sizeof(struct name_stat) * (t->nnames + 1));
+    for (uint32_t i = 0; i < t->nrec; i++) {
+        struct name_stat *ns = &t->per_name[t->rec[i].name];
+        ns->count++;
+        ns->ops[t->rec[i].op]++;
+        if (t->rec[i].op == OP_SKIP)
+            ns->skipped++;
+    }
+    return 0;
+}
+
+static void release(struct trace_run *t)
+{
+    free(t->names);
+    free(t->per_name);
+    free(t->samples);
+    free(t->scratch);
+}
+
+static int state_init(struct replay_state *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->close_after = -1;
+    s->buf = malloc(BUF_MAX);
+    s->devnull = (int)os_open("/dev/null", 2);
+    s->devzero = (int)os_open("/dev/zero", 2);
+    s->arena = s->arena_next = os_arena_base();
+    s->arena_end = s->arena + (uintptr_t)os_arena_pages() * 4096;
+    if (!s->buf || s->devnull < 0 || s->devzero < 0) {
+        printf("replay: set-up failed (buffer %p, /dev/null %d, /dev/zero %d)\n", (void *)s->buf, s->devnull,
+               s->devzero);
+        return -1;
+    }
+    memset(s->buf, 0x5A, BUF_MAX);             /* touch every page before timing */
+    return 0;
+}
+
+static void state_fini(struct replay_state *s)
+{
+    os_close(s->devnull);
+    os_close(s->devzero);
+    free(s->buf);
+}
+
+static void print_cpu(void)
+{
+    uint32_t r[13] = { 0 };
+    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(0x80000000u));
+    if (r[0] < 0x80000004u) {
+        __asm__ volatile("cpuid" : "=a"(r[12]), "=b"(r[0]), "=c"(r[2]), "=d"(r[1]) : "a"(0u));
+        r[3] = 0;
+        printf("replay: cpu=%s\n", (const char *)r);
+        return;
+    }
+    for (uint32_t leaf = 0; leaf < 3; leaf++)
+        __asm__ volatile("cpuid" : "=a"(r[4 * leaf]), "=b"(r[4 * leaf + 1]), "=c"(r[4 * leaf + 2]),
+                         "=d"(r[4 * leaf + 3]) : "a"(0x80000002u + leaf));
+    r[12] = 0;
+    const char *brand = (const char *)r;
+    while (*brand == ' ')
+        brand++;
+    printf("replay: cpu=%s\n", brand);
+}
+
+/* Replay one trace with every entry path the system has. */
+static int replay_one(const char *path, const char *name, int passes)
+{
+    const char *mode = os_mode_name();
+    uint32_t size = 0, bad = 0;
+    void *buf = load_file(path, &size);
+    if (!buf)
+        return -1;
+    int v = trace_validate(buf, size, &bad);
+    if (v != TRACE_OK) {
+        printf("replay: %s: not a valid trace (trace_validate error %d, record %u)\n", path, v, bad);
+        free(buf);
+        return -1;
+    }
+    struct trace_run t = { .name = name };
+    struct replay_state s;
+    if (prepare(&t, buf, passes) < 0 || state_init(&s) < 0) {
+        printf("replay: %s: out of memory\n", path);
+        release(&t);
+        free(buf);
+        return -1;
+    }
+    /* Every allocation is done: from here the break belongs to OP_BRK. */
+    s.brk_base = s.brk_cur = (uintptr_t)os_brk(0);
+    t.overhead = timer_overhead();
+    printf("replay: begin trace=%s mode=%s records=%u names=%u passes=%d capped=", name, mode, t.nrec,
+           t.nnames, passes);
+    uint32_t capped_shown = 0;
+
+    for (int e = 0; e < ENTRY_COUNT; e++) {
+        if (!os_entry_supported(e))
+            continue;
+        os_set_entry(e);
+        s.capped = s.mismatches = 0;
+        for (uint32_t j = 0; j < t.nnames; j++)
+            memset(&t.per_name[j].ev, 0, sizeof(t.per_name[j].ev));
+        run_pass(&t, &s, NULL);                   /* warm-up: events, not times */
+        uint32_t capped = s.capped, mismatches = s.mismatches;
+        if (!capped_shown++)
+            printf("%u\n", capped);
+        for (int p = 0; p < passes; p++) {
+            printf("replay: progress trace=%s entry=%s pass=%d/%d\n", name, entry_names[e], p + 1, passes);
+            run_pass(&t, &s, t.samples + (uint32_t)p * t.nrec);
+        }
+        print_rows(&t, mode, entry_names[e]);
+        print_floor(&t, mode, e);
+        printf("replay: mismatches trace=%s mode=%s entry=%s n=%u\n", name, mode, entry_names[e], mismatches);
+    }
+    if (!capped_shown)
+        printf("0\n");
+    printf("replay: end trace=%s mode=%s\n", name, mode);
+    state_fini(&s);
+    release(&t);
+    free(buf);
+    return 0;
+}
+
+int replay_main(int ntraces, const char *const paths[], const char *const names[], int passes)
+{
+    int failed = 0;
+    if (passes < 1)
+        passes = 1;
+    print_cpu();
+    for (int i = 0; i < ntraces; i++)
+        if (replay_one(paths[i], names[i], passes) < 0)
+            failed++;
+    return failed;
+}
+
+#define CLI_MAX_TRACES 16
+#define CLI_PATH_MAX   128
+
+int replay_cli(int argc, char *const argv[], const char *prefix, const char *suffix)
+{
+    static char paths[CLI_MAX_TRACES][CLI_PATH_MAX];
+    const char *path_of[CLI_MAX_TRACES], *name_of[CLI_MAX_TRACES];
+    const char *next_name = NULL;
+    int passes = 10, n = 0;
+
+    for (int i = 1; i < argc; i++) {
+        const char *w = argv[i];
+        if (strncmp(w, "passes=", 7) == 0) {
+            passes = atoi(w + 7);
+        } else if (strncmp(w, "as=", 3) == 0) {
+            next_name = w + 3;
+        } else if (n == CLI_MAX_TRACES || strlen(prefix) + strlen(w) + strlen(suffix) >= CLI_PATH_MAX) {
+            printf("replay: too many traces, or a name too long: %s\n", w);
+            return -1;
+        } else {
+            char *p = paths[n];
+            memcpy(p, prefix, strlen(prefix));
+            p += strlen(prefix);
+            memcpy(p, w, strlen(w));
+            p += strlen(w);
+            memcpy(p, suffix, strlen(suffix) + 1);
+            path_of[n] = paths[n];
+            name_of[n] = next_name ? next_name : w;
+            next_name = NULL;
+            n++;
+        }
+    }
+    if (n == 0) {
+        printf("usage: replay [passes=N] [as=NAME] TRACE... (TRACE read from %sTRACE%s)\n", prefix, suffix);
+        return -1;
+    }
+    return replay_main(n, path_of, name_of, passes);
+}

@@ -1,0 +1,184 @@
+#!/bin/sh
+# test_report.sh - self-contained test of tools/bench-report.py.
+#
+# Writes a small fake serial log (modes split and shared, entries int80 and
+# sysenter, CR LF line endings, unrelated kernel lines and another trace's
+# rows mixed in), runs the tool into a temporary directory and checks its
+# outputs. Prints TAP (`ok N - name` / `not ok N - name`); exits non-zero if
+# any check failed. Needs python3; gnuplot for the SVG checks (skipped, with
+# a note, if it is not installed).
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+tool=${BENCH_REPORT:-$root/tools/bench-report.py}  # override to test another copy
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_report.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+check() { # check NAME COMMAND...: ok if the command succeeds
+    name=$1; shift
+    if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+
+have_gnuplot=1
+command -v gnuplot >/dev/null 2>&1 || have_gnuplot=0
+
+# The fake log. Per mode/entry: read 10, openat 6, close 4, rt_sigaction 3
+# (skipped): ALL = 23 records, 20 calls.
+cat > "$tmp/log.txt" <<'EOF'
+SeaBIOS (version 1.16.2-debian-1.16.2-1)
+boot: load base 0x00100000 (multiboot2 tag 21, self-location agrees), linked for 0x00100000
+replay: cpu=QEMU TCG (-icount shift=0), model name: qemu32, family 6
+replay: begin trace=tiny mode=split records=23 names=4 passes=100 capped=0
+replay: progress trace=tiny entry=int80 pass=50/100
+row,tiny,split,int80,ALL,-,23,3,600,650,800,1200,3000,5000,20,40,30,2000
+row,tiny,split,int80,read,COPY_OUT,10,0,700,750,900,1300,3100,5000,10,20,20,1800
+row,tiny,split,int80,openat,PATH,6,0,800,850,1000,1400,2900,4000,6,12,10,200
+row,tiny,split,int80,close,CLOSE,4,0,200,210,230,260,300,310,4,8,0,0
+row,tiny,split,int80,rt_sigaction,SKIP,3,3,-1,-1,-1,-1,-1,-1,0,0,0,0
+floor,tiny,split,int80,150,4,191
+replay: progress trace=tiny entry=sysenter pass=50/100
+row,tiny,split,sysenter,ALL,-,23,3,640,700,850,1250,3050,5050,20,40,30,2000
+row,tiny,split,sysenter,read,COPY_OUT,10,0,740,790,940,1340,3140,5040,10,20,20,1800
+row,tiny,split,sysenter,openat,PATH,6,0,840,890,1040,1440,2940,4040,6,12,10,200
+row,tiny,split,sysenter,close,CLOSE,4,0,240,250,270,300,340,350,4,8,0,0
+row,tiny,split,sysenter,rt_sigaction,SKIP,3,3,-1,-1,-1,-1,-1,-1,0,0,0,0
+floor,tiny,split,sysenter,185,4,226
+replay: end trace=tiny mode=split
+[pid 3 exited with status 0]
+row,other,split,int80,ALL,-,7,0,1,2,3,4,5,6,7,14,0,0
+replay: begin trace=tiny mode=shared records=23 names=4 passes=100 capped=0
+row,tiny,shared,int80,ALL,-,23,3,597,647,797,1197,2997,4997,20,0,30,2000
+row,tiny,shared,int80,read,COPY_OUT,10,0,697,747,897,1297,3097,4997,10,0,20,1800
+kernel: an unrelated line, with,commas
+row,tiny,shared,int80,openat,PATH,6,0,797,847,997,1397,2897,3997,6,0,10,200
+row,tiny,shared,int80,close,CLOSE,4,0,197,207,227,257,297,307,4,0,0,0
+row,tiny,shared,int80,rt_sigaction,SKIP,3,3,-1,-1,-1,-1,-1,-1,0,0,0,0
+floor,tiny,shared,int80,150,4,188
+row,tiny,shared,sysenter,ALL,-,23,3,637,697,847,1247,3047,5047,20,0,30,2000
+row,tiny,shared,sysenter,read,COPY_OUT,10,0,737,787,937,1337,3137,5037,10,0,20,1800
+row,tiny,shared,sysenter,openat,PATH,6,0,837,887,1037,1437,2937,4037,6,0,10,200
+row,tiny,shared,sysenter,close,CLOSE,4,0,237,247,267,297,337,347,4,0,0,0
+row,tiny,shared,sysenter,rt_sigaction,SKIP,3,3,-1,-1,-1,-1,-1,-1,0,0,0,0
+floor,tiny,shared,sysenter,185,4,223
+replay: end trace=tiny mode=shared
+summary: 2 processes, powering off
+EOF
+sed 's/$/\r/' "$tmp/log.txt" > "$tmp/serial.log"
+grep -v '^row,tiny\|^floor,tiny' "$tmp/serial.log" > "$tmp/norows.log"
+
+out=$tmp/out
+python3 "$tool" --trace tiny --unit instructions --outdir "$out" --meta qemu=8.2 \
+    --meta commit=test "$tmp/serial.log" > "$tmp/stdout" 2> "$tmp/stderr"
+rc=$?
+if [ "$have_gnuplot" = 1 ]; then
+    check "the tool exits 0" [ "$rc" -eq 0 ]
+else
+    check "the tool exits 2 without gnuplot" [ "$rc" -eq 2 ]
+fi
+[ "$rc" -eq 0 ] || sed 's/^/# /' "$tmp/stderr"  # why, as TAP comments
+if [ "$have_gnuplot" = 1 ]; then
+    check "no warnings on stderr" [ ! -s "$tmp/stderr" ]
+else
+    check "only the gnuplot error on stderr" \
+        eval '[ "$(wc -l < "$tmp/stderr")" -eq 1 ] && grep -q "gnuplot not found" "$tmp/stderr"'
+fi
+
+csv=$out/tiny.csv
+want='mode,entry,syscall,op,count,skipped,min,p50,p90,p99,p999,max,unit,calls,cr3_writes_per_call,pages_walked_per_call,bytes_copied_per_call,est_cycles'
+check "the CSV header is exact" [ "$(head -n 1 "$csv" 2>/dev/null)" = "$want" ]
+check "the CSV has 20 rows (2 modes x 2 entries x 5, no other trace)" \
+    [ "$(tail -n +2 "$csv" 2>/dev/null | wc -l)" -eq 20 ]
+
+# count of the ALL row == sum of the per-syscall counts, per mode/entry.
+sums_ok() {
+    awk -F, 'NR > 1 { k = $1 "/" $2; if ($3 == "ALL") all[k] = $5; else sum[k] += $5 }
+             END { n = 0; for (k in all) { n++; if (all[k] != sum[k]) exit 1 }; exit n != 4 }' "$csv"
+}
+check "the ALL count equals the sum of the per-syscall counts" sums_ok
+
+order_ok() {
+    got=$(tail -n +2 "$csv" | cut -d, -f1-3 | tr '\n' ' ')
+    want="split,int80,ALL split,int80,read split,int80,openat split,int80,close split,int80,rt_sigaction \
+split,sysenter,ALL split,sysenter,read split,sysenter,openat split,sysenter,close split,sysenter,rt_sigaction \
+shared,int80,ALL shared,int80,read shared,int80,openat shared,int80,close shared,int80,rt_sigaction \
+shared,sysenter,ALL shared,sysenter,read shared,sysenter,openat shared,sysenter,close shared,sysenter,rt_sigaction "
+    [ "$got" = "$want" ]
+}
+check "CSV rows in mode, entry, count order" order_ok
+
+# split/sysenter ALL: 700 + 73 + 100 x 2 + 89 x (1.5 + 5 + 2) = 1729.5 -> 1730;
+# shared/int80 ALL: no CR3 write, 647 + 610 = 1257.
+check "est_cycles (model) of split/sysenter ALL" \
+    grep -qx 'split,sysenter,ALL,-,23,3,640,700,850,1250,3050,5050,instructions,20,2.00,1.50,100.00,1730' "$csv"
+check "est_cycles (model) of shared/int80 ALL" \
+    grep -qx 'shared,int80,ALL,-,23,3,597,647,797,1197,2997,4997,instructions,20,0.00,1.50,100.00,1257' "$csv"
+check "not-available percentiles are empty fields, per-call 0 for 0 calls" \
+    grep -qx 'split,int80,rt_sigaction,SKIP,3,3,,,,,,,instructions,0,0.00,0.00,0.00,' "$csv"
+
+json_ok() {
+    python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["trace"] == "tiny" and d["unit"] == "instructions", d["trace"]
+assert d["meta"] == {"qemu": "8.2", "commit": "test"}, d["meta"]
+assert d["cpu"].startswith("QEMU TCG"), d["cpu"]
+assert len(d["rows"]) == 20 and "formula" in d["cost_model"]
+assert d["rows"][0]["p50"] == 650 and d["rows"][0]["cr3_writes_per_call"] == 2.0
+f = {(x["mode"], x["entry"]): x for x in d["floors"]}
+assert len(f) == 4, f
+s = f[("split", "sysenter")]
+assert (s["floor"], s["null_syscall"]) == (189, 226), s
+assert s["floor_model_cycles"] == 73 + 200 + 189, s
+assert s["null_model_cycles"] == 226 + 73 + 200 + 89 * 7, s
+assert f[("shared", "int80")]["null_model_cycles"] == 188 + 610, f
+' "$1"
+}
+check "the JSON parses and holds rows, floors, meta, cpu, cost model" json_ok "$out/tiny.json"
+
+report_ok() {
+    grep -q '^trace tiny, unit instructions (TCG -icount: a rep movs counts as one instruction;' "$tmp/stdout" &&
+    grep -q 'split/sysenter' "$tmp/stdout" &&
+    grep -q 'floor = ring trip + CR3 pair *= 185 + 4 = 189 instructions' "$tmp/stdout" &&
+    grep -q '^  (model) overhead' "$tmp/stdout" &&
+    grep -Eq '^ALL +- +23( +[0-9]+){4} +1\.00$' "$tmp/stdout"
+}
+check "the terminal report has the note, columns, ratio and floors" report_ok
+
+if [ "$have_gnuplot" = 1 ]; then
+    svg_ok() { head -c 100 "$out/tiny.svg" 2>/dev/null | grep -q '^<?xml\|^<svg'; }
+    check "the SVG exists and starts with <?xml or <svg" svg_ok
+    check "the gnuplot data and script are kept" [ -s "$out/tiny.dat" -a -s "$out/tiny.gp" ]
+    check "the SVG title names the entry" grep -qs 'tiny: p50 with p99 whiskers (instructions), entry=sysenter' "$out/tiny.svg"
+else
+    for t in "the SVG exists" "the gnuplot data and script are kept" "the SVG title names the entry"; do
+        skip "$t" "gnuplot not installed (Debian: gnuplot-nox)"
+    done
+fi
+
+python3 "$tool" --quiet --trace tiny --unit cycles --outdir "$tmp/q" "$tmp/serial.log" > "$tmp/q.stdout" 2> /dev/null
+rc=$?
+check "--quiet --unit cycles prints nothing" [ ! -s "$tmp/q.stdout" ]
+check "unit=cycles: est_cycles is the measured p50" \
+    grep -q '^split,sysenter,ALL,.*,cycles,20,2.00,1.50,100.00,700$' "$tmp/q/tiny.csv"
+
+python3 "$tool" --trace tiny --unit instructions --outdir "$tmp/none" "$tmp/norows.log" \
+    > "$tmp/none.stdout" 2> "$tmp/none.stderr"
+rc=$?
+check "a log without rows for the trace exits 1" [ "$rc" -eq 1 ]
+check "... and names the log it read" grep -q "norows.log" "$tmp/none.stderr"
+
+# gnuplot missing: exit 2 with a message (PATH holds only python3).
+mkdir -p "$tmp/bin"
+ln -s "$(python3 -c 'import sys; print(sys.executable)')" "$tmp/bin/python3"
+PATH=$tmp/bin "$tmp/bin/python3" "$tool" --quiet --trace tiny --unit instructions \
+    --outdir "$tmp/nognuplot" "$tmp/serial.log" > /dev/null 2> "$tmp/nognuplot.stderr"
+rc=$?
+check "without gnuplot: exit 2 and an error" \
+    eval '[ "$rc" -eq 2 ] && grep -q "gnuplot not found" "$tmp/nognuplot.stderr"'
+
+echo "1..$n"
+[ "$failed" -eq 0 ]

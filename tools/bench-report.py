@@ -1,0 +1,796 @@
+#!/usr/bin/env python3
+"""bench-report.py - turn the serial logs of trace-replay runs into the
+benchmark's outputs: NAME.csv, NAME.json, NAME.svg (+ NAME.dat, NAME.gp for
+gnuplot) in --outdir, and a side-by-side report on standard output.
+
+    tools/bench-report.py --trace NAME --unit instructions|cycles --outdir DIR
+                          [--meta KEY=VALUE]... [--quiet] LOG...
+
+Input: serial logs (CR LF allowed, other kernel output ignored). Only these
+lines of the replay program are read (comma-separated, no spaces; -1 means
+"not available"):
+
+    replay: cpu=<text>
+    replay: begin trace=<name> mode=<mode> records=<R> names=<K> passes=<N> capped=<C>
+    replay: progress trace=<name> entry=<entry> pass=<i>/<N>
+    replay: mismatches trace=<name> mode=<mode> entry=<entry> n=<X>
+    row,<trace>,<mode>,<entry>,<syscall>,<op>,<count>,<skipped>,<min>,<p50>,<p90>,<p99>,<p999>,<max>,<calls>,<cr3_writes>,<pages_walked>,<bytes_copied>
+    floor,<trace>,<mode>,<entry>,<ring_trip>,<cr3_pair>,<null_syscall>
+    replay: end trace=<name> mode=<mode>
+
+Percentiles are in ticks (the --unit); cr3_writes, pages_walked and
+bytes_copied are totals over one pass of `calls` calls. A -1 in the log is an
+empty CSV field and null in the JSON, and so are the percentiles of a row
+with 0 calls. An unterminated last line (QEMU stopped mid-line) is ignored.
+If the same (mode, entry, syscall) row or (mode, entry) floor appears twice,
+the later one (by log order, then line order) is kept, with a warning.
+
+The JSON holds trace, unit, meta (--meta), cpu, cost_model, rows (the CSV
+columns), floors, and runs (each begin line: log, mode, records, names,
+passes, capped, mismatches per entry, and whether its end line was seen).
+
+est_cycles is a cost MODEL (constants below, with their sources) when the unit
+is instructions (QEMU TCG -icount, where a CR3 write or a TLB refill costs
+nothing); with unit=cycles it is the measured p50 and no model is applied.
+docs/benchmarking.md explains both units.
+
+Exit status: 0 done; 1 no rows for the trace (or a log could not be read);
+2 gnuplot missing or failed (CSV and JSON are written by then), or usage.
+Standard library only; gnuplot (Debian: gnuplot-nox) is run as a program.
+"""
+
+import argparse
+import csv
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+# ---------------------------------------------------------------------------
+# Cost model (unit=instructions only). Everything derived from these is
+# labelled "model": it is an estimate, not a measurement.
+# ---------------------------------------------------------------------------
+
+# Linux kernel documentation, Documentation/x86/pti.rst ("Overhead"): a CR3
+# write is "of the order of a hundred cycles".
+CR3_WRITE = 100
+# One TLB refill (a 4 KiB page touched again after a flush): a bare-metal
+# 32-bit measurement, salvois/kernel (demo/Sysenter.c).
+TLB_REFILL = 89
+# Hardware cost of the entry and exit instructions, x86.lol kernel-entry
+# benchmark (Skylake in a VM): sysenter+sysexit, and int+iret.
+SYSENTER_SYSEXIT = 73
+INT_IRET = 610
+# Pages refilled after the flushes of one call, beyond the pages it walks:
+# kernel text, data and stack after the entry flush, user code and stack after
+# the exit flush.
+BASE_REFILL_PAGES = 5
+# Mode `split` only: the trampoline code and entry-stack pages, which
+# `split-global` keeps Global across the flush.
+SPLIT_EXTRA_REFILL_PAGES = 2
+
+ENTRY_COST = {"sysenter": SYSENTER_SYSEXIT, "int80": INT_IRET}
+
+# CR3 writes per call assumed for the null syscall (and for a row whose
+# cr3_writes is -1): 2 where user and kernel have different page tables.
+MODE_CR3_WRITES = {"split": 2, "split-global": 2, "linux-pti": 2,
+                   "shared": 0, "linux-nopti": 0}
+
+COST_MODEL_SOURCES = {
+    "CR3_WRITE": "Linux kernel documentation, Documentation/x86/pti.rst: "
+                 "a CR3 write is 'of the order of a hundred cycles'",
+    "TLB_REFILL": "bare-metal 32-bit measurement, salvois/kernel (demo/Sysenter.c)",
+    "SYSENTER_SYSEXIT": "x86.lol kernel-entry benchmark (Skylake in a VM)",
+    "INT_IRET": "x86.lol kernel-entry benchmark (Skylake in a VM)",
+}
+
+# ---------------------------------------------------------------------------
+# Output layout.
+# ---------------------------------------------------------------------------
+
+MODE_ORDER = ["split", "split-global", "shared", "linux-pti", "linux-nopti"]
+OUR_MODES = ["split", "split-global", "shared"]
+ENTRY_ORDER = ["int80", "sysenter"]
+MODE_COLOURS = {"split": "#d62728", "split-global": "#ff7f0e", "shared": "#1f77b4",
+                "linux-pti": "#2ca02c", "linux-nopti": "#7f7f7f"}
+
+CSV_COLUMNS = ["mode", "entry", "syscall", "op", "count", "skipped", "min", "p50",
+               "p90", "p99", "p999", "max", "unit", "calls", "cr3_writes_per_call",
+               "pages_walked_per_call", "bytes_copied_per_call", "est_cycles"]
+ROW_FIELDS = ["trace", "mode", "entry", "syscall", "op", "count", "skipped", "min",
+              "p50", "p90", "p99", "p999", "max", "calls", "cr3_writes",
+              "pages_walked", "bytes_copied"]
+ROW_INTS = ROW_FIELDS[5:]
+PERCENTILES = ("min", "p50", "p90", "p99", "p999", "max")
+FLOOR_FIELDS = ["trace", "mode", "entry", "ring_trip", "cr3_pair", "null_syscall"]
+FLOOR_INTS = FLOOR_FIELDS[3:]
+PER_CALL = [("cr3_writes", "cr3_writes_per_call"),
+            ("pages_walked", "pages_walked_per_call"),
+            ("bytes_copied", "bytes_copied_per_call")]
+
+PLOT_TOP = 12    # syscalls in the SVG, besides ALL
+TABLE_TOP = 20   # syscalls in the terminal table, besides ALL
+LOG_RATIO = 50   # log-scale y in the SVG when max/min exceeds this
+ICOUNT_NOTE = ("(TCG -icount: a rep movs counts as one instruction; CR3 writes and "
+               "TLB refills cost nothing in this unit; see est_cycles)")
+
+TRACE_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
+KEYVAL_RE = re.compile(r"(\w[\w-]*)=(\S*)")
+
+
+def warn(msg):
+    """Print a warning on standard error."""
+    print("bench-report: warning: " + msg, file=sys.stderr)
+
+
+def fail(msg, status):
+    """Print an error on standard error and exit with `status`."""
+    print("bench-report: error: " + msg, file=sys.stderr)
+    sys.exit(status)
+
+
+# ---------------------------------------------------------------------------
+# Parsing.
+# ---------------------------------------------------------------------------
+
+def parse_int(text):
+    """An unsigned decimal integer or -1 (None if it is neither)."""
+    if text == "-1":
+        return -1
+    return int(text) if text.isdigit() else None
+
+
+def parse_record(line, fields, int_fields):
+    """Split a `row,...` or `floor,...` line into a dict, or return None (with
+    the reason as a string) if the field count or a number is wrong."""
+    parts = line.split(",")
+    if len(parts) != len(fields) + 1:
+        return None, "%d fields, want %d" % (len(parts), len(fields) + 1)
+    rec = dict(zip(fields, parts[1:]))
+    for name in int_fields:
+        value = parse_int(rec[name])
+        if value is None:
+            return None, "%s=%r is not a number" % (name, rec[name])
+        rec[name] = value
+    return rec, None
+
+
+class LogData:
+    """Everything the logs hold about the replay runs, for every trace."""
+
+    def __init__(self):
+        self.rows = {}      # (trace, mode, entry, syscall) -> row dict
+        self.floors = {}    # (trace, mode, entry) -> floor dict
+        self.cpus = {}      # trace -> [cpu strings, in order seen, distinct]
+        self.runs = []      # begin lines: dicts with log, trace, mode, ... ended
+        self.traces = []    # trace names with rows, in order seen
+
+    def add_row(self, rec, where):
+        """Store a row, replacing (with a warning) an earlier one."""
+        key = (rec["trace"], rec["mode"], rec["entry"], rec["syscall"])
+        if key in self.rows:
+            warn("%s: row %s/%s/%s of trace %s seen again; the later one is used"
+                 % (where, key[1], key[2], key[3], key[0]))
+        self.rows[key] = rec
+        if rec["trace"] not in self.traces:
+            self.traces.append(rec["trace"])
+
+    def add_floor(self, rec, where):
+        """Store a floor line, replacing (with a warning) an earlier one."""
+        key = (rec["trace"], rec["mode"], rec["entry"])
+        if key in self.floors:
+            warn("%s: floor %s/%s of trace %s seen again; the later one is used"
+                 % (where, key[1], key[2], key[0]))
+        self.floors[key] = rec
+
+    def add_cpu(self, trace, cpu):
+        """Remember the cpu= line that preceded a run of `trace`."""
+        seen = self.cpus.setdefault(trace, [])
+        if cpu not in seen:
+            seen.append(cpu)
+
+
+def parse_replay_line(data, state, body):
+    """Handle one `replay: ...` line: cpu, begin, mismatches and end are kept
+    (for the JSON's runs), anything else (progress, errors) is ignored."""
+    if body.startswith("cpu="):
+        state["cpu"] = body[4:].strip()
+        return
+    word, _, rest = body.partition(" ")
+    attrs = dict(KEYVAL_RE.findall(rest))
+    if word == "begin":
+        run = {"log": state["path"], "trace": attrs.get("trace"),
+               "mode": attrs.get("mode"), "ended": False, "mismatches": {}}
+        for key in ("records", "names", "passes", "capped"):
+            run[key] = parse_int(attrs.get(key, ""))
+        data.runs.append(run)
+        state["open"][(run["trace"], run["mode"])] = run
+        if state["cpu"] is not None and run["trace"]:
+            data.add_cpu(run["trace"], state["cpu"])
+    elif word == "mismatches":
+        run = state["open"].get((attrs.get("trace"), attrs.get("mode")))
+        if run is not None:
+            run["mismatches"][attrs.get("entry", "?")] = parse_int(attrs.get("n", ""))
+    elif word == "end":
+        run = state["open"].pop((attrs.get("trace"), attrs.get("mode")), None)
+        if run is not None:
+            run["ended"] = True
+
+
+def parse_log(data, path):
+    """Read one serial log into `data`. Returns the number of row lines (of
+    any trace)."""
+    state = {"path": path, "cpu": None, "open": {}}
+    nrows = 0
+    with open(path, "r", encoding="utf-8", errors="replace", newline="") as f:
+        text = f.read()
+    lines = re.split(r"\r\n|\r|\n", text)
+    if lines and lines[-1].startswith(("row,", "floor,")):
+        # No line end after it: QEMU stopped while it was being printed.
+        warn("%s:%d: unterminated last line ignored" % (path, len(lines)))
+        lines[-1] = ""
+    for lineno, raw in enumerate(lines, 1):
+        line = raw.strip()
+        where = "%s:%d" % (path, lineno)
+        if line.startswith("row,"):
+            rec, why = parse_record(line, ROW_FIELDS, ROW_INTS)
+            if rec is None:
+                warn("%s: malformed row line ignored (%s)" % (where, why))
+                continue
+            data.add_row(rec, where)
+            if state["cpu"] is not None and rec["trace"] not in data.cpus:
+                data.add_cpu(rec["trace"], state["cpu"])  # rows without a begin line
+            nrows += 1
+        elif line.startswith("floor,"):
+            rec, why = parse_record(line, FLOOR_FIELDS, FLOOR_INTS)
+            if rec is None:
+                warn("%s: malformed floor line ignored (%s)" % (where, why))
+                continue
+            data.add_floor(rec, where)
+        elif line.startswith("replay: "):
+            parse_replay_line(data, state, line[len("replay: "):])
+    for trace, mode in state["open"]:
+        warn("%s: run of trace %s mode %s has no end line (QEMU stopped early?)"
+             % (path, trace, mode))
+    return nrows
+
+
+# ---------------------------------------------------------------------------
+# Derived values and the cost model.
+# ---------------------------------------------------------------------------
+
+def avail(value):
+    """The value, or None if the log said -1 (not available)."""
+    return None if value is None or value < 0 else value
+
+
+def round_half_up(x):
+    """Round to the nearest integer, halves up (not banker's rounding)."""
+    return int(math.floor(x + 0.5))
+
+
+def per_call(total, calls):
+    """total / calls; 0 when calls is 0; None when either is not available."""
+    total, calls = avail(total), avail(calls)
+    if total is None or calls is None:
+        return None
+    return total / calls if calls else 0.0
+
+
+def pages_refilled(mode, cr3_per_call, pages_walked_per_call):
+    """Pages refilled per call (model): none without a CR3 write; else the
+    pages walked plus the base pages, plus the trampoline pages in `split`."""
+    if not cr3_per_call:
+        return 0.0
+    pages = (pages_walked_per_call or 0.0) + BASE_REFILL_PAGES
+    if mode == "split":
+        pages += SPLIT_EXTRA_REFILL_PAGES
+    return pages
+
+
+def model_cycles(mode, entry, ticks, cr3_per_call, pages_walked_per_call):
+    """Modelled cycles of one call: the ticks (instructions, one cycle each)
+    plus the entry's hardware cost, the CR3 writes and the TLB refills.
+    None if the ticks or the entry's cost are unknown."""
+    if avail(ticks) is None or entry not in ENTRY_COST:
+        return None
+    if cr3_per_call is None:
+        cr3_per_call = MODE_CR3_WRITES.get(mode, 0)
+    pages = pages_refilled(mode, cr3_per_call, pages_walked_per_call)
+    return round_half_up(ticks + ENTRY_COST[entry] + CR3_WRITE * cr3_per_call
+                         + TLB_REFILL * pages)
+
+
+def derive_row(rec, unit):
+    """A row of the CSV/JSON (dict keyed by CSV_COLUMNS) from a log row."""
+    out = {"mode": rec["mode"], "entry": rec["entry"], "syscall": rec["syscall"],
+           "op": rec["op"], "unit": unit}
+    for name in ("count", "skipped", "calls") + PERCENTILES:
+        out[name] = avail(rec[name])
+    if not out["calls"]:
+        # Percentiles of no sample do not exist, whatever the line printed.
+        out.update(dict.fromkeys(PERCENTILES))
+    for total, name in PER_CALL:
+        value = per_call(rec[total], rec["calls"])
+        out[name] = None if value is None else round(value, 2)
+    # est_cycles: the measured p50 in cycles, else the model (which uses the
+    # unrounded per-call values).
+    if unit == "cycles":
+        out["est_cycles"] = out["p50"]
+    else:
+        out["est_cycles"] = model_cycles(
+            rec["mode"], rec["entry"], rec["p50"], per_call(rec["cr3_writes"], rec["calls"]),
+            per_call(rec["pages_walked"], rec["calls"]))
+    return out
+
+
+def ratio(a, b):
+    """a / b, or None if either is missing or b is 0."""
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def derive_floor(rec, unit):
+    """The JSON floor object of one mode and entry."""
+    ring, pair, null = avail(rec["ring_trip"]), avail(rec["cr3_pair"]), avail(rec["null_syscall"])
+    floor = ring + pair if ring is not None and pair is not None else None
+    out = {"mode": rec["mode"], "entry": rec["entry"], "ring_trip": ring, "cr3_pair": pair,
+           "floor": floor, "null_syscall": null, "overhead": None,
+           "floor_model_cycles": None, "null_model_cycles": None, "overhead_model": None}
+    over = ratio(null, floor)
+    out["overhead"] = None if over is None else round(over, 4)
+    if unit == "instructions":
+        entry_cost = ENTRY_COST.get(rec["entry"])
+        if floor is not None and entry_cost is not None:
+            out["floor_model_cycles"] = entry_cost + 2 * CR3_WRITE + floor
+        out["null_model_cycles"] = model_cycles(
+            rec["mode"], rec["entry"], null, MODE_CR3_WRITES.get(rec["mode"], 0), 0.0)
+        over = ratio(out["null_model_cycles"], out["floor_model_cycles"])
+        out["overhead_model"] = None if over is None else round(over, 4)
+    return out
+
+
+def cost_model(unit):
+    """The cost model for the JSON: constants, sources and formulas as text."""
+    model = {"label": "model", "applied": unit == "instructions",
+             "CR3_WRITE_cycles": CR3_WRITE, "TLB_REFILL_cycles": TLB_REFILL,
+             "SYSENTER_SYSEXIT_cycles": SYSENTER_SYSEXIT, "INT_IRET_cycles": INT_IRET,
+             "BASE_REFILL_PAGES": BASE_REFILL_PAGES,
+             "SPLIT_EXTRA_REFILL_PAGES": SPLIT_EXTRA_REFILL_PAGES,
+             "sources": COST_MODEL_SOURCES}
+    if unit == "cycles":
+        model["formula"] = ("est_cycles = p50 as measured (unit=cycles: no model applied); "
+                            "the floors' model fields are null")
+        return model
+    model["formula"] = (
+        "est_cycles (model) = p50 (instructions, taken at one cycle each) + entry cost "
+        "(SYSENTER_SYSEXIT = 73 for sysenter, INT_IRET = 610 for int80) + CR3_WRITE * "
+        "cr3_writes_per_call + TLB_REFILL * pages_refilled, rounded half up; per-call "
+        "values unrounded")
+    model["pages_refilled"] = (
+        "0 if cr3_writes_per_call == 0; else pages_walked_per_call + 5 (kernel text, data "
+        "and stack after the entry flush; user code and stack after the exit flush), "
+        "+ 2 in mode split only (trampoline code and entry stack, Global in split-global). "
+        "linux-pti: cr3_writes and pages_walked as its rows give them. A row value of -1 "
+        "(not available): cr3 writes per call default to 2 (split, split-global, linux-pti) "
+        "or 0 (shared, linux-nopti), pages walked to 0")
+    model["floor_model_cycles"] = "entry cost + 2 * CR3_WRITE + floor (ring_trip + cr3_pair, ticks)"
+    model["null_model_cycles"] = (
+        "est_cycles formula on null_syscall with 2 CR3 writes per call (split, split-global, "
+        "linux-pti) or 0 (shared, linux-nopti), 0 pages walked")
+    model["overhead_model"] = "null_model_cycles / floor_model_cycles"
+    return model
+
+
+# ---------------------------------------------------------------------------
+# Selection and ordering.
+# ---------------------------------------------------------------------------
+
+def order_key(value, order):
+    """Sort key: the position in `order`, then the others alphabetically."""
+    return (order.index(value), "") if value in order else (len(order), value)
+
+
+def syscall_key(row):
+    """Sort key for rows of one mode/entry: ALL, then by count down, then name."""
+    return (row["syscall"] != "ALL", -(row["count"] or 0), row["syscall"])
+
+
+def sorted_rows(rows):
+    """Rows in output order: mode, entry, syscall."""
+    return sorted(rows, key=lambda r: (order_key(r["mode"], MODE_ORDER),
+                                       order_key(r["entry"], ENTRY_ORDER), syscall_key(r)))
+
+
+def columns_present(rows):
+    """(mode, entry) pairs that have rows, in output order."""
+    pairs = {(r["mode"], r["entry"]) for r in rows}
+    return sorted(pairs, key=lambda p: (order_key(p[0], MODE_ORDER), order_key(p[1], ENTRY_ORDER)))
+
+
+def preferred_entry(rows):
+    """sysenter if every one of our modes present has sysenter rows, else
+    int80 (else whatever entry there is)."""
+    pairs = {(r["mode"], r["entry"]) for r in rows}
+    ours = {m for m, _ in pairs if m in OUR_MODES}
+    entries = sorted({e for _, e in pairs}, key=lambda e: order_key(e, ENTRY_ORDER))
+    if "sysenter" in entries and all((m, "sysenter") in pairs for m in ours):
+        return "sysenter"
+    if "int80" in entries:
+        return "int80"
+    return entries[0] if entries else "sysenter"
+
+
+def syscalls_by_count(rows, limit):
+    """[(syscall, op, count)]: ALL, then the `limit` syscalls with the most
+    records (the largest count any mode reports), ties by name."""
+    info = {}
+    for r in rows:
+        name, count = r["syscall"], r["count"] or 0
+        if name not in info or count > info[name][1]:
+            info[name] = (r["op"], count)
+    names = sorted((n for n in info if n != "ALL"), key=lambda n: (-info[n][1], n))[:limit]
+    if "ALL" in info:
+        names.insert(0, "ALL")
+    return [(n, info[n][0], info[n][1]) for n in names]
+
+
+def lookup(rows):
+    """{(mode, entry, syscall): row}."""
+    return {(r["mode"], r["entry"], r["syscall"]): r for r in rows}
+
+
+def check_consistency(rows):
+    """Warn about rows whose counts disagree: calls != count - skipped, or an
+    ALL count that is not the sum of the per-syscall counts."""
+    sums = {}
+    for r in rows:
+        if None not in (r["count"], r["skipped"], r["calls"]) \
+                and r["calls"] != r["count"] - r["skipped"]:
+            warn("%s/%s %s: calls %d != count %d - skipped %d" % (
+                r["mode"], r["entry"], r["syscall"], r["calls"], r["count"], r["skipped"]))
+        if r["syscall"] != "ALL":
+            key = (r["mode"], r["entry"])
+            sums[key] = sums.get(key, 0) + (r["count"] or 0)
+    for r in rows:
+        key = (r["mode"], r["entry"])
+        if r["syscall"] == "ALL" and key in sums and r["count"] != sums[key]:
+            warn("%s/%s: ALL count %s != %d, the sum of the per-syscall counts"
+                 % (key[0], key[1], r["count"], sums[key]))
+
+
+# ---------------------------------------------------------------------------
+# CSV and JSON.
+# ---------------------------------------------------------------------------
+
+def csv_value(name, value):
+    """A CSV field: empty if not available, 2 decimals for per-call values."""
+    if value is None:
+        return ""
+    if name.endswith("_per_call"):
+        return "%.2f" % value
+    return str(value)
+
+
+def write_csv(path, rows):
+    """NAME.csv: the header, then one line per row."""
+    with open(path, "w", newline="") as f:
+        out = csv.writer(f, lineterminator="\n")
+        out.writerow(CSV_COLUMNS)
+        for r in rows:
+            out.writerow([csv_value(c, r[c]) for c in CSV_COLUMNS])
+
+
+def write_json(path, doc):
+    """NAME.json, indented, with a final newline."""
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+
+
+# ---------------------------------------------------------------------------
+# The SVG, through gnuplot.
+# ---------------------------------------------------------------------------
+
+def gp_quote(text):
+    """A gnuplot single-quoted string ('' inside stands for one quote)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def plot_values(rows, entry):
+    """(syscalls, modes, {(mode, syscall): (p50, p99)}) for the plot: the
+    rows of one entry, syscalls with a p50 in some mode (not the skipped ones)."""
+    chosen = [r for r in rows if r["entry"] == entry]
+    modes = [m for m, _ in columns_present(chosen)]
+    names = [n for n, _, _ in syscalls_by_count([r for r in chosen if r["p50"] is not None],
+                                                PLOT_TOP)]
+    table = lookup(chosen)
+    values = {}
+    for m in modes:
+        for n in names:
+            r = table.get((m, entry, n))
+            if r is not None and r["p50"] is not None:
+                values[(m, n)] = (r["p50"], r["p99"] if r["p99"] is not None else r["p50"])
+    return names, modes, values
+
+
+def use_log_scale(values):
+    """True if the plotted values span more than LOG_RATIO."""
+    positive = [v for pair in values.values() for v in pair if v > 0]
+    return bool(positive) and max(positive) / min(positive) > LOG_RATIO
+
+
+def write_plot_data(path, names, modes, values, log):
+    """NAME.dat: one line per syscall; per mode p50, ylow (= p50), yhigh (= p99)."""
+    with open(path, "w") as f:
+        f.write("# syscall" + "".join(" %s_p50 %s_low %s_p99" % (m, m, m) for m in modes) + "\n")
+        for n in names:
+            cells = []
+            for m in modes:
+                p50, p99 = values.get((m, n), (None, None))
+                if p50 is None or (log and p50 <= 0):
+                    cells += ["NaN"] * 3
+                else:
+                    cells += [str(p50), str(p50), str(max(p99, p50))]
+            f.write(" ".join(['"%s"' % n] + cells) + "\n")
+
+
+def write_plot_script(path, trace, unit, entry, modes, log):
+    """NAME.gp, relative to its own directory: cd DIR && gnuplot NAME.gp."""
+    title = "%s: p50 with p99 whiskers (%s), entry=%s" % (trace, unit, entry)
+    lines = [
+        "# Re-plot: run `gnuplot %s` in this directory (paths are relative)."
+        % os.path.basename(path),
+        "# Written by tools/bench-report.py from %s.dat." % trace,
+        "set terminal svg size 1200,600 dynamic enhanced font 'sans,10'",
+        "set output %s" % gp_quote(trace + ".svg"),
+        "set title %s noenhanced" % gp_quote(title),
+        "set style data histogram",
+        "set style histogram errorbars gap 2 lw 1",
+        "set style fill solid 0.8 border -1",
+        "set boxwidth 0.9",
+        "set xtics rotate by -30 nomirror noenhanced",
+        "set key outside top center horizontal noenhanced",
+        "set grid ytics",
+        "set ylabel %s" % gp_quote("%s per call (p50 bar, p99 whisker)" % unit),
+    ]
+    lines += ["set logscale y", "set yrange [*:*]"] if log else ["set yrange [0:*]"]
+    parts = []
+    for i, m in enumerate(modes):
+        col = 2 + 3 * i
+        using = "%d:%d:%d" % (col, col + 1, col + 2) + (":xtic(1)" if i == 0 else "")
+        source = gp_quote(trace + ".dat") if i == 0 else "''"
+        colour = " lc rgb %s" % gp_quote(MODE_COLOURS[m]) if m in MODE_COLOURS else ""
+        parts.append("%s using %s title %s%s" % (source, using, gp_quote(m), colour))
+    lines.append("plot " + ", \\\n     ".join(parts))
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def run_gnuplot(outdir, script, svg):
+    """Run gnuplot on `script` in `outdir`; exit 2 if it is missing or fails."""
+    gnuplot = shutil.which("gnuplot")
+    if gnuplot is None:
+        fail("gnuplot not found on PATH; cannot write %s (Debian: apt-get install "
+             "gnuplot-nox). The CSV and JSON were written." % svg, 2)
+    try:
+        proc = subprocess.run([gnuplot, os.path.basename(script)], cwd=outdir,
+                              capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        fail("gnuplot %s: %s" % (script, e), 2)
+    for line in proc.stderr.splitlines():
+        print("gnuplot: " + line, file=sys.stderr)
+    if proc.returncode != 0:
+        fail("gnuplot %s exited with status %d; %s not written" % (script, proc.returncode, svg), 2)
+    if not os.path.isfile(svg) or os.path.getsize(svg) == 0:
+        fail("gnuplot %s left no %s" % (script, svg), 2)
+
+
+def write_svg(outdir, trace, unit, rows):
+    """NAME.dat, NAME.gp and, through gnuplot, NAME.svg (of the preferred entry)."""
+    entry = preferred_entry(rows)
+    names, modes, values = plot_values(rows, entry)
+    if not values:
+        fail("nothing to plot: no row of entry %s has a p50; %s.svg not written"
+             % (entry, trace), 2)
+    log = use_log_scale(values)
+    base = os.path.join(outdir, trace)
+    write_plot_data(base + ".dat", names, modes, values, log)
+    write_plot_script(base + ".gp", trace, unit, entry, modes, log)
+    run_gnuplot(outdir, base + ".gp", base + ".svg")
+
+
+# ---------------------------------------------------------------------------
+# Terminal report.
+# ---------------------------------------------------------------------------
+
+def fmt(value, decimals=None):
+    """A table cell: '-' if missing, else the number."""
+    if value is None:
+        return "-"
+    return "%.*f" % (decimals, value) if decimals is not None else str(value)
+
+
+def format_table(header, body, left=1):
+    """Lines of an aligned table: the first `left` columns left-aligned, the
+    others right-aligned, two spaces apart."""
+    widths = [max(len(row[i]) for row in [header] + body) for i in range(len(header))]
+    lines = []
+    for row in [header] + body:
+        cells = [c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        lines.append("  ".join(cells).rstrip())
+    return lines
+
+
+def p50_table(rows, entry):
+    """The side-by-side p50 table: ALL, then the top syscalls by count."""
+    cols = columns_present(rows)
+    table = lookup(rows)
+    modes = {m for m, _ in cols}
+    header = ["syscall", "op", "count"] + ["%s/%s" % c for c in cols] + ["split/shared"]
+    if "linux-pti" in modes:
+        header.append("split/linux-pti")
+    body = []
+    for name, op, count in syscalls_by_count(rows, TABLE_TOP):
+        p50 = {c: table[(c[0], c[1], name)]["p50"] for c in cols if (c[0], c[1], name) in table}
+        line = [name, op, fmt(count)] + [fmt(p50.get(c)) for c in cols]
+        split = p50.get(("split", entry))
+        line.append(fmt(ratio(split, p50.get(("shared", entry))), 2))
+        if "linux-pti" in modes:
+            line.append(fmt(ratio(split, p50.get(("linux-pti", entry))), 2))
+        body.append(line)
+    return format_table(header, body, left=2)
+
+
+def est_table(rows, unit):
+    """est_cycles of the ALL row, one line per entry, one column per mode."""
+    cols = columns_present(rows)
+    modes = sorted({m for m, _ in cols}, key=lambda m: order_key(m, MODE_ORDER))
+    entries = sorted({e for _, e in cols}, key=lambda e: order_key(e, ENTRY_ORDER))
+    table = lookup(rows)
+    label = "est_cycles (model)" if unit == "instructions" else "est_cycles (measured)"
+    body = []
+    for e in entries:
+        body.append([e] + [fmt(table[(m, e, "ALL")]["est_cycles"]) if (m, e, "ALL") in table
+                           else "-" for m in modes])
+    return ["%s, p50 of syscall=ALL:" % label] + format_table(["entry"] + modes, body)
+
+
+def floor_lines(floor, unit):
+    """The floor block of one mode and entry."""
+    f = floor
+    head = "%s/%s:" % (f["mode"], f["entry"])
+    if f["floor"] is not None:
+        floor_text = "%d + %d = %d %s" % (f["ring_trip"], f["cr3_pair"], f["floor"], unit)
+    else:
+        floor_text = "- (ring trip and CR3 pair not measured in this mode)"
+    pairs = [("floor = ring trip + CR3 pair", floor_text),
+             ("null syscall", "%s %s" % (fmt(f["null_syscall"]), unit)),
+             ("overhead = null_syscall / floor", fmt(f["overhead"], 2))]
+    if unit == "instructions":
+        entry_cost = ENTRY_COST.get(f["entry"])
+        if f["floor_model_cycles"] is not None:
+            model_floor = "%d + %d x %d + %d = %d cycles" % (
+                entry_cost, 2, CR3_WRITE, f["floor"], f["floor_model_cycles"])
+        else:
+            model_floor = "-"
+        pairs += [("(model) floor = entry + 2 CR3 writes + floor", model_floor),
+                  ("(model) null syscall", "%s cycles" % fmt(f["null_model_cycles"])),
+                  ("(model) overhead = null_syscall / floor", fmt(f["overhead_model"], 2))]
+    width = max(len(k) for k, _ in pairs)
+    return [head] + ["  %s = %s" % (k.ljust(width), v) for k, v in pairs]
+
+
+def report_lines(trace, unit, cpu, rows, floors, entry):
+    """The whole terminal report."""
+    head = "trace %s, unit %s" % (trace, unit)
+    lines = [head + (" " + ICOUNT_NOTE if unit == "instructions" else " (measured)")]
+    if cpu is not None:
+        lines.append("cpu: %s" % cpu)
+    lines.append("p50 per mode/entry; ratios of p50 at entry=%s" % entry)
+    lines += p50_table(rows, entry)
+    lines.append("")
+    lines += est_table(rows, unit)
+    if floors:
+        lines.append("")
+        lines.append("floors (%s):" % unit)
+        for f in floors:
+            lines += floor_lines(f, unit)
+    return lines
+
+
+# ---------------------------------------------------------------------------
+# Main.
+# ---------------------------------------------------------------------------
+
+def meta_pair(text):
+    """argparse type for --meta: KEY=VALUE -> (KEY, VALUE)."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError("want KEY=VALUE, got %r" % text)
+    return key, value
+
+
+def trace_name(text):
+    """argparse type for --trace: a name usable as a file name."""
+    if not TRACE_NAME_RE.match(text):
+        raise argparse.ArgumentTypeError("bad trace name %r (want [A-Za-z0-9_.+-])" % text)
+    return text
+
+
+def parse_args(argv):
+    """The command line."""
+    p = argparse.ArgumentParser(
+        description="Turn the serial logs of trace-replay runs into NAME.csv, NAME.json, "
+                    "NAME.svg and a terminal report (docs/benchmarking.md).")
+    p.add_argument("--trace", required=True, type=trace_name, metavar="NAME",
+                   help="the trace to report (rows of other traces are ignored)")
+    p.add_argument("--unit", required=True, choices=["instructions", "cycles"],
+                   help="what a tick is: instructions (TCG -icount) or cycles (KVM)")
+    p.add_argument("--outdir", required=True, metavar="DIR", help="where the outputs go")
+    p.add_argument("--meta", type=meta_pair, action="append", default=[], metavar="KEY=VALUE",
+                   help="recorded in the JSON's meta object (repeat for more)")
+    p.add_argument("--quiet", action="store_true", help="no report on standard output")
+    p.add_argument("logs", nargs="+", metavar="LOG", help="serial logs of replay runs")
+    return p.parse_args(argv)
+
+
+def read_logs(paths):
+    """Parse every log; exit 1 if one cannot be read. Returns the data and
+    [(path, row lines)]."""
+    data = LogData()
+    read = []
+    for path in paths:
+        try:
+            read.append((path, parse_log(data, path)))
+        except OSError as e:
+            fail("cannot read %s: %s" % (path, e.strerror or e), 1)
+    return data, read
+
+
+def select_trace(data, trace, unit):
+    """(rows, floors, cpu, runs) of one trace, derived and ordered."""
+    rows = sorted_rows([derive_row(r, unit) for k, r in data.rows.items() if k[0] == trace])
+    floors = [derive_floor(f, unit) for k, f in data.floors.items() if k[0] == trace]
+    floors.sort(key=lambda f: (order_key(f["mode"], MODE_ORDER), order_key(f["entry"], ENTRY_ORDER)))
+    cpus = data.cpus.get(trace, [])
+    if len(cpus) > 1:
+        warn("runs of trace %s name %d different CPUs; the JSON keeps the first: %s"
+             % (trace, len(cpus), cpus[0]))
+    runs = [{k: v for k, v in r.items() if k != "trace"} for r in data.runs if r["trace"] == trace]
+    return rows, floors, (cpus[0] if cpus else None), runs
+
+
+def main(argv):
+    """Parse the logs, write the outputs, print the report."""
+    args = parse_args(argv)
+    data, read = read_logs(args.logs)
+    rows, floors, cpu, runs = select_trace(data, args.trace, args.unit)
+    if not rows:
+        logs = ", ".join("%s (%d row lines)" % r for r in read)
+        others = ", ".join(data.traces) if data.traces else "none"
+        fail("no rows for trace %s; logs read: %s; traces with rows: %s"
+             % (args.trace, logs, others), 1)
+    check_consistency(rows)
+    os.makedirs(args.outdir, exist_ok=True)
+    base = os.path.join(args.outdir, args.trace)
+    write_csv(base + ".csv", rows)
+    write_json(base + ".json", {
+        "trace": args.trace, "unit": args.unit, "meta": dict(args.meta), "cpu": cpu,
+        "cost_model": cost_model(args.unit), "rows": rows, "floors": floors, "runs": runs})
+    entry = preferred_entry(rows)
+    if not args.quiet:
+        print("\n".join(report_lines(args.trace, args.unit, cpu, rows, floors, entry)))
+    write_svg(args.outdir, args.trace, args.unit, rows)
+    if not args.quiet:
+        print("\nwrote %s.csv, %s.json, %s.svg (%s.dat, %s.gp) in %s"
+              % ((args.trace,) * 5 + (args.outdir,)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
