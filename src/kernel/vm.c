@@ -12,6 +12,7 @@
 #include "memlayout.h"
 #include "proc.h"
 #include "uapi/errno.h"
+#include "x86.h"
 
 /* The heap may grow up to the guard page below the user stack. */
 #define HEAP_LIMIT (USER_STACK_TOP - (USER_STACK_PAGES + 1) * PAGE_SIZE)
@@ -21,6 +22,29 @@ static bool valid_range(uaddr_t va, uint32_t npages)
 {
     return va % PAGE_SIZE == 0 && va >= USER_BASE && va < USER_TOP && npages > 0 &&
            npages <= (USER_TOP - va) / PAGE_SIZE;
+}
+
+#define INVLPG_MAX 32   /* pages; beyond this one CR3 reload is cheaper */
+
+/*
+ * unmap_user - uvm_unmap_range() plus the TLB invalidation it needs. If @pd
+ * is the loaded CR3 (aspace=shared runs the kernel on the process's own PD),
+ * no CR3 write happens before ring 3 runs again, so the translations of the
+ * frames just freed would outlive them (SDM Vol. 3A §4.10.4: the TLB is not
+ * coherent with the page tables). Split modes reload CR3 on every exit, but
+ * the rule is applied whatever the mode. Returns uvm_unmap_range's result.
+ */
+static long unmap_user(paddr_t pd, uaddr_t va, uint32_t npages)
+{
+    long r = uvm_unmap_range(&kernel_frames, pd, va, npages);
+    if (read_cr3() != pd)
+        return r;
+    if (npages > INVLPG_MAX)
+        write_cr3(pd);
+    else
+        for (uint32_t i = 0; i < npages; i++)
+            invlpg(va + i * PAGE_SIZE);
+    return r;
 }
 
 long sys_brk(uaddr_t end)
@@ -41,7 +65,7 @@ long sys_brk(uaddr_t end)
         if (r < 0)
             return -ENOMEM;
     } else if (new_top < old_top) {
-        uvm_unmap_range(&kernel_frames, p->pd, new_top, (old_top - new_top) / PAGE_SIZE);
+        unmap_user(p->pd, new_top, (old_top - new_top) / PAGE_SIZE);
     }
     p->brk = end;
     audit_address_space_change(p);
@@ -66,7 +90,7 @@ long sys_unmap(uaddr_t va, uint32_t npages)
 {
     if (!valid_range(va, npages))
         return -EINVAL;
-    long r = uvm_unmap_range(&kernel_frames, current->pd, va, npages);
+    long r = unmap_user(current->pd, va, npages);
     if (r == 0)
         audit_address_space_change(current);
     return r;
@@ -135,7 +159,7 @@ long sys_shm_map(int granter, uaddr_t va)
         }
         if (r < 0) {
             if (i > 0)
-                uvm_unmap_range(&kernel_frames, current->pd, va, i);
+                unmap_user(current->pd, va, i);
             return r == -ENOMEM ? -ENOMEM : -EINVAL;
         }
     }

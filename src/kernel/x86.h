@@ -28,6 +28,8 @@ static inline void write_cr3(uint32_t v)
     kev_cr3_writes++;
     __asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory");
 }
+/* invlpg - drop the TLB entry for the page holding @va (SDM Vol. 3A §4.10.4.1). */
+static inline void invlpg(uint32_t va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
 static inline void write_cr4(uint32_t v) { __asm__ volatile("mov %0, %%cr4" ::"r"(v) : "memory"); }
 
 static inline uint64_t rdtsc(void)

@@ -544,6 +544,42 @@ static void map_readonly_write_faults(void)
     EXPECT_FRAMES(f0);
 }
 
+/* After unmap (or a brk shrink) the page must fault at once, though its
+ * translation was in the TLB a moment before: aspace=shared leaves to ring 3
+ * without a CR3 write, so the kernel has to invlpg (found by the trace
+ * replay: a stale entry let a process reach a frame already reused). */
+static void unmap_then_touch_faults(void)
+{
+    volatile uint32_t *p = (volatile uint32_t *)MAP_VA;
+    unsigned f0 = frames_free();
+    long pid = fork();
+    if (pid == 0) {
+        if (map((void *)p, 1, PROT_READ | PROT_WRITE) != 0)
+            exit(102);
+        p[0] = 0x5EED;                              /* the translation is cached now */
+        if (p[0] != 0x5EED || unmap((void *)p, 1) != 0)
+            exit(103);
+        exit(p[0] == 0x5EED ? 100 : 101);           /* must fault before it exits */
+    }
+    EXPECT(pid > 0, "fork() = %d", (int)pid);
+    if (pid > 0)
+        EXPECT_EQ(wait_status(pid), STATUS_FAULT(14));
+    pid = fork();
+    if (pid == 0) {
+        char *top = sbrk(0);
+        volatile char *page = (volatile char *)(((uintptr_t)top + 4095) & ~4095u);
+        if (sbrk(page + 4096 - top) == (void *)-1)
+            exit(102);
+        page[0] = 1;
+        brk((void *)page);                           /* the heap page is gone */
+        exit(page[0] == 1 ? 100 : 101);
+    }
+    EXPECT(pid > 0, "fork() = %d", (int)pid);
+    if (pid > 0)
+        EXPECT_EQ(wait_status(pid), STATUS_FAULT(14));
+    EXPECT_FRAMES(f0);
+}
+
 static void map_exhaust_enomem(void)
 {
     unsigned f0 = frames_free();
@@ -1025,6 +1061,7 @@ static const struct {
     { map_unmap_valid, "map_unmap_valid" },
     { map_invalid, "map_invalid" },
     { map_readonly_write_faults, "map_readonly_write_faults" },
+    { unmap_then_touch_faults, "unmap_then_touch_faults" },
     { map_exhaust_enomem, "map_exhaust_enomem" },
     { fork_enomem, "fork_enomem" },
     { shm_between_processes, "shm_between_processes" },
