@@ -20,7 +20,13 @@
 ;   void trampoline_sysexit_to_user(const struct trapframe *tf, uint32_t cr3)
 ;       [noreturn] the same, ending in sysexit, for frames from the sysenter
 ;       path (ECX and EDX come back as the user's return ESP and EIP).
-;   trampoline_sysenter_entry   IA32_SYSENTER_EIP points here.
+;   trampoline_sysenter_entry   IA32_SYSENTER_EIP points here. EAX =
+;       SYSENTER_RING_TRIP sysexits at once (the benchmark's calibration trip).
+;   vector RING_TRIP_VECTOR (0x81, DPL 3): its stub is a bare iretd.
+;   uint32_t tramp_cr3_pair(uint32_t user_cr3, uint32_t kernel_cr3)
+;   uint32_t tramp_tsc_pair(uint32_t user_cr3, uint32_t kernel_cr3)
+;       TSC ticks across two CR3 writes (and across none), for SYS_cr3_pair.
+;   Every CR3 write here increments kev_cr3_writes (kevents.h).
 ;
 ; Stack layouts (addresses grow up; see docs/trampoline.md)
 ;   On entry from ring 3 the CPU switches to TSS.ss0:esp0 = the entry stack
