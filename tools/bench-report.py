@@ -13,7 +13,7 @@ lines of the replay program are read (comma-separated, no spaces; -1 means
     replay: cpu=<text>
     replay: begin trace=<name> mode=<mode> records=<R> names=<K> passes=<N> capped=<C>
     replay: progress trace=<name> entry=<entry> pass=<i>/<N>
-    replay: mismatches trace=<name> mode=<mode> entry=<entry> n=<X>
+    replay: mismatches trace=<name> mode=<mode> entry=<entry> n=<X> window=<W>
     row,<trace>,<mode>,<entry>,<syscall>,<op>,<count>,<skipped>,<min>,<p50>,<p90>,<p99>,<p999>,<max>,<calls>,<cr3_writes>,<pages_walked>,<bytes_copied>
     floor,<trace>,<mode>,<entry>,<ring_trip>,<cr3_pair>,<null_syscall>
     replay: end trace=<name> mode=<mode>

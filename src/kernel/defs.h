@@ -94,6 +94,9 @@ extern struct boot_module boot_modules[];
 extern uint32_t nboot_modules;
 bool module_has_word(const struct boot_module *m, const char *word);
 int spawn_boot_module(const struct boot_module *m);
+/* boot_module_find - the first boot module named @name (@len bytes, no NUL
+ * needed), or NULL; kernel.sym is never found (it is the kernel's). */
+const struct boot_module *boot_module_find(const char *name, size_t len);
 long sys_spawn(uaddr_t name, uaddr_t argv);
 long sys_modules(uaddr_t buf, uint32_t size);
 

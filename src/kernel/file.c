@@ -120,10 +120,10 @@ void files_close_all(struct proc *p)
 
 /* ------------------------------------------------------------ the namespace */
 
-/* A boot module /mod can show: not kernel.sym, reachable through the direct map. */
+/* A boot module /mod can show: reachable through the direct map. */
 static bool module_visible(const struct boot_module *m)
 {
-    return strcmp(m->name, KSYMS_MODULE) != 0 && m->end <= DIRECT_MAP_SIZE && m->start <= m->end;
+    return m->end <= DIRECT_MAP_SIZE && m->start <= m->end;
 }
 
 static bool name_is(const char *name, size_t len, const char *want)
@@ -155,16 +155,14 @@ static long lookup_child(uint32_t dir, const char *name, size_t len, struct node
         else
             return -ENOENT;
         return 0;
-    case DIR_MOD:
-        for (uint32_t i = 0; i < nboot_modules; i++) {
-            const struct boot_module *m = &boot_modules[i];
-            if (name_is(name, len, m->name) && module_visible(m)) {
-                out->type = N_MOD;
-                out->mod = m; /* the first of that name, as spawn() picks */
-                return 0;
-            }
-        }
-        return -ENOENT;
+    case DIR_MOD: {
+        const struct boot_module *m = boot_module_find(name, len); /* the one spawn() picks */
+        if (!m || !module_visible(m))
+            return -ENOENT;
+        out->type = N_MOD;
+        out->mod = m;
+        return 0;
+    }
     default:
         return -ENOENT;
     }

@@ -222,11 +222,13 @@ int spawn_boot_module(const struct boot_module *m)
     return r;
 }
 
-static const struct boot_module *find_module(const char *name)
+const struct boot_module *boot_module_find(const char *name, size_t len)
 {
-    for (uint32_t i = 0; i < nboot_modules; i++)
-        if (strcmp(boot_modules[i].name, name) == 0)
-            return &boot_modules[i];
+    for (uint32_t i = 0; i < nboot_modules; i++) {
+        const struct boot_module *m = &boot_modules[i];
+        if (strlen(m->name) == len && strncmp(m->name, name, len) == 0)
+            return strcmp(m->name, KSYMS_MODULE) == 0 ? NULL : m;
+    }
     return NULL;
 }
 
@@ -236,8 +238,8 @@ long sys_spawn(uaddr_t uname, uaddr_t uargv)
     long r = strncpy_from_user(current->pd, name, uname, sizeof(name));
     if (r < 0)
         return r == -ENAMETOOLONG ? -ENOENT : r;
-    const struct boot_module *m = find_module(name);
-    if (!m || strcmp(name, KSYMS_MODULE) == 0)
+    const struct boot_module *m = boot_module_find(name, (size_t)r);
+    if (!m)
         return -ENOENT;
 
     static char strings[MAX_ARGS][MAX_ARG_LEN]; /* one process in the kernel at a time */

@@ -274,13 +274,14 @@ trampoline_sysexit_window:
     sysexit
 trampoline_sysexit_end:
 
-; uint32_t tramp_cr3_pair(uint32_t user_cr3, uint32_t kernel_cr3)
-; TSC ticks across `mov cr3, user_cr3; mov cr3, kernel_cr3`, interrupts off.
-; Lives here because nothing but trampoline pages is mapped between the two
-; writes: no stack or data access happens there. Called with the kernel CR3
-; by sys_cr3_pair (kevents.c), which counts the writes.
+; TSC_AROUND writes: the body of tramp_cr3_pair (writes = 1) and
+; tramp_tsc_pair (writes = 0): the TSC ticks across `mov cr3, user_cr3;
+; mov cr3, kernel_cr3`, or across nothing, with interrupts off. Lives here
+; because nothing but trampoline pages is mapped between the two writes: no
+; stack or data access happens there. Called with the kernel CR3 by
+; sys_cr3_pair (kevents.c), which counts the writes.
 ; Stack: [esp+4] user_cr3, [esp+8] kernel_cr3 (cdecl); EBX, ESI, EDI saved.
-tramp_cr3_pair:
+%macro TSC_AROUND 1
     push ebx
     push esi
     push edi
@@ -291,8 +292,10 @@ tramp_cr3_pair:
     lfence
     rdtsc
     mov ebx, eax
+  %if %1
     mov cr3, esi
     mov cr3, edi
+  %endif
     lfence
     rdtsc
     sub eax, ebx
@@ -301,28 +304,15 @@ tramp_cr3_pair:
     pop esi
     pop ebx
     ret
+%endmacro
 
-; uint32_t tramp_tsc_pair(uint32_t user_cr3, uint32_t kernel_cr3)
-; The same code without the two CR3 writes: the timer's own overhead.
+; uint32_t tramp_cr3_pair(uint32_t user_cr3, uint32_t kernel_cr3)
+tramp_cr3_pair:
+    TSC_AROUND 1
+
+; uint32_t tramp_tsc_pair(uint32_t user_cr3, uint32_t kernel_cr3): the timer's own overhead
 tramp_tsc_pair:
-    push ebx
-    push esi
-    push edi
-    pushfd
-    cli
-    mov esi, [esp + 20]
-    mov edi, [esp + 24]
-    lfence
-    rdtsc
-    mov ebx, eax
-    lfence
-    rdtsc
-    sub eax, ebx
-    popfd
-    pop edi
-    pop esi
-    pop ebx
-    ret
+    TSC_AROUND 0
 
 section .rodata
 align 4

@@ -79,6 +79,19 @@ static unsigned open_fds(void)
     return mask;
 }
 
+/* Every descriptor above 2 can be opened again (NOFILE-3 opens of @path
+ * succeed, the next fails), and closing them leaves none open. */
+#define expect_fd_table_reusable(path)                                         \
+    do {                                                                       \
+        int n_ = 0;                                                            \
+        while (open((path), O_RDONLY) >= 0)                                    \
+            n_++;                                                              \
+        EXPECT_EQ(n_, NOFILE - 3);                                             \
+        for (int fd_ = 3; fd_ < NOFILE; fd_++)                                 \
+            close(fd_);                                                        \
+        EXPECT_EQ(open_fds(), 0);                                              \
+    } while (0)
+
 /*
  * file_table_room - how many more entries the kernel's open-file table
  * takes: children open /dev/null until it fails; a child stopped by its
@@ -817,14 +830,7 @@ static void enfile_and_table_back(void)
     DIAG("the open-file table took %d more entries (%d at the start)", (int)room, (int)room_at_start);
     EXPECT(room > 0, "room %d", (int)room);
     EXPECT_EQ(room, room_at_start);
-    /* Opening NOFILE-3 files works again. */
-    int n = 0;
-    while (open("/dev/zero", O_RDONLY) >= 0)
-        n++;
-    EXPECT_EQ(n, NOFILE - 3);
-    for (int fd = 3; fd < NOFILE; fd++)
-        close(fd);
-    EXPECT_EQ(open_fds(), 0);
+    expect_fd_table_reusable("/dev/zero");
     EXPECT_FRAMES(f0);
 }
 
@@ -852,21 +858,11 @@ static void leak_200_rounds(void)
     }
     EXPECT_EQ(open_fds(), 0);
     EXPECT_FRAMES(f0);
-    /* Opening NOFILE-3 files works again. */
-    int n = 0;
-    while (open("/mod/hello", O_RDONLY) >= 0)
-        n++;
-    EXPECT_EQ(n, NOFILE - 3);
-    for (int fd = 3; fd < NOFILE; fd++)
-        close(fd);
-    EXPECT_EQ(open_fds(), 0);
+    expect_fd_table_reusable("/mod/hello");
     EXPECT_FRAMES(f0);
 }
 
-static const struct {
-    void (*fn)(void);
-    const char *name;
-} cases[] = {
+static const struct scenario cases[] = {
     { mod_hello_read, "mod_hello_read" },
     { mod_offsets_lseek_eof, "mod_offsets_lseek_eof" },
     { dev_zero_null, "dev_zero_null" },
@@ -893,23 +889,10 @@ int main(int argc, char **argv)
     if (sysinfo(&info) < 0)
         return 100;
     wait_for_turn();
-    int n = (int)(sizeof(cases) / sizeof(cases[0]));
-    ktap_plan(argc > 1 ? argc - 1 : n);
     scenario = "start";
     ok = 1;
     room_at_start = file_table_room(NULL);
     if (!ok)
         printf("    # test_files: could not measure the open-file table\n");
-    for (int i = 0; i < n; i++) {
-        int selected = argc <= 1;
-        for (int a = 1; a < argc; a++)
-            selected |= strcmp(argv[a], cases[i].name) == 0;
-        if (!selected)
-            continue;
-        scenario = cases[i].name;
-        ok = 1;
-        cases[i].fn();
-        ktap_result(ok, cases[i].name);
-    }
-    return ktap_failures();
+    return RUN_SCENARIOS(cases, argc, argv);
 }

@@ -877,10 +877,7 @@ static void x87_state_not_shared(void)
 
 /* ------------------------------------------------------------ main */
 
-static const struct {
-    void (*fn)(void);
-    const char *name;
-} cases[] = {
+static const struct scenario cases[] = {
     { write_bad_buffers, "write_bad_buffers_efault" },
     { write_wrapping_ranges, "write_wrapping_ranges_efault" },
     { read_bad_buffers, "read_bad_buffers_efault_without_blocking" },

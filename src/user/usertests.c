@@ -580,6 +580,70 @@ static void unmap_then_touch_faults(void)
     EXPECT_FRAMES(f0);
 }
 
+/* Counter differences across one call of @what; a timer interrupt can only
+ * add events, so the smallest difference over 5 tries is the call's own. */
+static struct kevents kevents_delta(void (*what)(void))
+{
+    struct kevents best = { ~0u, ~0u, ~0u, ~0u }, a, b;
+    for (int i = 0; i < 5; i++) {
+        kevents(&a);
+        what();
+        kevents(&b);
+        unsigned d[4] = { b.syscalls - a.syscalls, b.cr3_writes - a.cr3_writes,
+                          b.pages_walked - a.pages_walked, b.bytes_copied - a.bytes_copied };
+        unsigned *m = &best.syscalls;
+        for (int k = 0; k < 4; k++)
+            if (d[k] < m[k])
+                m[k] = d[k];
+    }
+    return best;
+}
+
+static void one_getppid(void) { getppid(); }
+
+static void ring_trips(void)
+{
+    struct sysinfo si;
+    sysinfo(&si);                                        /* outside: counted as 1 syscall */
+    for (int i = 0; i < 100; i++)
+        __asm__ volatile("int %0" ::"i"(RING_TRIP_VECTOR) : "memory");
+    if (si.features & SYSINFO_SYSENTER)
+        for (int i = 0; i < 100; i++)
+            __asm__ volatile("mov %%esp, %%ecx\n\tlea 1f, %%edx\n\tsysenter\n1:"
+                             : : "a"(SYSENTER_RING_TRIP) : "ecx", "edx", "memory");
+}
+
+static long pair_result;
+static void ten_cr3_pairs(void) { pair_result = cr3_pair(10); }
+
+/* The measuring calls (docs/benchmarking.md): kevents() counts exactly the
+ * calls made, the calibration trips enter no C and write no CR3, and
+ * cr3_pair() refuses a round count out of range. */
+static void kevents_and_calibration(void)
+{
+    struct sysinfo si;
+    EXPECT_EQ(kevents(NULL), -EFAULT);
+    EXPECT_EQ(kevents(bad(0xC0100000u)), -EFAULT);
+    EXPECT_EQ(kevents(bad(TRAMPOLINE)), -EFAULT);
+    EXPECT_EQ(sysinfo(&si), 0);
+    unsigned split = SYSINFO_ASPACE(si.features) != 2;
+
+    struct kevents d = kevents_delta(one_getppid);
+    EXPECT_EQ(d.syscalls, 2);                            /* getppid and the second kevents */
+    EXPECT_EQ(d.cr3_writes, split ? 4 : 0);
+    EXPECT_EQ(d.bytes_copied, sizeof(struct kevents));   /* the first kevents' copy-out */
+
+    d = kevents_delta(ring_trips);
+    EXPECT_EQ(d.syscalls, 2);                            /* sysinfo and kevents: the trips reach no C */
+    EXPECT_EQ(d.cr3_writes, split ? 4 : 0);
+
+    EXPECT_EQ(cr3_pair(0), -EINVAL);
+    EXPECT_EQ(cr3_pair(100001), -EINVAL);
+    d = kevents_delta(ten_cr3_pairs);
+    EXPECT(pair_result >= 0, "cr3_pair(10) = %d", (int)pair_result);
+    EXPECT_EQ(d.cr3_writes, 20 + (split ? 4 : 0));
+}
+
 static void map_exhaust_enomem(void)
 {
     unsigned f0 = frames_free();
@@ -1046,10 +1110,7 @@ static void orphan_reparented_to_init(void)
 
 /* ------------------------------------------------------------ main */
 
-static const struct {
-    void (*fn)(void);
-    const char *name;
-} cases[] = {
+static const struct scenario cases[] = {
     { getpid_getppid, "getpid_getppid" },
     { spawn_wait_exit_status, "spawn_wait_exit_status" },
     { wait_any, "wait_any" },
@@ -1062,6 +1123,7 @@ static const struct {
     { map_invalid, "map_invalid" },
     { map_readonly_write_faults, "map_readonly_write_faults" },
     { unmap_then_touch_faults, "unmap_then_touch_faults" },
+    { kevents_and_calibration, "kevents_and_calibration" },
     { map_exhaust_enomem, "map_exhaust_enomem" },
     { fork_enomem, "fork_enomem" },
     { shm_between_processes, "shm_between_processes" },
@@ -1099,19 +1161,5 @@ int main(int argc, char **argv)
 {
     initial_break = brk(NULL);
     wait_for_quiet();
-    int n = (int)(sizeof(cases) / sizeof(cases[0]));
-    /* usertests NAME...: run only the named scenarios (numbering follows the list). */
-    ktap_plan(argc > 1 ? argc - 1 : n);
-    for (int i = 0; i < n; i++) {
-        int selected = argc <= 1;
-        for (int a = 1; a < argc; a++)
-            selected |= strcmp(argv[a], cases[i].name) == 0;
-        if (!selected)
-            continue;
-        scenario = cases[i].name;
-        ok = 1;
-        cases[i].fn();
-        ktap_result(ok, cases[i].name);
-    }
-    return ktap_failures();
+    return RUN_SCENARIOS(cases, argc, argv); /* usertests NAME...: only those */
 }

@@ -8,6 +8,8 @@
 #     the trace (strace2trace --dump), with ALL equal to the record total;
 #   - every mode x entry has a floor with a ring trip, a CR3 pair and a null
 #     syscall;
+#   - no record's result class differed from the trace's, and every record's
+#     event window held exactly one system call (replay: mismatches n=0 window=0);
 #   - the JSON parses and holds the same rows; the SVG is an SVG.
 # Prints TAP (ok N - ... / not ok N - ...); exit status 1 if anything failed.
 set -u
@@ -48,6 +50,10 @@ for m in split split-global shared; do
             python3 -c "import json,sys; d=json.load(open('$out/$name.json')); sys.exit(not any(f['mode']=='$m' and f['entry']=='$e' and f['ring_trip'] is not None and f['cr3_pair'] is not None and f['null_syscall'] for f in d['floors']))"
     done
 done
+cat "$out"/work/*.log 2>/dev/null | tr -d '\r' | grep '^replay: mismatches' > "$out/mismatches"
+all_clean() { [ "$(wc -l < "$1")" -eq 6 ] && ! grep -qv ' n=0 window=0$' "$1"; }
+check "every replay matched the trace's result classes, one syscall per event window (6 runs)" \
+    all_clean "$out/mismatches"
 check "the JSON parses and has as many rows as the CSV, with metadata" \
     python3 -c "import json,sys; d=json.load(open('$out/$name.json')); n=sum(1 for _ in open('$csv'))-1; sys.exit(not (len(d['rows'])==n and d['meta'].get('accelerator')=='tcg' and d['meta'].get('kernel_commit')))"
 check "the SVG is an SVG made by gnuplot" grep -q '<svg' "$out/$name.svg"

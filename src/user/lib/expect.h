@@ -1,6 +1,6 @@
 /*
  * expect.h - assertion macros for user test programs that report one KTAP
- * result per scenario (usertests, test_hostile, fuzz).
+ * result per scenario (usertests, test_files, test_hostile, fuzz).
  *
  * The including file defines the per-scenario state the macros use:
  *     static int ok;               the current scenario passes so far
@@ -76,6 +76,39 @@ static inline unsigned frames_free(void)
         }                                                                      \
         st_;                                                                   \
     })
+
+/* One scenario of a test program: it clears ok when a check fails. */
+struct scenario {
+    void (*fn)(void);
+    const char *name;
+};
+
+/*
+ * RUN_SCENARIOS(cases, argc, argv) - print the KTAP plan and run the
+ * scenarios in the array @cases, one KTAP result each; with arguments, only
+ * the scenarios named in argv[1..] (numbering follows the list). Evaluates
+ * to ktap_failures(), the program's exit status.
+ */
+#define RUN_SCENARIOS(cases, argc, argv)                                       \
+    run_scenarios((cases), (int)(sizeof(cases) / sizeof((cases)[0])), (argc), (argv), &ok, &scenario)
+
+static inline int run_scenarios(const struct scenario *cases, int n, int argc, char **argv, int *ok_out,
+                                const char **scenario_out)
+{
+    ktap_plan(argc > 1 ? argc - 1 : n);
+    for (int i = 0; i < n; i++) {
+        int selected = argc <= 1;
+        for (int a = 1; a < argc; a++)
+            selected |= strcmp(argv[a], cases[i].name) == 0;
+        if (!selected)
+            continue;
+        *scenario_out = cases[i].name;
+        *ok_out = 1;
+        cases[i].fn();
+        ktap_result(*ok_out, cases[i].name);
+    }
+    return ktap_failures();
+}
 
 /* proc_state - the PROC_STATE_* of @pid from ps(), or 0 if it is not in the table. */
 static inline int proc_state(long pid)

@@ -12,11 +12,14 @@
  *   replay: progress trace=T entry=E pass=I/N
  *   row,T,M,E,SYSCALL,OP,count,skipped,min,p50,p90,p99,p999,max,calls,cr3_writes,pages_walked,bytes_copied
  *   floor,T,M,E,ring_trip,cr3_pair,null_syscall
- *   replay: mismatches trace=T mode=M entry=E n=X
+ *   replay: mismatches trace=T mode=M entry=E n=X window=W
  *   replay: end trace=T mode=M
  * Ticks are rdtsc deltas with the timer's own overhead taken off: guest
  * instructions under QEMU TCG -icount shift=0, cycles on hardware. Event
  * columns are totals over one pass (the warm-up pass, which is not timed).
+ * n counts records whose result class (ok/error) differs from the trace's;
+ * window counts records whose event window did not hold exactly one system
+ * call (set-up or clean-up leaking into the measurement). Both should be 0.
  */
 #ifdef REPLAY_LINUX
 #include <stdio.h>
@@ -70,6 +73,7 @@ struct replay_state {
     int close_after;                       /* fd to close once the record is measured, or -1 */
     uint32_t capped;                       /* records replayed at a capped size (one pass) */
     uint32_t mismatches;                   /* result class differs from the trace's (one pass) */
+    uint32_t window_errors;                /* event windows without exactly one syscall (warm-up) */
 };
 
 /* ---------------------------------------------------------------- sorting and percentiles */
@@ -378,8 +382,13 @@ static void run_pass(struct trace_run *t, struct replay_state *s, uint32_t *samp
             os_events(&b);
         finish_record(s);
         if (!samples) {
-            if (!skipped)
+            if (!skipped) {
+                struct replay_events one = { 0, 0, 0, 0 };
+                events_delta(&one, &a, &b, &base);
+                if (one.syscalls != 1)
+                    s->window_errors++;
                 events_delta(&ns->ev, &a, &b, &base);
+            }
             continue;
         }
         samples[i] = skipped ? UINT32_MAX : (ticks > t->overhead ? ticks - t->overhead : 0);
@@ -621,11 +630,11 @@ static int replay_one(const char *path, const char *name, int passes)
         if (!os_entry_supported(e))
             continue;
         os_set_entry(e);
-        s.capped = s.mismatches = 0;
+        s.capped = s.mismatches = s.window_errors = 0;
         for (uint32_t j = 0; j < t.nnames; j++)
             memset(&t.per_name[j].ev, 0, sizeof(t.per_name[j].ev));
         run_pass(&t, &s, NULL);                   /* warm-up: events, not times */
-        uint32_t capped = s.capped, mismatches = s.mismatches;
+        uint32_t capped = s.capped, mismatches = s.mismatches, window_errors = s.window_errors;
         if (!capped_shown++)
             printf("%u\n", capped);
         for (int p = 0; p < passes; p++) {
@@ -634,7 +643,8 @@ static int replay_one(const char *path, const char *name, int passes)
         }
         print_rows(&t, mode, entry_names[e]);
         print_floor(&t, mode, e);
-        printf("replay: mismatches trace=%s mode=%s entry=%s n=%u\n", name, mode, entry_names[e], mismatches);
+        printf("replay: mismatches trace=%s mode=%s entry=%s n=%u window=%u\n", name, mode, entry_names[e],
+               mismatches, window_errors);
     }
     if (!capped_shown)
         printf("0\n");
