@@ -39,7 +39,8 @@ QEMU=${QEMU:-qemu-system-i386}
 MODES="split split-global shared"
 MAX_TRACES=6                    # module command line: 256 bytes, 16 words
 work=${BENCH_WORK:-$BUILD/bench}   # ISOs, traces and serial logs
-rm -rf "$work/traces" && mkdir -p "$work/traces" "$outdir"
+rm -rf "$work/traces" "$work/linux-traces" && mkdir -p "$work/traces" "$work/linux-traces" "$outdir"
+rm -f "$work"/*.rc
 
 # 1. strace text -> SPLITTRC, one boot module per trace. Module names are at
 # most 15 characters; a longer NAME is reported through the replay's as=.
@@ -59,6 +60,7 @@ for log in "$@"; do
          "$(sed -n 's/^  skipped: \([0-9]* records\).*/\1 skipped/p' "$work/traces/$mod.summary")," \
          "$(sed -n 's/^  malformed: \([0-9]*\).*/\1 malformed lines/p' "$work/traces/$mod.summary")"
     [ "$mod" = "$name" ] && args="$args $mod" || args="$args as=$name $mod"
+    cp "$work/traces/$mod.trc" "$work/linux-traces/$name.trc"   # the peer names files as reported
     names="$names $name"
     i=$((i + 1))
 done
@@ -80,24 +82,30 @@ boot() {
         -cdrom "$work/$1.iso" -serial "file:$work/$1.log" -device isa-debug-exit,iobase=0xf4,iosize=0x04
 }
 
+ACCEL_REQUESTED=$accel
 # 3. ACCEL=kvm: the kernel prints "paging: kernel PD" once paging is on. If
-# the first boot never gets there, this host's KVM cannot run the guest.
+# the first boot never gets there (QEMU refuses `-cpu host`, or the guest
+# triple-faults at `mov cr0` as under a paravirtual KVM), fall back to TCG.
 if [ "$accel" = kvm ]; then
     if [ ! -w /dev/kvm ]; then
         echo "bench: ACCEL=kvm: /dev/kvm is not usable here; falling back to TCG -icount shift=0"
         accel=tcg
     else
         echo "bench: ACCEL=kvm: probing with aspace=split (up to 180 s) ..."
-        set +e; boot split kvm 180; rc=$?; set -e
-        if ! tr -d '\r' < "$work/split.log" | grep -q '^paging: kernel PD'; then
-            echo "bench: ACCEL=kvm: the guest never reached its paging-on marker (QEMU exit $rc):" \
-                 "this host's KVM cannot run a 32-bit paging guest; falling back to TCG -icount shift=0"
+        set +e; boot split kvm 180 2> "$work/kvm-probe.err"; rc=$?; set -e
+        if tr -d '\r' < "$work/split.log" | grep -q '^paging: kernel PD'; then
+            echo $rc > "$work/split.rc"          # that boot was the real run: keep it
+        else
+            why=$(grep -v '^Aborted' "$work/kvm-probe.err" | tail -1)
+            echo "bench: ACCEL=kvm: the guest never reached its paging-on marker (QEMU exit $rc${why:+: $why});" \
+                 "falling back to TCG -icount shift=0"
             accel=tcg
         fi
     fi
 fi
 unit=instructions
 [ "$accel" = kvm ] && unit=cycles
+requested=$ACCEL_REQUESTED
 
 # 4. Every mode, $jobs boots at a time, with progress from the serial logs.
 started=$(date +%s)
@@ -105,8 +113,12 @@ pids=''
 run_mode() {
     set +e; boot "$1" "$accel"; echo $? > "$work/$1.rc"
 }
-for m in $MODES; do rm -f "$work/$m.rc" "$work/$m.log"; done
-set -- $MODES
+queue=''
+for m in $MODES; do
+    [ -e "$work/$m.rc" ] && continue             # the KVM probe's split run
+    rm -f "$work/$m.log"; queue="$queue $m"
+done
+set -- $queue
 while [ $# -gt 0 ] || [ -n "$pids" ]; do
     running=0
     for p in $pids; do kill -0 "$p" 2>/dev/null && running=$((running + 1)); done
@@ -145,7 +157,7 @@ for m in $MODES; do logs="$logs $work/$m.log"; done
 
 # 5. The Linux peer, same traces, same replay code.
 if [ "$peer" = linux ]; then
-    scripts/linux-peer.sh "$work/linux" "$passes" "$work"/traces/*.trc
+    scripts/linux-peer.sh "$work/linux" "$passes" "$work"/linux-traces/*.trc
     logs="$logs $work/linux/linux-pti.log $work/linux/linux-nopti.log"
 fi
 
@@ -156,7 +168,7 @@ qemu_version=$("$QEMU" --version | head -1)
 for name in $names; do
     # shellcheck disable=SC2086
     python3 tools/bench-report.py --trace "$name" --unit "$unit" --outdir "$outdir" \
-        --meta accelerator="$accel" --meta unit="$unit" --meta qemu="$qemu_version" \
+        --meta accelerator="$accel" --meta accelerator_requested="$requested" --meta unit="$unit" --meta qemu="$qemu_version" \
         --meta kernel_commit="$commit" --meta passes="$passes" \
         --meta date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" $logs
     echo "bench: wrote $outdir/$name.csv, $outdir/$name.json, $outdir/$name.svg"
