@@ -82,7 +82,7 @@ boot() {
         -cdrom "$work/$1.iso" -serial "file:$work/$1.log" -device isa-debug-exit,iobase=0xf4,iosize=0x04
 }
 
-ACCEL_REQUESTED=$accel
+requested=$accel
 # 3. ACCEL=kvm: the kernel prints "paging: kernel PD" once paging is on. If
 # the first boot never gets there (QEMU refuses `-cpu host`, or the guest
 # triple-faults at `mov cr0` as under a paravirtual KVM), fall back to TCG.
@@ -105,7 +105,6 @@ if [ "$accel" = kvm ]; then
 fi
 unit=instructions
 [ "$accel" = kvm ] && unit=cycles
-requested=$ACCEL_REQUESTED
 
 # 4. Every mode, $jobs boots at a time, with progress from the serial logs.
 started=$(date +%s)
