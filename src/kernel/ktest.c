@@ -89,8 +89,12 @@ void ktest_process_done(struct proc *p)
         ok = p->expect.kind == EXPECT_FAULT && p->expect.value == p->fault_vector;
         ksnprintf(detail, sizeof(detail), "pid %d killed by %s", p->pid, trap_name((uint32_t)p->fault_vector));
     } else {
-        ok = p->expect.kind == EXPECT_EXIT && p->expect.value == p->exit_status;
-        ksnprintf(detail, sizeof(detail), "pid %d exit %d", p->pid, p->exit_status);
+        int st = p->exit_status;
+        ok = p->expect.kind == EXPECT_EXIT && WIFEXITED(st) && p->expect.value == WEXITSTATUS(st);
+        if (WIFKILLED(st))
+            ksnprintf(detail, sizeof(detail), "pid %d killed by kill()", p->pid);
+        else
+            ksnprintf(detail, sizeof(detail), "pid %d exit %d", p->pid, WEXITSTATUS(st));
     }
     if (p->audit_violations) {
         ok = false;

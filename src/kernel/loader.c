@@ -198,6 +198,7 @@ static int spawn(const struct boot_module *m, int argc, char *const *argv, struc
         return (int)lr;
     }
     p->parent = parent;
+    p->may_poweroff = parent && parent == initproc; /* init's own programs (docs/security.md) */
     audit_new_address_space(p);
     *out = p;
     return p->pid;

@@ -30,13 +30,17 @@ static int next_pid = 1;
 /* Finished boot processes, for the end-of-run summary. */
 #define SUMMARY_MAX 64
 static struct {
-    int pid, status, vector;
+    int pid, status;            /* status: as wait() reports it */
     char name[PROC_NAME_MAX];
 } finished[SUMMARY_MAX];
 static uint32_t nfinished;
 
+/* The first switch to a new process lands here: a kill() that came before
+ * it ever ran ends it now, before its first user instruction. */
 static void enter_user_first_time(void)
 {
+    if (current->killed)
+        proc_exit(STATUS_KILLED);
     trap_return(current);
 }
 
@@ -111,6 +115,8 @@ static void switch_to_scheduler(void)
 
 void proc_sleep(const void *chan)
 {
+    if (current->killed)
+        return; /* killed while runnable: its kill() found nobody to wake */
     current->chan = chan;
     current->state = P_SLEEPING;
     switch_to_scheduler();
@@ -162,7 +168,6 @@ static void record_finished(struct proc *p)
     if (nfinished < SUMMARY_MAX) {
         finished[nfinished].pid = p->pid;
         finished[nfinished].status = p->exit_status;
-        finished[nfinished].vector = p->fault_vector;
         memcpy(finished[nfinished].name, p->name, PROC_NAME_MAX);
     }
     nfinished++;
@@ -172,11 +177,14 @@ static void print_summary(void)
 {
     kprintf("summary: %u boot processes finished\n", nfinished);
     for (uint32_t i = 0; i < nfinished && i < SUMMARY_MAX; i++) {
-        if (finished[i].vector >= 0)
+        int st = finished[i].status;
+        if (WIFFAULTED(st))
             kprintf("  pid %2d %-12s killed by %s (vector %d)\n", finished[i].pid, finished[i].name,
-                    trap_name((uint32_t)finished[i].vector), finished[i].vector);
+                    trap_name((uint32_t)WFAULTVECTOR(st)), WFAULTVECTOR(st));
+        else if (WIFKILLED(st))
+            kprintf("  pid %2d %-12s killed by kill()\n", finished[i].pid, finished[i].name);
         else
-            kprintf("  pid %2d %-12s exit %d\n", finished[i].pid, finished[i].name, finished[i].status);
+            kprintf("  pid %2d %-12s exit %d\n", finished[i].pid, finished[i].name, WEXITSTATUS(st));
     }
 }
 
@@ -287,6 +295,15 @@ long sys_wait(int pid, uaddr_t status_out)
     }
 }
 
+/*
+ * sys_kill - mark child @pid killed. It ends (STATUS_KILLED) at the latest
+ * when it next leaves the kernel: on its way back from a trap
+ * (trap_from_user), or before its first user instruction if it has not run
+ * yet (enter_user_first_time). A sleeping child is woken; every blocking
+ * loop returns when it sees `killed`, and proc_sleep() does not sleep for
+ * a killed process. Returns 0, -ESRCH (no such live process) or -EPERM
+ * (not the caller's child).
+ */
 long sys_kill(int pid)
 {
     struct proc *p = proc_find(pid);
@@ -314,6 +331,13 @@ long sys_fork(void)
             uvm_destroy(&kernel_frames, child->pd);
         proc_free(child);
         return r;
+    }
+    if (current->killed) {
+        /* killed while the copy ran (it may be preempted): no child may
+         * outlive the kill, nobody would ever kill it */
+        uvm_destroy(&kernel_frames, child->pd);
+        proc_free(child);
+        return -EAGAIN; /* never seen: the caller ends on its way out */
     }
     memcpy(child->name, current->name, PROC_NAME_MAX);
     memcpy(child->tf, current->tf, TRAPFRAME_SIZE);

@@ -65,9 +65,12 @@ struct proc {
     struct list_node rq;        /* run queue link */
     const void *chan;           /* SLEEPING: what it waits for */
     bool killed;                /* kill() pending: exits on its way to user mode */
+    bool sysenter_tf;           /* its sysenter carried EFLAGS.TF (trap.c): restore it in
+                                 * its own frame at its next entry, never anyone else's */
+    bool may_poweroff;          /* init, or spawned by init (loader.c): SYS_poweroff allowed */
     uint32_t slice;             /* timer ticks left in its time slice */
     uaddr_t heap_start, brk;    /* heap: [heap_start, brk) */
-    int exit_status;
+    int exit_status;            /* what wait() reports: W_EXITCODE(code), STATUS_KILLED or STATUS_FAULT(v) */
     int fault_vector;           /* -1 = not killed by an exception */
     struct ipc_state ipc;
     struct file *ofile[NOFILE]; /* open files by descriptor (file.c); NULL = free */
@@ -97,14 +100,19 @@ struct proc *proc_find(int pid);
 /* proc_make_runnable - mark @p RUNNABLE and queue it. */
 void proc_make_runnable(struct proc *p);
 
-/* proc_sleep - block the current process until proc_wakeup(@chan). The
- * caller re-checks its condition and current->killed afterwards. */
+/* proc_sleep - block the current process until proc_wakeup(@chan) or a
+ * kill(). Returns at once, without sleeping, if the process is already
+ * killed (a kill that came while it was runnable must not be slept
+ * through). The caller re-checks its condition and current->killed
+ * afterwards, and returns when killed (the process then ends on its way to
+ * user mode). */
 void proc_sleep(const void *chan);
 
 /* proc_wakeup - make every process sleeping on @chan runnable. */
 void proc_wakeup(const void *chan);
 
-/* proc_exit - end the current process with @status; never returns. */
+/* proc_exit - end the current process; @status is what its parent's wait()
+ * gets (W_EXITCODE(code), STATUS_KILLED or STATUS_FAULT(v)). Never returns. */
 void proc_exit(int status) __attribute__((noreturn));
 
 /* proc_kill_by_trap - end the current process because of exception @tf. */

@@ -99,9 +99,6 @@ void trap_return(struct proc *p)
 #define IRQ_TIMER 0
 #define IRQ_COM1  4
 
-/* Set when a #DB from the user's TF hit the sysenter entry (trap_from_kernel). */
-static bool sysenter_tf_pending;
-
 static bool in_range(uint32_t eip, const char *start, const char *end)
 {
     return eip >= (uint32_t)(uintptr_t)start && eip < (uint32_t)(uintptr_t)end;
@@ -129,9 +126,13 @@ void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
     struct proc *p = current;
     if (DEBUG_CHECKS)
         check_entry(p, tf, cr3_at_entry);
-    if (sysenter_tf_pending && tf->vector == SYSENTER_VECTOR) {
-        tf->eflags |= EFLAGS_TF;
-        sysenter_tf_pending = false;
+    if (p->sysenter_tf) {
+        /* Consumed at this process's next entry, whatever it is: it is
+         * the sysenter whose #DB trap_from_kernel took (interrupts stay
+         * off from that #DB to here). */
+        p->sysenter_tf = false;
+        if (tf->vector == SYSENTER_VECTOR)
+            tf->eflags |= EFLAGS_TF;
     }
     if (bochsbreak_places & BOCHSBREAK_CR3) {
         bochsbreak_places &= ~(uint32_t)BOCHSBREAK_CR3; /* the first time only */
@@ -158,12 +159,18 @@ void trap_from_kernel(struct trapframe *tf, uint32_t cr3_at_trap)
         return;
     }
     if (tf->vector == VEC_DB && in_range(tf->eip, trampoline_sysenter_entry, trampoline_sysenter_end)) {
-        /* The user's EFLAGS.TF survives sysenter, so the CPU raises #DB at
-         * (or just after) the first entry instruction. Resume with TF clear,
-         * and remember it: trap_from_user puts it back into the user's
-         * frame, so single-stepping goes on in ring 3 after the call. */
+        /* The user's EFLAGS.TF survives sysenter (SDM Vol. 2B "SYSENTER":
+         * only VM, IF and RF are cleared), so the CPU raises #DB at (or
+         * just after) the first entry instruction. Resume with TF clear,
+         * and remember it in the process that made the call: its
+         * trap_from_user puts it back into its frame, so single-stepping
+         * goes on in ring 3 after the call. The calibration ring trip
+         * (EAX = SYSENTER_RING_TRIP, still the user's EAX here) never
+         * reaches C: it sysexits with the kernel's EFLAGS, so TF is simply
+         * dropped (docs/security.md) and nothing is remembered. */
         tf->eflags &= ~EFLAGS_TF;
-        sysenter_tf_pending = true;
+        if (current && tf->eax != SYSENTER_RING_TRIP)
+            current->sysenter_tf = true;
         return;
     }
     if (current && (in_range(tf->eip, trampoline_exit_to_user, trampoline_exit_end) ||

@@ -47,6 +47,42 @@ static long unmap_user(paddr_t pd, uaddr_t va, uint32_t npages)
     return r;
 }
 
+/*
+ * unmap_present - unmap every page that is present in [va, va + npages
+ * pages), skipping holes (the user may have unmapped pages of its heap),
+ * one unmap_user() per run of present pages, from the top down. Returns 0
+ * with exactly the mapped pages freed; or, if an unmap fails (it cannot:
+ * each run was found present), its error with *@low_left = the top of the
+ * run that stayed mapped, everything above it unmapped.
+ */
+static long unmap_present(paddr_t pd, uaddr_t va, uint32_t npages, uaddr_t *low_left)
+{
+    uint32_t i = npages;
+    while (i > 0) {
+        if (uvm_range_unmapped(pd, va + (i - 1) * PAGE_SIZE, 1)) {
+            i--;
+            continue;
+        }
+        uint32_t top = i; /* one past the run */
+        while (i > 0 && !uvm_range_unmapped(pd, va + (i - 1) * PAGE_SIZE, 1))
+            i--;
+        long r = unmap_user(pd, va + i * PAGE_SIZE, top - i);
+        if (r < 0) {
+            *low_left = va + top * PAGE_SIZE;
+            return r;
+        }
+    }
+    return 0;
+}
+
+/*
+ * sys_brk - move the end of the heap to @end (bytes, any alignment; 0: just
+ * report it). Growing maps zeroed pages over [old top, new top) and fails
+ * with -ENOMEM, changing nothing, if any page there is mapped already or
+ * memory runs out. Shrinking unmaps every page still mapped above the new
+ * top, holes the user unmapped included. Returns the new end, or -EINVAL
+ * (@end below the heap's start) / -ENOMEM (above HEAP_LIMIT, or as above).
+ */
 long sys_brk(uaddr_t end)
 {
     struct proc *p = current;
@@ -65,7 +101,14 @@ long sys_brk(uaddr_t end)
         if (r < 0)
             return -ENOMEM;
     } else if (new_top < old_top) {
-        unmap_user(p->pd, new_top, (old_top - new_top) / PAGE_SIZE);
+        uaddr_t left = new_top;
+        long r = unmap_present(p->pd, new_top, (old_top - new_top) / PAGE_SIZE, &left);
+        if (r < 0) {
+            if (left < p->brk)
+                p->brk = left; /* what really stayed mapped: never claim more */
+            audit_address_space_change(p);
+            return r;
+        }
     }
     p->brk = end;
     audit_address_space_change(p);
@@ -158,8 +201,8 @@ long sys_shm_map(int granter, uaddr_t va)
             r = -ENOMEM;
         }
         if (r < 0) {
-            if (i > 0)
-                unmap_user(current->pd, va, i);
+            if (i > 0 && unmap_user(current->pd, va, i) < 0)
+                panic("shm_map: cannot undo the %u pages it just mapped at %p", i, (void *)va);
             return r == -ENOMEM ? -ENOMEM : -EINVAL;
         }
     }

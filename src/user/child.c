@@ -18,8 +18,8 @@
  *                             blocks first), then one ipc_recv(PID, buf, MAX
  *                             (default 4096));
  *                             exit status = its return value: the length,
- *                             or -errno (e.g. -3 = -ESRCH; statuses of
- *                             kernel kills are <= -128, so they never clash).
+ *                             or -errno (e.g. -3 = -ESRCH; kills and faults
+ *                             have their own wait() encodings, so they never clash).
  *                             With EXPECT, a message whose bytes differ
  *                             from EXPECT exits 999 instead.
  *   child recvexit            one ipc_recv(IPC_ANY); exit(0) without

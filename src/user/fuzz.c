@@ -539,9 +539,9 @@ static long start_sink(void)
         exit(g > 0 ? (int)g : -1);
     }
     int st = -1;
-    if (c < 0 || wait((int)c, &st) != c)
+    if (c < 0 || wait((int)c, &st) != c || !WIFEXITED(st))
         return -1;
-    return st;
+    return WEXITSTATUS(st);
 }
 
 static int pid_alive(long pid)

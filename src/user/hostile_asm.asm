@@ -22,6 +22,8 @@
 ;       a1..a3). The single-step trap comes after the first instruction
 ;       back in ring 3 and kills the process (#DB, vector 1). If it ever
 ;       returns, TF is cleared first.
+;   uint32_t hx_tf_ring_trip(void)  the sysenter calibration ring trip with
+;                                   EFLAGS.TF set; EFLAGS after it
 ;   void hx_read(uint32_t addr)     mov eax, [addr]
 ;   void hx_write(uint32_t addr)    mov dword [addr], 0x5A5A5A5A
 ;   void hx_exec(uint32_t addr)     call addr
@@ -37,6 +39,7 @@
 ;                                   "integer indefinite" if ST(0) is empty)
 
 %include "regs.inc"
+%include "syscall_nr.inc"          ; SYSENTER_RING_TRIP
 
 %define EFLAGS_TF 0x100
 %define CLEAN_EFLAGS 0x202          ; IF and the reserved bit 1
@@ -224,6 +227,25 @@ hx_tf_sysenter:
     sysenter
 .back:
     nop
+    ret
+
+; uint32_t hx_tf_ring_trip(void): the sysenter calibration ring trip (EAX =
+; SYSENTER_RING_TRIP) with EFLAGS.TF set. The #DB at the kernel's entry is
+; taken and resumed with TF clear; the trip sysexits with the kernel's
+; EFLAGS, so TF does not come back (trap.c). Returns EFLAGS right after the
+; trip (a TF that did come back would kill us at the first instruction).
+global hx_tf_ring_trip
+hx_tf_ring_trip:
+    mov eax, SYSENTER_RING_TRIP
+    mov edx, .back
+    mov ecx, esp                    ; ESP after the popfd below
+    pushfd
+    or dword [esp], EFLAGS_TF
+    popfd
+    sysenter
+.back:
+    pushfd
+    pop eax
     ret
 
 global hx_sysenter

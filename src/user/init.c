@@ -40,16 +40,17 @@ static const char *errno_name(long err)
     }
 }
 
+/* How SPEC @name (pid @pid) ended, from its wait() status @st (uapi/syscall.h). */
 static void report(const char *name, long pid, int st)
 {
-    if (st == STATUS_KILLED) {
+    if (WIFKILLED(st)) {
         printf("init: %s (pid %d) was killed\n", name, (int)pid);
-    } else if (st <= STATUS_FAULT(0) && st >= STATUS_FAULT(31)) {
-        int v = STATUS_FAULT(0) - st;
-        const char *vn = vector_names[v] ? vector_names[v] : "exception";
-        printf("init: %s (pid %d) killed by %s (vector %d), status %d\n", name, (int)pid, vn, v, st);
+    } else if (WIFFAULTED(st)) {
+        int v = WFAULTVECTOR(st);
+        const char *vn = v < 32 && vector_names[v] ? vector_names[v] : "exception";
+        printf("init: %s (pid %d) killed by %s (vector %d)\n", name, (int)pid, vn, v);
     } else {
-        printf("init: %s exited with status %d\n", name, st);
+        printf("init: %s exited with status %d\n", name, WEXITSTATUS(st));
     }
 }
 
@@ -105,7 +106,8 @@ int main(int argc, char **argv)
     if (argc > 1) {
         for (int i = 1; i < argc; i++)
             run_spec(argv[i]);
-        poweroff(0);
+        long r = poweroff(0);           /* returns only if refused: never, for init */
+        printf("init: poweroff: %d\n", (int)r);
     }
     for (;;)
         wait(-1, NULL);

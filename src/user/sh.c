@@ -47,16 +47,18 @@ static const char *const vector_names[32] = {
     "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
 };
 
+/* How child @pid ended, from its wait() status @st (uapi/syscall.h). */
 static void print_status(long pid, int st)
 {
-    printf("[pid %d exited with status %d", (int)pid, st);
-    if (st == STATUS_KILLED) {
-        printf(" (killed)");
-    } else if (st <= STATUS_FAULT(0) && st >= STATUS_FAULT(31)) {
-        int v = STATUS_FAULT(0) - st;
-        printf(" (killed by %s, vector %d)", vector_names[v] ? vector_names[v] : "an exception", v);
+    if (WIFKILLED(st)) {
+        printf("[pid %d killed]\n", (int)pid);
+    } else if (WIFFAULTED(st)) {
+        int v = WFAULTVECTOR(st);
+        const char *vn = v < 32 && vector_names[v] ? vector_names[v] : "an exception";
+        printf("[pid %d killed by %s, vector %d]\n", (int)pid, vn, v);
+    } else {
+        printf("[pid %d exited with status %d]\n", (int)pid, WEXITSTATUS(st));
     }
-    printf("]\n");
 }
 
 static const char *state_name(int s)
@@ -281,7 +283,7 @@ static void execute(char *line)
     else if (strcmp(cmd, "kill") == 0)
         cmd_kill(argc, argv);
     else if (strcmp(cmd, "poweroff") == 0)
-        poweroff(0);
+        printf("sh: poweroff: %s\n", errstr(poweroff(0))); /* returns only if refused: init spawns us */
     else if (strcmp(cmd, "exit") == 0)
         exit(0);
     else if (strcmp(cmd, "run") == 0)

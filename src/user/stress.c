@@ -137,7 +137,7 @@ static void fork_cycle(void)
     long r = wait((int)pid, &st);
     if (r != pid)
         trouble(&rep.fork_errors, "wait for the fork child", r);
-    else if (st != (int)(token % 100) + 1)
+    else if (!WIFEXITED(st) || WEXITSTATUS(st) != (int)(token % 100) + 1)
         trouble(&rep.fork_errors, "exit status of the fork child", st);
     else
         rep.forks++;

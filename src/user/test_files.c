@@ -662,7 +662,7 @@ static void epipe(void)
     long w = write(p[1], big_out, BIG);
     EXPECT(w == PIPE_BUF_SIZE || w == 2 * PIPE_BUF_SIZE, "write = %d", (int)w);
     if (c > 0)
-        EXPECT_EQ(wait_status(c), PIPE_BUF_SIZE);
+        EXPECT_EQ(exit_code(c), PIPE_BUF_SIZE);
     EXPECT_EQ(write(p[1], "z", 1), -EPIPE);
     EXPECT_EQ(close(p[1]), 0);
     EXPECT_EQ(open_fds(), 0);
@@ -767,7 +767,7 @@ static void fork_inherits_fds(void)
     c = spawn("child", argv);
     EXPECT(c > 0, "spawn = %d", (int)c);
     if (c > 0)
-        EXPECT_EQ(wait_status(c), 5);
+        EXPECT_EQ(exit_code(c), 5);
     EXPECT_EQ(close(fd), 0);
     EXPECT_FRAMES(f0);
 }

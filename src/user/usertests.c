@@ -113,11 +113,11 @@ static void getpid_getppid(void)
     long c = spawn_child("getpid", NULL, NULL, NULL);
     EXPECT(c > 0 && c != me, "spawn = %d", (int)c);
     if (c > 0)
-        EXPECT_EQ(wait_status(c), c);
+        EXPECT_EQ(exit_code(c), c);
     c = spawn_child("getppid", NULL, NULL, NULL);
     EXPECT(c > 0, "spawn = %d", (int)c);
     if (c > 0)
-        EXPECT_EQ(wait_status(c), me);
+        EXPECT_EQ(exit_code(c), me);
     EXPECT_FRAMES(f0);
 }
 
@@ -133,7 +133,7 @@ static void spawn_wait_exit_status(void)
         EXPECT(c > 0, "spawn child exit %s = %d", exits[i].arg, (int)c);
         if (c <= 0)
             continue;
-        EXPECT_EQ(wait_status(c), exits[i].status);
+        EXPECT_EQ(exit_code(c), exits[i].status);
         int st = NO_STATUS;
         EXPECT_EQ(wait((int)c, &st), -ECHILD);      /* already reaped */
         EXPECT_EQ(st, NO_STATUS);
@@ -161,7 +161,7 @@ static void spawn_wait_exit_status(void)
     long c = spawn("child", many);
     EXPECT(c > 0, "spawn with %d args = %d", MAX_ARGS, (int)c);
     if (c > 0)
-        EXPECT_EQ(wait_status(c), MAX_ARGS);
+        EXPECT_EQ(exit_code(c), MAX_ARGS);
     many[MAX_ARGS] = "x";
     many[MAX_ARGS + 1] = NULL;                      /* one too many */
     c = spawn("child", many);
@@ -180,12 +180,12 @@ static void spawn_wait_exit_status(void)
     c = spawn("child", longv);
     EXPECT(c > 0, "spawn with a %d-byte argument = %d", MAX_ARG_LEN, (int)c);
     if (c > 0)
-        EXPECT_EQ(wait_status(c), 3);
+        EXPECT_EQ(exit_code(c), 3);
 
     c = spawn("child", NULL);                       /* argv = {"child"}: no mode */
     EXPECT(c > 0, "spawn(child, NULL) = %d", (int)c);
     if (c > 0)
-        EXPECT_EQ(wait_status(c), 200);
+        EXPECT_EQ(exit_code(c), 200);
 
     /* A bad status pointer fails before anything is reaped. */
     c = spawn_child("exit", "6", NULL, NULL);
@@ -193,7 +193,7 @@ static void spawn_wait_exit_status(void)
     if (c > 0) {
         EXPECT_EQ(wait((int)c, bad(0x10)), -EFAULT);
         EXPECT_EQ(wait((int)c, bad(0x1000)), -EFAULT);  /* our read-only text */
-        EXPECT_EQ(wait_status(c), 6);
+        EXPECT_EQ(exit_code(c), 6);
     }
 
     c = spawn_child("fault", NULL, NULL, NULL);
@@ -225,7 +225,7 @@ static void wait_any(void)
             break;
         EXPECT(!seen[k], "pid %d reaped twice", (int)r);
         seen[k] = 1;
-        EXPECT_EQ(st, 11 + k);
+        EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 11 + k, "status %#x", st);
     }
     EXPECT_EQ(wait(-1, NULL), -ECHILD);
     long c = spawn_child("exit", "5", NULL, NULL);
@@ -271,7 +271,7 @@ static void kill_child(void)
             yield();
         EXPECT_EQ(proc_state(z), PROC_STATE_ZOMBIE);
         EXPECT_EQ(kill((int)z), -ESRCH);            /* not a live process */
-        EXPECT_EQ(wait_status(z), 3);
+        EXPECT_EQ(exit_code(z), 3);
     }
 
     if (me != 1)
@@ -283,6 +283,131 @@ static void kill_child(void)
     EXPECT_FRAMES(f0);
 }
 
+/* Yield until @pid is a zombie, at most 5 s (a killed child gets there the
+ * first time it is scheduled); whether it got there. */
+static int becomes_zombie(long pid)
+{
+    long start = ticks();
+    while (proc_state(pid) != PROC_STATE_ZOMBIE && ticks() - start < 5 * TIMER_HZ)
+        yield();
+    return proc_state(pid) == PROC_STATE_ZOMBIE;
+}
+
+/* Issue 10: a kill() that comes before the child ever ran ends it before
+ * its first user instruction: it writes nothing to the pipe and forks
+ * nothing (it used to run main() and get as far as its first syscall).
+ * Between the fork and the kill only a timer tick can let the child run
+ * first (that would be fair), so an attempt counts only if ticks() did not
+ * move across them; at most 20 attempts. */
+static void kill_before_first_run(void)
+{
+    unsigned f0 = frames_free();
+    int tries, counted = 0;
+    for (tries = 1; tries <= 20 && !counted; tries++) {
+        int fds[2];
+        EXPECT_EQ(pipe(fds), 0);
+        if (!ok)
+            return;
+        yield();                                    /* a fresh time slice */
+        long t0 = ticks();
+        long c = fork();
+        if (c == 0) {
+            write(fds[1], "c", 1);
+            if (fork() == 0)
+                write(fds[1], "g", 1);
+            exit(5);
+        }
+        long k = c > 0 ? kill((int)c) : c;
+        counted = ticks() == t0;
+        close(fds[1]);
+        EXPECT(c > 0, "fork() = %d", (int)c);
+        if (c > 0) {
+            int st = wait_status(c);
+            if (counted) {
+                char b[4];
+                EXPECT_EQ(k, 0);
+                EXPECT(WIFKILLED(st), "status %#x: the child was not killed", st);
+                EXPECT_EQ(read(fds[0], b, sizeof(b)), 0);   /* end of file: no byte, no grandchild */
+            }
+        }
+        close(fds[0]);
+        if (c <= 0)
+            return;
+    }
+    EXPECT(counted, "a timer tick came between fork and kill in all %d attempts", tries - 1);
+    if (tries == 2)
+        EXPECT_FRAMES(f0);      /* (a child that ran first may have left an orphan behind) */
+}
+
+/* Issue 10: a kill() before the child's first call blocks it. Spawned
+ * `child block` first calls ipc_recv; a forked child first reads an empty
+ * pipe (it holds the write end itself). Killed before they run, both must
+ * end: they used to run and sleep forever, the kill spent. */
+static void kill_before_first_blocking_call(void)
+{
+    unsigned f0 = frames_free();
+    long b = spawn_child("block", NULL, NULL, NULL);
+    EXPECT(b > 0, "spawn = %d", (int)b);
+    if (b > 0) {
+        EXPECT_EQ(kill((int)b), 0);
+        EXPECT(becomes_zombie(b), "pid %d still in state %d 5 s after kill()", (int)b, proc_state(b));
+        kill((int)b);                               /* (asleep now, if it failed: let it go) */
+        EXPECT_EQ(wait_status(b), STATUS_KILLED);
+    }
+    int fds[2];
+    EXPECT_EQ(pipe(fds), 0);
+    long c = fork();
+    if (c == 0) {
+        char x;
+        read(fds[0], &x, 1);
+        exit(6);
+    }
+    EXPECT(c > 0, "fork() = %d", (int)c);
+    if (c > 0) {
+        EXPECT_EQ(kill((int)c), 0);
+        EXPECT(becomes_zombie(c), "pid %d still in state %d 5 s after kill()", (int)c, proc_state(c));
+        kill((int)c);
+        EXPECT_EQ(wait_status(c), STATUS_KILLED);
+    }
+    close(fds[0]);
+    close(fds[1]);
+    EXPECT_FRAMES(f0);
+}
+
+/* Issue 10: no exit() argument reads as a kill or a fault in wait(), and
+ * kills and faults read as themselves. exit(-137) and exit(-142) were the
+ * old STATUS_KILLED and STATUS_FAULT(14). */
+static void exit_status_cannot_pose_as_killed(void)
+{
+    static const int codes[] = { -137, -142, -141, STATUS_KILLED, STATUS_FAULT(14), 9, 11, 255, 256, -1,
+                                 8388607, -8388608 };
+    for (unsigned i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+        long c = fork();
+        if (c == 0)
+            exit(codes[i]);
+        EXPECT(c > 0, "fork() = %d", (int)c);
+        if (c <= 0)
+            return;
+        int st = wait_status(c);
+        EXPECT(WIFEXITED(st) && !WIFKILLED(st) && !WIFFAULTED(st), "exit(%d): status %#x", codes[i], st);
+        EXPECT(st != STATUS_KILLED && st != STATUS_FAULT(14), "exit(%d): status %#x", codes[i], st);
+        EXPECT(WEXITSTATUS(st) == codes[i], "exit(%d): WEXITSTATUS %d", codes[i], WEXITSTATUS(st));
+    }
+    long k = spawn_child("block", NULL, NULL, NULL);
+    EXPECT(k > 0, "spawn = %d", (int)k);
+    if (k > 0) {
+        EXPECT_EQ(kill((int)k), 0);
+        int st = wait_status(k);
+        EXPECT(WIFKILLED(st) && !WIFEXITED(st) && !WIFFAULTED(st), "killed: status %#x", st);
+    }
+    long f = spawn_child("fault", NULL, NULL, NULL);
+    EXPECT(f > 0, "spawn = %d", (int)f);
+    if (f > 0) {
+        int st = wait_status(f);
+        EXPECT(WIFFAULTED(st) && WFAULTVECTOR(st) == 14 && !WIFEXITED(st) && !WIFKILLED(st), "#PF: status %#x", st);
+    }
+}
+
 static void fork_returns(void)
 {
     unsigned f0 = frames_free();
@@ -292,7 +417,7 @@ static void fork_returns(void)
         exit(getppid() == parent && getpid() != parent ? (int)getpid() : -1);
     EXPECT(pid > 0 && pid != parent, "fork() = %d", (int)pid);
     if (pid > 0)
-        EXPECT_EQ(wait_status(pid), pid);           /* the child saw 0, its own pid, and us as parent */
+        EXPECT_EQ(exit_code(pid), pid);           /* the child saw 0, its own pid, and us as parent */
     EXPECT_EQ(getpid(), parent);
     EXPECT_FRAMES(f0);
 }
@@ -335,7 +460,7 @@ static void fork_copies_memory(void)
     }
     EXPECT(pid > 0, "fork() = %d", (int)pid);
     if (pid > 0) {
-        int st = wait_status(pid);
+        int st = exit_code(pid);
         EXPECT(st == 0, "child status %d (1: global, 2: stack, 4: heap differed in the child; 8: its writes)", st);
     }
     EXPECT_EQ(global_word, 0x1234);
@@ -360,10 +485,37 @@ static void preempt_fairness(void)
     long b = spawn_child("spin", t, NULL, NULL);
     EXPECT(a > 0 && b > 0, "spawn = %d, %d", (int)a, (int)b);
     if (a > 0)
-        EXPECT_EQ(wait_status(a), 1);
+        EXPECT_EQ(exit_code(a), 1);
     if (b > 0)
-        EXPECT_EQ(wait_status(b), 1);
+        EXPECT_EQ(exit_code(b), 1);
     EXPECT(ticks() >= until, "ticks() = %d before the deadline %d", (int)ticks(), (int)until);
+    EXPECT_FRAMES(f0);
+}
+
+/* Issue 10: a shrink over a heap with holes (pages the program unmapped)
+ * unmaps every page still mapped above the new break and frees exactly
+ * those frames; it used to fail inside (the unmap was all-or-nothing),
+ * report success, and leave the pages mapped. */
+static void brk_shrink_over_holes(void)
+{
+    unsigned f0 = frames_free();
+    long b0 = brk(NULL);
+    uintptr_t a = ((uintptr_t)b0 + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+    EXPECT_EQ(brk((void *)(a + 6 * PAGE)), (long)(a + 6 * PAGE));
+    if (!ok)
+        return;
+    for (int i = 0; i < 6; i++)
+        ((volatile char *)a)[i * PAGE] = (char)i;
+    EXPECT_EQ(unmap((void *)(a + PAGE), 1), 0);      /* holes at pages 1 and 4 */
+    EXPECT_EQ(unmap((void *)(a + 4 * PAGE), 1), 0);
+    EXPECT_EQ(brk((void *)(a + 3 * PAGE)), (long)(a + 3 * PAGE));
+    EXPECT_EQ(brk(NULL), (long)(a + 3 * PAGE));
+    EXPECT_EQ(map((void *)(a + 3 * PAGE), 3, RW), 0); /* pages 3-5 are free: map may have them */
+    EXPECT_EQ(unmap((void *)(a + 3 * PAGE), 3), 0);
+    EXPECT_EQ(((volatile char *)a)[2 * PAGE], 2);      /* below the break: kept */
+    EXPECT_EQ(brk((void *)b0), b0);                    /* over the hole at page 1 */
+    EXPECT_EQ(map((void *)a, 3, RW), 0);
+    EXPECT_EQ(unmap((void *)a, 3), 0);
     EXPECT_FRAMES(f0);
 }
 
@@ -719,7 +871,7 @@ static void fork_enomem(void)
         exit(9);
     EXPECT(pid > 0, "fork() after unmapping = %d", (int)pid);
     if (pid > 0)
-        EXPECT_EQ(wait_status(pid), 9);
+        EXPECT_EQ(exit_code(pid), 9);
     EXPECT_FRAMES(f0);
 }
 
@@ -796,7 +948,7 @@ static void shm_between_processes(void)
     EXPECT(frames_free() <= before_unmap + 1, "frames_free %u after our unmap, %u before: shared frames freed while mapped",
            frames_free(), before_unmap);
     EXPECT_EQ(ipc_reply((int)pid, "ok", 2), 0);
-    int st = wait_status(pid);
+    int st = exit_code(pid);
     EXPECT(st == 0, "child status %d (1 no go, 2 shm_map count, 100+e shm_map error, 3 pattern, 4 fork copy shared, "
            "5 ipc_call, 6 data lost after the granter unmapped, 7 unmap)", st);
     EXPECT_FRAMES(f0);
@@ -892,7 +1044,7 @@ static void ipc_errors(void)
         EXPECT_EQ(ipc_recv((int)quiet, buf, sizeof(buf), bad(0x1000)), -EFAULT);
         EXPECT_EQ(ipc_call((int)quiet, "x", 1, bad(0x1000), 8), -EFAULT);
         EXPECT_EQ(ipc_call((int)quiet, bad(TRAMPOLINE), 1, buf, sizeof(buf)), -EFAULT);
-        EXPECT_EQ(wait_status(quiet), 1);
+        EXPECT_EQ(exit_code(quiet), 1);
     }
 
     char mine[12], b[12];
@@ -905,7 +1057,7 @@ static void ipc_errors(void)
         EXPECT_EQ(ipc_send((int)r, bad(0x10), 8), -EFAULT);
         EXPECT_EQ(ipc_send((int)r, bad(TRAMPOLINE), 8), -EFAULT);
         EXPECT_EQ(ipc_send((int)r, "goodmsg", 7), 0);
-        int st = wait_status(r);
+        int st = exit_code(r);
         EXPECT(st == 7, "receiver status %d: 7 = got only the good message, 999 = got other bytes", st);
     }
 
@@ -920,7 +1072,7 @@ static void ipc_errors(void)
         EXPECT_EQ(proc_state(r), PROC_STATE_SLEEPING);
         EXPECT_EQ(ipc_send((int)r, "12345678", 8), -EMSGSIZE);
         EXPECT_EQ(ipc_send((int)r, "abcd", 4), 0);
-        EXPECT_EQ(wait_status(r), 4);
+        EXPECT_EQ(exit_code(r), 4);
     }
     /* The same with the sender there first (the receiver spins 100 ms
      * before its ipc_recv): the same outcome. */
@@ -931,7 +1083,7 @@ static void ipc_errors(void)
         EXPECT_EQ(ipc_send((int)r, "12345678", 8), -EMSGSIZE);
         long s = ipc_send((int)r, "abcd", 4);
         EXPECT_EQ(s, 0);
-        int st = wait_status(r);
+        int st = exit_code(r);
         EXPECT(st == 4, "receiver status %d (4: got abcd; %d: the receiver got -EMSGSIZE instead of the sender)", st,
                -EMSGSIZE);
     }
@@ -963,7 +1115,7 @@ static void ipc_partner_dies(void)
     EXPECT(s > 0, "spawn = %d", (int)s);
     if (s > 0) {
         EXPECT_EQ(ipc_send((int)s, "hi", 2), -ESRCH);
-        EXPECT_EQ(wait_status(s), 1);
+        EXPECT_EQ(exit_code(s), 1);
     }
     s = spawn_child("exit", "0", NULL, NULL);
     EXPECT(s > 0, "spawn = %d", (int)s);
@@ -987,8 +1139,8 @@ static void ipc_partner_dies(void)
         long rcv = spawn_child("recvonce", num(b, p2), NULL, NULL);
         EXPECT(rcv > 0, "spawn = %d", (int)rcv);
         if (rcv > 0)
-            EXPECT_EQ(wait_status(rcv), -ESRCH);
-        EXPECT_EQ(wait_status(p2), 1);
+            EXPECT_EQ(exit_code(rcv), -ESRCH);
+        EXPECT_EQ(exit_code(p2), 1);
     }
 
     /* The same through fork: the child waits for a message from p3. */
@@ -1004,7 +1156,7 @@ static void ipc_partner_dies(void)
         EXPECT(c > 0, "fork() = %d", (int)c);
         if (c > 0)
             EXPECT_EQ(wait_status(c), 0);
-        EXPECT_EQ(wait_status(p3), 1);
+        EXPECT_EQ(exit_code(p3), 1);
     }
     EXPECT_FRAMES(f0);
 }
@@ -1096,7 +1248,7 @@ static void orphan_reparented_to_init(void)
     EXPECT(c > 0, "fork() = %d", (int)c);
     if (c <= 0)
         return;
-    int g = wait_status(c);
+    int g = exit_code(c);
     EXPECT(g > 0, "the child could not spawn the grandchild: status %d (-1000 - errno)", g);
     if (g <= 0 || g == NO_STATUS)
         return;
@@ -1115,10 +1267,14 @@ static const struct scenario cases[] = {
     { spawn_wait_exit_status, "spawn_wait_exit_status" },
     { wait_any, "wait_any" },
     { kill_child, "kill_child" },
+    { kill_before_first_run, "kill_before_first_run" },
+    { kill_before_first_blocking_call, "kill_before_first_blocking_call" },
+    { exit_status_cannot_pose_as_killed, "exit_status_cannot_pose_as_killed" },
     { fork_returns, "fork_returns" },
     { fork_copies_memory, "fork_copies_memory" },
     { preempt_fairness, "preempt_fairness" },
     { brk_grow_shrink, "brk_grow_shrink" },
+    { brk_shrink_over_holes, "brk_shrink_over_holes" },
     { map_unmap_valid, "map_unmap_valid" },
     { map_invalid, "map_invalid" },
     { map_readonly_write_faults, "map_readonly_write_faults" },

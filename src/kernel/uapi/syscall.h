@@ -10,7 +10,7 @@
 #ifndef UAPI_SYSCALL_H
 #define UAPI_SYSCALL_H
 
-#define SYS_exit       1  /* exit(int status): does not return */
+#define SYS_exit       1  /* exit(int code): does not return; the parent sees W_EXITCODE(code) */
 #define SYS_write      2  /* write(int fd, const void *buf, size_t len) -> len; fd 1, 2 = console */
 #define SYS_getpid     3  /* getpid() -> pid */
 #define SYS_yield      4  /* yield() -> 0: let the next runnable process run */
@@ -18,7 +18,7 @@
 #define SYS_sysinfo    6  /* sysinfo(struct sysinfo *out) -> 0 */
 #define SYS_read       7  /* read(int fd, void *buf, size_t len) -> bytes; fd 0 = console, blocks for a line */
 #define SYS_spawn      8  /* spawn(const char *module, char *const argv[]) -> pid */
-#define SYS_wait       9  /* wait(int pid or -1, int *status or NULL) -> pid reaped */
+#define SYS_wait       9  /* wait(int pid or -1, int *status or NULL) -> pid reaped; status: WIFEXITED... below */
 #define SYS_getppid   10  /* getppid() -> parent pid (0: none) */
 #define SYS_kill      11  /* kill(int pid) -> 0: only a child of the caller */
 #define SYS_brk       12  /* brk(void *end or NULL) -> the (new) end of the heap */
@@ -33,7 +33,7 @@
 #define SYS_ipc_reply 21  /* ipc_reply(int dest, const void *msg, size_t len) -> 0 */
 #define SYS_ps        22  /* ps(struct procinfo *out, unsigned max) -> entries written */
 #define SYS_modules   23  /* modules(char *buf, size_t size) -> bytes: boot module names, one per line */
-#define SYS_poweroff  24  /* poweroff(int failed) -> does not return (failed != 0: exit status 35 in tests) */
+#define SYS_poweroff  24  /* poweroff(int failed) -> does not return (failed != 0: exit status 35 in tests); -EPERM unless init or a process init spawned */
 #define SYS_ticks     25  /* ticks() -> timer ticks since boot (TIMER_HZ per second) */
 /* Files (src/kernel/file.c): /mod/NAME, /dev/{null,zero,console}, pipes. */
 #define SYS_open      26  /* open(const char *path, int flags) -> fd */
@@ -77,9 +77,30 @@
 #define SEEK_CUR      1
 #define SEEK_END      2
 
-/* Exit status of a process killed by the kernel (wait() reports it). */
-#define STATUS_FAULT(vector) (-(128 + (vector)))   /* CPU exception */
-#define STATUS_KILLED        (-(128 + 9))          /* kill() */
+/*
+ * The status wait() reports: how a child ended, encoded as on Unix so that
+ * no exit() argument can read as a kill or a fault.
+ *   bits 0-7   0: exited by itself; WTERM_KILLED: ended by kill();
+ *              WTERM_FAULT: ended by a CPU exception or `int N`
+ *   bits 8-31  exited: exit()'s argument, its low 24 bits (so -8388608 ..
+ *              8388607 come back whole; exit(-137) is WIFEXITED with
+ *              WEXITSTATUS -137, never WIFKILLED)
+ *   bits 8-15  WTERM_FAULT: the vector (0-255)
+ * Unix keeps only 8 bits of the exit code; this ABI keeps 24 (pids and
+ * byte counts fit). Decode with the W* macros only.
+ */
+#define WTERM_KILLED         9      /* like SIGKILL */
+#define WTERM_FAULT          11     /* like SIGSEGV, whatever the vector */
+#define W_EXITCODE(code)     ((int)((unsigned int)(code) << 8))   /* exit(code) */
+#define STATUS_KILLED        WTERM_KILLED                          /* kill() */
+#define STATUS_FAULT(vector) ((int)(((unsigned int)(vector) & 0xffu) << 8 | WTERM_FAULT))
+#ifndef WIFEXITED /* a host tool including this file may have <sys/wait.h>'s (same meaning, 8 bits) */
+#define WIFEXITED(s)         (((s) & 0xff) == 0)
+#define WEXITSTATUS(s)       ((int)(s) >> 8)        /* sign-extends (gcc: arithmetic shift) */
+#endif
+#define WIFKILLED(s)         (((s) & 0xff) == WTERM_KILLED)
+#define WIFFAULTED(s)        (((s) & 0xff) == WTERM_FAULT)
+#define WFAULTVECTOR(s)      (((s) >> 8) & 0xff)
 
 /* Filled in by SYS_sysinfo (copied out with copy_to_user). */
 struct sysinfo {

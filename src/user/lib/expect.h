@@ -62,7 +62,8 @@ static inline unsigned frames_free(void)
 
 #define NO_STATUS 0x7EADBEEF     /* a status wait() never wrote */
 
-/* wait_status(pid) - wait(pid) and yield its status; NO_STATUS, a
+/* wait_status(pid) - wait(pid) and yield its wait status (decode it with
+ * the W* macros of uapi/syscall.h); NO_STATUS, a
  * diagnostic and a failed scenario if wait did not return pid. A macro, like
  * EXPECT, so it reaches the including file's ok and scenario. */
 #define wait_status(pid)                                                       \
@@ -75,6 +76,25 @@ static inline unsigned frames_free(void)
             st_ = NO_STATUS;                                                   \
         }                                                                      \
         st_;                                                                   \
+    })
+
+/* exit_code(pid) - wait(pid) and yield the code the child gave exit()
+ * (WEXITSTATUS); NO_STATUS, a diagnostic and a failed scenario if wait did
+ * not return pid or the child did not exit by itself (killed by kill() or
+ * by a fault: wait_status() is for those). */
+#define exit_code(pid)                                                         \
+    ({                                                                         \
+        long epid_ = (pid);                                                    \
+        int est_ = wait_status(epid_), ec_ = NO_STATUS;                        \
+        if (est_ != NO_STATUS && WIFEXITED(est_)) {                            \
+            ec_ = WEXITSTATUS(est_);                                           \
+        } else if (est_ != NO_STATUS) {                                        \
+            DIAG("pid %d did not exit: %s %d", (int)epid_,                     \
+                 WIFKILLED(est_) ? "killed, status" : "fault, vector",         \
+                 WIFKILLED(est_) ? est_ : WFAULTVECTOR(est_));                 \
+            ok = 0;                                                            \
+        }                                                                      \
+        ec_;                                                                   \
     })
 
 /* One scenario of a test program: it clears ok when a check fails. */
