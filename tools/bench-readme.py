@@ -73,6 +73,8 @@ def run_line(docs, run):
         if key in run:
             return run[key]
         values = sorted({m.get(key) for m in metas if m.get(key)})
+        if key == "date" and values:
+            return values[0]                # the run began with its first trace's report
         return ", ".join(values) if values else "-"
     peer = run.get("peer")
     if peer is None:
@@ -186,6 +188,11 @@ def results_block(docs, run):
             cell(f.get("null_cr3_writes")), cell(f.get("floor")), cell(f.get("null_syscall")),
             "-" if over is None else "%.2f" % over, cell(f.get("floor_model_cycles")),
             cell(f.get("null_model_cycles")), "-" if over_m is None else "%.2f" % over_m))
+    if any("null_cr3_writes" not in f for f in doc.get("floors", [])):
+        lines += ["", "These floors were published by a report tool that added a CR3 pair to "
+                  "every mode's floor, `shared` included (no `CR3 writes` column in the JSON), "
+                  "so `shared` shows a null call below its floor. A new run, published with "
+                  "`make bench-publish`, gives the floors this page describes."]
     return lines
 
 

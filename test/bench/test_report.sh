@@ -4,9 +4,10 @@
 # Writes a small fake serial log (modes split and shared, entries int80 and
 # sysenter, CR LF line endings, unrelated kernel lines and another trace's
 # rows mixed in), runs the tool into a temporary directory and checks its
-# outputs. Prints TAP (`ok N - name` / `not ok N - name`); exits non-zero if
-# any check failed. Needs python3; gnuplot for the SVG checks (skipped, with
-# a note, if it is not installed).
+# outputs; then checks that README's and docs/benchmarking.md's bench tables
+# equal bench/results/ (tools/bench-readme.py). Prints TAP (`ok N - name` /
+# `not ok N - name`); exits non-zero if any check failed. Needs python3;
+# gnuplot for the SVG checks (skipped, with a note, if it is not installed).
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tool=${BENCH_REPORT:-$root/tools/bench-report.py}  # override to test another copy
@@ -213,6 +214,18 @@ PATH=$tmp/bin "$tmp/bin/python3" "$tool" --quiet --trace tiny --unit instruction
 rc=$?
 check "without gnuplot: exit 2 and an error" \
     eval '[ "$rc" -eq 2 ] && grep -q "gnuplot not found" "$tmp/nognuplot.stderr"'
+
+# README's and docs/benchmarking.md's bench tables are generated from the
+# published results (tools/bench-readme.py, rewritten by make bench-publish):
+# they must equal bench/results/ now, and an edited figure must be caught.
+readme=$root/tools/bench-readme.py
+check "README.md and docs/benchmarking.md bench tables equal bench/results/" \
+    python3 "$readme" --results "$root/bench/results" --check "$root/README.md" "$root/docs/benchmarking.md"
+sed '/<!-- bench:summary begin/,/<!-- bench:summary end/ s/| \([0-9][0-9]*\) (/| 1\1 (/' \
+    "$root/README.md" > "$tmp/README.md"
+check "... and a README whose bench table was edited by hand is refused" \
+    eval '! cmp -s "$root/README.md" "$tmp/README.md" &&
+          ! python3 "$readme" --results "$root/bench/results" --check "$tmp/README.md" 2> /dev/null'
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
