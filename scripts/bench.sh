@@ -29,7 +29,7 @@
 # Exit status: 0, or 1 with the reason on stderr.
 set -eu
 BUILD=${BUILD:-build}
-accel=tcg passes=10 outdir=$BUILD/bench/results peer= jobs=2
+accel=tcg passes=10 outdir=$BUILD/bench/results peer='' jobs=2
 MODES="split split-global shared"
 ENTRIES="int80 sysenter"
 dry=

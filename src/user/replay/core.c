@@ -45,6 +45,7 @@
 #define CR3_PAIR_ROUNDS 1000
 #define UNIT_ROUNDS    5            /* samples behind each unit line (the fewest ticks is kept) */
 #define O_READ_ONLY    0            /* O_RDONLY on both systems */
+#define PAGE_BYTES     4096u        /* the i386 page size, both systems */
 #define WHENCE_SET     0            /* SEEK_SET on both systems */
 
 static const char *const entry_names[ENTRY_COUNT] = { "int80", "sysenter" };
@@ -71,7 +72,8 @@ struct replay_state {
     int nmaps;
     uintptr_t arena, arena_end, arena_next;
     uintptr_t brk_base, brk_cur;
-    uint8_t *buf;                          /* BUF_MAX bytes for copies */
+    uint8_t *buf;                          /* BUF_MAX bytes for copies, page-aligned */
+    void *buf_block;                       /* what malloc returned for buf */
     char path[PATH_LEN_MAX + 1];
     uint8_t st[REPLAY_STAT_BYTES];
     int close_after;                       /* fd to close once the record is measured, or -1 */
@@ -134,7 +136,10 @@ static uint32_t cap(struct replay_state *s, uint32_t v, uint32_t max)
 }
 
 /* A path of `len` bytes: one that exists ("//...//dev/zero") or one that
- * does not ("/mod/xxx..."); both systems resolve them the same way. */
+ * does not ("/dev/xxx..."); both systems resolve them the same way. The
+ * missing name is looked up in /dev, whose entries are fixed, not in /mod,
+ * whose entries are the boot modules: a failed lookup then costs the same
+ * whatever traces share the boot. */
 static const char *make_path(struct replay_state *s, uint32_t len, int exists)
 {
     len = cap(s, len, PATH_LEN_MAX);
@@ -147,7 +152,7 @@ static const char *make_path(struct replay_state *s, uint32_t len, int exists)
         memcpy(s->path + i, tail, sizeof(tail));
         return s->path;
     }
-    static const char head[] = "/mod/";
+    static const char head[] = "/dev/";
     memcpy(s->path, head, sizeof(head) - 1);
     for (i = sizeof(head) - 1; i < len || i < sizeof(head); i++)
         s->path[i] = 'x';
@@ -195,7 +200,7 @@ static void prepare_record(struct replay_state *s, const struct trace_record *re
         s->nfds--;
     }
     if (rec->op == OP_MAP &&
-        (s->nmaps == MAP_STACK || s->arena_next + (uintptr_t)MAP_CAP * 4096 > s->arena_end))
+        (s->nmaps == MAP_STACK || s->arena_next + (uintptr_t)MAP_CAP * PAGE_BYTES > s->arena_end))
         unmap_all(s);                          /* start the arena over */
     if (rec->result == TRACE_RES_ERR)
         return;
@@ -204,7 +209,7 @@ static void prepare_record(struct replay_state *s, const struct trace_record *re
     if (rec->op == OP_UNMAP && s->nmaps == 0 && os_map(s->arena_next, 1) == 0) {
         s->maps[s->nmaps].va = s->arena_next, s->maps[s->nmaps].npages = 1;
         s->nmaps++;
-        s->arena_next += 4096;
+        s->arena_next += PAGE_BYTES;
     }
 }
 
@@ -268,7 +273,7 @@ static int replay_record(struct replay_state *s, const struct trace_record *rec,
         if (r >= 0) {
             s->maps[s->nmaps].va = s->arena_next, s->maps[s->nmaps].npages = n;
             s->nmaps++;
-            s->arena_next += (uintptr_t)n * 4096;
+            s->arena_next += (uintptr_t)n * PAGE_BYTES;
         }
         break;
     }
@@ -277,7 +282,7 @@ static int replay_record(struct replay_state *s, const struct trace_record *rec,
             s->nmaps--;
             TIMED(os_unmap(s->maps[s->nmaps].va, s->maps[s->nmaps].npages));
         } else {
-            TIMED(os_unmap(s->arena_end - 4096, 1)); /* the trace's munmap failed too */
+            TIMED(os_unmap(s->arena_end - PAGE_BYTES, 1)); /* the trace's munmap failed too */
         }
         break;
     case OP_BRK: {
@@ -631,11 +636,15 @@ static int state_init(struct replay_state *s)
 {
     memset(s, 0, sizeof(*s));
     s->close_after = -1;
-    s->buf = malloc(BUF_MAX);
+    /* Page-aligned, so a copy of N bytes walks the same pages whatever the
+     * heap held before (other traces of the same boot). */
+    s->buf_block = malloc(BUF_MAX + PAGE_BYTES);
+    s->buf = s->buf_block ? (uint8_t *)(((uintptr_t)s->buf_block + PAGE_BYTES - 1) & ~(uintptr_t)(PAGE_BYTES - 1))
+                          : NULL;
     s->devnull = (int)os_open("/dev/null", 2);
     s->devzero = (int)os_open("/dev/zero", 2);
     s->arena = s->arena_next = os_arena_base();
-    s->arena_end = s->arena + (uintptr_t)os_arena_pages() * 4096;
+    s->arena_end = s->arena + (uintptr_t)os_arena_pages() * PAGE_BYTES;
     if (!s->buf || s->devnull < 0 || s->devzero < 0) {
         printf("replay: set-up failed (buffer %p, /dev/null %d, /dev/zero %d)\n", (void *)s->buf, s->devnull,
                s->devzero);
@@ -649,7 +658,7 @@ static void state_fini(struct replay_state *s)
 {
     os_close(s->devnull);
     os_close(s->devzero);
-    free(s->buf);
+    free(s->buf_block);
 }
 
 static void print_cpu(void)
@@ -696,7 +705,11 @@ static int replay_one(const char *path, const char *name, int passes, unsigned e
         return -1;
     }
     /* Every allocation is done: from here the break belongs to OP_BRK. */
-    s.brk_base = s.brk_cur = (uintptr_t)os_brk(0);
+    /* A page-aligned start, so OP_BRK maps the same pages whatever the heap
+     * held before (other traces of the same boot). */
+    uintptr_t brk0 = (uintptr_t)os_brk(0);
+    uintptr_t brk_aligned = (brk0 + PAGE_BYTES - 1) & ~(uintptr_t)(PAGE_BYTES - 1);
+    s.brk_base = s.brk_cur = brk_aligned == brk0 ? brk0 : (uintptr_t)os_brk(brk_aligned);
     t.overhead = timer_overhead();
     printf("replay: begin trace=%s mode=%s records=%u names=%u passes=%d capped=", name, mode, t.nrec,
            t.nnames, passes);
