@@ -155,7 +155,7 @@ $(BUILD)/modes/%/test.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) sc
 TEST_ISOS := $(patsubst %,$(BUILD)/modes/%/test.iso,$(MODES)) $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso $(BUILD)/demo.iso $(BUILD)/gdbtest.iso $(BUILD)/gdbinit $(BUILD)/bochstest.iso $(BUILD)/badelf.iso
 
 # ---------------------------------------------------------------- targets
-.PHONY: all iso run run-demo debug gdb bochs bench microbench fuzz test unit clean help deps debug-build
+.PHONY: all iso run run-demo debug gdb bochs bench bench-publish microbench fuzz test unit clean help deps debug-build
 
 deps:
 	@scripts/deps.sh
@@ -209,10 +209,13 @@ TRACE ?= $(sort $(wildcard bench/traces/*.log))
 ACCEL ?= tcg
 PASSES ?= 10
 PEER ?=
-BENCH_OUT ?= bench/results
-bench: deps all ## replay strace logs (TRACE=, default bench/traces/*.log) in every mode x entry; ACCEL=tcg|kvm PEER=linux; CSV/JSON/SVG in bench/results
+BENCH_OUT ?= $(BUILD)/bench/results
+bench: deps all ## replay strace logs (TRACE=, default bench/traces/*.log) in every mode x entry; ACCEL=tcg|kvm PEER=linux; CSV/JSON/SVG in build/bench/results
 	$(MAKE) -C tools
 	scripts/bench.sh -a $(ACCEL) -p $(PASSES) -o $(BENCH_OUT) $(if $(filter linux,$(PEER)),-l) $(TRACE)
+
+bench-publish: ## copy the last make bench run (BENCH_OUT) into bench/results/, stamped; regenerate README's bench table
+	scripts/bench-publish.sh $(BENCH_OUT) bench/results
 
 SEED ?= 1
 N ?= 1000000

@@ -1,81 +1,148 @@
 #!/bin/sh
 # bench.sh - the trace-driven syscall benchmark behind `make bench`.
 #
-# Usage: scripts/bench.sh [-a tcg|kvm] [-p PASSES] [-o OUTDIR] [-j JOBS] [-l] TRACE.log...
+# Usage: scripts/bench.sh [-a tcg|kvm] [-p PASSES] [-o OUTDIR] [-j JOBS] [-l]
+#                         [-m MODES] [-e ENTRIES] TRACE.log...
 #   -a  accelerator (default tcg: QEMU TCG with -icount shift=0, figures are
 #       guest instructions; kvm: hardware virtualization, figures are cycles)
 #   -p  measured passes per trace and entry path, after one warm-up (default 10)
-#   -o  where NAME.csv, NAME.json and NAME.svg go (default bench/results)
+#   -o  where NAME.csv, NAME.json, NAME.svg and run.txt go (default
+#       $BUILD/bench/results: the build tree; `make bench-publish` copies a
+#       run into bench/results/)
 #   -j  boots at a time (default 2)
 #   -l  add the Linux peer (scripts/linux-peer.sh): modes linux-pti, linux-nopti
+#   -m  address-space modes, space-separated (default "split split-global shared")
+#   -e  entry paths, space-separated (default "int80 sysenter")
+#   -n  dry run: convert and pack the traces, print one line per batch
+#       ("bench: batch B: N traces, W words, C bytes: ARGS"), boot nothing
 # Each TRACE.log is unmodified strace output; NAME is its file name without
-# the extension. Every address-space mode (split, split-global, shared) is
-# booted once with every trace as a boot module; inside each boot the replay
-# runs both entry paths (int80, sysenter).
+# the extension. Any number of traces: they are packed into batches that fit
+# one module command line (MAX_ARGS words, CMDLINE_MAX bytes: the kernel's
+# limits), and every mode is booted once per batch with the batch's traces
+# as boot modules; inside each boot the replay runs every entry path asked for.
+# run.txt in OUTDIR describes the run (commit, traces, modes, ...): it is what
+# scripts/bench-publish.sh reads.
 #
 # Needs: make all and make -C tools done (the Makefile's bench target does
 # both). Environment: BUILD (default build), QEMU (qemu-system-i386),
 # BENCH_WORK (scratch directory, default $BUILD/bench).
 # Exit status: 0, or 1 with the reason on stderr.
 set -eu
-accel=tcg passes=10 outdir=bench/results peer= jobs=2
-while getopts a:p:o:j:l opt; do
+BUILD=${BUILD:-build}
+accel=tcg passes=10 outdir=$BUILD/bench/results peer='' jobs=2
+MODES="split split-global shared"
+ENTRIES="int80 sysenter"
+dry=
+usage="usage: $0 [-a tcg|kvm] [-p PASSES] [-o OUTDIR] [-j JOBS] [-l] [-m MODES] [-e ENTRIES] [-n] TRACE.log..."
+while getopts a:p:o:j:lm:e:n opt; do
     case $opt in
     a) accel=$OPTARG ;;
     p) passes=$OPTARG ;;
     o) outdir=$OPTARG ;;
     j) jobs=$OPTARG ;;
     l) peer=linux ;;
-    *) echo "usage: $0 [-a tcg|kvm] [-p PASSES] [-o OUTDIR] [-j JOBS] [-l] TRACE.log..." >&2; exit 1 ;;
+    m) MODES=$OPTARG ;;
+    e) ENTRIES=$OPTARG ;;
+    n) dry=1 ;;
+    *) echo "$usage" >&2; exit 1 ;;
     esac
 done
 shift $((OPTIND - 1))
 [ $# -ge 1 ] || { echo "bench: no trace given" >&2; exit 1; }
 case $accel in tcg|kvm) ;; *) echo "bench: ACCEL must be tcg or kvm, not '$accel'" >&2; exit 1 ;; esac
 case $passes in ''|*[!0-9]*) echo "bench: PASSES must be a number" >&2; exit 1 ;; esac
+case $jobs in ''|0|*[!0-9]*) echo "bench: -j must be a number >= 1" >&2; exit 1 ;; esac
+for m in $MODES; do
+    case $m in split|split-global|shared) ;; *) echo "bench: unknown mode '$m' (split, split-global, shared)" >&2; exit 1 ;; esac
+done
+for e in $ENTRIES; do
+    case $e in int80|sysenter) ;; *) echo "bench: unknown entry path '$e' (int80, sysenter)" >&2; exit 1 ;; esac
+done
+[ -n "$MODES" ] && [ -n "$ENTRIES" ] || { echo "bench: no mode or no entry path given" >&2; exit 1; }
 
-BUILD=${BUILD:-build}
 QEMU=${QEMU:-qemu-system-i386}
-MODES="split split-global shared"
-MAX_TRACES=6                    # module command line: 256 bytes, 16 words
 work=${BENCH_WORK:-$BUILD/bench}   # ISOs, traces and serial logs
-rm -rf "$work/traces" "$work/linux-traces" && mkdir -p "$work/traces" "$work/linux-traces" "$outdir"
-rm -f "$work"/*.rc
+rm -rf "$work"/traces* "$work/linux-traces" && mkdir -p "$work/linux-traces"
+rm -f "$work"/*.rc "$work"/batch*
 
 # 1. strace text -> SPLITTRC, one boot module per trace. Module names are at
 # most 15 characters; a longer NAME is reported through the replay's as=.
-[ $# -le $MAX_TRACES ] || { echo "bench: at most $MAX_TRACES traces per run ($# given)" >&2; exit 1; }
-names='' args="passes=$passes" i=0
+# The traces are packed into batches, each one boot per mode: a batch's
+# module command line ("replay passes=N entry=E... [as=NAME] MOD...") must fit
+# the kernel's limits on words and bytes (src/kernel/uapi/syscall.h
+# MAX_ARGS, src/kernel/loader.c CMDLINE_MAX), read here from those files.
+max_words=$(sed -n 's/^#define MAX_ARGS *\([0-9][0-9]*\).*/\1/p' src/kernel/uapi/syscall.h)
+max_bytes=$(sed -n 's/^#define CMDLINE_MAX *\([0-9][0-9]*\).*/\1/p' src/kernel/loader.c)
+[ -n "$max_words" ] && [ -n "$max_bytes" ] || { echo "bench: cannot read MAX_ARGS / CMDLINE_MAX from the kernel sources" >&2; exit 1; }
+fixed="replay passes=$passes"
+for e in $ENTRIES; do fixed="$fixed entry=$e"; done
+names='' i=0 batch=0 args='' words=0 bytes=0 in_batch=0
+new_batch() {
+    batch=$((batch + 1)) args='' in_batch=0
+    words=$(echo "$fixed" | wc -w) bytes=${#fixed}
+    mkdir -p "$work/traces$batch"
+}
+new_batch
 for log in "$@"; do
     [ -r "$log" ] || { echo "bench: cannot read $log" >&2; exit 1; }
     name=$(basename "$log"); name=${name%.*}
+    printf '%s' "$name" | grep -Eq '^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,63}$' ||
+        { echo "bench: $log: the trace name '$name' must be 1-64 characters of A-Za-z0-9_.+- (rename the log)" >&2; exit 1; }
     case " $names " in *" $name "*) echo "bench: two traces are named $name" >&2; exit 1 ;; esac
-    mod=$name
+    mod=$name word=$name
     if ! printf '%s' "$mod" | grep -Eq '^[A-Za-z0-9_-]{1,15}$'; then
-        mod=$(printf '%s' "$name" | tr -c 'A-Za-z0-9_-' '_' | cut -c1-12)_$i
+        mod=$(printf '%s' "$name" | tr -c 'A-Za-z0-9_-' '_' | cut -c1-10)_$i
+        word="as=$name $mod"
     fi
-    "$BUILD/tools/strace2trace" "$log" "$work/traces/$mod.trc" 2> "$work/traces/$mod.summary" || {
-        cat "$work/traces/$mod.summary" >&2; echo "bench: strace2trace failed on $log" >&2; exit 1; }
-    echo "bench: $name: $(sed -n 's/^strace2trace: \([0-9]* records written\).*/\1/p' "$work/traces/$mod.summary")," \
-         "$(sed -n 's/^  skipped: \([0-9]* records\).*/\1 skipped/p' "$work/traces/$mod.summary")," \
-         "$(sed -n 's/^  malformed: \([0-9]*\).*/\1 malformed lines/p' "$work/traces/$mod.summary")"
-    [ "$mod" = "$name" ] && args="$args $mod" || args="$args as=$name $mod"
-    cp "$work/traces/$mod.trc" "$work/linux-traces/$name.trc"   # the peer names files as reported
+    nw=$(echo "$word" | wc -w) nb=$((${#word} + 1))
+    if [ $in_batch -gt 0 ] && { [ $((words + nw)) -gt "$max_words" ] || [ $((bytes + nb)) -ge "$max_bytes" ]; }; then
+        new_batch
+    fi
+    tdir=$work/traces$batch
+    "$BUILD/tools/strace2trace" "$log" "$tdir/$mod.trc" 2> "$tdir/$mod.summary" || {
+        cat "$tdir/$mod.summary" >&2; echo "bench: strace2trace failed on $log" >&2; exit 1; }
+    echo "bench: $name: $(sed -n 's/^strace2trace: \([0-9]* records written\).*/\1/p' "$tdir/$mod.summary")," \
+         "$(sed -n 's/^  skipped: \([0-9]* records\).*/\1 skipped/p' "$tdir/$mod.summary")," \
+         "$(sed -n 's/^  malformed: \([0-9]*\).*/\1 malformed lines/p' "$tdir/$mod.summary")"
+    args="$args $word" words=$((words + nw)) bytes=$((bytes + nb)) in_batch=$((in_batch + 1))
+    echo "${fixed#replay }$args" > "$work/batch$batch.args"
+    echo "$in_batch" > "$work/batch$batch.count"
+    cp "$tdir/$mod.trc" "$work/linux-traces/$name.trc"   # the peer names files as reported
     names="$names $name"
     i=$((i + 1))
 done
+batches=$batch
+if [ -n "$dry" ]; then
+    for b in $(seq 1 "$batches"); do
+        line="replay $(cat "$work/batch$b.args")"
+        echo "bench: batch $b: $(cat "$work/batch$b.count") traces, $(echo "$line" | wc -w) words, ${#line} bytes: $line"
+    done
+    exit 0
+fi
+mkdir -p "$outdir"
+rm -f "$outdir/run.txt"        # no run.txt until this run is complete
 
-# 2. One ISO per mode, booting the replay entry (9) of scripts/mkiso.sh.
-for m in $MODES; do
-    TRACE_DIR=$work/traces REPLAY_ARGS=$args KERNEL_ARGS="aspace=$m" \
-        scripts/mkiso.sh "$work/$m.iso" "$BUILD/kernel.elf" "$BUILD/kernel.sym" modules 9
+# 2. One ISO per mode and batch ("job" MODE.BATCH), booting the replay entry
+# (9) of scripts/mkiso.sh.
+JOBS=''
+for b in $(seq 1 "$batches"); do
+    for m in $MODES; do
+        TRACE_DIR=$work/traces$b REPLAY_ARGS=$(cat "$work/batch$b.args") KERNEL_ARGS="aspace=$m" \
+            scripts/mkiso.sh "$work/$m.$b.iso" "$BUILD/kernel.elf" "$BUILD/kernel.sym" modules 9
+        JOBS="$JOBS $m.$b"
+    done
 done
+[ "$batches" -eq 1 ] || echo "bench: $i traces in $batches batches: $(echo $JOBS | wc -w) boots"
 
+# -icount shift=0: rdtsc counts executed instructions. sleep=off: an idle
+# guest does not wait for host time, virtual time jumps to the next timer
+# deadline instead, so no host timing enters the run (two runs of one tree
+# give the same ticks; test/bench/smoke.sh checks it).
 qemu_accel() {
-    if [ "$1" = kvm ]; then echo "-accel kvm -cpu host"; else echo "-accel tcg -icount shift=0"; fi
+    if [ "$1" = kvm ]; then echo "-accel kvm -cpu host"; else echo "-accel tcg -icount shift=0,sleep=off"; fi
 }
 
-# boot MODE ACCEL [TIMEOUT]: run one ISO; its serial output goes to $work/MODE.log.
+# boot JOB ACCEL [TIMEOUT]: run $work/JOB.iso; its serial output goes to $work/JOB.log.
 boot() {
     # shellcheck disable=SC2046
     timeout "${3:-900}" "$QEMU" $(qemu_accel "$2") -m 256M -no-reboot -display none \
@@ -87,14 +154,15 @@ requested=$accel
 # the first boot never gets there (QEMU refuses `-cpu host`, or the guest
 # triple-faults at `mov cr0` as under a paravirtual KVM), fall back to TCG.
 if [ "$accel" = kvm ]; then
+    probe=${JOBS# }; probe=${probe%% *}
     if [ ! -w /dev/kvm ]; then
         echo "bench: ACCEL=kvm: /dev/kvm is not usable here; falling back to TCG -icount shift=0"
         accel=tcg
     else
-        echo "bench: ACCEL=kvm: probing with aspace=split (up to 180 s) ..."
-        set +e; boot split kvm 180 2> "$work/kvm-probe.err"; rc=$?; set -e
-        if tr -d '\r' < "$work/split.log" | grep -q '^paging: kernel PD'; then
-            echo $rc > "$work/split.rc"          # that boot was the real run: keep it
+        echo "bench: ACCEL=kvm: probing with $probe (up to 180 s) ..."
+        set +e; boot "$probe" kvm 180 2> "$work/kvm-probe.err"; rc=$?; set -e
+        if tr -d '\r' < "$work/$probe.log" | grep -q '^paging: kernel PD'; then
+            echo $rc > "$work/$probe.rc"          # that boot was the real run: keep it
         else
             why=$(grep -v '^Aborted' "$work/kvm-probe.err" | tail -1)
             echo "bench: ACCEL=kvm: the guest never reached its paging-on marker (QEMU exit $rc${why:+: $why});" \
@@ -106,34 +174,34 @@ fi
 unit=instructions
 [ "$accel" = kvm ] && unit=cycles
 
-# 4. Every mode, $jobs boots at a time, with progress from the serial logs.
+# 4. Every job (mode x batch), $jobs boots at a time, with progress from the serial logs.
 started=$(date +%s)
 pids=''
-run_mode() {
+run_job() {
     set +e; boot "$1" "$accel"; echo $? > "$work/$1.rc"
 }
 queue=''
-for m in $MODES; do
-    [ -e "$work/$m.rc" ] && continue             # the KVM probe's split run
-    rm -f "$work/$m.log"; queue="$queue $m"
+for j in $JOBS; do
+    [ -e "$work/$j.rc" ] && continue             # the KVM probe's run
+    rm -f "$work/$j.log"; queue="$queue $j"
 done
 set -- $queue
 while [ $# -gt 0 ] || [ -n "$pids" ]; do
     running=0
     for p in $pids; do kill -0 "$p" 2>/dev/null && running=$((running + 1)); done
     if [ $# -gt 0 ] && [ $running -lt "$jobs" ]; then
-        run_mode "$1" & pids="$pids $!"
+        run_job "$1" & pids="$pids $!"
         shift
         continue
     fi
     [ $running -eq 0 ] && [ $# -eq 0 ] && break
     sleep 2
     line=''
-    for m in $MODES; do
-        [ -e "$work/$m.rc" ] && { line="$line $m:done"; continue; }
-        [ -e "$work/$m.log" ] || { line="$line $m:waiting"; continue; }
-        last=$(tr -d '\r' < "$work/$m.log" | sed -n 's/^replay: progress trace=\([^ ]*\) entry=\([^ ]*\) pass=\(.*\)/\1 \2 \3/p' | tail -1)
-        line="$line $m:${last:+$(echo "$last" | tr ' ' '/')}"
+    for j in $JOBS; do
+        [ -e "$work/$j.rc" ] && { line="$line $j:done"; continue; }
+        [ -e "$work/$j.log" ] || { line="$line $j:waiting"; continue; }
+        last=$(tr -d '\r' < "$work/$j.log" | sed -n 's/^replay: progress trace=\([^ ]*\) entry=\([^ ]*\) pass=\(.*\)/\1 \2 \3/p' | tail -1)
+        line="$line $j:${last:+$(echo "$last" | tr ' ' '/')}"
         [ -n "$last" ] || line="${line}booting"
     done
     printf 'bench: %3ss%s\n' $(( $(date +%s) - started )) "$line"
@@ -141,18 +209,19 @@ done
 wait
 
 fail=0
-for m in $MODES; do
-    rc=$(cat "$work/$m.rc" 2>/dev/null || echo none)
-    ends=$(tr -d '\r' < "$work/$m.log" | grep -c '^replay: end ' || true)
-    if [ "$rc" != 33 ] || [ "$ends" -ne "$i" ]; then
-        echo "bench: aspace=$m failed (QEMU exit $rc, $ends of $i traces replayed); last lines of $work/$m.log:" >&2
-        tr -d '\r' < "$work/$m.log" | tail -15 >&2
+for j in $JOBS; do
+    rc=$(cat "$work/$j.rc" 2>/dev/null || echo none)
+    want=$(cat "$work/batch${j##*.}.count")
+    ends=$(tr -d '\r' < "$work/$j.log" | grep -c '^replay: end ' || true)
+    if [ "$rc" != 33 ] || [ "$ends" -ne "$want" ]; then
+        echo "bench: aspace=${j%.*} batch ${j##*.} failed (QEMU exit $rc, $ends of $want traces replayed); last lines of $work/$j.log:" >&2
+        tr -d '\r' < "$work/$j.log" | tail -15 >&2
         fail=1
     fi
 done
 [ $fail -eq 0 ] || exit 1
 logs=''
-for m in $MODES; do logs="$logs $work/$m.log"; done
+for j in $JOBS; do logs="$logs $work/$j.log"; done
 
 # 5. The Linux peer, same traces, same replay code.
 if [ "$peer" = linux ]; then
@@ -164,12 +233,28 @@ fi
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD 2>/dev/null || commit="$commit-dirty"
 qemu_version=$("$QEMU" --version | head -1)
+date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 for name in $names; do
     # shellcheck disable=SC2086
     python3 tools/bench-report.py --trace "$name" --unit "$unit" --outdir "$outdir" \
         --meta accelerator="$accel" --meta accelerator_requested="$requested" --meta unit="$unit" --meta qemu="$qemu_version" \
         --meta kernel_commit="$commit" --meta passes="$passes" \
-        --meta date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" $logs
+        --meta modes="$MODES" --meta entries="$ENTRIES" --meta date="$date" $logs
     echo "bench: wrote $outdir/$name.csv, $outdir/$name.json, $outdir/$name.svg"
 done
+# 7. run.txt: what scripts/bench-publish.sh needs to publish this run.
+{
+    echo "commit=$commit"
+    echo "date=$date"
+    echo "accelerator=$accel"
+    echo "accelerator_requested=$requested"
+    echo "unit=$unit"
+    echo "passes=$passes"
+    echo "peer=${peer:-none}"
+    echo "modes=$MODES"
+    echo "entries=$ENTRIES"
+    echo "traces=${names# }"
+    echo "qemu=$qemu_version"
+} > "$outdir/run.txt"
 echo "bench: $(( $(date +%s) - started )) s of boots and replays; serial logs in $work/"
+echo "bench: results in $outdir/ (make bench-publish copies them into bench/results/)"

@@ -16,7 +16,9 @@
 # A log of 2 MB or more is refused (deleted, exit 1): traces are committed,
 # so record a smaller run (TRACE_KEEP=1 keeps the file anyway, for a look).
 # If build/tools/strace2trace exists (`make -C tools`), the log is also
-# converted to build/traces/NAME.trace and the summary printed.
+# converted to build/traces/NAME.trace and the summary printed. The next plain
+# `make bench` replays the new log with the others in bench/traces/ (any
+# number of traces fits: scripts/bench.sh packs them into boots).
 #
 # The exit status is 1 if strace could not run or the log is too large; the
 # traced command's own exit status is reported but not fatal (a failing

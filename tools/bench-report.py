@@ -15,23 +15,28 @@ lines of the replay program are read (comma-separated, no spaces; -1 means
     replay: progress trace=<name> entry=<entry> pass=<i>/<N>
     replay: mismatches trace=<name> mode=<mode> entry=<entry> n=<X> window=<W>
     row,<trace>,<mode>,<entry>,<syscall>,<op>,<count>,<skipped>,<min>,<p50>,<p90>,<p99>,<p999>,<max>,<calls>,<cr3_writes>,<pages_walked>,<bytes_copied>
-    floor,<trace>,<mode>,<entry>,<ring_trip>,<cr3_pair>,<null_syscall>
+    floor,<trace>,<mode>,<entry>,<ring_trip>,<cr3_pair>,<null_syscall>,<null_cr3_writes>
+    unit,<trace>,<mode>,rep_movsd,<N>,<ticks>
     replay: end trace=<name> mode=<mode>
 
 Percentiles are in ticks (the --unit); cr3_writes, pages_walked and
-bytes_copied are totals over one pass of `calls` calls. A -1 in the log is an
+bytes_copied are totals over one pass of `calls` calls. A floor's cr3_pair
+times two CR3 writes (0 where the null call writes none); null_cr3_writes
+is what one null call did, read from the kernel's counters. A unit line is
+the ticks of one `rep movsd` of N dwords beyond the empty bracket: N + 1
+under TCG -icount shift=0 (a warning here if not). A -1 in the log is an
 empty CSV field and null in the JSON, and so are the percentiles of a row
 with 0 calls. An unterminated last line (QEMU stopped mid-line) is ignored.
 If the same (mode, entry, syscall) row or (mode, entry) floor appears twice,
 the later one (by log order, then line order) is kept, with a warning.
 
 The JSON holds trace, unit, meta (--meta), cpu, cost_model, rows (the CSV
-columns), floors, and runs (each begin line: log, mode, records, names,
+columns), floors, unit_checks, and runs (each begin line: log, mode, records, names,
 passes, capped, mismatches per entry, and whether its end line was seen).
 
 est_cycles is a cost MODEL (constants below, with their sources) when the unit
-is instructions (QEMU TCG -icount, where a CR3 write or a TLB refill costs
-nothing); with unit=cycles it is the measured p50 and no model is applied.
+is instructions (QEMU TCG -icount, where a tick is one executed instruction,
+so a CR3 write or a TLB refill costs one tick or nothing); with unit=cycles it is the measured p50 and no model is applied.
 docs/benchmarking.md explains both units.
 
 Exit status: 0 done; 1 no rows for the trace (or a log could not be read);
@@ -71,11 +76,22 @@ BASE_REFILL_PAGES = 5
 # Mode `split` only: the trampoline code and entry-stack pages, which
 # `split-global` keeps Global across the flush.
 SPLIT_EXTRA_REFILL_PAGES = 2
+# The floor's refills: the fewest pages any CR3-switching round trip must
+# refill after its writes, whatever the kernel does in between. After the
+# entry write, the instruction after `mov cr3` (trampoline text); after the
+# exit write, that text again, the entry stack that `iretd` pops its frame
+# from (int80 only: sysexit reads no memory), and the user's code page on
+# return. In split-global the trampoline's PTEs are Global (CR4.PGE; SDM Vol.
+# 3A §4.10.2.4, §4.10.4.1: a CR3 write keeps Global entries), so only the
+# user's code page is left. 0 in a mode without CR3 writes.
+FLOOR_REFILL_PAGES = {("split", "int80"): 4, ("split", "sysenter"): 3,
+                      ("split-global", "int80"): 1, ("split-global", "sysenter"): 1}
 
 ENTRY_COST = {"sysenter": SYSENTER_SYSEXIT, "int80": INT_IRET}
 
-# CR3 writes per call assumed for the null syscall (and for a row whose
-# cr3_writes is -1): 2 where user and kernel have different page tables.
+# CR3 writes per call assumed for a row whose cr3_writes is -1 (a floor line
+# carries the null call's measured count): 2 where user and kernel have
+# different page tables.
 MODE_CR3_WRITES = {"split": 2, "split-global": 2, "linux-pti": 2,
                    "shared": 0, "linux-nopti": 0}
 
@@ -105,8 +121,11 @@ ROW_FIELDS = ["trace", "mode", "entry", "syscall", "op", "count", "skipped", "mi
               "pages_walked", "bytes_copied"]
 ROW_INTS = ROW_FIELDS[5:]
 PERCENTILES = ("min", "p50", "p90", "p99", "p999", "max")
-FLOOR_FIELDS = ["trace", "mode", "entry", "ring_trip", "cr3_pair", "null_syscall"]
+FLOOR_FIELDS = ["trace", "mode", "entry", "ring_trip", "cr3_pair", "null_syscall",
+                "null_cr3_writes"]
 FLOOR_INTS = FLOOR_FIELDS[3:]
+UNIT_FIELDS = ["trace", "mode", "check", "n", "ticks"]
+UNIT_INTS = UNIT_FIELDS[3:]
 PER_CALL = [("cr3_writes", "cr3_writes_per_call"),
             ("pages_walked", "pages_walked_per_call"),
             ("bytes_copied", "bytes_copied_per_call")]
@@ -114,8 +133,9 @@ PER_CALL = [("cr3_writes", "cr3_writes_per_call"),
 PLOT_TOP = 12    # syscalls in the SVG, besides ALL
 TABLE_TOP = 20   # syscalls in the terminal table, besides ALL
 LOG_RATIO = 50   # log-scale y in the SVG when max/min exceeds this
-ICOUNT_NOTE = ("(TCG -icount: a rep movs counts as one instruction; CR3 writes and "
-               "TLB refills cost nothing in this unit; see est_cycles)")
+ICOUNT_NOTE = ("(TCG -icount shift=0: a tick is one executed instruction; a rep movs/stos "
+               "counts once per iteration plus once; a CR3 write is one tick and TLB refills "
+               "cost nothing in this unit; see est_cycles)")
 
 TRACE_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
 KEYVAL_RE = re.compile(r"(\w[\w-]*)=(\S*)")
@@ -164,6 +184,7 @@ class LogData:
     def __init__(self):
         self.rows = {}      # (trace, mode, entry, syscall) -> row dict
         self.floors = {}    # (trace, mode, entry) -> floor dict
+        self.units = {}     # (trace, mode, check, n) -> unit dict
         self.cpus = {}      # trace -> [cpu strings, in order seen, distinct]
         self.runs = []      # begin lines: dicts with log, trace, mode, ... ended
         self.traces = []    # trace names with rows, in order seen
@@ -185,6 +206,10 @@ class LogData:
             warn("%s: floor %s/%s of trace %s seen again; the later one is used"
                  % (where, key[1], key[2], key[0]))
         self.floors[key] = rec
+
+    def add_unit(self, rec):
+        """Store a unit line (a later one replaces an earlier one)."""
+        self.units[(rec["trace"], rec["mode"], rec["check"], rec["n"])] = rec
 
     def add_cpu(self, trace, cpu):
         """Remember the cpu= line that preceded a run of `trace`."""
@@ -228,7 +253,7 @@ def parse_log(data, path):
     with open(path, "r", encoding="utf-8", errors="replace", newline="") as f:
         text = f.read()
     lines = re.split(r"\r\n|\r|\n", text)
-    if lines and lines[-1].startswith(("row,", "floor,")):
+    if lines and lines[-1].startswith(("row,", "floor,", "unit,")):
         # No line end after it: QEMU stopped while it was being printed.
         warn("%s:%d: unterminated last line ignored" % (path, len(lines)))
         lines[-1] = ""
@@ -250,6 +275,12 @@ def parse_log(data, path):
                 warn("%s: malformed floor line ignored (%s)" % (where, why))
                 continue
             data.add_floor(rec, where)
+        elif line.startswith("unit,"):
+            rec, why = parse_record(line, UNIT_FIELDS, UNIT_INTS)
+            if rec is None:
+                warn("%s: malformed unit line ignored (%s)" % (where, why))
+                continue
+            data.add_unit(rec)
         elif line.startswith("replay: "):
             parse_replay_line(data, state, line[len("replay: "):])
     for trace, mode in state["open"]:
@@ -334,23 +365,60 @@ def ratio(a, b):
     return a / b
 
 
+def floor_refill_pages(mode, entry, cr3_writes):
+    """Pages the floor refills (model): FLOOR_REFILL_PAGES, 0 without CR3 writes."""
+    return FLOOR_REFILL_PAGES.get((mode, entry), 0) if cr3_writes else 0
+
+
 def derive_floor(rec, unit):
-    """The JSON floor object of one mode and entry."""
+    """The JSON floor object of one mode and entry. The floor counts only
+    what the mode does: the ring trip, plus the timed CR3 pair scaled to the
+    null call's measured CR3 writes (none in `shared`); in the model, those
+    writes and the floor's refills (FLOOR_REFILL_PAGES)."""
     ring, pair, null = avail(rec["ring_trip"]), avail(rec["cr3_pair"]), avail(rec["null_syscall"])
-    floor = ring + pair if ring is not None and pair is not None else None
+    writes = avail(rec["null_cr3_writes"])
+    floor = None
+    if ring is not None and writes is not None and (pair is not None or writes == 0):
+        floor = ring + (round_half_up(pair * writes / 2) if writes else 0)
     out = {"mode": rec["mode"], "entry": rec["entry"], "ring_trip": ring, "cr3_pair": pair,
-           "floor": floor, "null_syscall": null, "overhead": None,
-           "floor_model_cycles": None, "null_model_cycles": None, "overhead_model": None}
+           "null_cr3_writes": writes, "floor": floor, "null_syscall": null, "overhead": None,
+           "floor_refill_pages": None, "floor_model_cycles": None, "null_model_cycles": None,
+           "overhead_model": None}
     over = ratio(null, floor)
     out["overhead"] = None if over is None else round(over, 4)
     if unit == "instructions":
         entry_cost = ENTRY_COST.get(rec["entry"])
+        pages = floor_refill_pages(rec["mode"], rec["entry"], writes)
         if floor is not None and entry_cost is not None:
-            out["floor_model_cycles"] = entry_cost + 2 * CR3_WRITE + floor
-        out["null_model_cycles"] = model_cycles(
-            rec["mode"], rec["entry"], null, MODE_CR3_WRITES.get(rec["mode"], 0), 0.0)
+            out["floor_refill_pages"] = pages
+            out["floor_model_cycles"] = entry_cost + CR3_WRITE * writes + TLB_REFILL * pages + floor
+        out["null_model_cycles"] = model_cycles(rec["mode"], rec["entry"], null, writes, 0.0)
         over = ratio(out["null_model_cycles"], out["floor_model_cycles"])
         out["overhead_model"] = None if over is None else round(over, 4)
+    for what, a, b in (("", null, floor),
+                       (" (model)", out["null_model_cycles"], out["floor_model_cycles"])):
+        if a is not None and b is not None and a < b:
+            warn("%s/%s: the null call%s (%d) is below its floor (%d)"
+                 % (rec["mode"], rec["entry"], what, a, b))
+    return out
+
+
+def derive_units(units, trace, unit):
+    """The JSON unit_checks of one trace: per mode and N, the ticks measured
+    and, under unit=instructions, the N + 1 expected (warning if they differ)."""
+    out = []
+    for (t, mode, check, n), rec in sorted(
+            units.items(), key=lambda kv: (order_key(kv[0][1], MODE_ORDER), kv[0][2], kv[0][3])):
+        if t != trace:
+            continue
+        expected = n + 1 if unit == "instructions" and check == "rep_movsd" else None
+        item = {"mode": mode, "check": check, "n": n, "ticks": avail(rec["ticks"]),
+                "expected": expected}
+        if expected is not None and item["ticks"] != expected:
+            warn("%s: %s of %d dwords took %s ticks, not %d: under -icount shift=0 a tick "
+                 "should be one executed instruction, with a rep counted once per iteration "
+                 "plus once (a different QEMU?)" % (mode, check, n, item["ticks"], expected))
+        out.append(item)
     return out
 
 
@@ -361,6 +429,7 @@ def cost_model(unit):
              "SYSENTER_SYSEXIT_cycles": SYSENTER_SYSEXIT, "INT_IRET_cycles": INT_IRET,
              "BASE_REFILL_PAGES": BASE_REFILL_PAGES,
              "SPLIT_EXTRA_REFILL_PAGES": SPLIT_EXTRA_REFILL_PAGES,
+             "FLOOR_REFILL_PAGES": {"%s/%s" % k: v for k, v in FLOOR_REFILL_PAGES.items()},
              "sources": COST_MODEL_SOURCES}
     if unit == "cycles":
         model["formula"] = ("est_cycles = p50 as measured (unit=cycles: no model applied); "
@@ -378,10 +447,13 @@ def cost_model(unit):
         "linux-pti: cr3_writes and pages_walked as its rows give them. A row value of -1 "
         "(not available): cr3 writes per call default to 2 (split, split-global, linux-pti) "
         "or 0 (shared, linux-nopti), pages walked to 0")
-    model["floor_model_cycles"] = "entry cost + 2 * CR3_WRITE + floor (ring_trip + cr3_pair, ticks)"
+    model["floor"] = ("ring_trip + cr3_pair * null_cr3_writes / 2 (ticks): only the CR3 writes "
+                      "the mode's null call does, none in shared")
+    model["floor_model_cycles"] = ("entry cost + CR3_WRITE * null_cr3_writes + TLB_REFILL * "
+                                   "FLOOR_REFILL_PAGES[mode/entry] (0 without CR3 writes) + floor")
     model["null_model_cycles"] = (
-        "est_cycles formula on null_syscall with 2 CR3 writes per call (split, split-global, "
-        "linux-pti) or 0 (shared, linux-nopti), 0 pages walked")
+        "est_cycles formula on null_syscall with the null call's measured CR3 writes, "
+        "0 pages walked")
     model["overhead_model"] = "null_model_cycles / floor_model_cycles"
     return model
 
@@ -664,28 +736,49 @@ def floor_lines(floor, unit):
     """The floor block of one mode and entry."""
     f = floor
     head = "%s/%s:" % (f["mode"], f["entry"])
-    if f["floor"] is not None:
-        floor_text = "%d + %d = %d %s" % (f["ring_trip"], f["cr3_pair"], f["floor"], unit)
+    if f["floor"] is not None and f["null_cr3_writes"]:
+        floor_text = "%d + %d x %d/2 = %d %s" % (f["ring_trip"], f["cr3_pair"],
+                                                 f["null_cr3_writes"], f["floor"], unit)
+    elif f["floor"] is not None:
+        floor_text = "%d + 0 (no CR3 write in this mode) = %d %s" % (f["ring_trip"], f["floor"], unit)
     else:
         floor_text = "- (ring trip and CR3 pair not measured in this mode)"
-    pairs = [("floor = ring trip + CR3 pair", floor_text),
+    pairs = [("floor = ring trip + CR3 pair x writes/2", floor_text),
              ("null syscall", "%s %s" % (fmt(f["null_syscall"]), unit)),
              ("overhead = null_syscall / floor", fmt(f["overhead"], 2))]
     if unit == "instructions":
         entry_cost = ENTRY_COST.get(f["entry"])
         if f["floor_model_cycles"] is not None:
-            model_floor = "%d + %d x %d + %d = %d cycles" % (
-                entry_cost, 2, CR3_WRITE, f["floor"], f["floor_model_cycles"])
+            model_floor = "%d + %d x %d + %d x %d + %d = %d cycles" % (
+                entry_cost, f["null_cr3_writes"], CR3_WRITE, f["floor_refill_pages"], TLB_REFILL,
+                f["floor"], f["floor_model_cycles"])
         else:
             model_floor = "-"
-        pairs += [("(model) floor = entry + 2 CR3 writes + floor", model_floor),
+        pairs += [("(model) floor = entry + CR3 writes + refills + floor", model_floor),
                   ("(model) null syscall", "%s cycles" % fmt(f["null_model_cycles"])),
                   ("(model) overhead = null_syscall / floor", fmt(f["overhead_model"], 2))]
     width = max(len(k) for k, _ in pairs)
     return [head] + ["  %s = %s" % (k.ljust(width), v) for k, v in pairs]
 
 
-def report_lines(trace, unit, cpu, rows, floors, entry):
+def unit_lines(checks, unit):
+    """The unit check: ticks of `rep movsd` of N dwords, per mode."""
+    if not checks:
+        return []
+    modes = sorted({c["mode"] for c in checks}, key=lambda m: order_key(m, MODE_ORDER))
+    lines = ["unit check: ticks of one `rep movsd` of N dwords beyond the empty bracket"
+             + (" (want N + 1 under -icount)" if unit == "instructions" else "") + ":"]
+    for m in modes:
+        mine = [c for c in checks if c["mode"] == m]
+        cells = " ".join("N=%d:%s" % (c["n"], fmt(c["ticks"])) for c in mine)
+        verdict = ""
+        if unit == "instructions":
+            verdict = " ok" if all(c["ticks"] == c["expected"] for c in mine) else " MISMATCH"
+        lines.append("  %s: %s%s" % (m, cells, verdict))
+    return lines
+
+
+def report_lines(trace, unit, cpu, rows, floors, entry, checks=()):
     """The whole terminal report."""
     head = "trace %s, unit %s" % (trace, unit)
     lines = [head + (" " + ICOUNT_NOTE if unit == "instructions" else " (measured)")]
@@ -700,6 +793,9 @@ def report_lines(trace, unit, cpu, rows, floors, entry):
         lines.append("floors (%s):" % unit)
         for f in floors:
             lines += floor_lines(f, unit)
+    if checks:
+        lines.append("")
+        lines += unit_lines(checks, unit)
     return lines
 
 
@@ -753,7 +849,7 @@ def read_logs(paths):
 
 
 def select_trace(data, trace, unit):
-    """(rows, floors, cpu, runs) of one trace, derived and ordered."""
+    """(rows, floors, cpu, runs, unit checks) of one trace, derived and ordered."""
     rows = sorted_rows([derive_row(r, unit) for k, r in data.rows.items() if k[0] == trace])
     floors = [derive_floor(f, unit) for k, f in data.floors.items() if k[0] == trace]
     floors.sort(key=lambda f: (order_key(f["mode"], MODE_ORDER), order_key(f["entry"], ENTRY_ORDER)))
@@ -762,14 +858,14 @@ def select_trace(data, trace, unit):
         warn("runs of trace %s name %d different CPUs; the JSON keeps the first: %s"
              % (trace, len(cpus), cpus[0]))
     runs = [{k: v for k, v in r.items() if k != "trace"} for r in data.runs if r["trace"] == trace]
-    return rows, floors, (cpus[0] if cpus else None), runs
+    return rows, floors, (cpus[0] if cpus else None), runs, derive_units(data.units, trace, unit)
 
 
 def main(argv):
     """Parse the logs, write the outputs, print the report."""
     args = parse_args(argv)
     data, read = read_logs(args.logs)
-    rows, floors, cpu, runs = select_trace(data, args.trace, args.unit)
+    rows, floors, cpu, runs, checks = select_trace(data, args.trace, args.unit)
     if not rows:
         logs = ", ".join("%s (%d row lines)" % r for r in read)
         others = ", ".join(data.traces) if data.traces else "none"
@@ -781,10 +877,11 @@ def main(argv):
     write_csv(base + ".csv", rows)
     write_json(base + ".json", {
         "trace": args.trace, "unit": args.unit, "meta": dict(args.meta), "cpu": cpu,
-        "cost_model": cost_model(args.unit), "rows": rows, "floors": floors, "runs": runs})
+        "cost_model": cost_model(args.unit), "rows": rows, "floors": floors,
+        "unit_checks": checks, "runs": runs})
     entry = preferred_entry(rows)
     if not args.quiet:
-        print("\n".join(report_lines(args.trace, args.unit, cpu, rows, floors, entry)))
+        print("\n".join(report_lines(args.trace, args.unit, cpu, rows, floors, entry, checks)))
     write_svg(args.outdir, args.trace, args.unit, rows)
     if not args.quiet:
         print("\nwrote %s.csv, %s.json, %s.svg (%s.dat, %s.gp) in %s"

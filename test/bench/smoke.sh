@@ -10,7 +10,15 @@
 #     syscall;
 #   - no record's result class differed from the trace's, and every record's
 #     event window held exactly one system call (replay: mismatches n=0 window=0);
-#   - the JSON parses and holds the same rows; the SVG is an SVG.
+#   - the JSON parses and holds the same rows; the SVG is an SVG;
+#   - the unit: in every mode a `rep movsd` of N dwords (N = 0, 1, 19, 1024)
+#     reads N + 1 ticks beyond the empty bracket (QEMU 7.2 -icount shift=0);
+#   - no mode's null call is below its own floor, in ticks or modelled cycles;
+#   - two runs give the same ticks: a second run of TRACE (split, int80 only)
+#     has the same tick columns in every split/int80 row;
+#   - any number of traces per run: 15 traces (one with a long name) are
+#     packed into boots whose module command line fits the kernel's limits
+#     (scripts/bench.sh -n, no boot).
 # Prints TAP (ok N - ... / not ok N - ...); exit status 1 if anything failed.
 set -u
 out=$1 log=$2
@@ -59,5 +67,56 @@ check "the JSON parses and has as many rows as the CSV, with metadata" \
 check "the SVG is an SVG made by gnuplot" grep -q '<svg' "$out/$name.svg"
 check "the terminal table shows the split/shared ratio and the floor" \
     sh -c "grep -q 'split/shared' '$out/bench.out' && grep -q 'floor = ring trip + CR3 pair' '$out/bench.out'"
+
+# --- The unit, the floors, reproducibility and packing (issue 11). ---
+check_unit() {
+    python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = {(c["mode"], c["n"]): c["ticks"] for c in d["unit_checks"] if c["check"] == "rep_movsd"}
+want = {(m, n): n + 1 for m in ("split", "split-global", "shared") for n in (0, 1, 19, 1024)}
+bad = {k: got.get(k) for k in want if got.get(k) != want[k]}
+sys.exit("rep movsd ticks, want N + 1: %s" % bad if bad else 0)
+' "$1"
+}
+check "a rep movsd of N dwords reads N + 1 ticks in every mode (N = 0, 1, 19, 1024)" check_unit "$out/$name.json"
+
+check_floors() {
+    python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+bad = [(f["mode"], f["entry"], a, f[a], b, f[b]) for f in d["floors"]
+       for a, b in (("null_syscall", "floor"), ("null_model_cycles", "floor_model_cycles"))
+       if f[a] is None or f[b] is None or f[a] < f[b]]
+sys.exit("null call below its floor: %s" % bad if bad or len(d["floors"]) != 6 else 0)
+' "$1"
+}
+check "no mode's null call is below its floor (ticks and model), 6 floors" check_floors "$out/$name.json"
+
+# Reproducible: one more run of one mode x one entry must give the same ticks.
+ticks_of() { awk -F, '$1 == "split" && $2 == "int80" { print $3, $7, $8, $9, $10, $11, $12 }' "$1" | sort; }
+check_rerun() {
+    BENCH_WORK=$out/rerun/work scripts/bench.sh -a tcg -p 1 -j 1 -m split -e int80 -o "$out/rerun" "$log" \
+        > "$out/rerun.out" 2>&1 || return 1
+    ticks_of "$csv" > "$out/ticks.1"; ticks_of "$out/rerun/$name.csv" > "$out/ticks.2"
+    [ -s "$out/ticks.1" ] && cmp -s "$out/ticks.1" "$out/ticks.2"
+}
+check "two runs of $name (split/int80) give identical tick columns" check_rerun
+
+# Any number of traces: 15 names for the same log, one too long for a module name.
+check_packing() {
+    mkdir -p "$out/pack"
+    for t in a b c d e f g h i j k l m n a-name-longer-than-a-module.name; do
+        ln -sf "$(cd "$(dirname "$log")" && pwd)/$(basename "$log")" "$out/pack/$t.log"
+    done
+    BENCH_WORK=$out/pack/work scripts/bench.sh -n "$out/pack"/*.log > "$out/pack.out" 2>&1 || return 1
+    max_words=$(sed -n 's/^#define MAX_ARGS *\([0-9][0-9]*\).*/\1/p' src/kernel/uapi/syscall.h)
+    max_bytes=$(sed -n 's/^#define CMDLINE_MAX *\([0-9][0-9]*\).*/\1/p' src/kernel/loader.c)
+    awk -v w="$max_words" -v b="$max_bytes" '
+        /^bench: batch / { n += $4; batches++; if ($6 > w || $8 >= b) bad = 1 }
+        END { exit !(n == 15 && batches >= 2 && !bad) }' "$out/pack.out"
+}
+check "15 traces in one run: packed into boots that fit the module command line" check_packing
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

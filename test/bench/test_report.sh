@@ -4,9 +4,10 @@
 # Writes a small fake serial log (modes split and shared, entries int80 and
 # sysenter, CR LF line endings, unrelated kernel lines and another trace's
 # rows mixed in), runs the tool into a temporary directory and checks its
-# outputs. Prints TAP (`ok N - name` / `not ok N - name`); exits non-zero if
-# any check failed. Needs python3; gnuplot for the SVG checks (skipped, with
-# a note, if it is not installed).
+# outputs; then checks that README's and docs/benchmarking.md's bench tables
+# equal bench/results/ (tools/bench-readme.py). Prints TAP (`ok N - name` /
+# `not ok N - name`); exits non-zero if any check failed. Needs python3;
+# gnuplot for the SVG checks (skipped, with a note, if it is not installed).
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tool=${BENCH_REPORT:-$root/tools/bench-report.py}  # override to test another copy
@@ -39,14 +40,16 @@ row,tiny,split,int80,read,COPY_OUT,10,0,700,750,900,1300,3100,5000,10,20,20,1800
 row,tiny,split,int80,openat,PATH,6,0,800,850,1000,1400,2900,4000,6,12,10,200
 row,tiny,split,int80,close,CLOSE,4,0,200,210,230,260,300,310,4,8,0,0
 row,tiny,split,int80,rt_sigaction,SKIP,3,3,-1,-1,-1,-1,-1,-1,0,0,0,0
-floor,tiny,split,int80,150,4,191
+floor,tiny,split,int80,150,4,191,2
 replay: progress trace=tiny entry=sysenter pass=50/100
 row,tiny,split,sysenter,ALL,-,23,3,640,700,850,1250,3050,5050,20,40,30,2000
 row,tiny,split,sysenter,read,COPY_OUT,10,0,740,790,940,1340,3140,5040,10,20,20,1800
 row,tiny,split,sysenter,openat,PATH,6,0,840,890,1040,1440,2940,4040,6,12,10,200
 row,tiny,split,sysenter,close,CLOSE,4,0,240,250,270,300,340,350,4,8,0,0
 row,tiny,split,sysenter,rt_sigaction,SKIP,3,3,-1,-1,-1,-1,-1,-1,0,0,0,0
-floor,tiny,split,sysenter,185,4,226
+floor,tiny,split,sysenter,185,4,226,2
+unit,tiny,split,rep_movsd,0,1
+unit,tiny,split,rep_movsd,19,20
 replay: end trace=tiny mode=split
 [pid 3 exited with status 0]
 row,other,split,int80,ALL,-,7,0,1,2,3,4,5,6,7,14,0,0
@@ -57,18 +60,22 @@ kernel: an unrelated line, with,commas
 row,tiny,shared,int80,openat,PATH,6,0,797,847,997,1397,2897,3997,6,0,10,200
 row,tiny,shared,int80,close,CLOSE,4,0,197,207,227,257,297,307,4,0,0,0
 row,tiny,shared,int80,rt_sigaction,SKIP,3,3,-1,-1,-1,-1,-1,-1,0,0,0,0
-floor,tiny,shared,int80,150,4,188
+floor,tiny,shared,int80,150,0,188,0
 row,tiny,shared,sysenter,ALL,-,23,3,637,697,847,1247,3047,5047,20,0,30,2000
 row,tiny,shared,sysenter,read,COPY_OUT,10,0,737,787,937,1337,3137,5037,10,0,20,1800
 row,tiny,shared,sysenter,openat,PATH,6,0,837,887,1037,1437,2937,4037,6,0,10,200
 row,tiny,shared,sysenter,close,CLOSE,4,0,237,247,267,297,337,347,4,0,0,0
 row,tiny,shared,sysenter,rt_sigaction,SKIP,3,3,-1,-1,-1,-1,-1,-1,0,0,0,0
-floor,tiny,shared,sysenter,185,4,223
+floor,tiny,shared,sysenter,185,0,223,0
+unit,tiny,shared,rep_movsd,0,1
+unit,tiny,shared,rep_movsd,19,20
 replay: end trace=tiny mode=shared
 summary: 2 processes, powering off
 EOF
 sed 's/$/\r/' "$tmp/log.txt" > "$tmp/serial.log"
-grep -v '^row,tiny\|^floor,tiny' "$tmp/serial.log" > "$tmp/norows.log"
+grep -v '^row,tiny\|^floor,tiny\|^unit,tiny' "$tmp/serial.log" > "$tmp/norows.log"
+# The same log with a QEMU that counted a rep movsd of 19 dwords as 1 tick.
+sed 's/^unit,tiny,split,rep_movsd,19,20/unit,tiny,split,rep_movsd,19,1/' "$tmp/serial.log" > "$tmp/badunit.log"
 
 out=$tmp/out
 python3 "$tool" --trace tiny --unit instructions --outdir "$out" --meta qemu=8.2 \
@@ -132,17 +139,40 @@ f = {(x["mode"], x["entry"]): x for x in d["floors"]}
 assert len(f) == 4, f
 s = f[("split", "sysenter")]
 assert (s["floor"], s["null_syscall"]) == (189, 226), s
-assert s["floor_model_cycles"] == 73 + 200 + 189, s
+assert s["floor_model_cycles"] == 73 + 200 + 89 * 3 + 189, s
 assert s["null_model_cycles"] == 226 + 73 + 200 + 89 * 7, s
 assert f[("shared", "int80")]["null_model_cycles"] == 188 + 610, f
+u = [(c["mode"], c["n"], c["ticks"], c["expected"]) for c in d["unit_checks"]]
+assert u == [("split", 0, 1, 1), ("split", 19, 20, 20), ("shared", 0, 1, 1), ("shared", 19, 20, 20)], u
 ' "$1"
 }
-check "the JSON parses and holds rows, floors, meta, cpu, cost model" json_ok "$out/tiny.json"
+check "the JSON parses and holds rows, floors, meta, cpu, cost model, unit checks" json_ok "$out/tiny.json"
+
+# The floor counts only what the mode does: shared writes no CR3, so its floor
+# is the ring trip alone, and no null call may be cheaper than its own floor,
+# in ticks or in modelled cycles (issue 11: shared reported 0.98).
+floors_ok() {
+    python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = {(x["mode"], x["entry"]): x for x in d["floors"]}
+assert len(f) == 4, sorted(f)
+for k, x in sorted(f.items()):
+    for a, b in (("null_syscall", "floor"), ("null_model_cycles", "floor_model_cycles")):
+        assert x[a] is not None and x[b] is not None and x[a] >= x[b], (k, a, x[a], b, x[b])
+sh = f[("shared", "int80")]
+assert (sh["floor"], sh["floor_model_cycles"]) == (150, 610 + 150), sh
+' "$1"
+}
+check "no mode's null call is below its floor (ticks and model); shared's floor has no CR3 write" \
+    floors_ok "$out/tiny.json"
 
 report_ok() {
-    grep -q '^trace tiny, unit instructions (TCG -icount: a rep movs counts as one instruction;' "$tmp/stdout" &&
+    grep -q '^trace tiny, unit instructions (TCG -icount shift=0: a tick is one executed instruction; a rep movs/stos counts once per iteration plus once;' "$tmp/stdout" &&
     grep -q 'split/sysenter' "$tmp/stdout" &&
-    grep -q 'floor = ring trip + CR3 pair *= 185 + 4 = 189 instructions' "$tmp/stdout" &&
+    grep -q 'floor = ring trip + CR3 pair x writes/2 *= 185 + 4 x 2/2 = 189 instructions' "$tmp/stdout" &&
+    grep -q 'floor = ring trip + CR3 pair x writes/2 *= 150 + 0 (no CR3 write in this mode) = 150 instructions' "$tmp/stdout" &&
+    grep -q '^  split: N=0:1 N=19:20 ok$' "$tmp/stdout" &&
     grep -q '^  (model) overhead' "$tmp/stdout" &&
     grep -Eq '^ALL +- +23( +[0-9]+){4} +1\.00$' "$tmp/stdout"
 }
@@ -158,6 +188,11 @@ else
         skip "$t" "gnuplot not installed (Debian: gnuplot-nox)"
     done
 fi
+
+python3 "$tool" --quiet --trace tiny --unit instructions --outdir "$tmp/bad" "$tmp/badunit.log" \
+    > /dev/null 2> "$tmp/bad.stderr"
+check "a rep movsd that is not N + 1 ticks under -icount is reported" \
+    grep -q 'split: rep_movsd of 19 dwords took 1 ticks, not 20' "$tmp/bad.stderr"
 
 python3 "$tool" --quiet --trace tiny --unit cycles --outdir "$tmp/q" "$tmp/serial.log" > "$tmp/q.stdout" 2> /dev/null
 rc=$?
@@ -179,6 +214,18 @@ PATH=$tmp/bin "$tmp/bin/python3" "$tool" --quiet --trace tiny --unit instruction
 rc=$?
 check "without gnuplot: exit 2 and an error" \
     eval '[ "$rc" -eq 2 ] && grep -q "gnuplot not found" "$tmp/nognuplot.stderr"'
+
+# README's and docs/benchmarking.md's bench tables are generated from the
+# published results (tools/bench-readme.py, rewritten by make bench-publish):
+# they must equal bench/results/ now, and an edited figure must be caught.
+readme=$root/tools/bench-readme.py
+check "README.md and docs/benchmarking.md bench tables equal bench/results/" \
+    python3 "$readme" --results "$root/bench/results" --check "$root/README.md" "$root/docs/benchmarking.md"
+sed '/<!-- bench:summary begin/,/<!-- bench:summary end/ s/| \([0-9][0-9]*\) (/| 1\1 (/' \
+    "$root/README.md" > "$tmp/README.md"
+check "... and a README whose bench table was edited by hand is refused" \
+    eval '! cmp -s "$root/README.md" "$tmp/README.md" &&
+          ! python3 "$readme" --results "$root/bench/results" --check "$tmp/README.md" 2> /dev/null'
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -11,12 +11,15 @@
  *   replay: begin trace=T mode=M records=R names=K passes=N capped=C
  *   replay: progress trace=T entry=E pass=I/N
  *   row,T,M,E,SYSCALL,OP,count,skipped,min,p50,p90,p99,p999,max,calls,cr3_writes,pages_walked,bytes_copied
- *   floor,T,M,E,ring_trip,cr3_pair,null_syscall
+ *   floor,T,M,E,ring_trip,cr3_pair,null_syscall,null_cr3_writes
  *   replay: mismatches trace=T mode=M entry=E n=X window=W
+ *   unit,T,M,rep_movsd,N,ticks       (one line per N in unit_dwords[])
  *   replay: end trace=T mode=M
  * Ticks are rdtsc deltas with the timer's own overhead taken off: guest
- * instructions under QEMU TCG -icount shift=0, cycles on hardware. Event
- * columns are totals over one pass (the warm-up pass, which is not timed).
+ * instructions under QEMU TCG -icount shift=0 (where a `rep movs` counts
+ * once per iteration plus once; the unit lines check it), cycles on
+ * hardware. Event columns are totals over one pass (the warm-up pass, which
+ * is not timed).
  * n counts records whose result class (ok/error) differs from the trace's;
  * window counts records whose event window did not hold exactly one system
  * call (set-up or clean-up leaking into the measurement). Both should be 0.
@@ -40,7 +43,9 @@
 #define PATH_LEN_MAX   200          /* bytes in a replayed path (capped) */
 #define FLOOR_ROUNDS   1001         /* samples behind each floor figure */
 #define CR3_PAIR_ROUNDS 1000
+#define UNIT_ROUNDS    5            /* tries behind each unit line and CR3-write count (the fewest is kept) */
 #define O_READ_ONLY    0            /* O_RDONLY on both systems */
+#define PAGE_BYTES     4096u        /* the i386 page size, both systems */
 #define WHENCE_SET     0            /* SEEK_SET on both systems */
 
 static const char *const entry_names[ENTRY_COUNT] = { "int80", "sysenter" };
@@ -67,7 +72,8 @@ struct replay_state {
     int nmaps;
     uintptr_t arena, arena_end, arena_next;
     uintptr_t brk_base, brk_cur;
-    uint8_t *buf;                          /* BUF_MAX bytes for copies */
+    uint8_t *buf;                          /* BUF_MAX bytes for copies, page-aligned */
+    void *buf_block;                       /* what malloc returned for buf */
     char path[PATH_LEN_MAX + 1];
     uint8_t st[REPLAY_STAT_BYTES];
     int close_after;                       /* fd to close once the record is measured, or -1 */
@@ -130,7 +136,10 @@ static uint32_t cap(struct replay_state *s, uint32_t v, uint32_t max)
 }
 
 /* A path of `len` bytes: one that exists ("//...//dev/zero") or one that
- * does not ("/mod/xxx..."); both systems resolve them the same way. */
+ * does not ("/dev/xxx..."); both systems resolve them the same way. The
+ * missing name is looked up in /dev, whose entries are fixed, not in /mod,
+ * whose entries are the boot modules: a failed lookup then costs the same
+ * whatever traces share the boot. */
 static const char *make_path(struct replay_state *s, uint32_t len, int exists)
 {
     len = cap(s, len, PATH_LEN_MAX);
@@ -143,7 +152,7 @@ static const char *make_path(struct replay_state *s, uint32_t len, int exists)
         memcpy(s->path + i, tail, sizeof(tail));
         return s->path;
     }
-    static const char head[] = "/mod/";
+    static const char head[] = "/dev/";
     memcpy(s->path, head, sizeof(head) - 1);
     for (i = sizeof(head) - 1; i < len || i < sizeof(head); i++)
         s->path[i] = 'x';
@@ -191,7 +200,7 @@ static void prepare_record(struct replay_state *s, const struct trace_record *re
         s->nfds--;
     }
     if (rec->op == OP_MAP &&
-        (s->nmaps == MAP_STACK || s->arena_next + (uintptr_t)MAP_CAP * 4096 > s->arena_end))
+        (s->nmaps == MAP_STACK || s->arena_next + (uintptr_t)MAP_CAP * PAGE_BYTES > s->arena_end))
         unmap_all(s);                          /* start the arena over */
     if (rec->result == TRACE_RES_ERR)
         return;
@@ -200,7 +209,7 @@ static void prepare_record(struct replay_state *s, const struct trace_record *re
     if (rec->op == OP_UNMAP && s->nmaps == 0 && os_map(s->arena_next, 1) == 0) {
         s->maps[s->nmaps].va = s->arena_next, s->maps[s->nmaps].npages = 1;
         s->nmaps++;
-        s->arena_next += 4096;
+        s->arena_next += PAGE_BYTES;
     }
 }
 
@@ -264,7 +273,7 @@ static int replay_record(struct replay_state *s, const struct trace_record *rec,
         if (r >= 0) {
             s->maps[s->nmaps].va = s->arena_next, s->maps[s->nmaps].npages = n;
             s->nmaps++;
-            s->arena_next += (uintptr_t)n * 4096;
+            s->arena_next += (uintptr_t)n * PAGE_BYTES;
         }
         break;
     }
@@ -273,7 +282,7 @@ static int replay_record(struct replay_state *s, const struct trace_record *rec,
             s->nmaps--;
             TIMED(os_unmap(s->maps[s->nmaps].va, s->maps[s->nmaps].npages));
         } else {
-            TIMED(os_unmap(s->arena_end - 4096, 1)); /* the trace's munmap failed too */
+            TIMED(os_unmap(s->arena_end - PAGE_BYTES, 1)); /* the trace's munmap failed too */
         }
         break;
     case OP_BRK: {
@@ -445,11 +454,29 @@ static void print_rows(struct trace_run *t, const char *mode, const char *entry)
     }
 }
 
-/* floor,T,M,E,ring_trip,cr3_pair,null_syscall for the current entry. */
+/*
+ * floor,T,M,E,ring_trip,cr3_pair,null_syscall,null_cr3_writes for the
+ * current entry. The floor counts only what the mode does: null_cr3_writes
+ * is the CR3 writes of one null call, read from the event counters (the
+ * fewest of UNIT_ROUNDS calls); the CR3 pair is timed only when that is not
+ * 0 (else it is printed as 0: a mode that writes no CR3, such as `shared`,
+ * has none in its floor).
+ */
 static void print_floor(struct trace_run *t, const char *mode, int entry)
 {
     uint32_t *a = t->scratch, n = 0;
-    long ring = -1, pair = os_cr3_pair(CR3_PAIR_ROUNDS), null;
+    struct replay_events base = events_baseline(), ev0, ev1;
+    uint32_t writes = UINT32_MAX;
+    for (int i = 0; i < UNIT_ROUNDS; i++) {   /* the fewest: an interrupt can only add writes */
+        struct replay_events one = { 0, 0, 0, 0 };
+        os_events(&ev0);
+        os_null();
+        os_events(&ev1);
+        events_delta(&one, &ev0, &ev1, &base);
+        if (one.cr3_writes < writes)
+            writes = one.cr3_writes;
+    }
+    long ring = -1, pair = writes ? os_cr3_pair(CR3_PAIR_ROUNDS) : 0, null;
     if (os_ring_trip(entry) == 0) {
         for (n = 0; n < FLOOR_ROUNDS; n++) {
             uint32_t t0 = tsc();
@@ -468,7 +495,67 @@ static void print_floor(struct trace_run *t, const char *mode, int entry)
     }
     sort_u32(a, n);
     null = (long)percentile(a, n, 500);
-    printf("floor,%s,%s,%s,%d,%d,%d\n", t->name, mode, entry_names[entry], (int)ring, (int)pair, (int)null);
+    printf("floor,%s,%s,%s,%d,%d,%d,%u\n", t->name, mode, entry_names[entry], (int)ring, (int)pair, (int)null,
+           writes);
+}
+
+/* ---------------------------------------------------------------- the unit, checked */
+
+/* Dword counts of the unit check: empty, one, a trap frame (19 dwords), a page. */
+static const uint32_t unit_dwords[] = { 0, 1, 19, 1024 };
+
+/*
+ * Raw ticks of one bracket around `rep movsd` of n dwords (n = UINT32_MAX:
+ * the same bracket with no instruction inside). Both brackets are one asm
+ * statement, so they differ by that one instruction and nothing the
+ * compiler chooses. dst and src hold 4 * n bytes.
+ */
+static uint32_t timed_rep_movsd(void *dst, const void *src, uint32_t n)
+{
+    uint32_t t0, t1, edx;
+    if (n == UINT32_MAX) {
+        __asm__ volatile("lfence; rdtsc; lfence\n\t"
+                         "mov %%eax, %0\n\t"
+                         "lfence; rdtsc; lfence"
+                         : "=&r"(t0), "=&a"(t1), "=&d"(edx)::"memory");
+        return t1 - t0;
+    }
+    __asm__ volatile("lfence; rdtsc; lfence\n\t"
+                     "mov %%eax, %0\n\t"
+                     "rep movsl\n\t"
+                     "lfence; rdtsc; lfence"
+                     : "=&r"(t0), "=&a"(t1), "=&d"(edx), "+S"(src), "+D"(dst), "+c"(n)::"memory");
+    return t1 - t0;
+}
+
+/* Fewest ticks over UNIT_ROUNDS brackets (an interrupt can only add). */
+static uint32_t fewest_ticks(void *dst, const void *src, uint32_t n)
+{
+    uint32_t best = UINT32_MAX;
+    for (int r = 0; r < UNIT_ROUNDS; r++) {
+        uint32_t d = timed_rep_movsd(dst, src, n);
+        if (d < best)
+            best = d;
+    }
+    return best;
+}
+
+/*
+ * unit,T,M,rep_movsd,N,ticks: what a tick is, measured in this run. ticks =
+ * the fewest ticks of a bracket around `rep movsd` of N dwords minus the
+ * fewest of the empty bracket. Under QEMU 7.2 TCG -icount shift=0 a tick is
+ * one executed instruction and a `rep` string instruction executes once per
+ * iteration plus once with ECX = 0, so ticks = N + 1 (the benchmark smoke
+ * test checks this; a QEMU that counts differently fails it). On hardware
+ * the figure is cycles. buf holds at least 8 KiB + 4 * max(N) bytes.
+ */
+static void print_unit(const struct trace_run *t, const char *mode, uint8_t *buf)
+{
+    uint32_t empty = fewest_ticks(NULL, NULL, UINT32_MAX);
+    for (uint32_t i = 0; i < sizeof(unit_dwords) / sizeof(unit_dwords[0]); i++) {
+        uint32_t n = unit_dwords[i], d = fewest_ticks(buf + 8192, buf, n);
+        printf("unit,%s,%s,rep_movsd,%u,%u\n", t->name, mode, n, d > empty ? d - empty : 0);
+    }
 }
 
 /* Read a whole file into a 4-byte-aligned buffer; returns it (size in
@@ -556,11 +643,15 @@ static int state_init(struct replay_state *s)
 {
     memset(s, 0, sizeof(*s));
     s->close_after = -1;
-    s->buf = malloc(BUF_MAX);
+    /* Page-aligned, so a copy of N bytes walks the same pages whatever the
+     * heap held before (other traces of the same boot). */
+    s->buf_block = malloc(BUF_MAX + PAGE_BYTES);
+    s->buf = s->buf_block ? (uint8_t *)(((uintptr_t)s->buf_block + PAGE_BYTES - 1) & ~(uintptr_t)(PAGE_BYTES - 1))
+                          : NULL;
     s->devnull = (int)os_open("/dev/null", 2);
     s->devzero = (int)os_open("/dev/zero", 2);
     s->arena = s->arena_next = os_arena_base();
-    s->arena_end = s->arena + (uintptr_t)os_arena_pages() * 4096;
+    s->arena_end = s->arena + (uintptr_t)os_arena_pages() * PAGE_BYTES;
     if (!s->buf || s->devnull < 0 || s->devzero < 0) {
         printf("replay: set-up failed (buffer %p, /dev/null %d, /dev/zero %d)\n", (void *)s->buf, s->devnull,
                s->devzero);
@@ -574,7 +665,7 @@ static void state_fini(struct replay_state *s)
 {
     os_close(s->devnull);
     os_close(s->devzero);
-    free(s->buf);
+    free(s->buf_block);
 }
 
 static void print_cpu(void)
@@ -597,8 +688,9 @@ static void print_cpu(void)
     printf("replay: cpu=%s\n", brand);
 }
 
-/* Replay one trace with every entry path the system has. */
-static int replay_one(const char *path, const char *name, int passes)
+/* Replay one trace with every entry path in entry_mask (bit ENTRY_*) that
+ * the system has. */
+static int replay_one(const char *path, const char *name, int passes, unsigned entry_mask)
 {
     const char *mode = os_mode_name();
     uint32_t size = 0, bad = 0;
@@ -620,14 +712,18 @@ static int replay_one(const char *path, const char *name, int passes)
         return -1;
     }
     /* Every allocation is done: from here the break belongs to OP_BRK. */
-    s.brk_base = s.brk_cur = (uintptr_t)os_brk(0);
+    /* A page-aligned start, so OP_BRK maps the same pages whatever the heap
+     * held before (other traces of the same boot). */
+    uintptr_t brk0 = (uintptr_t)os_brk(0);
+    uintptr_t brk_aligned = (brk0 + PAGE_BYTES - 1) & ~(uintptr_t)(PAGE_BYTES - 1);
+    s.brk_base = s.brk_cur = brk_aligned == brk0 ? brk0 : (uintptr_t)os_brk(brk_aligned);
     t.overhead = timer_overhead();
     printf("replay: begin trace=%s mode=%s records=%u names=%u passes=%d capped=", name, mode, t.nrec,
            t.nnames, passes);
     uint32_t capped_shown = 0;
 
     for (int e = 0; e < ENTRY_COUNT; e++) {
-        if (!os_entry_supported(e))
+        if (!(entry_mask & (1u << e)) || !os_entry_supported(e))
             continue;
         os_set_entry(e);
         s.capped = s.mismatches = s.window_errors = 0;
@@ -648,6 +744,7 @@ static int replay_one(const char *path, const char *name, int passes)
     }
     if (!capped_shown)
         printf("0\n");
+    print_unit(&t, mode, s.buf);
     printf("replay: end trace=%s mode=%s\n", name, mode);
     state_fini(&s);
     release(&t);
@@ -655,14 +752,15 @@ static int replay_one(const char *path, const char *name, int passes)
     return 0;
 }
 
-int replay_main(int ntraces, const char *const paths[], const char *const names[], int passes)
+int replay_main(int ntraces, const char *const paths[], const char *const names[], int passes,
+                unsigned entry_mask)
 {
     int failed = 0;
     if (passes < 1)
         passes = 1;
     print_cpu();
     for (int i = 0; i < ntraces; i++)
-        if (replay_one(paths[i], names[i], passes) < 0)
+        if (replay_one(paths[i], names[i], passes, entry_mask) < 0)
             failed++;
     return failed;
 }
@@ -676,11 +774,21 @@ int replay_cli(int argc, char *const argv[], const char *prefix, const char *suf
     const char *path_of[CLI_MAX_TRACES], *name_of[CLI_MAX_TRACES];
     const char *next_name = NULL;
     int passes = 10, n = 0;
+    unsigned entry_mask = 0;
 
     for (int i = 1; i < argc; i++) {
         const char *w = argv[i];
         if (strncmp(w, "passes=", 7) == 0) {
             passes = atoi(w + 7);
+        } else if (strncmp(w, "entry=", 6) == 0) {
+            int e = 0;
+            while (e < ENTRY_COUNT && strcmp(w + 6, entry_names[e]) != 0)
+                e++;
+            if (e == ENTRY_COUNT) {
+                printf("replay: unknown entry path %s (want int80 or sysenter)\n", w + 6);
+                return -1;
+            }
+            entry_mask |= 1u << e;
         } else if (strncmp(w, "as=", 3) == 0) {
             next_name = w + 3;
         } else if (n == CLI_MAX_TRACES || strlen(prefix) + strlen(w) + strlen(suffix) >= CLI_PATH_MAX) {
@@ -700,8 +808,9 @@ int replay_cli(int argc, char *const argv[], const char *prefix, const char *suf
         }
     }
     if (n == 0) {
-        printf("usage: replay [passes=N] [as=NAME] TRACE... (TRACE read from %sTRACE%s)\n", prefix, suffix);
+        printf("usage: replay [passes=N] [entry=E]... [as=NAME] TRACE... (TRACE read from %sTRACE%s)\n", prefix,
+               suffix);
         return -1;
     }
-    return replay_main(n, path_of, name_of, passes);
+    return replay_main(n, path_of, name_of, passes, entry_mask ? entry_mask : (1u << ENTRY_COUNT) - 1);
 }

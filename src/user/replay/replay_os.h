@@ -65,20 +65,24 @@ long os_cr3_pair(uint32_t rounds);
 /*
  * The core (core.c). paths[i] is the file holding trace i (trace format:
  * uapi/trace.h), names[i] its name for the output. passes: measured passes
- * after one warm-up pass (>= 1). Prints the result lines documented in
- * docs/benchmarking.md to stdout. Returns 0, or the number of traces that
- * could not be replayed (unreadable or invalid).
+ * after one warm-up pass (>= 1). entry_mask: the entry paths to replay,
+ * bit (1 << ENTRY_*) each; those the system lacks are left out. Prints the
+ * result lines documented in docs/benchmarking.md to stdout. Returns 0, or
+ * the number of traces that could not be replayed (unreadable or invalid).
  */
-int replay_main(int ntraces, const char *const paths[], const char *const names[], int passes);
+int replay_main(int ntraces, const char *const paths[], const char *const names[], int passes,
+                unsigned entry_mask);
 
 /*
  * replay_cli - parse a replay command line and run replay_main. Words:
  *   passes=N   measured passes (default 10)
+ *   entry=E    replay only entry path E (int80 or sysenter); repeat for
+ *              both. Default: every entry path the system has
  *   as=NAME    the name the next trace is reported under (default: its word)
  *   TRACE      a trace, read from PREFIX TRACE SUFFIX ("/mod/" "" here,
  *              "/traces/" ".trc" on the Linux peer)
  * argv[0] is the program name. Returns replay_main's result, or -1 after a
- * usage message (no trace, too many, or a name too long).
+ * usage message (no trace, too many, a name too long, an unknown entry).
  */
 int replay_cli(int argc, char *const argv[], const char *prefix, const char *suffix);
 
