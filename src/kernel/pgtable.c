@@ -200,7 +200,8 @@ uint32_t uvm_count_pages(paddr_t pd)
     for (uint32_t i = 0; i < TABLE_ENTRIES; i++) {
         if (!(pdes[i] & PTE_P) || (pdes[i] & PDE_PS) || !(pdes[i] & PTE_U))
             continue;
-        preempt_window(); /* one table per window; @pd may be another process's: no switch */
+        preempt_window(); /* a table (a few instructions an entry) per window; @pd may be
+                           * another process's: no switch */
         const pte_t *ptes = phys_to_virt(PTE_FRAME(pdes[i]));
         for (uint32_t j = 0; j < TABLE_ENTRIES; j++)
             if ((ptes[j] & PTE_P) && (i << 22 | j << 12) < TRAMPOLINE_BASE)
@@ -310,11 +311,13 @@ uint32_t uvm_audit(paddr_t pd, const struct uvm_audit_rules *rules,
             bad++;
             continue;
         }
-        preempt_window(); /* one table per window (audits run in test and debug builds) */
         const pte_t *ptes = phys_to_virt(PTE_FRAME(pdes[i]));
-        for (uint32_t j = 0; j < TABLE_ENTRIES; j++)
+        for (uint32_t j = 0; j < TABLE_ENTRIES; j++) {
             if (ptes[j] & PTE_P)
                 bad += audit_pte(va0 | j << 12, ptes[j], rules, report, ctx);
+            if (j % PREEMPT_PTES == PREEMPT_PTES - 1)
+                preempt_window(); /* audits run in test and debug builds, on big spaces too */
+        }
     }
     return bad;
 }
