@@ -15,7 +15,7 @@
 #include "types.h"
 
 #define PREEMPT_PAGES          1   /* pages mapped, zeroed, copied or freed per window */
-#define PREEMPT_PTES         256   /* page-table entries (or user pages) checked per window */
+#define PREEMPT_PTES         128   /* page-table entries (or user pages) checked per window */
 #define PREEMPT_COPY_BYTES  4096   /* bytes of a user copy (one page piece) per window */
 #define PREEMPT_CONSOLE_BYTES 16   /* console bytes per window: one 16550 FIFO's worth */
 #define PREEMPT_CONSOLE_LINE 4096  /* console: a switch only at a newline, or after this many bytes without one */

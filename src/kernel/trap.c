@@ -4,9 +4,11 @@
  * From ring 3 (trap_from_user): the frame is on the current process's
  * kernel stack and the kernel CR3 is loaded. Syscalls are dispatched; CPU
  * exceptions kill the process; the way back is always trap_return().
- * From ring 0 (trap_from_kernel): an exception in the kernel is a bug and
- * panics, unless it hit the last instructions of the exit path (a bad user
- * segment or frame), which kills the process instead.
+ * From ring 0 (trap_from_kernel): an IRQ in the idle loop or in an
+ * interrupt window of a long system call (preempt.c) is served; an
+ * exception in the kernel is a bug and panics, unless it hit the last
+ * instructions of the exit path (a bad user segment or frame), which kills
+ * the process instead.
  */
 #include "defs.h"
 #include "memlayout.h"
