@@ -72,7 +72,8 @@ test_modules='
     module2 /modules/trampva.elf trampva expect=reject
     module2 /modules/kernelva.elf kernelva'"${KERNELVA_EXPECT:+ expect=$KERNELVA_EXPECT}"'
     module2 /modules/test_hostile.elf test_hostile
-    module2 /modules/fuzz.elf fuzz'
+    module2 /modules/fuzz.elf fuzz
+    module2 /modules/test_latency.elf test_latency'
 
 # One module per ELF validation rule, written by test/mkbadelf.c.
 bad_modules='

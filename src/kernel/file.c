@@ -21,6 +21,7 @@
 #include "defs.h"
 #include "file.h"
 #include "kstring.h"
+#include "preempt.h"
 #include "proc.h"
 #include "uaccess.h"
 #include "uapi/errno.h"
@@ -334,10 +335,25 @@ static long mod_read(struct file *f, uaddr_t buf, uint32_t len)
     if (f->off >= size || len == 0)
         return 0;
     uint32_t n = size - f->off < len ? size - f->off : len;
-    const uint8_t *bytes = phys_to_virt(f->node.mod->start);
-    if (copy_to_user(current->pd, buf, bytes + f->off, n) < 0)
-        return -EFAULT;
-    f->off += n;
+    if (user_range_ok(current->pd, buf, n, true) < 0)
+        return -EFAULT; /* all or nothing: checked before a byte moves */
+    /* One page piece at a time from the offset read here, with a preempt
+     * point after each: bounded work per window, and the bytes stay within
+     * the module even if a process sharing this open file moves the offset
+     * meanwhile (the last read to finish sets it). */
+    const uint8_t *bytes = (const uint8_t *)phys_to_virt(f->node.mod->start) + f->off;
+    uint32_t off = f->off;
+    for (uint32_t done = 0; done < n;) {
+        uaddr_t va = buf + done;
+        uint32_t piece = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+        if (piece > n - done)
+            piece = n - done;
+        copy_to_user(current->pd, va, bytes + done, piece); /* checked above */
+        done += piece;
+        f->off = off + done;
+        if (done < n && preempt_point() < 0)
+            return (long)done; /* killed: the short count */
+    }
     return (long)n;
 }
 

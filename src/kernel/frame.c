@@ -26,6 +26,8 @@ void frame_pool_add_range(struct frame_pool *fp, uint64_t base, uint64_t len)
     uint64_t last = (base + len) >> PAGE_SHIFT; /* exclusive */
     if (last > fp->nframes)
         last = fp->nframes;
+    if (first < last && FRAME_MAP_WORDS(last) > fp->words_used)
+        fp->words_used = FRAME_MAP_WORDS((uint32_t)last);
     for (uint64_t i = first; i < last; i++) {
         if (test_bit(fp->managed_map, (uint32_t)i))
             continue;
@@ -64,8 +66,8 @@ int frame_alloc(struct frame_pool *fp, paddr_t *pa)
 {
     if (fp->free == 0)
         return -ENOMEM;
-    uint32_t words = FRAME_MAP_WORDS(fp->nframes);
-    uint32_t w = fp->hint / 32;
+    uint32_t words = fp->words_used; /* >= 1: a frame is free, so one was added */
+    uint32_t w = fp->hint / 32 % words;
     for (uint32_t n = 0; n <= words; n++, w = (w + 1) % words) {
         uint32_t bits = fp->free_map[w];
         if (bits == 0)

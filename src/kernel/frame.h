@@ -18,6 +18,8 @@ struct frame_pool {
     uint32_t total;         /* frames managed (available RAM minus reserved) */
     uint32_t free;          /* frames free now */
     uint32_t hint;          /* index where the next search starts */
+    uint32_t words_used;    /* bitmap words up to the highest frame ever added: the search
+                             * never scans the (RAM-less) rest, which bounds frame_alloc */
     uint8_t *refs;          /* per-frame reference counts, or NULL (see frame_pool_enable_refs) */
 };
 

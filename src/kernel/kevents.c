@@ -6,6 +6,7 @@
  */
 #include "defs.h"
 #include "kevents.h"
+#include "preempt.h"
 #include "proc.h"
 #include "uaccess.h"
 #include "uapi/errno.h"
@@ -46,7 +47,13 @@ long sys_cr3_pair(uint32_t rounds)
         t = tramp_cr3_pair(current->pd, here);
         if (t < best)
             best = t;
+        kev_cr3_writes += 2;
+        /* A preempt point every PREEMPT_CR3_ROUNDS rounds: 100000 rounds
+         * would otherwise hold interrupts off for a second under TCG. The
+         * CR3 we run on is the same when we come back (the kernel PD, or in
+         * aspace=shared our own PD, which the scheduler reloads). */
+        if ((i + 1) % PREEMPT_CR3_ROUNDS == 0 && i + 1 < rounds && preempt_point() < 0)
+            return -EINTR;
     }
-    kev_cr3_writes += 2 * rounds;
     return (long)(best > overhead ? best - overhead : 0);
 }

@@ -29,7 +29,8 @@ long sys_kevents(uaddr_t out);
 /* sys_cr3_pair(rounds): load the current process's PD and then the PD the
  * kernel runs on again, back to back in the trampoline, @rounds times (1..100000);
  * returns the fewest TSC ticks one pair took, the rdtsc overhead taken off.
- * -EINVAL for rounds out of range. */
+ * -EINVAL for rounds out of range; -EINTR if the process was killed during
+ * the rounds (a preempt point every PREEMPT_CR3_ROUNDS, preempt.h). */
 long sys_cr3_pair(uint32_t rounds);
 
 #endif /* KEVENTS_H */

@@ -19,6 +19,7 @@
 #include "elf.h"
 #include "kstring.h"
 #include "memlayout.h"
+#include "preempt.h"
 #include "proc.h"
 #include "uaccess.h"
 #include "uapi/errno.h"
@@ -36,6 +37,7 @@ static void load_bytes(paddr_t pd, uaddr_t va, const uint8_t *src, uint32_t len)
         pte_t *pte = pt_lookup(pd, va);
         memcpy((uint8_t *)phys_to_virt(PTE_FRAME(*pte)) + (va & (PAGE_SIZE - 1)), src, n);
         va += n, src += n, len -= n;
+        preempt_window(); /* a page per window: images can be megabytes */
     }
 }
 
@@ -263,8 +265,12 @@ long sys_spawn(uaddr_t uname, uaddr_t uargv)
         memcpy(strings[0], name, sizeof(name));
         argv[argc++] = strings[0];
     }
+    /* `strings` is shared by every caller: no switch until spawn is done
+     * (its long loops still open interrupt windows, preempt.h). */
     struct proc *p;
+    preempt_disable();
     int pid = spawn(m, argc, argv, current, &p);
+    preempt_enable();
     if (pid >= 0)
         proc_make_runnable(p);
     return pid;

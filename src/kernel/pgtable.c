@@ -6,9 +6,31 @@
 #include "pgtable.h"
 #include "kstring.h"
 #include "memlayout.h"
+#include "preempt.h"
 #include "uapi/errno.h"
 
 static pde_t *pd_entries(paddr_t pd) { return phys_to_virt(pd); }
+
+/*
+ * The long loops here (a whole address space, or a range of up to a million
+ * pages) count their work and reach a preempt point (preempt.h) whenever
+ * PREEMPT_PTES units are done: looking at one entry costs 1, mapping,
+ * zeroing, copying or freeing a page PAGE_COST, so a window comes at least
+ * every PREEMPT_PAGES pages of real work. Loops that change an address
+ * space stop at a kill only where they can undo their work (map) or where
+ * the caller frees the result (clone); teardown runs to its end.
+ */
+#define PAGE_COST (PREEMPT_PTES / PREEMPT_PAGES)
+
+/* Add @units to *@work; true (and *@work reset) when a preempt point is due. */
+static bool work_done(uint32_t *work, uint32_t units)
+{
+    *work += units;
+    if (*work < PREEMPT_PTES)
+        return false;
+    *work = 0;
+    return true;
+}
 
 pte_t *pt_lookup(paddr_t pd, uint32_t va)
 {
@@ -65,13 +87,20 @@ static void release_empty_table(struct frame_pool *fp, paddr_t pd, uint32_t va)
  * then the page tables left empty. */
 static void unmap_and_free(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t n)
 {
+    uint32_t work = 0;
     for (uint32_t i = 0; i < n; i++) {
         pte_t *pte = pt_lookup(pd, va + i * PAGE_SIZE);
         frame_free(fp, PTE_FRAME(*pte));
         *pte = 0;
+        if (work_done(&work, PAGE_COST))
+            (void)preempt_point(); /* may yield; a kill does not stop the unmap */
     }
-    for (uint32_t i = 0; i < n; i++)
+    /* Once per page table the range touches (a table scan is 1024 entries). */
+    for (uint32_t i = 0; i < n; i += TABLE_ENTRIES - PTX(va + i * PAGE_SIZE)) {
         release_empty_table(fp, pd, va + i * PAGE_SIZE);
+        if (work_done(&work, PREEMPT_PTES))
+            (void)preempt_point();
+    }
 }
 
 /* A user page: present, with U in both the PDE and the PTE. */
@@ -95,9 +124,19 @@ static bool va_free(paddr_t pd, uint32_t va)
 
 bool uvm_range_unmapped(paddr_t pd, uint32_t va, uint32_t npages)
 {
-    for (uint32_t i = 0; i < npages; i++)
-        if (!va_free(pd, va + i * PAGE_SIZE))
+    uint32_t work = 0;
+    for (uint32_t i = 0; i < npages;) {
+        uint32_t a = va + i * PAGE_SIZE;
+        if (!(pd_entries(pd)[PDX(a)] & PTE_P)) {
+            i += TABLE_ENTRIES - PTX(a); /* no table: the rest of its 4 MiB is free */
+            continue;
+        }
+        if (!va_free(pd, a))
             return false;
+        i++;
+        if (work_done(&work, 1) && preempt_point() < 0)
+            return false; /* killed: the caller's error does not matter */
+    }
     return true;
 }
 
@@ -107,9 +146,13 @@ int uvm_unmap_range(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npa
     if (va % PAGE_SIZE || va < USER_BASE || va >= USER_TOP || npages == 0 ||
         npages > (USER_TOP - va) / PAGE_SIZE)
         return -EINVAL;
-    for (uint32_t i = 0; i < npages; i++)
+    uint32_t work = 0;
+    for (uint32_t i = 0; i < npages; i++) {
         if (!user_page_present(pd, va + i * PAGE_SIZE))
             return -EINVAL;
+        if (work_done(&work, 1) && preempt_point() < 0)
+            return -EINTR; /* nothing changed yet */
+    }
     unmap_and_free(fp, pd, va, npages);
     return 0;
 }
@@ -117,13 +160,17 @@ int uvm_unmap_range(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npa
 int uvm_clone(struct frame_pool *fp, paddr_t src, paddr_t dst)
 {
     const pde_t *pdes = pd_entries(src);
+    uint32_t work = 0;
     for (uint32_t i = 0; i < TABLE_ENTRIES; i++) {
         if (!(pdes[i] & PTE_P) || (pdes[i] & PDE_PS) || !(pdes[i] & PTE_U))
             continue; /* supervisor PDEs are the kernel's (aspace=shared): not ours to copy */
         const pte_t *ptes = phys_to_virt(PTE_FRAME(pdes[i]));
         for (uint32_t j = 0; j < TABLE_ENTRIES; j++) {
             uint32_t va = i << 22 | j << 12;
-            if (!(ptes[j] & PTE_P) || va >= TRAMPOLINE_BASE)
+            bool copy = (ptes[j] & PTE_P) && va < TRAMPOLINE_BASE;
+            if (work_done(&work, copy ? PAGE_COST : 1) && preempt_point() < 0)
+                return -EINTR; /* the caller frees what was copied */
+            if (!copy)
                 continue;
             uint32_t flags = ptes[j] & (PTE_W | PTE_U | PTE_SHARED);
             paddr_t pa = PTE_FRAME(ptes[j]);
@@ -153,6 +200,8 @@ uint32_t uvm_count_pages(paddr_t pd)
     for (uint32_t i = 0; i < TABLE_ENTRIES; i++) {
         if (!(pdes[i] & PTE_P) || (pdes[i] & PDE_PS) || !(pdes[i] & PTE_U))
             continue;
+        preempt_window(); /* a table (a few instructions an entry) per window; @pd may be
+                           * another process's: no switch */
         const pte_t *ptes = phys_to_virt(PTE_FRAME(pdes[i]));
         for (uint32_t j = 0; j < TABLE_ENTRIES; j++)
             if ((ptes[j] & PTE_P) && (i << 22 | j << 12) < TRAMPOLINE_BASE)
@@ -167,9 +216,14 @@ int uvm_map_zeroed(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npag
     if (va % PAGE_SIZE || va < USER_BASE || va >= USER_TOP ||
         npages > (USER_TOP - va) / PAGE_SIZE)
         return -EINVAL;
+    uint32_t work = 0;
     for (uint32_t i = 0; i < npages; i++) {
         paddr_t pa;
-        int r = frame_alloc(fp, &pa);
+        int r = 0;
+        if (work_done(&work, PAGE_COST))
+            r = (int)preempt_point(); /* -EINTR: undone below like any failure */
+        if (r == 0)
+            r = frame_alloc(fp, &pa);
         if (r == 0) {
             frame_zero(pa);
             r = pt_map(fp, pd, va + i * PAGE_SIZE, pa, flags);
@@ -187,14 +241,20 @@ int uvm_map_zeroed(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npag
 void uvm_destroy(struct frame_pool *fp, paddr_t pd)
 {
     pde_t *pdes = pd_entries(pd);
+    uint32_t work = 0;
     for (uint32_t i = 0; i < TABLE_ENTRIES; i++) {
         if (!(pdes[i] & PTE_P) || (pdes[i] & PDE_PS) || !(pdes[i] & PTE_U))
             continue; /* 4 MiB or supervisor PDEs: the kernel's, shared in (aspace=shared) */
         pte_t *ptes = phys_to_virt(PTE_FRAME(pdes[i]));
         for (uint32_t j = 0; j < TABLE_ENTRIES; j++) {
             uint32_t va = i << 22 | j << 12;
-            if ((ptes[j] & PTE_P) && va < TRAMPOLINE_BASE)
+            bool used = (ptes[j] & PTE_P) && va < TRAMPOLINE_BASE;
+            if (used)
                 frame_free(fp, PTE_FRAME(ptes[j]));
+            /* Interrupts only: exit frees the PD of a process that other
+             * code still finds by its pid until it is a zombie. */
+            if (work_done(&work, used ? PAGE_COST : 1))
+                preempt_window();
         }
         frame_free(fp, PTE_FRAME(pdes[i]));
     }
@@ -252,9 +312,12 @@ uint32_t uvm_audit(paddr_t pd, const struct uvm_audit_rules *rules,
             continue;
         }
         const pte_t *ptes = phys_to_virt(PTE_FRAME(pdes[i]));
-        for (uint32_t j = 0; j < TABLE_ENTRIES; j++)
+        for (uint32_t j = 0; j < TABLE_ENTRIES; j++) {
             if (ptes[j] & PTE_P)
                 bad += audit_pte(va0 | j << 12, ptes[j], rules, report, ctx);
+            if (j % PREEMPT_PTES == PREEMPT_PTES - 1)
+                preempt_window(); /* audits run in test and debug builds, on big spaces too */
+        }
     }
     return bad;
 }

@@ -58,13 +58,16 @@ void frame_zero(paddr_t pa);
 /*
  * uvm_map_zeroed - back @npages pages from @va (page aligned) with fresh
  * zeroed frames, PTE flags @flags. All or nothing: on failure every page it
- * mapped is unmapped and freed again, and page tables left empty are freed. Returns 0, -EINVAL (misaligned, or outside [USER_BASE, USER_TOP)),
- * -EEXIST (a page is mapped already) or -ENOMEM.
+ * mapped is unmapped and freed again, and page tables left empty are freed.
+ * Returns 0, -EINVAL (misaligned, or outside [USER_BASE, USER_TOP)),
+ * -EEXIST (a page is mapped already), -ENOMEM, or -EINTR (a preempt point
+ * reported the process killed, preempt.h).
  */
 int uvm_map_zeroed(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npages, uint32_t flags);
 
 /*
- * uvm_range_unmapped - true if no page of [va, va + npages pages) is present.
+ * uvm_range_unmapped - true if no page of [va, va + npages pages) is present
+ * (false too if a preempt point reported the process killed).
  */
 bool uvm_range_unmapped(paddr_t pd, uint32_t va, uint32_t npages);
 
@@ -73,15 +76,17 @@ bool uvm_range_unmapped(paddr_t pd, uint32_t va, uint32_t npages);
  * reference to each frame (frame_free) and freeing page tables that become
  * empty. All or nothing: returns -EINVAL, changing nothing, if @va is
  * misaligned, the range leaves [USER_BASE, USER_TOP), or any page in it is
- * not mapped; else 0.
+ * not mapped; -EINTR, changing nothing, if the process was killed during
+ * that check; else 0 (a kill after the check does not stop the unmap).
  */
 int uvm_unmap_range(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npages);
 
 /*
  * uvm_clone - copy every user page of @src into @dst (a PD from uvm_create):
  * fresh frames with the same contents and flags; PTE_SHARED pages share the
- * frame (one more reference). Returns 0 or -ENOMEM; on failure @dst holds
- * what was copied so far and the caller frees it with uvm_destroy().
+ * frame (one more reference). Returns 0, -ENOMEM, or -EINTR (the process
+ * was killed, preempt.h); on failure @dst holds what was copied so far and
+ * the caller frees it with uvm_destroy().
  */
 int uvm_clone(struct frame_pool *fp, paddr_t src, paddr_t dst);
 
@@ -91,7 +96,8 @@ uint32_t uvm_count_pages(paddr_t pd);
 /*
  * uvm_destroy - free a user address space: every frame mapped below
  * TRAMPOLINE_BASE, every page table, then the PD itself. The trampoline
- * PTEs point at kernel frames and are left alone.
+ * PTEs point at kernel frames and are left alone. Opens interrupt windows
+ * (preempt_window) but never switches processes or stops.
  */
 void uvm_destroy(struct frame_pool *fp, paddr_t pd);
 

@@ -3,9 +3,10 @@
  * exit/wait/kill and fork (which shares every open file with the child).
  *
  * One CPU, and the kernel runs with interrupts off (interrupt gates clear
- * IF; only the idle loop and ring 3 run with IF = 1), so no locks: a
- * process gives the CPU up only by sleeping, yielding or exiting, or when
- * the timer preempts it in user mode.
+ * IF; only the idle loop, ring 3 and preempt.c's windows run with IF = 1),
+ * so no locks: a process gives the CPU up only by sleeping, yielding or
+ * exiting, when the timer preempts it in user mode, or at a preempt point
+ * of a long system call (preempt.h) once its slice is over.
  *
  * The scheduler runs on the boot stack. It pops the front of the run queue,
  * switches to that process's kernel stack with swtch(), and gets control

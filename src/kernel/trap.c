@@ -4,12 +4,15 @@
  * From ring 3 (trap_from_user): the frame is on the current process's
  * kernel stack and the kernel CR3 is loaded. Syscalls are dispatched; CPU
  * exceptions kill the process; the way back is always trap_return().
- * From ring 0 (trap_from_kernel): an exception in the kernel is a bug and
- * panics, unless it hit the last instructions of the exit path (a bad user
- * segment or frame), which kills the process instead.
+ * From ring 0 (trap_from_kernel): an IRQ in the idle loop or in an
+ * interrupt window of a long system call (preempt.c) is served; an
+ * exception in the kernel is a bug and panics, unless it hit the last
+ * instructions of the exit path (a bad user segment or frame), which kills
+ * the process instead.
  */
 #include "defs.h"
 #include "memlayout.h"
+#include "preempt.h"
 #include "proc.h"
 #include "x86.h"
 
@@ -155,7 +158,13 @@ void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
 void trap_from_kernel(struct trapframe *tf, uint32_t cr3_at_trap)
 {
     if (is_irq(tf->vector)) {
-        handle_irq(tf->vector - IRQ_BASE); /* the idle loop: nothing to preempt */
+        /* IF = 1 in ring 0 only in the idle loop (no current process) and
+         * in a preempt.c window, which this IRQ must return into. */
+        if (DEBUG_CHECKS && current && tf->eip != (uint32_t)(uintptr_t)irq_window_resume)
+            panic_trap(tf, cr3_at_trap, "IRQ in kernel mode outside an interrupt window");
+        handle_irq(tf->vector - IRQ_BASE);
+        if (current && tf->vector - IRQ_BASE == IRQ_TIMER)
+            preempt_tick(current); /* a long syscall: it yields at its preempt point */
         return;
     }
     if (tf->vector == VEC_DB && in_range(tf->eip, trampoline_sysenter_entry, trampoline_sysenter_end)) {

@@ -8,6 +8,7 @@
 #include "kstring.h"
 #include "memlayout.h"
 #include "pgtable.h"
+#include "preempt.h"
 #include "uapi/errno.h"
 #include "kevents.h"
 
@@ -39,11 +40,16 @@ long user_range_ok(paddr_t pd, uaddr_t va, size_t len, bool write)
         return -EFAULT;
     uaddr_t last = va + (uaddr_t)(len - 1);
     paddr_t pa;
+    uint32_t n = 0;
     for (uaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);; page += PAGE_SIZE) {
         if (user_page(pd, page, write, &pa) < 0)
             return -EFAULT;
         if (page == ALIGN_DOWN(last, PAGE_SIZE))
             return 0;
+        /* UACCESS_MAX_LEN is 4096 pages: let interrupts in on the way (only
+         * them: the callers keep state across this check, preempt.h). */
+        if (++n % PREEMPT_PTES == 0)
+            preempt_window();
     }
 }
 

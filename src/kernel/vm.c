@@ -124,7 +124,7 @@ long sys_map(uaddr_t va, uint32_t npages, uint32_t prot)
     long r = uvm_map_zeroed(&kernel_frames, current->pd, va, npages,
                             PTE_U | ((prot & PROT_WRITE) ? PTE_W : 0));
     if (r < 0)
-        return r == -ENOMEM ? -ENOMEM : -EINVAL;
+        return r == -ENOMEM || r == -EINTR ? r : -EINVAL; /* -EINTR: killed, nothing mapped */
     audit_address_space_change(current);
     return 0;
 }

@@ -23,6 +23,7 @@
 #include "pgtable.h"
 #include "frame.h"
 #include "memlayout.h"
+#include "preempt.h"
 #include "uapi/errno.h"
 
 #define MEM_SIZE     (8u << 20)
@@ -39,6 +40,22 @@ void *phys_to_virt(paddr_t pa)
 {
     assert_true(pa < MEM_SIZE);
     return mem + pa;
+}
+
+/* ---- preemption hooks (preempt.h; the kernel's are in preempt.c) ---------- */
+
+static unsigned preempt_calls, window_calls;
+static unsigned kill_at;                 /* 0: never; N: the Nth preempt_point reports a kill */
+
+long preempt_point(void)
+{
+    preempt_calls++;
+    return kill_at && preempt_calls >= kill_at ? -EINTR : 0;
+}
+
+void preempt_window(void)
+{
+    window_calls++;
 }
 
 /* ---- frame_free interposition ------------------------------------------- */
@@ -77,6 +94,7 @@ static int setup(void **state)
         return -1;
     frame_zero(pd);
     free_calls = free_refused = 0;
+    preempt_calls = window_calls = kill_at = 0;
     return 0;
 }
 
@@ -1291,10 +1309,73 @@ static void test_uvm_range_unmapped(void **state)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, NULL)
 #define TR(fn) cmocka_unit_test_setup_teardown(fn, setup_refs, NULL)
 
+/* ---- preempt points ---------------------------------------------------------- */
+
+static void test_uvm_map_zeroed_reaches_a_preempt_point_every_few_pages(void **state)
+{
+    (void)state;
+    assert_int_equal(uvm_map_zeroed(&pool, pd, 0x10000, 64, PTE_W | PTE_U), 0);
+    assert_true(preempt_calls >= 64 / PREEMPT_PAGES - 1);
+}
+
+static void test_uvm_map_zeroed_killed_is_all_or_nothing(void **state)
+{
+    (void)state;
+    uint32_t before = pool.free;
+    kill_at = 2;
+    assert_int_equal(uvm_map_zeroed(&pool, pd, 0x003FE000, 64, PTE_W | PTE_U), -EINTR);
+    assert_true(preempt_calls >= 2);     /* the undo has preempt points too */
+    assert_int_equal(pool.free, before);
+    assert_int_equal(free_refused, 0);
+    assert_int_equal(count_present_pdes(), 0);
+}
+
+static void test_uvm_range_unmapped_skips_absent_tables(void **state)
+{
+    (void)state;
+    /* The whole user range over an empty PD: one look per PDE, no page walk. */
+    assert_true(uvm_range_unmapped(pd, USER_BASE, (USER_TOP - USER_BASE) / PAGE_SIZE));
+    assert_int_equal(preempt_calls, 0);
+    /* A page in a later table is still found. */
+    assert_int_equal(uvm_map_zeroed(&pool, pd, 0x00C03000, 1, PTE_W | PTE_U), 0);
+    assert_false(uvm_range_unmapped(pd, 0x1000, 0x1000));
+    assert_true(uvm_range_unmapped(pd, 0x1000, 0xC02));
+    assert_true(uvm_range_unmapped(pd, 0x00C04000, 1020));
+}
+
+static void test_uvm_unmap_range_killed_during_the_check_changes_nothing(void **state)
+{
+    (void)state;
+    assert_int_equal(uvm_map_zeroed(&pool, pd, 0x10000, PREEMPT_PTES + 16, PTE_W | PTE_U), 0);
+    uint32_t before = pool.free;
+    preempt_calls = 0;
+    kill_at = 1;
+    assert_int_equal(uvm_unmap_range(&pool, pd, 0x10000, PREEMPT_PTES + 16), -EINTR);
+    assert_int_equal(pool.free, before);
+    kill_at = 0;
+    assert_int_equal(uvm_unmap_range(&pool, pd, 0x10000, PREEMPT_PTES + 16), 0);
+    assert_int_equal(pool.free, baseline_free - 1); /* only the PD is left */
+}
+
+static void test_uvm_destroy_opens_windows_but_never_stops(void **state)
+{
+    (void)state;
+    assert_int_equal(uvm_map_zeroed(&pool, pd, 0x10000, 64, PTE_W | PTE_U), 0);
+    kill_at = 1;
+    uvm_destroy(&pool, pd);
+    assert_int_equal(pool.free, baseline_free);
+    assert_true(window_calls >= 64 / PREEMPT_PAGES);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_pt_lookup_on_empty_pd_is_null),
+        T(test_uvm_map_zeroed_reaches_a_preempt_point_every_few_pages),
+        T(test_uvm_map_zeroed_killed_is_all_or_nothing),
+        T(test_uvm_range_unmapped_skips_absent_tables),
+        T(test_uvm_unmap_range_killed_during_the_check_changes_nothing),
+        T(test_uvm_destroy_opens_windows_but_never_stops),
         T(test_pt_map_creates_zeroed_page_table),
         T(test_pt_map_twice_is_eexist),
         T(test_pt_map_unaligned_is_einval),

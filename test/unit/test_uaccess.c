@@ -46,6 +46,10 @@
 /* The event counters uaccess.c feeds (kevents.c in the kernel). */
 uint32_t kev_syscalls, kev_cr3_writes, kev_pages_walked, kev_bytes_copied;
 
+/* user_range_ok opens interrupt windows on long ranges (preempt.c in the kernel). */
+void preempt_window(void);
+void preempt_window(void) {}
+
 static uint8_t mem[MEM_SIZE] __attribute__((aligned(4096)));
 
 void *phys_to_virt(paddr_t pa)

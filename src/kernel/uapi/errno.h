@@ -9,6 +9,7 @@
 #define EPERM        1   /* not your child */
 #define ENOENT       2   /* no such boot module or file */
 #define ESRCH        3   /* no such process, or it died */
+#define EINTR        4   /* a long call stopped early: the process was killed */
 #define E2BIG        7   /* argument list too long */
 #define ENOEXEC      8   /* bad executable (ELF validation) */
 #define EBADF        9   /* bad file descriptor */
