@@ -19,8 +19,11 @@ GDBPORT ?= $(shell expr `id -u` % 5000 + 25000)
 CC      := gcc
 LD      := ld
 NASM    := nasm
+# -fno-asynchronous-unwind-tables: the CFI goes to .debug_frame (GDB finds
+# arguments and frames with it) instead of an .eh_frame the link scripts drop.
 CFLAGS_COMMON := -m32 -std=gnu11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector -nostdlib \
-                 -O2 -g -Wall -Wextra -Werror -fno-omit-frame-pointer -mgeneral-regs-only
+                 -O2 -g -Wall -Wextra -Werror -fno-omit-frame-pointer -mgeneral-regs-only \
+                 -fno-asynchronous-unwind-tables
 KCFLAGS := $(CFLAGS_COMMON) -Isrc/kernel -DDEBUG_CHECKS=$(DEBUG)
 KNASMFLAGS := -DDEBUG_CHECKS=$(DEBUG)
 UCFLAGS := $(CFLAGS_COMMON) -Isrc/user/lib -Isrc/kernel

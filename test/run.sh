@@ -141,7 +141,7 @@ gdb_fail=$(grep -c '^FAIL ' "$LOGS/gdb.log")
 grep -E '^(PASS|FAIL) ' "$LOGS/gdb.log" | sed 's/^/  gdb: /'
 PASSED=$((PASSED + gdb_pass))
 FAILED=$((FAILED + gdb_fail))
-check "gdb: the scripted session ran all 8 checks (log: $LOGS/gdb.log)" [ $((gdb_pass + gdb_fail)) -eq 8 ]
+check "gdb: the scripted session ran all 17 checks (log: $LOGS/gdb.log)" [ $((gdb_pass + gdb_fail)) -eq 17 ]
 
 echo "== Bochs: scripted debugger session (test/bochs/session.sh)"
 test/bochs/session.sh "$BUILD" "$LOGS" > "$LOGS/bochs-session.results" 2>&1
