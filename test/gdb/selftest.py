@@ -69,7 +69,8 @@ err = gdb_error("boot-symbols 0x%x" % LOW_LOAD_BASE)
 sym = gdb.execute("info symbol $pc", to_string=True)
 check("boot-symbols BASE at _start: the pc is _start", not err and sym.startswith("_start in section .boot"),
       err or sym)
-gdb.execute("boot-symbols off", to_string=True)
+if gdb_error("boot-symbols off"):
+    gdb_error("remove-symbol-file -a 0x%x" % LOW_LOAD_BASE)
 gdb.execute("delete")
 
 # 2. boot_high, at its link address: boot.asm's line info, not GDB's
