@@ -148,7 +148,7 @@ test/bochs/session.sh "$BUILD" "$LOGS" > "$LOGS/bochs-session.results" 2>&1
 sed 's/^/  bochs debugger: /' "$LOGS/bochs-session.results"
 PASSED=$((PASSED + $(grep -c '^PASS ' "$LOGS/bochs-session.results")))
 FAILED=$((FAILED + $(grep -c '^FAIL ' "$LOGS/bochs-session.results")))
-check "bochs debugger: all 10 checks ran" [ "$(grep -cE '^(PASS|FAIL) ' "$LOGS/bochs-session.results")" -eq 10 ]
+check "bochs debugger: all 15 checks ran" [ "$(grep -cE '^(PASS|FAIL) ' "$LOGS/bochs-session.results")" -eq 15 ]
 
 echo "== QEMU: make run-demo (init runs the demo programs, then powers off)"
 log=$LOGS/qemu-demo.log
