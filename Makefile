@@ -158,7 +158,7 @@ $(BUILD)/modes/%/test.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) sc
 TEST_ISOS := $(patsubst %,$(BUILD)/modes/%/test.iso,$(MODES)) $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso $(BUILD)/demo.iso $(BUILD)/gdbtest.iso $(BUILD)/gdbinit $(BUILD)/bochstest.iso $(BUILD)/badelf.iso
 
 # ---------------------------------------------------------------- targets
-.PHONY: all iso run run-demo debug gdb bochs bochs-files bench microbench fuzz test unit clean help deps debug-build
+.PHONY: FORCE all iso run run-demo debug gdb bochs bochs-files bench microbench fuzz test unit clean help deps debug-build
 
 deps:
 	@scripts/deps.sh
