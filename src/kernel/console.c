@@ -123,12 +123,17 @@ static void commit_line(void)
 
 /*
  * sys_setfg - setfg(pid): make @pid the console's foreground process, the
- * one Ctrl-C kills (pid 0: none). The caller may name itself or one of its
- * children (kill()'s rule). Returns 0, -ESRCH (no live process @pid) or
- * -EPERM (not the caller nor its child).
+ * one Ctrl-C kills (pid 0: none). The caller may name only itself or one of
+ * its children (kill()'s rule), and may replace the foreground process only
+ * if there is none (or it has ended), or it is the caller or the caller's
+ * child: a background program cannot take Ctrl-C away from the shell's job.
+ * Returns 0, -ESRCH (no live process @pid) or -EPERM.
  */
 long sys_setfg(int pid)
 {
+    struct proc *old = fg_pid ? proc_find(fg_pid) : NULL;
+    if (old && old != current && old->parent != current)
+        return -EPERM;
     if (pid == 0) {
         fg_pid = 0;
         return 0;
