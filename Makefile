@@ -19,8 +19,11 @@ GDBPORT ?= $(shell expr `id -u` % 5000 + 25000)
 CC      := gcc
 LD      := ld
 NASM    := nasm
+# -fno-asynchronous-unwind-tables: the CFI goes to .debug_frame (GDB finds
+# arguments and frames with it) instead of an .eh_frame the link scripts drop.
 CFLAGS_COMMON := -m32 -std=gnu11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector -nostdlib \
-                 -O2 -g -Wall -Wextra -Werror -fno-omit-frame-pointer -mgeneral-regs-only
+                 -O2 -g -Wall -Wextra -Werror -fno-omit-frame-pointer -mgeneral-regs-only \
+                 -fno-asynchronous-unwind-tables
 KCFLAGS := $(CFLAGS_COMMON) -Isrc/kernel -DDEBUG_CHECKS=$(DEBUG)
 KNASMFLAGS := -DDEBUG_CHECKS=$(DEBUG)
 UCFLAGS := $(CFLAGS_COMMON) -Isrc/user/lib -Isrc/kernel
@@ -155,7 +158,7 @@ $(BUILD)/modes/%/test.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) sc
 TEST_ISOS := $(patsubst %,$(BUILD)/modes/%/test.iso,$(MODES)) $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso $(BUILD)/demo.iso $(BUILD)/gdbtest.iso $(BUILD)/gdbinit $(BUILD)/bochstest.iso $(BUILD)/badelf.iso
 
 # ---------------------------------------------------------------- targets
-.PHONY: all iso run run-demo debug gdb bochs bench bench-publish microbench fuzz test unit clean help deps debug-build
+.PHONY: FORCE all iso run run-demo debug gdb bochs bochs-files bench bench-publish microbench fuzz test unit clean help deps debug-build
 
 deps:
 	@scripts/deps.sh
@@ -185,11 +188,20 @@ debug: deps all $(BUILD)/gdbinit ## boot the ISO in QEMU paused, gdbstub on GDBP
 gdb: $(BUILD)/gdbinit ## attach GDB to `make debug`: kernel, trampoline and user symbols, helper commands
 	gdb -q -x $(BUILD)/gdbinit
 
-bochs: deps all ## boot the ISO in Bochs with its debugger: symbols loaded, COM1 in build/bochs-com1.log
-	scripts/bochsrc.sh $(BUILD)/split.iso $(BUILD)/bochs-com1.log $(BUILD)/bochs.log > $(BUILD)/bochsrc
-	printf 'ldsym global "%s"\n' $(BUILD)/kernel.sym > $(BUILD)/bochs-init.rc
-	@echo "*** Bochs debugger: kernel symbols loaded; 'c' to run; 'ldsym \"modules/NAME.sym\"' for a program"
-	bochs -q -f $(BUILD)/bochsrc -rc $(BUILD)/bochs-init.rc
+# make bochs BOCHSBREAK=paging,cr3,user: the shell ISO with bochsbreak= on
+# its kernel command line (docs/debugging.md), COM1 on this terminal.
+BOCHSBREAK ?=
+bochs-files: all ## (for bochs) the shell ISO with BOCHSBREAK, the bochsrc and the debugger's start commands in $(BUILD)/bochs
+	@mkdir -p $(BUILD)/bochs
+	KERNEL_ARGS="$(if $(BOCHSBREAK),bochsbreak=$(BOCHSBREAK))" \
+	    scripts/mkiso.sh $(BUILD)/bochs/split.iso $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 0
+	scripts/bochsrc.sh $(BUILD)/bochs/split.iso term $(BUILD)/bochs/bochs.log > $(BUILD)/bochs/bochsrc
+	printf 'ldsym global "%s"\n' $(BUILD)/kernel.sym > $(BUILD)/bochs/init.rc
+
+bochs: deps bochs-files ## boot the shell in Bochs with its debugger, COM1 on this terminal; BOCHSBREAK=paging,cr3,user stops there
+	@echo "*** Bochs debugger, kernel symbols loaded. 'c' runs; the shell then uses this terminal (Ctrl-C goes to it)."
+	@echo "*** Back to the debugger: a magic breakpoint (BOCHSBREAK=, BOCHS_BREAK()), or kill -INT the bochs process."
+	bochs -q -f $(BUILD)/bochs/bochsrc -rc $(BUILD)/bochs/init.rc
 
 BENCH_MODES := split split-global shared
 $(BUILD)/bench/micro-%.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh

@@ -14,8 +14,9 @@
 #   7  badelf: the loader refuses hostile modules (make test)
 #   8  fuzz:  the syscall fuzzer alone; FUZZ_ARGS="SEED N" (make fuzz)
 #   9  replay: the trace replay alone (make bench; scripts/bench.sh)
-# Environment: KERNEL_ARGS are added to the test entry's kernel command line
-# (e.g. aspace=shared), KERNELVA_EXPECT to kernelva's (shared mode refuses it).
+# Environment: KERNEL_ARGS are added to the kernel command line of the shell
+# and test entries (e.g. aspace=shared, bochsbreak=user), KERNELVA_EXPECT to
+# kernelva's (shared mode refuses it).
 # TRACE_DIR: every NAME.trc in it becomes a boot module NAME (nostart) in
 # the replay entry; REPLAY_ARGS is the replay module's argument list.
 # Module command lines are "NAME [ARGS] [nostart] [expect=...]": nostart
@@ -112,7 +113,7 @@ set timeout=0
 set default=$default
 
 menuentry "split: serial shell" {
-    multiboot2 /boot/kernel.elf
+    multiboot2 /boot/kernel.elf${KERNEL_ARGS:+ $KERNEL_ARGS}
     module2 /boot/kernel.sym kernel.sym
     module2 /modules/init.elf init sh$library
     boot

@@ -141,14 +141,14 @@ gdb_fail=$(grep -c '^FAIL ' "$LOGS/gdb.log")
 grep -E '^(PASS|FAIL) ' "$LOGS/gdb.log" | sed 's/^/  gdb: /'
 PASSED=$((PASSED + gdb_pass))
 FAILED=$((FAILED + gdb_fail))
-check "gdb: the scripted session ran all 8 checks (log: $LOGS/gdb.log)" [ $((gdb_pass + gdb_fail)) -eq 8 ]
+check "gdb: the scripted session ran all 17 checks (log: $LOGS/gdb.log)" [ $((gdb_pass + gdb_fail)) -eq 17 ]
 
 echo "== Bochs: scripted debugger session (test/bochs/session.sh)"
 test/bochs/session.sh "$BUILD" "$LOGS" > "$LOGS/bochs-session.results" 2>&1
 sed 's/^/  bochs debugger: /' "$LOGS/bochs-session.results"
 PASSED=$((PASSED + $(grep -c '^PASS ' "$LOGS/bochs-session.results")))
 FAILED=$((FAILED + $(grep -c '^FAIL ' "$LOGS/bochs-session.results")))
-check "bochs debugger: all 10 checks ran" [ "$(grep -cE '^(PASS|FAIL) ' "$LOGS/bochs-session.results")" -eq 10 ]
+check "bochs debugger: all 15 checks ran" [ "$(grep -cE '^(PASS|FAIL) ' "$LOGS/bochs-session.results")" -eq 15 ]
 
 echo "== QEMU: make run-demo (init runs the demo programs, then powers off)"
 log=$LOGS/qemu-demo.log

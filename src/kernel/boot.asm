@@ -33,8 +33,6 @@ MB2_TAG_LOAD_BASE equ 21
 PTE_P   equ 0x001
 PTE_W   equ 0x002
 PDE_PS  equ 0x080
-CR0_WP  equ 0x00010000
-CR0_PG  equ 0x80000000
 CR4_PSE equ 0x00000010
 
 COM1    equ 0x3F8
@@ -177,8 +175,14 @@ _start:
     or eax, CR4_PSE
     mov cr4, eax
     mov cr3, edi
-    mov eax, cr0
-    or eax, CR0_PG | CR0_WP
+    ; CR0 gets one explicit value (memlayout.inc CR0_BOOT), not the firmware's
+    ; bits ORed with ours: CD = NW = 0 turns caching on (Intel SDM Vol. 3A
+    ; §11.5.1, Table 11-5; Bochs starts us with CD = NW = 1). CD = 0 with
+    ; NW = 1 is invalid (#GP, §2.5), so both clear in the same write. WBINVD
+    ; first: with NW = 1 the caches may hold lines memory never saw (§11.5.3
+    ; flushes the same way before a cache-mode change).
+    wbinvd
+    mov eax, CR0_BOOT
     mov cr0, eax
     mov eax, boot_high              ; absolute: the link address
     jmp eax
@@ -260,8 +264,11 @@ str_bochsbreak_len equ $ - str_bochsbreak
 str_paging: db "paging"
 str_paging_len equ $ - str_paging
 
-section .text
-; Now at link addresses. ESI = MBI physical, EBP = load base.
+; Now at link addresses. ESI = MBI physical, EBP = load base. boot_high stays
+; in .boot.text (the kernel window maps .boot too): NASM gives a source file
+; one DWARF CU whose range is its first section, so code of boot.asm in a
+; second section is in the line table but outside the CU, and GDB floods
+; "pc ... in read in CU, but not in symtab" at every stop there.
 boot_high:
     mov esp, boot_stack_top
     push 0x2

@@ -29,6 +29,7 @@ void console_flush(void);   /* wait until COM1 has sent every byte */
 void console_input_init(void); /* enable the receive interrupt (IRQ 4) */
 void console_irq(void);
 long console_read(uaddr_t buf, uint32_t len);
+long sys_setfg(int pid);    /* the foreground process Ctrl-C kills (0: none): 0, -ESRCH, -EPERM */
 
 /* timer.c: PIT at TIMER_HZ */
 void timer_init(void);

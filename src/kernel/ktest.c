@@ -16,8 +16,9 @@
 #include "kstring.h"
 #include "proc.h"
 #include "uapi/errno.h"
+#include "x86.h"
 
-#define KERNEL_CHECKS 7
+#define KERNEL_CHECKS 8
 
 bool ktest_mode;
 uint32_t ktest_modules_dropped;
@@ -143,6 +144,15 @@ void ktest_finish(void)
     report(trampoline_checksum() == tramp_sum_before, "trampoline.gdt_idt_tss_unchanged", "FNV-1a checksum");
     ksnprintf(detail, sizeof(detail), "%u address spaces audited, %u violations", audits_run, audit_violations);
     report(audit_violations == 0 && (audits_run > 0 || !ktest_mode), "paging.audit_every_address_space", detail);
+
+    /* boot.asm wrote CR0_BOOT; desc.c adds EM (x87 off). Nothing else may
+     * have changed, and caching must be on: CD = NW = 0 (SDM Vol. 3A §11.5.1). */
+    uint32_t cr0 = read_cr0();
+    uint32_t cr0_fixed = CR0_BOOT | CR0_CD | CR0_NW;
+    ksnprintf(detail, sizeof(detail), "cr0 %p: CD=%u NW=%u PG=%u WP=%u NE=%u ET=%u PE=%u", (void *)cr0,
+              !!(cr0 & CR0_CD), !!(cr0 & CR0_NW), !!(cr0 & CR0_PG), !!(cr0 & CR0_WP), !!(cr0 & CR0_NE),
+              !!(cr0 & CR0_ET), !!(cr0 & CR0_PE));
+    report((cr0 & cr0_fixed) == CR0_BOOT, "boot.cr0_caching_on_and_explicit", detail);
 
     if (ktest_mode)
         kprintf("# ktap totals: %u passed, %u failed\n", npassed, nfailed);

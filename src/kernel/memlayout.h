@@ -73,4 +73,17 @@
 /* Per-process kernel stack, in the direct map. */
 #define KSTACK_SIZE         0x1000      /* bytes */
 
+/* CR0 as boot.asm writes it when it turns paging on: every bit explicit, not
+ * what the firmware left (Intel SDM Vol. 3A §2.5, Figure 2-7). CD = NW = 0 is
+ * the normal, cached mode (§11.5.1, Table 11-5); Bochs and some firmware hand
+ * over CD = NW = 1, caching off. MP/EM/TS are desc.c's business (x87 off). */
+#define CR0_PE              0x00000001  /* protected mode */
+#define CR0_ET              0x00000010  /* extension type: x87 present (fixed 1 since P6) */
+#define CR0_NE              0x00000020  /* x87 errors as #MF, not IRQ 13 */
+#define CR0_WP              0x00010000  /* ring 0 honours read-only PTEs */
+#define CR0_NW              0x20000000  /* not write-through: must be 0 */
+#define CR0_CD              0x40000000  /* cache disable: must be 0 */
+#define CR0_PG              0x80000000  /* paging */
+#define CR0_BOOT            (CR0_PG | CR0_WP | CR0_NE | CR0_ET | CR0_PE) /* ktest.c checks it */
+
 #endif /* MEMLAYOUT_H */

@@ -318,6 +318,16 @@ long sys_kill(int pid)
     return 0;
 }
 
+/* proc_kill - what kill() does once it has checked permission: mark @p
+ * killed and wake it if it sleeps; it ends on its way to user mode. For the
+ * console's Ctrl-C (console.c), which has no caller to check. */
+void proc_kill(struct proc *p)
+{
+    p->killed = true;
+    if (p->state == P_SLEEPING)
+        proc_make_runnable(p);
+}
+
 long sys_fork(void)
 {
     int err;

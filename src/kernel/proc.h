@@ -99,6 +99,9 @@ struct proc *proc_find(int pid);
 
 /* proc_make_runnable - mark @p RUNNABLE and queue it. */
 void proc_make_runnable(struct proc *p);
+/* proc_kill - mark @p killed and wake it if it sleeps (kill() without its
+ * permission check; the console's Ctrl-C). */
+void proc_kill(struct proc *p);
 
 /* proc_sleep - block the current process until proc_wakeup(@chan) or a
  * kill(). Returns at once, without sleeping, if the process is already

@@ -52,6 +52,7 @@ static const uint8_t nargs[NR_SYSCALLS] = {
     [SYS_ipc_call] = 5, [SYS_ipc_reply] = 3, [SYS_ps] = 2, [SYS_modules] = 2, [SYS_poweroff] = 1,
     [SYS_open] = 2, [SYS_close] = 1, [SYS_lseek] = 3, [SYS_stat] = 2, [SYS_fstat] = 2,
     [SYS_dup] = 1, [SYS_pipe] = 1, [SYS_kevents] = 1, [SYS_cr3_pair] = 1,
+    [SYS_setfg] = 1,
 };
 
 /*
@@ -117,6 +118,7 @@ void syscall_dispatch(struct trapframe *tf)
     case SYS_pipe:      r = sys_pipe(a); break;
     case SYS_kevents:   r = sys_kevents(a); break;
     case SYS_cr3_pair:  r = sys_cr3_pair(a); break;
+    case SYS_setfg:     r = sys_setfg((int)a); break;
     default:            r = -ENOSYS; break;
     }
     tf->eax = (uint32_t)r;

@@ -7,8 +7,18 @@
  * the xorshift32 sequence (default: from the TSC); it is printed first, so
  * a failing run can be repeated with `fuzz SEED N`.
  *
+ * Every call number below NR_SYSCALLS (uapi/syscall.h) is fuzzed: `weight[]`
+ * is indexed by number, a sweep calls each number once before the random
+ * calls, and KTAP line 4 checks that each one was called. The exceptions are
+ * deliberate and listed in `never[]` / handled in one_call():
+ *   poweroff is never called: any process may power the machine off, which
+ *   would end the run (never[]);
+ *   exit is called by every forked child, with a fuzzed status, right after
+ *   fork returns 0 in it (so it counts as called when a fork succeeds);
+ *   a call number without a weight and not in never[] fails KTAP line 4: a
+ *   new system call must be given one (or a documented exclusion).
+ *
  * What it leaves out, so that the run ends and stays inside its own process:
- *   exit and poweroff;
  *   anything that could block for good: read(0) gets a zero length unless
  *   its buffer is surely invalid; ipc_recv and ipc_reply go only to pids
  *   that do not exist or to ourselves (-ESRCH / -EDEADLK), never IPC_ANY;
@@ -18,6 +28,12 @@
  *   move, between buffers of every kind;
  *   copies to the console: write(1 or 2) gets a zero length unless its
  *   buffer is surely invalid;
+ *   files: before a read or write on any fd, fstat tells what it is: the
+ *   console gets a zero length (it would block or print), a pipe no more
+ *   than it holds (read) or has room for (write), so nothing blocks; close
+ *   never takes fds 0-2 (the KTAP lines go to fd 1); every other fd is
+ *   closed when 24 are open and at the end (no open file may be left);
+ *   cr3_pair runs at most 1000 rounds (larger valid counts only take time);
  *   damage to itself: no pointer it passes for the kernel to write into
  *   lies in its image, heap or stack (except the top 8 bytes of the stack,
  *   argv strings it has already read), unmap and shm_grant never touch
@@ -33,7 +49,9 @@
  * known -errno, and the calls with fixed results returned them),
  * 2 fuzz_frames_back (frames_free as before, after unmapping everything
  * that was mapped and reaping every child), 3 fuzz_memory_intact (our
- * read-only pages are still zero and our own bss pattern is unchanged).
+ * read-only pages are still zero and our own bss pattern is unchanged),
+ * 4 fuzz_every_syscall_called (each number < NR_SYSCALLS not in never[]
+ * was called at least once).
  * Like test_hostile, it first waits until every process started before it
  * has finished (frames_free is global).
  */
@@ -62,6 +80,8 @@
 #define MAX_MAPPED      2048            /* pages: then unmap everything */
 #define MAX_NOTELF      3               /* each one prints a "rejected" line */
 #define MAX_FAULTING    3               /* `child fault`: each one prints a "killed" line */
+#define MAX_OPEN_FDS    24              /* then close every fd above 2 */
+#define CR3_PAIR_ROUNDS 1000            /* most rounds a valid cr3_pair gets here */
 
 /* ------------------------------------------------------------ random numbers */
 
@@ -318,27 +338,93 @@ static void reap_all(void)
     nchildren = 0;
 }
 
+/* ------------------------------------------------------------ files */
+
+static struct stat console_st;          /* fstat(1) at the start: what the console looks like */
+static unsigned opened;                 /* fds opened since the last close_fds (an estimate) */
+static char long_path[PATH_MAX + 8];
+
+/* Close every fd above 2 (0-2 are the console: the KTAP lines need fd 1). */
+static void close_fds(void)
+{
+    for (int fd = 3; fd < NOFILE; fd++)
+        close(fd);
+    opened = 0;
+}
+
+static uint32_t any_fd(void)
+{
+    return below(4) ? below(NOFILE + 1) : any_value();
+}
+
+static uint32_t any_path(void)
+{
+    static const char *const paths[] = { "/mod/child", "/mod/hello", "/mod/kernel.sym", "/dev/null", "/dev/zero",
+                                         "/dev/console", "/dev", "/mod", "/", "/mod/nosuch", "", "//dev//null",
+                                         "/dev/null/x", "/mod/../dev/zero", "dev/null" };
+    switch (below(5)) {
+    case 0: return PICK(bad_strings);
+    case 1: return (uint32_t)(uintptr_t)long_path;
+    case 2: return any_pointer();
+    default: return (uint32_t)(uintptr_t)PICK(paths);
+    }
+}
+
+/* The length a read or write of [buf, buf + len) on fd may have without
+ * blocking or printing. The console: 0, unless the buffer is surely invalid
+ * (console_read and the write path check all of it before anything else:
+ * -EFAULT). A pipe: what it holds (read) or has room for (write), whatever
+ * the buffer, since pipe_read checks only the bytes it may move. */
+static uint32_t io_len(uint32_t fd, uint32_t buf, uint32_t len, int writing)
+{
+    static struct stat st;
+    if (len == 0 || fstat((int)fd, &st) < 0)
+        return len;
+    if ((st.st_mode & S_IFMT) == S_IFIFO) {
+        uint32_t room = writing ? PIPE_BUF_SIZE - st.st_size : st.st_size;
+        return len < room ? len : room;
+    }
+    if (st.st_dev == console_st.st_dev && st.st_ino == console_st.st_ino && !surely_invalid(buf, len))
+        return 0;
+    return len;
+}
+
 /* ------------------------------------------------------------ one call */
 
-static const struct { int nr, weight; } calls[] = {
-    { SYS_write, 6 }, { SYS_getpid, 2 }, { SYS_yield, 1 }, { SYS_nop, 2 }, { SYS_sysinfo, 5 },
-    { SYS_read, 4 }, { SYS_spawn, 2 }, { SYS_wait, 3 }, { SYS_getppid, 1 }, { SYS_kill, 3 },
-    { SYS_brk, 4 }, { SYS_map, 6 }, { SYS_unmap, 6 }, { SYS_fork, 1 }, { SYS_shm_grant, 4 },
-    { SYS_shm_map, 4 }, { SYS_ipc_send, 4 }, { SYS_ipc_recv, 4 }, { SYS_ipc_call, 4 },
-    { SYS_ipc_reply, 4 }, { SYS_ps, 4 }, { SYS_modules, 4 }, { SYS_ticks, 1 }, { 0, 3 } /* unknown */,
+/* How often each call is picked, by number (0: unknown numbers). A number
+ * with weight 0 must be in never[]: fuzz_every_syscall_called checks both. */
+static const unsigned char weight[NR_SYSCALLS] = {
+    [0] = 3, [SYS_exit] = 0 /* forked children: see one_call */, [SYS_write] = 6, [SYS_getpid] = 2,
+    [SYS_yield] = 1, [SYS_nop] = 2, [SYS_sysinfo] = 5, [SYS_read] = 4, [SYS_spawn] = 2, [SYS_wait] = 3,
+    [SYS_getppid] = 1, [SYS_kill] = 3, [SYS_brk] = 4, [SYS_map] = 6, [SYS_unmap] = 6, [SYS_fork] = 1,
+    [SYS_shm_grant] = 4, [SYS_shm_map] = 4, [SYS_ipc_send] = 4, [SYS_ipc_recv] = 4, [SYS_ipc_call] = 4,
+    [SYS_ipc_reply] = 4, [SYS_ps] = 4, [SYS_modules] = 4, [SYS_poweroff] = 0, [SYS_ticks] = 1,
+    [SYS_open] = 5, [SYS_close] = 4, [SYS_lseek] = 3, [SYS_stat] = 4, [SYS_fstat] = 4, [SYS_dup] = 3,
+    [SYS_pipe] = 2, [SYS_kevents] = 2, [SYS_cr3_pair] = 1, [SYS_setfg] = 1,
 };
+
+/* Never called, on purpose (see the header). */
+static const int never[] = { SYS_poweroff };
+
+static int is_never(long nr)
+{
+    for (unsigned i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+        if (never[i] == nr)
+            return 1;
+    return 0;
+}
 
 static long pick_call(void)
 {
-    static int total;
+    static unsigned total;
     if (!total)
-        for (unsigned i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
-            total += calls[i].weight;
-    int w = (int)below((uint32_t)total);
-    for (unsigned i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
-        if (w < calls[i].weight)
-            return calls[i].nr;
-        w -= calls[i].weight;
+        for (int k = 0; k < NR_SYSCALLS; k++)
+            total += weight[k];
+    unsigned w = below(total);
+    for (int k = 0; k < NR_SYSCALLS; k++) {
+        if (w < weight[k])
+            return k;
+        w -= weight[k];
     }
     return SYS_nop;
 }
@@ -355,7 +441,7 @@ static int known_errno(long r)
     switch (-r) {
     case EPERM: case ENOENT: case ESRCH: case E2BIG: case ENOEXEC: case EBADF: case ECHILD: case EAGAIN:
     case ENOMEM: case EFAULT: case EEXIST: case EINVAL: case EDEADLK: case ENAMETOOLONG: case ENOSYS:
-    case EMSGSIZE:
+    case EMSGSIZE: case ENOTDIR: case EISDIR: case ENFILE: case EMFILE: case ESPIPE: case EROFS: case EPIPE:
         return 1;
     default:
         return 0;
@@ -369,25 +455,57 @@ static void anomaly(unsigned i, long nr, const uint32_t *a, long r, const char *
                a[3], a[4], (int)r, why);
 }
 
-static void one_call(unsigned i)
+/* One call: number nr (0: an unknown number, unless `literal`). */
+static void one_call(unsigned i, long nr, int literal)
 {
-    long nr = pick_call();
     uint32_t a[5] = { any_value(), any_value(), any_value(), any_value(), any_value() };
     switch (nr) {
     case SYS_write:
-        a[0] = below(2) ? below(4) : any_value();
-        a[1] = any_pointer();
-        a[2] = any_length();
-        if ((a[0] == 1 || a[0] == 2) && !surely_invalid(a[1], a[2]))
-            a[2] = 0;                               /* nothing on the console */
-        break;
     case SYS_read:
-        a[0] = below(2) ? below(3) : any_value();
+        a[0] = below(2) ? below(4) : any_fd();
         a[1] = any_pointer();
-        a[2] = any_length();
-        if (a[0] == 0 && !surely_invalid(a[1], a[2]))
-            a[2] = 0;                               /* would block for input */
+        a[2] = io_len(a[0], a[1], any_length(), nr == SYS_write);  /* no console I/O, no blocking */
         break;
+    case SYS_open:
+        a[0] = any_path();
+        a[1] = below(4) ? below(4) : any_value();
+        if (opened >= MAX_OPEN_FDS)
+            close_fds();
+        break;
+    case SYS_stat:
+        a[0] = any_path();
+        a[1] = any_pointer();
+        break;
+    case SYS_fstat:
+    case SYS_kevents:
+        a[0] = nr == SYS_fstat ? any_fd() : any_pointer();
+        a[1] = any_pointer();
+        break;
+    case SYS_close:
+        a[0] = any_fd();
+        if (a[0] <= 2)
+            a[0] += 3;                              /* fds 0-2 stay open */
+        break;
+    case SYS_lseek:
+        a[0] = any_fd();
+        a[2] = below(4) ? below(4) : any_value();
+        break;
+    case SYS_dup:
+    case SYS_pipe:
+        a[0] = nr == SYS_dup ? any_fd() : any_pointer();
+        if (opened >= MAX_OPEN_FDS)
+            close_fds();
+        break;
+    case SYS_setfg:
+        a[0] = any_pid();
+        break;
+    case SYS_cr3_pair: {
+        static const uint32_t rounds[] = { 0, 1, 2, 10, CR3_PAIR_ROUNDS, 100001, 0x7fffffff, 0xffffffffu };
+        a[0] = below(2) ? PICK(rounds) : any_value();
+        if (a[0] > CR3_PAIR_ROUNDS && a[0] <= 100000)
+            a[0] = CR3_PAIR_ROUNDS;                 /* valid, only slow */
+        break;
+    }
     case SYS_sysinfo:
         a[0] = any_pointer();
         break;
@@ -469,15 +587,22 @@ static void one_call(unsigned i)
         a[1] = any_length();
         break;
     case 0:
-        nr = unknown_number();
+        if (!literal)
+            nr = unknown_number();
         break;
     default:
         break;
     }
 
     long r = syscall_raw(nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4]);
-    if (nr == SYS_fork && r == 0)
-        exit(0);                                    /* the child: leave at once */
+    if (nr == SYS_fork && r == 0) {                 /* the child: exit at once, fuzzed status */
+        syscall_raw(SYS_exit, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4]);
+        exit(0);                                    /* not reached */
+    }
+    if (nr == SYS_fork && r > 0)
+        counts[SYS_exit][0]++;                      /* that child called exit */
+    if (r >= 0 && (nr == SYS_open || nr == SYS_dup || nr == SYS_pipe))
+        opened += nr == SYS_pipe ? 2 : 1;
 
     int slot = nr >= 0 && nr < NR_SYSCALLS ? (int)nr : NR_SYSCALLS;
     counts[slot][r >= 0 ? 0 : r == -EFAULT ? 1 : r == -EINVAL ? 2 : 3]++;
@@ -496,6 +621,8 @@ static void one_call(unsigned i)
     case SYS_ps: case SYS_modules: case SYS_sysinfo: case SYS_ticks: case SYS_kill:
     case SYS_brk: case SYS_unmap: case SYS_shm_grant: case SYS_read:
     case SYS_ipc_send: case SYS_ipc_recv: case SYS_ipc_call: case SYS_ipc_reply:
+    case SYS_open: case SYS_close: case SYS_lseek: case SYS_stat: case SYS_fstat: case SYS_dup:
+    case SYS_pipe: case SYS_kevents: case SYS_cr3_pair: case SYS_setfg:
         break;
     default:
         if (r != -ENOSYS)
@@ -582,11 +709,13 @@ static uint32_t parse_u32(const char *s)
 }
 
 
-static const char *const call_names[NR_SYSCALLS + 1] = {
+static const char *const call_names[] = {
     "nr 0", "exit", "write", "getpid", "yield", "nop", "sysinfo", "read", "spawn", "wait", "getppid", "kill",
     "brk", "map", "unmap", "fork", "shm_grant", "shm_map", "ipc_send", "ipc_recv", "ipc_call", "ipc_reply",
-    "ps", "modules", "poweroff", "ticks", "open", "close", "lseek", "stat", "fstat", "dup", "pipe", "kevents", "cr3_pair", "unknown",
+    "ps", "modules", "poweroff", "ticks", "open", "close", "lseek", "stat", "fstat", "dup", "pipe", "kevents", "cr3_pair", "setfg", "unknown",
 };
+_Static_assert(sizeof(call_names) / sizeof(call_names[0]) == NR_SYSCALLS + 1,
+               "call_names: one name per call number below NR_SYSCALLS, then \"unknown\"");
 
 int main(int argc, char **argv)
 {
@@ -597,7 +726,7 @@ int main(int argc, char **argv)
     wait_for_turn();
 
     unsigned f0 = frames_free();
-    ktap_plan(3);
+    ktap_plan(4);
     printf("    # fuzz: seed %u, %u calls\n", seed, n);
     rng = seed ? seed : 0x6D2B79F5u;
     initial_brk = brk(NULL);
@@ -616,15 +745,23 @@ int main(int argc, char **argv)
     sink = setup ? start_sink() : -1;
     if (sink <= 0)
         printf("    # fuzz: no sink (%d): IPC only to dead pids\n", (int)sink);
+    memset(long_path, 'p', sizeof(long_path) - 1);
+    long_path[0] = '/';
+    if (fstat(1, &console_st) < 0)
+        printf("    # fuzz: fstat(1) failed: console I/O is not told apart\n");
     long t0 = ticks();
+    for (long k = 0; setup && k < NR_SYSCALLS; k++)    /* the sweep: every number once */
+        if (!is_never(k) && k != SYS_exit)
+            one_call((unsigned)k, k, 1);
     for (uint32_t i = 0; setup && i < n; i++) {
         if (i % 256 == 0)                           /* the scratch name runs into the unmapped page */
             memcpy((void *)(SCRATCH + SCRATCH_PAGES * PAGE - 5), "child", 5);
-        one_call(i);
+        one_call(i, pick_call(), 0);
     }
     long t1 = ticks();
 
     reap_all();
+    close_fds();
     stop_sink();
     unmap_all();
     brk((void *)initial_brk);
@@ -658,5 +795,17 @@ int main(int argc, char **argv)
     ktap_result(setup && anomalies == 0, "fuzz_no_crash");
     ktap_result(f1 == f0, "fuzz_frames_back");
     ktap_result(setup && intact, "fuzz_memory_intact");
+    int missed = 0;
+    for (int k = 0; k < NR_SYSCALLS; k++) {
+        uint32_t *c = counts[k];
+        if (is_never(k))
+            continue;
+        if (c[0] + c[1] + c[2] + c[3] == 0 || (k != SYS_exit && weight[k] == 0)) {
+            printf("    # fuzz: %s (%d) was never called%s\n", call_names[k], k,
+                   weight[k] || k == SYS_exit ? "" : ": give it a weight, or list it in never[]");
+            missed++;
+        }
+    }
+    ktap_result(setup && missed == 0, "fuzz_every_syscall_called");
     return ktap_failures();
 }

@@ -12,6 +12,13 @@
  *   poweroff             power the machine off
  *   exit                 leave the shell
  *
+ * Keys (the kernel's line discipline, src/kernel/console.c): Ctrl-C kills the
+ * program in the foreground (the shell names it with setfg() while it waits)
+ * or, at the prompt, drops the line; Ctrl-D at an empty prompt is end of
+ * file, which the shell ignores with a hint (leaving it powers the machine
+ * off: init powers off when its SPEC ends; type exit or poweroff for that);
+ * Ctrl-D after some text runs that text as the line; arrow keys are dropped.
+ *
  * wait() blocks, so finished background children are found with ps()
  * (state zombie) before each prompt and only then reaped.
  */
@@ -111,7 +118,8 @@ static void cmd_help(void)
            "  free                memory\n"
            "  kill PID            kill a child of this shell\n"
            "  poweroff            power off\n"
-           "  exit                leave the shell\n");
+           "  exit                leave the shell\n"
+           "keys: Ctrl-C kills the program in the foreground; Ctrl-A X leaves QEMU\n");
 }
 
 static void cmd_ls(void)
@@ -222,7 +230,9 @@ static void cmd_run(int argc, char **argv, int background)
         }
     }
     int st = 0;
+    setfg((int)pid); /* Ctrl-C kills it (-ESRCH if it has already exited: fine) */
     long r = wait((int)pid, &st);
+    setfg(0);
     if (r != pid) {
         printf("sh: wait %d: %s (%d)\n", (int)pid, errstr(r), (int)r);
         return;
@@ -304,8 +314,14 @@ int main(void)
             printf("sh: read: error %d\n", (int)n);
             return 1;
         }
-        if (n == 0)
+        if (n == 0) {                               /* Ctrl-D at an empty prompt */
+            printf("\nsh: end of input ignored: type exit or poweroff to leave\n");
             continue;
+        }
+        if (line[n - 1] != '\n' && n < (long)sizeof(line) - 1) {
+            printf("\n");                          /* Ctrl-D after some text: run it */
+            line[n++] = '\n';
+        }
         if (line[n - 1] != '\n') {
             /* Longer than the buffer: drop the rest of the line. */
             char junk[64];

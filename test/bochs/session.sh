@@ -8,6 +8,8 @@
 #   4. continue into the trampoline (syscall entry, then past the CR3 switch):
 #      `creg` shows the kernel PD and `info tab` the kernel's layout;
 #   5. quit.
+# Then test/bochs/shell.py: `make bochs` itself (BOCHSBREAK=, COM1 on the
+# terminal, the shell usable), on a pseudo-terminal.
 # Prints PASS/FAIL lines; Bochs's own exit status is not used.
 set -u
 BUILD=$1 LOGS=$2
@@ -74,3 +76,5 @@ what="after the CR3 switch, creg shows the kernel PD ($kcr3 = $kernel_pd)"
 ok [ -n "$kcr3" ] && [ $((kcr3)) -eq $((kernel_pd)) ]
 what="after the CR3 switch, info tab shows the direct map, the kernel image and the trampoline"
 ok grep -qE '^0x0000000080000000-0x00000000bfffffff' "$kernel" && grep -qE '^0x00000000c0100000-' "$kernel" && grep -qE '^0x00000000fff00000-' "$kernel"
+
+python3 test/bochs/shell.py "$BUILD" "$LOGS"

@@ -7,12 +7,17 @@
 # tables themselves, starting from the kernel CR3 stored in the trampoline
 # (tramp_kernel_cr3, mapped in every PD).
 #
-#   ptdump [CR3]          mappings of a page directory (default: current CR3)
+#   ptdump [-f] [CR3]     mappings of a page directory (default: current CR3);
+#                         refuses a value that is no known PD unless -f
 #   procs                 the kernel's process table
 #   switch-symbols NAME   user symbols of modules/NAME.elf at 0x1000 (one at a time)
-#   boot-symbols [BASE]   symbols of the pre-paging boot code at the physical load base
-#                         (default: EBP, which boot.asm holds the load base in)
+#   boot-symbols [BASE|off]  symbols of the pre-paging boot code at the physical
+#                         load base (default: EBP, which boot.asm holds the load
+#                         base in from .found_load_base to boot_high; checked
+#                         against the multiboot2 header there); `off` removes them
 #   kcr3                  print the kernel CR3 and the current CR3
+#
+# Errors are gdb.GdbError: GDB prints the message alone, no Python trace.
 
 import os
 import struct
@@ -22,8 +27,13 @@ import gdb
 PAGE = 0x1000
 PTE_P, PTE_W, PTE_U, PDE_PS, PTE_G = 0x1, 0x2, 0x4, 0x80, 0x100
 KERNEL_VIRT_BASE = 0xC0100000
-MODULE_DIR = os.environ.get("SPLIT_MODULES", "modules")
-KERNEL_ELF = os.environ.get("SPLIT_KERNEL", "build/kernel.elf")
+# Absolute: GDB names an objfile by its absolute path, and remove-symbol-file
+# FILE matches only that name.
+MODULE_DIR = os.path.abspath(os.environ.get("SPLIT_MODULES", "modules"))
+KERNEL_ELF = os.path.abspath(os.environ.get("SPLIT_KERNEL", "build/kernel.elf"))
+MB2_HEADER_MAGIC = 0xE85250D6   # multiboot2 spec §3.1.1; link/kernel.ld puts the header first in .boot
+CR0_PG = 0x80000000             # Intel SDM Vol. 3A §2.5 (memlayout.h CR0_PG)
+CR3_FLAGS = 0x18                # PWT, PCD: the only low CR3 bits that are not address (SDM Vol. 3A §4.3)
 STATES = ["UNUSED", "EMBRYO", "RUNNABLE", "RUNNING", "SLEEPING", "ZOMBIE"]
 
 
@@ -129,17 +139,51 @@ def ptdump_lines(cr3):
             for va, pa, size, key in lines]
 
 
+def proc_table():
+    """Yield (address, gdb.Value) for every used slot of procs[], read through the kernel PD."""
+    table = gdb.parse_and_eval("procs")
+    ptype = table.type.target()
+    count = table.type.sizeof // ptype.sizeof
+    base = int(gdb.parse_and_eval("(unsigned)&procs"))
+    for i in range(count):
+        p = gdb.Value(kernel_read(base + i * ptype.sizeof, ptype.sizeof), ptype)
+        if int(p["state"]) != 0:
+            yield base + i * ptype.sizeof, p
+
+
+def known_pds():
+    """{physical PD address: label}: the kernel PD, the CR3 loaded now and every process's PD."""
+    pds = {kernel_cr3(): "kernel PD"}
+    for _, p in proc_table():
+        pds.setdefault(int(p["pd"]), "user PD, pid %d %s" % (int(p["pid"]), p["name"].string()))
+    pds.setdefault(current_cr3() & ~0xFFF, "the CR3 loaded now")
+    return pds
+
+
 class PtDump(gdb.Command):
-    """ptdump [CR3]: list the mappings of a page directory (default: the current CR3).
+    """ptdump [-f] [CR3]: list the mappings of a page directory (default: the current CR3).
+CR3 must be the kernel PD or the PD of a process (see `procs`); -f walks any
+page-aligned physical address as a PD anyway.
 Flags: U/S user or supervisor, W/R writable or read-only, G global, 4M large page."""
 
     def __init__(self):
         super().__init__("ptdump", gdb.COMMAND_DATA)
 
     def invoke(self, arg, from_tty):
-        cr3 = int(gdb.parse_and_eval(arg)) & 0xFFFFFFFF if arg.strip() else current_cr3()
-        kind = "kernel PD" if cr3 == kernel_cr3() else "user PD"
-        print("page directory 0x%08x (%s)" % (cr3, kind))
+        words = arg.split()
+        force = "-f" in words
+        expr = " ".join(w for w in words if w != "-f")
+        cr3 = int(gdb.parse_and_eval(expr)) & 0xFFFFFFFF if expr else current_cr3()
+        if cr3 & 0xFFF & ~CR3_FLAGS:
+            raise gdb.GdbError("ptdump: 0x%x is not a page directory: a PD is a page-aligned physical "
+                               "address (a CR3 value; `procs` lists each process's PD)" % cr3)
+        cr3 &= ~0xFFF
+        pds = known_pds()
+        if cr3 not in pds and not force:
+            raise gdb.GdbError("ptdump: 0x%08x is not a page directory the kernel uses (kernel PD 0x%08x; "
+                               "`procs` lists each process's PD). `ptdump -f 0x%x` walks it anyway."
+                               % (cr3, kernel_cr3(), cr3))
+        print("page directory 0x%08x (%s)" % (cr3, pds.get(cr3, "not a known PD: forced")))
         for line in ptdump_lines(cr3):
             print("  " + line)
 
@@ -151,26 +195,30 @@ class Procs(gdb.Command):
         super().__init__("procs", gdb.COMMAND_DATA)
 
     def invoke(self, arg, from_tty):
-        table = gdb.parse_and_eval("procs")
-        ptype = table.type.target()
-        count = table.type.sizeof // ptype.sizeof
-        base = int(gdb.parse_and_eval("(unsigned)&procs"))
+        ptype = gdb.parse_and_eval("procs").type.target()
         cur = struct.unpack("<I", kernel_read(int(gdb.parse_and_eval("(unsigned)&current")), 4))[0]
         print("  PID STATE     NAME             PD         KSTACK_TOP PARENT")
-        for i in range(count):
-            raw = kernel_read(base + i * ptype.sizeof, ptype.sizeof)
-            p = gdb.Value(raw, ptype)
-            state = int(p["state"])
-            if state == 0:
-                continue
+        for addr, p in proc_table():
             parent = int(p["parent"])
             ppid = "-"
             if parent:
-                praw = kernel_read(parent, ptype.sizeof)
-                ppid = str(int(gdb.Value(praw, ptype)["pid"]))
-            mark = "*" if base + i * ptype.sizeof == cur else " "
-            print("%s%4d %-9s %-16s 0x%08x 0x%08x %s" % (mark, int(p["pid"]), STATES[state],
+                ppid = str(int(gdb.Value(kernel_read(parent, ptype.sizeof), ptype)["pid"]))
+            mark = "*" if addr == cur else " "
+            print("%s%4d %-9s %-16s 0x%08x 0x%08x %s" % (mark, int(p["pid"]), STATES[int(p["state"])],
                   p["name"].string(), int(p["pd"]), int(p["kstack_top"]), ppid))
+
+
+def module_names():
+    """The user programs in MODULE_DIR: NAME.elf with a NAME.sym (`make all` makes
+    one per program; the loader's hostile test ELFs have none)."""
+    files = set(os.listdir(MODULE_DIR)) if os.path.isdir(MODULE_DIR) else set()
+    return sorted(f[:-4] for f in files if f.endswith(".elf") and f[:-4] + ".sym" in files)
+
+
+def drop_objfile(path):
+    """remove-symbol-file PATH if GDB still has it (the user may have removed it by hand)."""
+    if any(o.filename == path for o in gdb.objfiles()):
+        gdb.execute("remove-symbol-file " + path, to_string=True)
 
 
 class SwitchSymbols(gdb.Command):
@@ -185,32 +233,75 @@ addresses, so only one set is loaded at a time."""
 
     def invoke(self, arg, from_tty):
         name = arg.strip()
+        if not name or " " in name:
+            raise gdb.GdbError("usage: switch-symbols NAME, one of: " + " ".join(module_names()))
         path = os.path.join(MODULE_DIR, name + ".elf")
         if not os.path.exists(path):
-            raise gdb.GdbError("no such module: " + path)
+            raise gdb.GdbError("switch-symbols: no module %s (%s); modules: %s"
+                               % (name, path, " ".join(module_names())))
         if SwitchSymbols.loaded:
-            gdb.execute("remove-symbol-file " + SwitchSymbols.loaded, to_string=True)
+            drop_objfile(SwitchSymbols.loaded)
+            SwitchSymbols.loaded = None
         gdb.execute("add-symbol-file %s -readnow" % path, to_string=True)
         SwitchSymbols.loaded = path
-        print("user symbols: %s (at its link addresses, from 0x1000)" % path)
+        print("user symbols: %s (at its link addresses, from 0x1000)" % os.path.relpath(path))
+
+
+def load_base_ok(base, paging):
+    """True if the multiboot2 header (the image's first bytes) is at physical base."""
+    try:
+        if paging:
+            raw = phys_read(base, 4)
+        else:
+            raw = bytes(gdb.selected_inferior().read_memory(base, 4))
+    except gdb.MemoryError:
+        return False
+    return struct.unpack("<I", raw)[0] == MB2_HEADER_MAGIC
 
 
 class BootSymbols(gdb.Command):
-    """boot-symbols [LOAD_BASE]: symbols for boot.asm, which runs before paging at
-the physical load base GRUB chose. Default LOAD_BASE: $ebp (boot.asm keeps it
-there once it has read the multiboot2 load base tag)."""
+    """boot-symbols [LOAD_BASE | off]: symbols for boot.asm, which runs before paging
+at the physical load base GRUB chose. Default LOAD_BASE: $ebp, which boot.asm
+loads from the multiboot2 load base tag at .found_load_base and keeps until
+boot_high; so at _start, and once paging is on, give LOAD_BASE (the kernel
+prints `boot: load base 0x...`; GRUB picks the same base on every boot).
+The base is checked: the multiboot2 header must be there. `off` removes them."""
+
+    loaded = None
 
     def __init__(self):
         super().__init__("boot-symbols", gdb.COMMAND_FILES)
 
     def invoke(self, arg, from_tty):
-        base = int(gdb.parse_and_eval(arg if arg.strip() else "$ebp")) & 0xFFFFFFFF
+        arg = arg.strip()
+        if BootSymbols.loaded is not None:
+            gdb.execute("remove-symbol-file -a 0x%x" % BootSymbols.loaded, to_string=True)
+            BootSymbols.loaded = None
+            if arg == "off":
+                print(".boot symbols removed")
+                return
+        if arg == "off":
+            return
+        paging = bool(int(gdb.parse_and_eval("$cr0")) & CR0_PG)
+        base = int(gdb.parse_and_eval(arg if arg else "$ebp")) & 0xFFFFFFFF
+        if base & 0xFFF or not load_base_ok(base, paging):
+            if not arg and paging:
+                raise gdb.GdbError("boot-symbols: paging is on (CR0.PG = 1) and EBP (0x%08x) is not the load "
+                                   "base any more: boot.asm is done and the kernel runs at its link addresses "
+                                   "(symbols already loaded). For the physical copy anyway: boot-symbols BASE "
+                                   "(BASE: p/x kernel_load_base)" % base)
+            raise gdb.GdbError("boot-symbols: %s 0x%08x is not the load base (no multiboot2 header there). "
+                               "EBP holds it only from .found_load_base to boot_high: give it, "
+                               "boot-symbols BASE (the kernel prints `boot: load base 0x...`, and GRUB "
+                               "picks the same base on every boot)" % ("LOAD_BASE" if arg else "EBP", base))
         # GDB relocates line tables by the .text offset: move .text too, by
         # the same distance, so the boot code gets source lines as well.
         text = int(gdb.parse_and_eval("(unsigned)&__text_start")) - KERNEL_VIRT_BASE + base
         gdb.execute("add-symbol-file %s -s .boot 0x%x -s .text 0x%x" % (KERNEL_ELF, base, text),
                     to_string=True)
-        print(".boot symbols at 0x%08x (link address 0x%08x)" % (base, KERNEL_VIRT_BASE))
+        BootSymbols.loaded = base
+        print(".boot symbols at 0x%08x (link address 0x%08x); `boot-symbols off` removes them"
+              % (base, KERNEL_VIRT_BASE))
 
 
 class KCr3(gdb.Command):

@@ -46,7 +46,9 @@
 /* Measurement (src/kernel/kevents.c). */
 #define SYS_kevents   33  /* kevents(struct kevents *out) -> 0: event counters since boot */
 #define SYS_cr3_pair  34  /* cr3_pair(unsigned rounds) -> fewest TSC ticks of one CR3 write pair, in ring 0 */
-#define NR_SYSCALLS   35
+/* The console (src/kernel/console.c). */
+#define SYS_setfg     35  /* setfg(int pid or 0) -> 0: the foreground process, killed by Ctrl-C on the console */
+#define NR_SYSCALLS   36
 
 /* EAX for a calibration ring trip through sysenter: the trampoline sysexits at
  * once, with no CR3 write and no C (docs/benchmarking.md, "the floor"). */

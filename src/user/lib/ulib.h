@@ -49,6 +49,7 @@ long dup(int fd);
 long pipe(int fds[2]);
 long kevents(struct kevents *out);
 long cr3_pair(unsigned rounds);
+long setfg(int pid);            /* Ctrl-C on the console kills pid (0: none); self or a child */
 
 /* sbrk on top of brk: returns the old break, or (void *)-1 with nothing changed. */
 void *sbrk(long increment);
