@@ -90,7 +90,7 @@ static long sink_write(uaddr_t buf, uint32_t len)
         if (n > len - done)
             n = len - done;
         if (copy_from_user(current->pd, sink_scratch, va, n) < 0)
-            return done ? (long)done : -EFAULT;
+            return -EFAULT; /* the bytes went nowhere: as if none were taken */
         done += n;
         if (done < len && preempt_point() < 0)
             return short_count(done);

@@ -312,15 +312,15 @@ long sys_kill(int pid)
         return -ESRCH;
     if (p->parent != current)
         return -EPERM;
-    p->killed = true;
-    if (p->state == P_SLEEPING)
-        proc_make_runnable(p);
+    proc_kill(p);
     return 0;
 }
 
-/* proc_kill - what kill() does once it has checked permission: mark @p
- * killed and wake it if it sleeps; it ends on its way to user mode. For the
- * console's Ctrl-C (console.c), which has no caller to check. */
+/* proc_kill - the one kill path, once permission is checked (sys_kill; the
+ * console's Ctrl-C, console.c): mark @p killed and wake it if it sleeps. It
+ * ends (STATUS_KILLED) on its way to user mode, before its first user
+ * instruction if it has not run yet; long calls stop at their next
+ * preempt point (preempt.c). */
 void proc_kill(struct proc *p)
 {
     p->killed = true;
