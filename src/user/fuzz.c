@@ -585,7 +585,7 @@ static uint32_t parse_u32(const char *s)
 static const char *const call_names[NR_SYSCALLS + 1] = {
     "nr 0", "exit", "write", "getpid", "yield", "nop", "sysinfo", "read", "spawn", "wait", "getppid", "kill",
     "brk", "map", "unmap", "fork", "shm_grant", "shm_map", "ipc_send", "ipc_recv", "ipc_call", "ipc_reply",
-    "ps", "modules", "poweroff", "ticks", "open", "close", "lseek", "stat", "fstat", "dup", "pipe", "kevents", "cr3_pair", "unknown",
+    "ps", "modules", "poweroff", "ticks", "open", "close", "lseek", "stat", "fstat", "dup", "pipe", "kevents", "cr3_pair", "afill", "unknown",
 };
 
 int main(int argc, char **argv)

@@ -64,6 +64,7 @@ SYSCALL dup, SYS_dup
 SYSCALL pipe, SYS_pipe
 SYSCALL kevents, SYS_kevents
 SYSCALL cr3_pair, SYS_cr3_pair
+SYSCALL afill, SYS_afill
 
 ; long syscall_raw(long nr, long a1, long a2, long a3, long a4, long a5)
 global syscall_raw

@@ -49,6 +49,7 @@ long dup(int fd);
 long pipe(int fds[2]);
 long kevents(struct kevents *out);
 long cr3_pair(unsigned rounds);
+long afill(struct afill *out, unsigned *pages);
 
 /* sbrk on top of brk: returns the old break, or (void *)-1 with nothing changed. */
 void *sbrk(long increment);
