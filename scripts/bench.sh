@@ -239,7 +239,8 @@ for name in $names; do
     python3 tools/bench-report.py --trace "$name" --unit "$unit" --outdir "$outdir" \
         --meta accelerator="$accel" --meta accelerator_requested="$requested" --meta unit="$unit" --meta qemu="$qemu_version" \
         --meta kernel_commit="$commit" --meta passes="$passes" \
-        --meta modes="$MODES" --meta entries="$ENTRIES" --meta date="$date" $logs
+        --meta modes="$MODES" --meta entries="$ENTRIES" --meta date="$date" \
+        --ksym "$BUILD/kernel.sym" $logs
     echo "bench: wrote $outdir/$name.csv, $outdir/$name.json, $outdir/$name.svg"
 done
 # 7. run.txt: what scripts/bench-publish.sh needs to publish this run.

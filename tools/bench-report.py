@@ -14,13 +14,21 @@ lines of the replay program are read (comma-separated, no spaces; -1 means
     replay: begin trace=<name> mode=<mode> records=<R> names=<K> passes=<N> capped=<C>
     replay: progress trace=<name> entry=<entry> pass=<i>/<N>
     replay: mismatches trace=<name> mode=<mode> entry=<entry> n=<X> window=<W>
-    row,<trace>,<mode>,<entry>,<syscall>,<op>,<count>,<skipped>,<min>,<p50>,<p90>,<p99>,<p999>,<max>,<calls>,<cr3_writes>,<pages_walked>,<bytes_copied>
+    row,<trace>,<mode>,<entry>,<syscall>,<op>,<count>,<skipped>,<min>,<p50>,<p90>,<p99>,<p999>,<max>,<calls>,<cr3_writes>,<pages_walked>,<bytes_copied>[,<fills_kernel_4k>,<fills_kernel_4m>,<fills_tramp_kernel>,<fills_tramp_user>,<fills_user>]
     floor,<trace>,<mode>,<entry>,<ring_trip>,<cr3_pair>,<null_syscall>,<null_cr3_writes>
+    fills,<trace>,<mode>,<entry>,empty|null,<kernel_4k>,<kernel_4m>,<tramp_kernel>,<tramp_user>,<user>,<instrument>
+    fillpage,<trace>,<mode>,<entry>,<0xVA>,<kind>
     unit,<trace>,<mode>,rep_movsd,<N>,<ticks>
     replay: end trace=<name> mode=<mode>
 
 Percentiles are in ticks (the --unit); cr3_writes, pages_walked and
-bytes_copied are totals over one pass of `calls` calls. A floor's cr3_pair
+bytes_copied are totals over one pass of `calls` calls, and so are the fill
+columns (TLB fills counted with Accessed bits in an untimed pass; "-" or
+absent where the system cannot count them, as on Linux). A fills line gives
+the fills of an empty bracket and of one null call, and fillpage lines list
+that null call's pages (kind: 0 kernel 4 KiB, 1 kernel 4 MiB, 2 trampoline
+through the kernel PD, 3 trampoline through the user PD, 4 user, 5 the
+instrument's own). A floor's cr3_pair
 times two CR3 writes (0 where the null call writes none); null_cr3_writes
 is what one null call did, read from the kernel's counters. A unit line is
 the ticks of one `rep movsd` of N dwords beyond the empty bracket: N + 1
@@ -69,13 +77,18 @@ TLB_REFILL = 89
 # benchmark (Skylake in a VM): sysenter+sysexit, and int+iret.
 SYSENTER_SYSEXIT = 73
 INT_IRET = 610
-# Pages refilled after the flushes of one call, beyond the pages it walks:
-# kernel text, data and stack after the entry flush, user code and stack after
-# the exit flush.
-BASE_REFILL_PAGES = 5
-# Mode `split` only: the trampoline code and entry-stack pages, which
-# `split-global` keeps Global across the flush.
-SPLIT_EXTRA_REFILL_PAGES = 2
+# The TLB fills of a call are MEASURED (the fill columns: Accessed bits,
+# docs/benchmarking.md). Which of them a mode pays for on hardware:
+# split-global maps the trampoline with Global PTEs (CR4.PGE), which a CR3
+# write does not flush (SDM Vol. 3A §4.10.2.4, §4.10.4.1), so its trampoline
+# fills drop out; QEMU flushes Global entries too, so they are measured there
+# and dropped here. Every other fill is paid.
+GLOBAL_TRAMPOLINE_MODES = ("split-global",)
+# Only for rows without measured fills (the Linux peer): the earlier
+# assumption, pages walked + ASSUMED_REFILL_PAGES after the flushes of one
+# call (kernel text, data and stack; user code and stack). Labelled
+# fills_source = "assumed" in the CSV and JSON.
+ASSUMED_REFILL_PAGES = 5
 # The floor's refills: the fewest pages any CR3-switching round trip must
 # refill after its writes, whatever the kernel does in between. After the
 # entry write, the instruction after `mov cr3` (trampoline text); after the
@@ -115,11 +128,20 @@ MODE_COLOURS = {"split": "#d62728", "split-global": "#ff7f0e", "shared": "#1f77b
 
 CSV_COLUMNS = ["mode", "entry", "syscall", "op", "count", "skipped", "min", "p50",
                "p90", "p99", "p999", "max", "unit", "calls", "cr3_writes_per_call",
-               "pages_walked_per_call", "bytes_copied_per_call", "est_cycles"]
+               "pages_walked_per_call", "bytes_copied_per_call",
+               "fills_kernel_4k_per_call", "fills_kernel_4m_per_call", "fills_tramp_per_call",
+               "fills_user_per_call", "fills_model_per_call", "fills_source", "est_cycles"]
+FILL_FIELDS = ["fills_kernel_4k", "fills_kernel_4m", "fills_tramp_kernel", "fills_tramp_user",
+               "fills_user"]
 ROW_FIELDS = ["trace", "mode", "entry", "syscall", "op", "count", "skipped", "min",
               "p50", "p90", "p99", "p999", "max", "calls", "cr3_writes",
-              "pages_walked", "bytes_copied"]
+              "pages_walked", "bytes_copied"] + FILL_FIELDS
+ROW_OPTIONAL = len(FILL_FIELDS)   # trailing fields a row may lack (older logs): -1
 ROW_INTS = ROW_FIELDS[5:]
+FILLS_FIELDS = ["trace", "mode", "entry", "what", "kernel_4k", "kernel_4m", "tramp_kernel",
+                "tramp_user", "user", "instrument"]
+FILLS_INTS = FILLS_FIELDS[4:]
+FILL_KINDS = ["kernel_4k", "kernel_4m", "tramp_kernel", "tramp_user", "user", "instrument"]
 PERCENTILES = ("min", "p50", "p90", "p99", "p999", "max")
 FLOOR_FIELDS = ["trace", "mode", "entry", "ring_trip", "cr3_pair", "null_syscall",
                 "null_cr3_writes"]
@@ -157,16 +179,20 @@ def fail(msg, status):
 # ---------------------------------------------------------------------------
 
 def parse_int(text):
-    """An unsigned decimal integer or -1 (None if it is neither)."""
-    if text == "-1":
+    """An unsigned decimal integer or -1, which "-" also means (None if it is
+    neither)."""
+    if text in ("-1", "-"):
         return -1
     return int(text) if text.isdigit() else None
 
 
-def parse_record(line, fields, int_fields):
+def parse_record(line, fields, int_fields, optional=0):
     """Split a `row,...` or `floor,...` line into a dict, or return None (with
-    the reason as a string) if the field count or a number is wrong."""
+    the reason as a string) if the field count or a number is wrong. The last
+    `optional` fields may be missing all together (then -1)."""
     parts = line.split(",")
+    if optional and len(parts) == len(fields) + 1 - optional:
+        parts += ["-1"] * optional
     if len(parts) != len(fields) + 1:
         return None, "%d fields, want %d" % (len(parts), len(fields) + 1)
     rec = dict(zip(fields, parts[1:]))
@@ -185,6 +211,8 @@ class LogData:
         self.rows = {}      # (trace, mode, entry, syscall) -> row dict
         self.floors = {}    # (trace, mode, entry) -> floor dict
         self.units = {}     # (trace, mode, check, n) -> unit dict
+        self.fills = {}     # (trace, mode, entry, what) -> fills dict
+        self.fill_pages = {}  # (trace, mode, entry) -> [(va, kind)] of the null call
         self.cpus = {}      # trace -> [cpu strings, in order seen, distinct]
         self.runs = []      # begin lines: dicts with log, trace, mode, ... ended
         self.traces = []    # trace names with rows, in order seen
@@ -261,7 +289,7 @@ def parse_log(data, path):
         line = raw.strip()
         where = "%s:%d" % (path, lineno)
         if line.startswith("row,"):
-            rec, why = parse_record(line, ROW_FIELDS, ROW_INTS)
+            rec, why = parse_record(line, ROW_FIELDS, ROW_INTS, ROW_OPTIONAL)
             if rec is None:
                 warn("%s: malformed row line ignored (%s)" % (where, why))
                 continue
@@ -281,6 +309,22 @@ def parse_log(data, path):
                 warn("%s: malformed unit line ignored (%s)" % (where, why))
                 continue
             data.add_unit(rec)
+        elif line.startswith("fills,"):
+            rec, why = parse_record(line, FILLS_FIELDS, FILLS_INTS)
+            if rec is None:
+                warn("%s: malformed fills line ignored (%s)" % (where, why))
+                continue
+            data.fills[(rec["trace"], rec["mode"], rec["entry"], rec["what"])] = rec
+            if rec["what"] == "null":
+                data.fill_pages[(rec["trace"], rec["mode"], rec["entry"])] = []
+        elif line.startswith("fillpage,"):
+            parts = line.split(",")
+            try:
+                va, kind = int(parts[4], 16), int(parts[5])
+            except (IndexError, ValueError):
+                warn("%s: malformed fillpage line ignored" % where)
+                continue
+            data.fill_pages.setdefault(tuple(parts[1:4]), []).append((va, kind))
         elif line.startswith("replay: "):
             parse_replay_line(data, state, line[len("replay: "):])
     for trace, mode in state["open"]:
@@ -311,28 +355,43 @@ def per_call(total, calls):
     return total / calls if calls else 0.0
 
 
-def pages_refilled(mode, cr3_per_call, pages_walked_per_call):
-    """Pages refilled per call (model): none without a CR3 write; else the
-    pages walked plus the base pages, plus the trampoline pages in `split`."""
+def model_fills(mode, fills):
+    """TLB fills per call the model charges, from measured fills per call
+    {kernel_4k, kernel_4m, tramp_kernel, tramp_user, user}: all of them, less
+    the trampoline's in a mode whose trampoline PTEs are Global."""
+    paid = fills["kernel_4k"] + fills["kernel_4m"] + fills["user"]
+    if mode not in GLOBAL_TRAMPOLINE_MODES:
+        paid += fills["tramp_kernel"] + fills["tramp_user"]
+    return paid
+
+
+def assumed_fills(cr3_per_call, pages_walked_per_call):
+    """Fills per call where none were measured (the Linux peer): none
+    without a CR3 write, else pages walked + ASSUMED_REFILL_PAGES."""
     if not cr3_per_call:
         return 0.0
-    pages = (pages_walked_per_call or 0.0) + BASE_REFILL_PAGES
-    if mode == "split":
-        pages += SPLIT_EXTRA_REFILL_PAGES
-    return pages
+    return (pages_walked_per_call or 0.0) + ASSUMED_REFILL_PAGES
 
 
-def model_cycles(mode, entry, ticks, cr3_per_call, pages_walked_per_call):
+def model_cycles(mode, entry, ticks, cr3_per_call, fills):
     """Modelled cycles of one call: the ticks (instructions, one cycle each)
-    plus the entry's hardware cost, the CR3 writes and the TLB refills.
-    None if the ticks or the entry's cost are unknown."""
+    plus the entry's hardware cost, the CR3 writes and `fills` TLB fills
+    (model_fills or assumed_fills). None if the ticks or the entry's cost are
+    unknown."""
     if avail(ticks) is None or entry not in ENTRY_COST:
         return None
     if cr3_per_call is None:
         cr3_per_call = MODE_CR3_WRITES.get(mode, 0)
-    pages = pages_refilled(mode, cr3_per_call, pages_walked_per_call)
     return round_half_up(ticks + ENTRY_COST[entry] + CR3_WRITE * cr3_per_call
-                         + TLB_REFILL * pages)
+                         + TLB_REFILL * fills)
+
+
+def row_fills(rec):
+    """Measured fills per call of a log row, {kind: value}, or None if the
+    row has none."""
+    if any(avail(rec[f]) is None for f in FILL_FIELDS) or avail(rec["calls"]) is None:
+        return None
+    return {f[len("fills_"):]: per_call(rec[f], rec["calls"]) for f in FILL_FIELDS}
 
 
 def derive_row(rec, unit):
@@ -347,14 +406,28 @@ def derive_row(rec, unit):
     for total, name in PER_CALL:
         value = per_call(rec[total], rec["calls"])
         out[name] = None if value is None else round(value, 2)
+    fills = row_fills(rec)
+    cr3 = per_call(rec["cr3_writes"], rec["calls"])
+    if fills is not None:
+        paid = model_fills(rec["mode"], fills)
+        out["fills_source"] = "measured"
+    else:
+        paid = assumed_fills(cr3 if cr3 is not None else MODE_CR3_WRITES.get(rec["mode"], 0),
+                             per_call(rec["pages_walked"], rec["calls"]))
+        out["fills_source"] = "assumed"
+    for name, value in (("fills_kernel_4k_per_call", fills and fills["kernel_4k"]),
+                        ("fills_kernel_4m_per_call", fills and fills["kernel_4m"]),
+                        ("fills_tramp_per_call",
+                         fills and fills["tramp_kernel"] + fills["tramp_user"]),
+                        ("fills_user_per_call", fills and fills["user"]),
+                        ("fills_model_per_call", paid)):
+        out[name] = None if value is None else round(value, 2)
     # est_cycles: the measured p50 in cycles, else the model (which uses the
     # unrounded per-call values).
     if unit == "cycles":
         out["est_cycles"] = out["p50"]
     else:
-        out["est_cycles"] = model_cycles(
-            rec["mode"], rec["entry"], rec["p50"], per_call(rec["cr3_writes"], rec["calls"]),
-            per_call(rec["pages_walked"], rec["calls"]))
+        out["est_cycles"] = model_cycles(rec["mode"], rec["entry"], rec["p50"], cr3, paid)
     return out
 
 
@@ -370,11 +443,22 @@ def floor_refill_pages(mode, entry, cr3_writes):
     return FLOOR_REFILL_PAGES.get((mode, entry), 0) if cr3_writes else 0
 
 
-def derive_floor(rec, unit):
+def fills_object(rec):
+    """A fills line as a JSON object {kind: count}, or None."""
+    if rec is None:
+        return None
+    return {k: avail(rec[k]) for k in FILL_KINDS}
+
+
+def derive_floor(rec, unit, fills=None):
     """The JSON floor object of one mode and entry. The floor counts only
     what the mode does: the ring trip, plus the timed CR3 pair scaled to the
     null call's measured CR3 writes (none in `shared`); in the model, those
-    writes and the floor's refills (FLOOR_REFILL_PAGES)."""
+    writes and the floor's refills (FLOOR_REFILL_PAGES). `fills`: the fills
+    lines of this mode and entry ({"empty": rec, "null": rec} or fewer) and
+    the null call's pages ("pages": [{va, kind}]); the null call's model
+    charges its measured fills (assumed_fills where there are none)."""
+    fills = fills or {}
     ring, pair, null = avail(rec["ring_trip"]), avail(rec["cr3_pair"]), avail(rec["null_syscall"])
     writes = avail(rec["null_cr3_writes"])
     floor = None
@@ -383,7 +467,9 @@ def derive_floor(rec, unit):
     out = {"mode": rec["mode"], "entry": rec["entry"], "ring_trip": ring, "cr3_pair": pair,
            "null_cr3_writes": writes, "floor": floor, "null_syscall": null, "overhead": None,
            "floor_refill_pages": None, "floor_model_cycles": None, "null_model_cycles": None,
-           "overhead_model": None}
+           "overhead_model": None, "null_fills": fills_object(fills.get("null")),
+           "empty_fills": fills_object(fills.get("empty")), "null_fills_model": None,
+           "null_fill_pages": fills.get("pages")}
     over = ratio(null, floor)
     out["overhead"] = None if over is None else round(over, 4)
     if unit == "instructions":
@@ -392,7 +478,14 @@ def derive_floor(rec, unit):
         if floor is not None and entry_cost is not None:
             out["floor_refill_pages"] = pages
             out["floor_model_cycles"] = entry_cost + CR3_WRITE * writes + TLB_REFILL * pages + floor
-        out["null_model_cycles"] = model_cycles(rec["mode"], rec["entry"], null, writes, 0.0)
+        nf = out["null_fills"]
+        if nf is not None and None not in nf.values():
+            paid = model_fills(rec["mode"], nf)
+        else:
+            paid = assumed_fills(writes if writes is not None else
+                                 MODE_CR3_WRITES.get(rec["mode"], 0), 0.0)
+        out["null_fills_model"] = paid
+        out["null_model_cycles"] = model_cycles(rec["mode"], rec["entry"], null, writes, paid)
         over = ratio(out["null_model_cycles"], out["floor_model_cycles"])
         out["overhead_model"] = None if over is None else round(over, 4)
     for what, a, b in (("", null, floor),
@@ -427,8 +520,8 @@ def cost_model(unit):
     model = {"label": "model", "applied": unit == "instructions",
              "CR3_WRITE_cycles": CR3_WRITE, "TLB_REFILL_cycles": TLB_REFILL,
              "SYSENTER_SYSEXIT_cycles": SYSENTER_SYSEXIT, "INT_IRET_cycles": INT_IRET,
-             "BASE_REFILL_PAGES": BASE_REFILL_PAGES,
-             "SPLIT_EXTRA_REFILL_PAGES": SPLIT_EXTRA_REFILL_PAGES,
+             "GLOBAL_TRAMPOLINE_MODES": list(GLOBAL_TRAMPOLINE_MODES),
+             "ASSUMED_REFILL_PAGES": ASSUMED_REFILL_PAGES,
              "FLOOR_REFILL_PAGES": {"%s/%s" % k: v for k, v in FLOOR_REFILL_PAGES.items()},
              "sources": COST_MODEL_SOURCES}
     if unit == "cycles":
@@ -438,22 +531,23 @@ def cost_model(unit):
     model["formula"] = (
         "est_cycles (model) = p50 (instructions, taken at one cycle each) + entry cost "
         "(SYSENTER_SYSEXIT = 73 for sysenter, INT_IRET = 610 for int80) + CR3_WRITE * "
-        "cr3_writes_per_call + TLB_REFILL * pages_refilled, rounded half up; per-call "
+        "cr3_writes_per_call + TLB_REFILL * fills_model_per_call, rounded half up; per-call "
         "values unrounded")
-    model["pages_refilled"] = (
-        "0 if cr3_writes_per_call == 0; else pages_walked_per_call + 5 (kernel text, data "
-        "and stack after the entry flush; user code and stack after the exit flush), "
-        "+ 2 in mode split only (trampoline code and entry stack, Global in split-global). "
-        "linux-pti: cr3_writes and pages_walked as its rows give them. A row value of -1 "
-        "(not available): cr3 writes per call default to 2 (split, split-global, linux-pti) "
-        "or 0 (shared, linux-nopti), pages walked to 0")
+    model["fills_model_per_call"] = (
+        "measured (fills_source = measured): fills_kernel_4k + fills_kernel_4m + fills_user "
+        "+ fills_tramp, less fills_tramp in split-global, whose Global trampoline PTEs "
+        "survive a CR3 write on hardware (QEMU flushes them, so they are measured). "
+        "assumed (no fill columns, the Linux peer): 0 if cr3_writes_per_call == 0, else "
+        "pages_walked_per_call + ASSUMED_REFILL_PAGES. A row value of -1 (not available): "
+        "cr3 writes per call default to 2 (split, split-global, linux-pti) or 0 (shared, "
+        "linux-nopti), pages walked to 0")
     model["floor"] = ("ring_trip + cr3_pair * null_cr3_writes / 2 (ticks): only the CR3 writes "
                       "the mode's null call does, none in shared")
     model["floor_model_cycles"] = ("entry cost + CR3_WRITE * null_cr3_writes + TLB_REFILL * "
                                    "FLOOR_REFILL_PAGES[mode/entry] (0 without CR3 writes) + floor")
     model["null_model_cycles"] = (
-        "est_cycles formula on null_syscall with the null call's measured CR3 writes, "
-        "0 pages walked")
+        "est_cycles formula on null_syscall with the null call's measured CR3 writes and "
+        "its measured fills (null_fills, charged as fills_model_per_call is)")
     model["overhead_model"] = "null_model_cycles / floor_model_cycles"
     return model
 
@@ -574,8 +668,9 @@ def gp_quote(text):
 
 
 def plot_values(rows, entry):
-    """(syscalls, modes, {(mode, syscall): (p50, p99)}) for the plot: the
-    rows of one entry, syscalls with a p50 in some mode (not the skipped ones)."""
+    """(syscalls, modes, {(mode, syscall): (p50, p99, est_cycles)}) for the
+    plot: the rows of one entry, syscalls with a p50 in some mode (not the
+    skipped ones)."""
     chosen = [r for r in rows if r["entry"] == entry]
     modes = [m for m, _ in columns_present(chosen)]
     names = [n for n, _, _ in syscalls_by_count([r for r in chosen if r["p50"] is not None],
@@ -586,40 +681,46 @@ def plot_values(rows, entry):
         for n in names:
             r = table.get((m, entry, n))
             if r is not None and r["p50"] is not None:
-                values[(m, n)] = (r["p50"], r["p99"] if r["p99"] is not None else r["p50"])
+                values[(m, n)] = (r["p50"], r["p99"] if r["p99"] is not None else r["p50"],
+                                  r["est_cycles"])
     return names, modes, values
 
 
 def use_log_scale(values):
     """True if the plotted values span more than LOG_RATIO."""
-    positive = [v for pair in values.values() for v in pair if v > 0]
+    positive = [v for triple in values.values() for v in triple if v is not None and v > 0]
     return bool(positive) and max(positive) / min(positive) > LOG_RATIO
 
 
 def write_plot_data(path, names, modes, values, log):
-    """NAME.dat: one line per syscall; per mode p50, ylow (= p50), yhigh (= p99)."""
+    """NAME.dat: one line per syscall; per mode p50, ylow (= p50), yhigh (=
+    p99), est_cycles."""
     with open(path, "w") as f:
-        f.write("# syscall" + "".join(" %s_p50 %s_low %s_p99" % (m, m, m) for m in modes) + "\n")
+        f.write("# syscall" + "".join(" %s_p50 %s_low %s_p99 %s_est" % (m, m, m, m)
+                                      for m in modes) + "\n")
         for n in names:
             cells = []
             for m in modes:
-                p50, p99 = values.get((m, n), (None, None))
+                p50, p99, est = values.get((m, n), (None, None, None))
                 if p50 is None or (log and p50 <= 0):
                     cells += ["NaN"] * 3
                 else:
                     cells += [str(p50), str(p50), str(max(p99, p50))]
+                cells.append("NaN" if est is None or (log and est <= 0) else str(est))
             f.write(" ".join(['"%s"' % n] + cells) + "\n")
 
 
 def write_plot_script(path, trace, unit, entry, modes, log):
     """NAME.gp, relative to its own directory: cd DIR && gnuplot NAME.gp."""
     title = "%s: p50 with p99 whiskers (%s), entry=%s" % (trace, unit, entry)
+    est_label = "est_cycles (model)" if unit == "instructions" else "est_cycles (measured p50)"
     lines = [
         "# Re-plot: run `gnuplot %s` in this directory (paths are relative)."
         % os.path.basename(path),
         "# Written by tools/bench-report.py from %s.dat." % trace,
-        "set terminal svg size 1200,600 dynamic enhanced font 'sans,10'",
+        "set terminal svg size 1200,1000 dynamic enhanced font 'sans,10'",
         "set output %s" % gp_quote(trace + ".svg"),
+        "set multiplot layout 2,1",
         "set title %s noenhanced" % gp_quote(title),
         "set style data histogram",
         "set style histogram errorbars gap 2 lw 1",
@@ -633,12 +734,25 @@ def write_plot_script(path, trace, unit, entry, modes, log):
     lines += ["set logscale y", "set yrange [*:*]"] if log else ["set yrange [0:*]"]
     parts = []
     for i, m in enumerate(modes):
-        col = 2 + 3 * i
+        col = 2 + 4 * i
         using = "%d:%d:%d" % (col, col + 1, col + 2) + (":xtic(1)" if i == 0 else "")
         source = gp_quote(trace + ".dat") if i == 0 else "''"
         colour = " lc rgb %s" % gp_quote(MODE_COLOURS[m]) if m in MODE_COLOURS else ""
         parts.append("%s using %s title %s%s" % (source, using, gp_quote(m), colour))
     lines.append("plot " + ", \\\n     ".join(parts))
+    # Second panel: est_cycles by mode, where the modes differ as hardware would.
+    lines += ["set title %s noenhanced" % gp_quote("%s: %s, entry=%s" % (trace, est_label, entry)),
+              "set style histogram clustered gap 2",
+              "set ylabel %s" % gp_quote("%s per call" % est_label)]
+    parts = []
+    for i, m in enumerate(modes):
+        col = 5 + 4 * i
+        using = "%d" % col + (":xtic(1)" if i == 0 else "")
+        source = gp_quote(trace + ".dat") if i == 0 else "''"
+        colour = " lc rgb %s" % gp_quote(MODE_COLOURS[m]) if m in MODE_COLOURS else ""
+        parts.append("%s using %s title %s%s" % (source, using, gp_quote(m), colour))
+    lines.append("plot " + ", \\\n     ".join(parts))
+    lines.append("unset multiplot")
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
 
@@ -719,17 +833,26 @@ def p50_table(rows, entry):
 
 
 def est_table(rows, unit):
-    """est_cycles of the ALL row, one line per entry, one column per mode."""
-    cols = columns_present(rows)
-    modes = sorted({m for m, _ in cols}, key=lambda m: order_key(m, MODE_ORDER))
-    entries = sorted({e for _, e in cols}, key=lambda e: order_key(e, ENTRY_ORDER))
+    """Ticks and est_cycles of the ALL row side by side, with the measured
+    fills per call behind the model: one line per mode and entry."""
     table = lookup(rows)
     label = "est_cycles (model)" if unit == "instructions" else "est_cycles (measured)"
+    header = ["mode/entry", "p50 (%s)" % unit, label, "fills: kernel 4K", "4M", "tramp",
+              "user", "charged"]
     body = []
-    for e in entries:
-        body.append([e] + [fmt(table[(m, e, "ALL")]["est_cycles"]) if (m, e, "ALL") in table
-                           else "-" for m in modes])
-    return ["%s, p50 of syscall=ALL:" % label] + format_table(["entry"] + modes, body)
+    for m, e in columns_present(rows):
+        r = table.get((m, e, "ALL"))
+        if r is None:
+            continue
+        charged = fmt(r["fills_model_per_call"], 2)
+        if r["fills_source"] != "measured":
+            charged += " (assumed)"
+        body.append(["%s/%s" % (m, e), fmt(r["p50"]), fmt(r["est_cycles"]),
+                     fmt(r["fills_kernel_4k_per_call"], 2), fmt(r["fills_kernel_4m_per_call"], 2),
+                     fmt(r["fills_tramp_per_call"], 2), fmt(r["fills_user_per_call"], 2), charged])
+    return (["syscall=ALL, p50 and %s side by side; TLB fills per call (measured, "
+             "Accessed bits; split-global is not charged its Global trampoline's):" % label]
+            + format_table(header, body))
 
 
 def floor_lines(floor, unit):
@@ -754,6 +877,14 @@ def floor_lines(floor, unit):
                 f["floor"], f["floor_model_cycles"])
         else:
             model_floor = "-"
+        nf, ef = f.get("null_fills"), f.get("empty_fills")
+        if nf is not None:
+            pairs.append(("null call's TLB fills (measured)", "kernel 4K %s, 4M %s, trampoline "
+                          "%s + %s, user %s; charged %s (empty bracket: %s)" % (
+                              fmt(nf["kernel_4k"]), fmt(nf["kernel_4m"]), fmt(nf["tramp_kernel"]),
+                              fmt(nf["tramp_user"]), fmt(nf["user"]), fmt(f["null_fills_model"]),
+                              "-" if ef is None else sum(v or 0 for k, v in ef.items()
+                                                         if k != "instrument"))))
         pairs += [("(model) floor = entry + CR3 writes + refills + floor", model_floor),
                   ("(model) null syscall", "%s cycles" % fmt(f["null_model_cycles"])),
                   ("(model) overhead = null_syscall / floor", fmt(f["overhead_model"], 2))]
@@ -831,6 +962,8 @@ def parse_args(argv):
     p.add_argument("--meta", type=meta_pair, action="append", default=[], metavar="KEY=VALUE",
                    help="recorded in the JSON's meta object (repeat for more)")
     p.add_argument("--quiet", action="store_true", help="no report on standard output")
+    p.add_argument("--ksym", metavar="FILE",
+                   help="kernel.sym (nm -n): name the kernel pages of the null call's fills")
     p.add_argument("logs", nargs="+", metavar="LOG", help="serial logs of replay runs")
     return p.parse_args(argv)
 
@@ -848,10 +981,51 @@ def read_logs(paths):
     return data, read
 
 
+KSYMS = []   # [(address, name)] sorted, from --ksym (kernel.sym)
+
+
+def load_ksyms(path):
+    """Read `nm -n` style lines (ADDRESS NAME) into KSYMS; warn if unreadable."""
+    try:
+        with open(path) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 2:
+                    try:
+                        KSYMS.append((int(parts[0], 16), parts[1]))
+                    except ValueError:
+                        pass
+    except OSError as e:
+        warn("cannot read --ksym %s: %s" % (path, e.strerror or e))
+    KSYMS.sort()
+
+
+def ksyms(va, kind):
+    """The kernel symbols inside the 4 KiB page at `va` (a kernel-window or
+    trampoline page): at most 4 names, or the symbol the page starts in; None
+    for other kinds or without --ksym."""
+    if not KSYMS or FILL_KINDS[kind] not in ("kernel_4k", "tramp_kernel", "tramp_user"):
+        return None
+    inside = [n for a, n in KSYMS if va <= a < va + 4096 and not n.startswith("__")]
+    before = [n for a, n in KSYMS if a < va]
+    names = ([before[-1] + " (cont.)"] if before and (not inside or
+             not any(a == va for a, _ in KSYMS)) else []) + inside
+    return ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+
+
 def select_trace(data, trace, unit):
     """(rows, floors, cpu, runs, unit checks) of one trace, derived and ordered."""
     rows = sorted_rows([derive_row(r, unit) for k, r in data.rows.items() if k[0] == trace])
-    floors = [derive_floor(f, unit) for k, f in data.floors.items() if k[0] == trace]
+    floors = []
+    for k, f in data.floors.items():
+        if k[0] != trace:
+            continue
+        fills = {w: data.fills[k + (w,)] for w in ("empty", "null") if k + (w,) in data.fills}
+        if k in data.fill_pages:
+            fills["pages"] = [{"va": "0x%08x" % va, "kind": FILL_KINDS[kind]
+                               if 0 <= kind < len(FILL_KINDS) else str(kind),
+                               "symbol": ksyms(va, kind)} for va, kind in data.fill_pages[k]]
+        floors.append(derive_floor(f, unit, fills))
     floors.sort(key=lambda f: (order_key(f["mode"], MODE_ORDER), order_key(f["entry"], ENTRY_ORDER)))
     cpus = data.cpus.get(trace, [])
     if len(cpus) > 1:
@@ -864,6 +1038,8 @@ def select_trace(data, trace, unit):
 def main(argv):
     """Parse the logs, write the outputs, print the report."""
     args = parse_args(argv)
+    if args.ksym:
+        load_ksyms(args.ksym)
     data, read = read_logs(args.logs)
     rows, floors, cpu, runs, checks = select_trace(data, args.trace, args.unit)
     if not rows:

@@ -7,6 +7,7 @@
  */
 #include "defs.h"
 #include "kevents.h"
+#include "afill.h"
 #include "proc.h"
 #include "uaccess.h"
 #include "uapi/errno.h"
@@ -52,7 +53,7 @@ static const uint8_t nargs[NR_SYSCALLS] = {
     [SYS_ipc_call] = 5, [SYS_ipc_reply] = 3, [SYS_ps] = 2, [SYS_modules] = 2, [SYS_poweroff] = 1,
     [SYS_open] = 2, [SYS_close] = 1, [SYS_lseek] = 3, [SYS_stat] = 2, [SYS_fstat] = 2,
     [SYS_dup] = 1, [SYS_pipe] = 1, [SYS_kevents] = 1, [SYS_cr3_pair] = 1,
-    [SYS_setfg] = 1,
+    [SYS_setfg] = 1, [SYS_afill] = 2,
 };
 
 /*
@@ -119,6 +120,7 @@ void syscall_dispatch(struct trapframe *tf)
     case SYS_kevents:   r = sys_kevents(a); break;
     case SYS_cr3_pair:  r = sys_cr3_pair(a); break;
     case SYS_setfg:     r = sys_setfg((int)a); break;
+    case SYS_afill:     r = sys_afill(a, b); break;
     default:            r = -ENOSYS; break;
     }
     tf->eax = (uint32_t)r;

@@ -400,7 +400,7 @@ static const unsigned char weight[NR_SYSCALLS] = {
     [SYS_shm_grant] = 4, [SYS_shm_map] = 4, [SYS_ipc_send] = 4, [SYS_ipc_recv] = 4, [SYS_ipc_call] = 4,
     [SYS_ipc_reply] = 4, [SYS_ps] = 4, [SYS_modules] = 4, [SYS_poweroff] = 0, [SYS_ticks] = 1,
     [SYS_open] = 5, [SYS_close] = 4, [SYS_lseek] = 3, [SYS_stat] = 4, [SYS_fstat] = 4, [SYS_dup] = 3,
-    [SYS_pipe] = 2, [SYS_kevents] = 2, [SYS_cr3_pair] = 1, [SYS_setfg] = 1,
+    [SYS_pipe] = 2, [SYS_kevents] = 2, [SYS_cr3_pair] = 1, [SYS_setfg] = 1, [SYS_afill] = 1,
 };
 
 /* Never called, on purpose (see the header). */
@@ -498,6 +498,10 @@ static void one_call(unsigned i, long nr, int literal)
         break;
     case SYS_setfg:
         a[0] = any_pid();
+        break;
+    case SYS_afill:
+        a[0] = any_pointer();
+        a[1] = below(2) ? 0 : any_pointer();
         break;
     case SYS_cr3_pair: {
         static const uint32_t rounds[] = { 0, 1, 2, 10, CR3_PAIR_ROUNDS, 100001, 0x7fffffff, 0xffffffffu };
@@ -622,7 +626,7 @@ static void one_call(unsigned i, long nr, int literal)
     case SYS_brk: case SYS_unmap: case SYS_shm_grant: case SYS_read:
     case SYS_ipc_send: case SYS_ipc_recv: case SYS_ipc_call: case SYS_ipc_reply:
     case SYS_open: case SYS_close: case SYS_lseek: case SYS_stat: case SYS_fstat: case SYS_dup:
-    case SYS_pipe: case SYS_kevents: case SYS_cr3_pair: case SYS_setfg:
+    case SYS_pipe: case SYS_kevents: case SYS_cr3_pair: case SYS_setfg: case SYS_afill:
         break;
     default:
         if (r != -ENOSYS)
@@ -712,7 +716,7 @@ static uint32_t parse_u32(const char *s)
 static const char *const call_names[] = {
     "nr 0", "exit", "write", "getpid", "yield", "nop", "sysinfo", "read", "spawn", "wait", "getppid", "kill",
     "brk", "map", "unmap", "fork", "shm_grant", "shm_map", "ipc_send", "ipc_recv", "ipc_call", "ipc_reply",
-    "ps", "modules", "poweroff", "ticks", "open", "close", "lseek", "stat", "fstat", "dup", "pipe", "kevents", "cr3_pair", "setfg", "unknown",
+    "ps", "modules", "poweroff", "ticks", "open", "close", "lseek", "stat", "fstat", "dup", "pipe", "kevents", "cr3_pair", "setfg", "afill", "unknown",
 };
 _Static_assert(sizeof(call_names) / sizeof(call_names[0]) == NR_SYSCALLS + 1,
                "call_names: one name per call number below NR_SYSCALLS, then \"unknown\"");

@@ -93,6 +93,39 @@ sys.exit("null call below its floor: %s" % bad if bad or len(d["floors"]) != 6 e
 }
 check "no mode's null call is below its floor (ticks and model), 6 floors" check_floors "$out/$name.json"
 
+# Measured TLB fills (issue 11): getppid in split reports its fills per entry
+# path, kernel and user side, in the CSV and as the null call's pages in the
+# JSON; split-global is cheaper than split in est_cycles only through its
+# measured trampoline fills (same ticks, same fills, less the Global ones).
+check_fills() {
+    python3 -c '
+import csv, json, sys
+rows = {(r["mode"], r["entry"], r["syscall"]): r for r in csv.DictReader(open(sys.argv[1]))}
+d = json.load(open(sys.argv[2]))
+floors = {(f["mode"], f["entry"]): f for f in d["floors"]}
+for e in ("int80", "sysenter"):
+    r = rows.get(("split", e, "getppid")) or rows.get(("split", e, "ALL"))
+    assert r["fills_source"] == "measured", r
+    k4, k4m, tr, us = (float(r[c]) for c in ("fills_kernel_4k_per_call", "fills_kernel_4m_per_call",
+                                               "fills_tramp_per_call", "fills_user_per_call"))
+    assert k4 >= 1 and k4m >= 1 and tr >= 2 and us >= 1, (e, r)
+    f = floors[("split", e)]
+    nf = f["null_fills"]
+    assert nf and nf["kernel_4k"] >= 1 and nf["kernel_4m"] >= 1 and nf["tramp_kernel"] >= 1 \
+        and nf["tramp_user"] >= 1 and nf["user"] >= 1, (e, nf)
+    assert len(f["null_fill_pages"]) == sum(nf.values()), (e, f["null_fill_pages"])
+    s, g = rows[("split", e, "ALL")], rows[("split-global", e, "ALL")]
+    same = all(s[c] == g[c] for c in ("p50", "cr3_writes_per_call", "fills_kernel_4k_per_call",
+                                      "fills_kernel_4m_per_call", "fills_tramp_per_call",
+                                      "fills_user_per_call"))
+    diff = int(s["est_cycles"]) - int(g["est_cycles"])
+    want = 89 * float(s["fills_tramp_per_call"])
+    assert same and abs(diff - want) <= 1 and diff > 0, (e, diff, want, s, g)
+' "$1" "$2"
+}
+check "split reports measured TLB fills (int80, sysenter); split-global < split only by them" \
+    check_fills "$csv" "$out/$name.json"
+
 # Reproducible: one more run of one mode x one entry must give the same ticks.
 ticks_of() { awk -F, '$1 == "split" && $2 == "int80" { print $3, $7, $8, $9, $10, $11, $12 }' "$1" | sort; }
 check_rerun() {

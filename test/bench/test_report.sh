@@ -28,26 +28,34 @@ have_gnuplot=1
 command -v gnuplot >/dev/null 2>&1 || have_gnuplot=0
 
 # The fake log. Per mode/entry: read 10, openat 6, close 4, rt_sigaction 3
-# (skipped): ALL = 23 records, 20 calls.
+# (skipped): ALL = 23 records, 20 calls. split's rows carry measured TLB
+# fills (10 kernel 4K, 1 kernel 4M, 3 + 3 trampoline, 4 user per call);
+# shared's are in the older 18-field format (no fills: the model assumes).
 cat > "$tmp/log.txt" <<'EOF'
 SeaBIOS (version 1.16.2-debian-1.16.2-1)
 boot: load base 0x00100000 (multiboot2 tag 21, self-location agrees), linked for 0x00100000
 replay: cpu=QEMU TCG (-icount shift=0), model name: qemu32, family 6
 replay: begin trace=tiny mode=split records=23 names=4 passes=100 capped=0
 replay: progress trace=tiny entry=int80 pass=50/100
-row,tiny,split,int80,ALL,-,23,3,600,650,800,1200,3000,5000,20,40,30,2000
-row,tiny,split,int80,read,COPY_OUT,10,0,700,750,900,1300,3100,5000,10,20,20,1800
-row,tiny,split,int80,openat,PATH,6,0,800,850,1000,1400,2900,4000,6,12,10,200
-row,tiny,split,int80,close,CLOSE,4,0,200,210,230,260,300,310,4,8,0,0
-row,tiny,split,int80,rt_sigaction,SKIP,3,3,-1,-1,-1,-1,-1,-1,0,0,0,0
+row,tiny,split,int80,ALL,-,23,3,600,650,800,1200,3000,5000,20,40,30,2000,200,20,60,60,80
+row,tiny,split,int80,read,COPY_OUT,10,0,700,750,900,1300,3100,5000,10,20,20,1800,100,10,30,30,40
+row,tiny,split,int80,openat,PATH,6,0,800,850,1000,1400,2900,4000,6,12,10,200,72,6,18,18,24
+row,tiny,split,int80,close,CLOSE,4,0,200,210,230,260,300,310,4,8,0,0,28,4,12,12,16
+row,tiny,split,int80,rt_sigaction,SKIP,3,3,-1,-1,-1,-1,-1,-1,0,0,0,0,0,0,0,0,0
 floor,tiny,split,int80,150,4,191,2
+fills,tiny,split,int80,empty,5,1,3,3,4,1
+fills,tiny,split,int80,null,5,1,3,3,4,1
+fillpage,tiny,split,int80,0x80000000,1
+fillpage,tiny,split,int80,0xc0108000,0
 replay: progress trace=tiny entry=sysenter pass=50/100
-row,tiny,split,sysenter,ALL,-,23,3,640,700,850,1250,3050,5050,20,40,30,2000
-row,tiny,split,sysenter,read,COPY_OUT,10,0,740,790,940,1340,3140,5040,10,20,20,1800
-row,tiny,split,sysenter,openat,PATH,6,0,840,890,1040,1440,2940,4040,6,12,10,200
-row,tiny,split,sysenter,close,CLOSE,4,0,240,250,270,300,340,350,4,8,0,0
-row,tiny,split,sysenter,rt_sigaction,SKIP,3,3,-1,-1,-1,-1,-1,-1,0,0,0,0
+row,tiny,split,sysenter,ALL,-,23,3,640,700,850,1250,3050,5050,20,40,30,2000,200,20,60,60,80
+row,tiny,split,sysenter,read,COPY_OUT,10,0,740,790,940,1340,3140,5040,10,20,20,1800,100,10,30,30,40
+row,tiny,split,sysenter,openat,PATH,6,0,840,890,1040,1440,2940,4040,6,12,10,200,72,6,18,18,24
+row,tiny,split,sysenter,close,CLOSE,4,0,240,250,270,300,340,350,4,8,0,0,28,4,12,12,16
+row,tiny,split,sysenter,rt_sigaction,SKIP,3,3,-1,-1,-1,-1,-1,-1,0,0,0,0,0,0,0,0,0
 floor,tiny,split,sysenter,185,4,226,2
+fills,tiny,split,sysenter,empty,5,1,3,3,5,1
+fills,tiny,split,sysenter,null,5,1,3,3,5,1
 unit,tiny,split,rep_movsd,0,1
 unit,tiny,split,rep_movsd,19,20
 replay: end trace=tiny mode=split
@@ -95,7 +103,7 @@ else
 fi
 
 csv=$out/tiny.csv
-want='mode,entry,syscall,op,count,skipped,min,p50,p90,p99,p999,max,unit,calls,cr3_writes_per_call,pages_walked_per_call,bytes_copied_per_call,est_cycles'
+want='mode,entry,syscall,op,count,skipped,min,p50,p90,p99,p999,max,unit,calls,cr3_writes_per_call,pages_walked_per_call,bytes_copied_per_call,fills_kernel_4k_per_call,fills_kernel_4m_per_call,fills_tramp_per_call,fills_user_per_call,fills_model_per_call,fills_source,est_cycles'
 check "the CSV header is exact" [ "$(head -n 1 "$csv" 2>/dev/null)" = "$want" ]
 check "the CSV has 20 rows (2 modes x 2 entries x 5, no other trace)" \
     [ "$(tail -n +2 "$csv" 2>/dev/null | wc -l)" -eq 20 ]
@@ -117,14 +125,14 @@ shared,sysenter,ALL shared,sysenter,read shared,sysenter,openat shared,sysenter,
 }
 check "CSV rows in mode, entry, count order" order_ok
 
-# split/sysenter ALL: 700 + 73 + 100 x 2 + 89 x (1.5 + 5 + 2) = 1729.5 -> 1730;
-# shared/int80 ALL: no CR3 write, 647 + 610 = 1257.
-check "est_cycles (model) of split/sysenter ALL" \
-    grep -qx 'split,sysenter,ALL,-,23,3,640,700,850,1250,3050,5050,instructions,20,2.00,1.50,100.00,1730' "$csv"
-check "est_cycles (model) of shared/int80 ALL" \
-    grep -qx 'shared,int80,ALL,-,23,3,597,647,797,1197,2997,4997,instructions,20,0.00,1.50,100.00,1257' "$csv"
+# split/sysenter ALL: 700 + 73 + 100 x 2 + 89 x (10 + 1 + 6 + 4) measured fills = 2842;
+# shared/int80 ALL: no fills measured, no CR3 write: 647 + 610 = 1257.
+check "est_cycles (model) of split/sysenter ALL charges the measured fills" \
+    grep -qx 'split,sysenter,ALL,-,23,3,640,700,850,1250,3050,5050,instructions,20,2.00,1.50,100.00,10.00,1.00,6.00,4.00,21.00,measured,2842' "$csv"
+check "est_cycles (model) of shared/int80 ALL (a row without fills)" \
+    grep -qx 'shared,int80,ALL,-,23,3,597,647,797,1197,2997,4997,instructions,20,0.00,1.50,100.00,,,,,0.00,assumed,1257' "$csv"
 check "not-available percentiles are empty fields, per-call 0 for 0 calls" \
-    grep -qx 'split,int80,rt_sigaction,SKIP,3,3,,,,,,,instructions,0,0.00,0.00,0.00,' "$csv"
+    grep -qx 'split,int80,rt_sigaction,SKIP,3,3,,,,,,,instructions,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,measured,' "$csv"
 
 json_ok() {
     python3 -c '
@@ -140,7 +148,12 @@ assert len(f) == 4, f
 s = f[("split", "sysenter")]
 assert (s["floor"], s["null_syscall"]) == (189, 226), s
 assert s["floor_model_cycles"] == 73 + 200 + 89 * 3 + 189, s
-assert s["null_model_cycles"] == 226 + 73 + 200 + 89 * 7, s
+assert s["null_model_cycles"] == 226 + 73 + 200 + 89 * 17, s
+assert s["null_fills"] == {"kernel_4k": 5, "kernel_4m": 1, "tramp_kernel": 3, "tramp_user": 3,
+                           "user": 5, "instrument": 1}, s
+i = f[("split", "int80")]
+assert [(p["va"], p["kind"]) for p in i["null_fill_pages"]] == [
+    ("0x80000000", "kernel_4m"), ("0xc0108000", "kernel_4k")], i
 assert f[("shared", "int80")]["null_model_cycles"] == 188 + 610, f
 u = [(c["mode"], c["n"], c["ticks"], c["expected"]) for c in d["unit_checks"]]
 assert u == [("split", 0, 1, 1), ("split", 19, 20, 20), ("shared", 0, 1, 1), ("shared", 19, 20, 20)], u
@@ -198,7 +211,28 @@ python3 "$tool" --quiet --trace tiny --unit cycles --outdir "$tmp/q" "$tmp/seria
 rc=$?
 check "--quiet --unit cycles prints nothing" [ ! -s "$tmp/q.stdout" ]
 check "unit=cycles: est_cycles is the measured p50" \
-    grep -q '^split,sysenter,ALL,.*,cycles,20,2.00,1.50,100.00,700$' "$tmp/q/tiny.csv"
+    grep -q '^split,sysenter,ALL,.*,cycles,20,2.00,1.50,100.00,10.00,1.00,6.00,4.00,21.00,measured,700$' "$tmp/q/tiny.csv"
+
+# split-global differs from split in est_cycles only through measured fills:
+# identical ticks and fills give split-global 89 x (trampoline fills) less,
+# and no trampoline fills give both the same figure (no constant in between).
+global_ok() {
+    for tramp in 3 0; do
+        {
+            echo "replay: begin trace=g mode=split records=1 names=1 passes=1 capped=0"
+            for m in split split-global; do
+                echo "row,g,$m,int80,ALL,-,1,0,200,200,200,200,200,200,1,2,0,0,5,1,$tramp,$tramp,4"
+                echo "row,g,$m,int80,getppid,NULL,1,0,200,200,200,200,200,200,1,2,0,0,5,1,$tramp,$tramp,4"
+            done
+        } > "$tmp/g$tramp.log"
+        python3 "$tool" --quiet --trace g --unit instructions --outdir "$tmp/g$tramp" "$tmp/g$tramp.log" \
+            2> /dev/null
+        a=$(grep '^split,int80,ALL' "$tmp/g$tramp/g.csv" | awk -F, '{ print $NF }')
+        b=$(grep '^split-global,int80,ALL' "$tmp/g$tramp/g.csv" | awk -F, '{ print $NF }')
+        [ -n "$a" ] && [ -n "$b" ] && [ $((a - b)) -eq $((89 * 2 * tramp)) ] || return 1
+    done
+}
+check "split-global is cheaper than split only by its measured trampoline fills" global_ok
 
 python3 "$tool" --trace tiny --unit instructions --outdir "$tmp/none" "$tmp/norows.log" \
     > "$tmp/none.stdout" 2> "$tmp/none.stderr"

@@ -48,7 +48,8 @@
 #define SYS_cr3_pair  34  /* cr3_pair(unsigned rounds) -> fewest TSC ticks of one CR3 write pair, in ring 0 */
 /* The console (src/kernel/console.c). */
 #define SYS_setfg     35  /* setfg(int pid or 0) -> 0: the foreground process, killed by Ctrl-C on the console */
-#define NR_SYSCALLS   36
+#define SYS_afill     36  /* afill(struct afill *out, unsigned *pages) -> pages whose Accessed bit was set since the last call; clears them */
+#define NR_SYSCALLS   37
 
 /* EAX for a calibration ring trip through sysenter: the trampoline sysexits at
  * once, with no CR3 write and no C (docs/benchmarking.md, "the floor"). */
@@ -145,6 +146,24 @@ struct kevents {
     unsigned int cr3_writes;     /* CR3 loads: trampoline entry/exit and in-kernel switches */
     unsigned int pages_walked;   /* user pages resolved by copy-in/copy-out page-table walks */
     unsigned int bytes_copied;   /* bytes moved by copy-in/copy-out */
+};
+
+/* Filled in by SYS_afill (src/kernel/afill.c): translations the CPU loaded
+ * since the previous afill(), counted as leaf paging entries whose Accessed
+ * bit is set (Intel SDM Vol. 3A §4.8), in the kernel PD and the caller's PD.
+ * n[] is indexed by AFILL_*; the optional page list holds up to
+ * AFILL_LIST_MAX words, each a page's linear address | its AFILL_* kind. */
+#define AFILL_KERNEL_4K 0        /* kernel window, 4 KiB PTEs (text, rodata, data, bss) */
+#define AFILL_KERNEL_4M 1        /* direct map, 4 MiB PDEs (kernel stacks, frames) */
+#define AFILL_TRAMP_K   2        /* trampoline pages through the kernel PD */
+#define AFILL_TRAMP_U   3        /* trampoline pages through the user PD */
+#define AFILL_USER      4        /* user pages (U=1) */
+#define AFILL_INSTR     5        /* the instrument's own pages: never part of a call */
+#define AFILL_KINDS     6
+#define AFILL_LIST_MAX  64
+struct afill {
+    unsigned int n[AFILL_KINDS];
+    unsigned int listed;         /* words written to the page list */
 };
 
 /* One row of SYS_ps. */

@@ -65,6 +65,7 @@ SYSCALL pipe, SYS_pipe
 SYSCALL kevents, SYS_kevents
 SYSCALL cr3_pair, SYS_cr3_pair
 SYSCALL setfg, SYS_setfg
+SYSCALL afill, SYS_afill
 
 ; long syscall_raw(long nr, long a1, long a2, long a3, long a4, long a5)
 global syscall_raw

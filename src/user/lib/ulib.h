@@ -50,6 +50,7 @@ long pipe(int fds[2]);
 long kevents(struct kevents *out);
 long cr3_pair(unsigned rounds);
 long setfg(int pid);            /* Ctrl-C on the console kills pid (0: none); self or a child */
+long afill(struct afill *out, unsigned *pages);
 
 /* sbrk on top of brk: returns the old break, or (void *)-1 with nothing changed. */
 void *sbrk(long increment);

@@ -10,8 +10,11 @@
  *   replay: cpu=BRAND
  *   replay: begin trace=T mode=M records=R names=K passes=N capped=C
  *   replay: progress trace=T entry=E pass=I/N
- *   row,T,M,E,SYSCALL,OP,count,skipped,min,p50,p90,p99,p999,max,calls,cr3_writes,pages_walked,bytes_copied
+ *   row,T,M,E,SYSCALL,OP,count,skipped,min,p50,p90,p99,p999,max,calls,cr3_writes,pages_walked,bytes_copied,
+ *       fills_kernel_4k,fills_kernel_4m,fills_tramp_kernel,fills_tramp_user,fills_user
  *   floor,T,M,E,ring_trip,cr3_pair,null_syscall,null_cr3_writes
+ *   fills,T,M,E,WHAT,kernel_4k,kernel_4m,tramp_kernel,tramp_user,user,instrument   (WHAT: empty, null)
+ *   fillpage,T,M,E,VA,KIND              (the null call's pages; KIND a FILL_* number)
  *   replay: mismatches trace=T mode=M entry=E n=X window=W
  *   unit,T,M,rep_movsd,N,ticks       (one line per N in unit_dwords[])
  *   replay: end trace=T mode=M
@@ -19,7 +22,9 @@
  * instructions under QEMU TCG -icount shift=0 (where a `rep movs` counts
  * once per iteration plus once; the unit lines check it), cycles on
  * hardware. Event columns are totals over one pass (the warm-up pass, which
- * is not timed).
+ * is not timed). Fill columns are totals over one more untimed pass, the
+ * fills pass, in which every record is bracketed by two os_fills() (TLB
+ * fills counted with Accessed bits; "-" where the system cannot count them).
  * n counts records whose result class (ok/error) differs from the trace's;
  * window counts records whose event window did not hold exactly one system
  * call (set-up or clean-up leaking into the measurement). Both should be 0.
@@ -62,6 +67,7 @@ struct name_stat {
     uint32_t count, skipped;
     uint32_t ops[OP_COUNT];                /* records per op: the row shows the commonest */
     struct replay_events ev;               /* event totals over the warm-up pass */
+    uint32_t fills[FILL_KINDS];            /* fill totals over the fills pass */
 };
 
 /* What the replay holds between records of one pass. */
@@ -372,6 +378,7 @@ struct trace_run {
     uint32_t *scratch;                     /* nrec * passes, for sorting */
     int passes;
     uint32_t overhead;
+    int fills_ok;                          /* the system counts fills (os_fills) */
 };
 
 /* One pass over the trace; samples (or NULL: the warm-up pass, which
@@ -405,10 +412,39 @@ static void run_pass(struct trace_run *t, struct replay_state *s, uint32_t *samp
     reset_pass(s);
 }
 
+/*
+ * The fills pass (untimed): every record that makes a system call is
+ * bracketed by two os_fills(), the first starting the count and the second
+ * reading it, and its fills are added to its name's totals. Set-up and
+ * clean-up stay outside the bracket. Returns 0, or -1 (nothing counted) if
+ * the system cannot count fills.
+ */
+static int run_fills_pass(struct trace_run *t, struct replay_state *s)
+{
+    if (os_fills(NULL, NULL) < 0)
+        return -1;
+    for (uint32_t i = 0; i < t->nrec; i++) {
+        const struct trace_record *rec = &t->rec[i];
+        struct name_stat *ns = &t->per_name[rec->name];
+        struct replay_fills f;
+        uint32_t ticks = 0;
+        prepare_record(s, rec);
+        os_fills(NULL, NULL);
+        int skipped = replay_record(s, rec, t->names[rec->name], &ticks);
+        os_fills(&f, NULL);
+        finish_record(s);
+        if (!skipped)
+            for (int k = 0; k < FILL_KINDS; k++)
+                ns->fills[k] += f.n[k];
+    }
+    reset_pass(s);
+    return 0;
+}
+
 /* Print one row from `n` samples in t->scratch (sorted here). */
 static void print_row(const struct trace_run *t, const char *mode, const char *entry, const char *syscall,
                       const char *op, uint32_t count, uint32_t skipped, uint32_t n,
-                      const struct replay_events *ev)
+                      const struct replay_events *ev, const uint32_t *fills)
 {
     uint32_t *a = t->scratch;
     uint32_t q[6] = { 0, 0, 0, 0, 0, 0 };
@@ -417,14 +453,20 @@ static void print_row(const struct trace_run *t, const char *mode, const char *e
         q[0] = a[0], q[1] = percentile(a, n, 500), q[2] = percentile(a, n, 900);
         q[3] = percentile(a, n, 990), q[4] = percentile(a, n, 999), q[5] = a[n - 1];
     }
-    printf("row,%s,%s,%s,%s,%s,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u\n", t->name, mode, entry, syscall, op,
+    printf("row,%s,%s,%s,%s,%s,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u", t->name, mode, entry, syscall, op,
            count, skipped, q[0], q[1], q[2], q[3], q[4], q[5], count - skipped, ev->cr3_writes,
            ev->pages_walked, ev->bytes_copied);
+    if (t->fills_ok)
+        printf(",%u,%u,%u,%u,%u\n", fills[FILL_KERNEL_4K], fills[FILL_KERNEL_4M], fills[FILL_TRAMP_K],
+               fills[FILL_TRAMP_U], fills[FILL_USER]);
+    else
+        printf(",-,-,-,-,-\n");
 }
 
 static void print_rows(struct trace_run *t, const char *mode, const char *entry)
 {
     struct replay_events all = { 0, 0, 0, 0 };
+    uint32_t all_fills[FILL_KINDS] = { 0 };
     uint32_t all_skipped = 0, n = 0;
     for (uint32_t k = 0; k < t->nrec * (uint32_t)t->passes; k++)
         if (t->samples[k] != UINT32_MAX)
@@ -434,8 +476,10 @@ static void print_rows(struct trace_run *t, const char *mode, const char *entry)
         all.cr3_writes += t->per_name[j].ev.cr3_writes;
         all.pages_walked += t->per_name[j].ev.pages_walked;
         all.bytes_copied += t->per_name[j].ev.bytes_copied;
+        for (int k = 0; k < FILL_KINDS; k++)
+            all_fills[k] += t->per_name[j].fills[k];
     }
-    print_row(t, mode, entry, "ALL", "-", t->nrec, all_skipped, n, &all);
+    print_row(t, mode, entry, "ALL", "-", t->nrec, all_skipped, n, &all, all_fills);
 
     for (uint32_t j = 0; j < t->nnames; j++) {
         const struct name_stat *ns = &t->per_name[j];
@@ -450,7 +494,8 @@ static void print_rows(struct trace_run *t, const char *mode, const char *entry)
             for (uint32_t i = 0; i < t->nrec; i++)
                 if (t->rec[i].name == j && t->samples[(uint32_t)p * t->nrec + i] != UINT32_MAX)
                     t->scratch[n++] = t->samples[(uint32_t)p * t->nrec + i];
-        print_row(t, mode, entry, t->names[j], trace_op_name(best), ns->count, ns->skipped, n, &ns->ev);
+        print_row(t, mode, entry, t->names[j], trace_op_name(best), ns->count, ns->skipped, n, &ns->ev,
+                  ns->fills);
     }
 }
 
@@ -497,6 +542,44 @@ static void print_floor(struct trace_run *t, const char *mode, int entry)
     null = (long)percentile(a, n, 500);
     printf("floor,%s,%s,%s,%d,%d,%d,%u\n", t->name, mode, entry_names[entry], (int)ring, (int)pair, (int)null,
            writes);
+}
+
+/*
+ * fills,T,M,E,empty,... : the fills of an empty bracket (two os_fills() back
+ * to back): the harness's own window, what every record's count includes.
+ * fills,T,M,E,null,... and fillpage,T,M,E,VA,KIND: the fills of one null
+ * call, the round with the fewest of UNIT_ROUNDS (an interrupt can only add
+ * pages), with the page list of that round. Nothing when the system cannot
+ * count fills.
+ */
+static void print_fills(const struct trace_run *t, const char *mode, int entry)
+{
+    static uint32_t pages[REPLAY_FILL_LIST_MAX], best_pages[REPLAY_FILL_LIST_MAX];
+    struct replay_fills f = { { 0 }, 0 }, best = { { 0 }, 0 };
+    if (!t->fills_ok)
+        return;
+    for (int what = 0; what < 2; what++) {
+        uint32_t fewest = UINT32_MAX;
+        for (int r = 0; r < UNIT_ROUNDS; r++) {
+            os_fills(NULL, NULL);
+            if (what)
+                os_null();
+            os_fills(&f, pages);
+            uint32_t total = 0;
+            for (int k = 0; k < FILL_KINDS; k++)
+                total += f.n[k];
+            if (total < fewest) {
+                fewest = total, best = f;
+                memcpy(best_pages, pages, sizeof(pages));
+            }
+        }
+        printf("fills,%s,%s,%s,%s,%u,%u,%u,%u,%u,%u\n", t->name, mode, entry_names[entry], what ? "null" : "empty",
+               best.n[FILL_KERNEL_4K], best.n[FILL_KERNEL_4M], best.n[FILL_TRAMP_K], best.n[FILL_TRAMP_U],
+               best.n[FILL_USER], best.n[FILL_INSTR]);
+        for (uint32_t i = 0; what && i < best.listed && i < REPLAY_FILL_LIST_MAX; i++)
+            printf("fillpage,%s,%s,%s,0x%x,%u\n", t->name, mode, entry_names[entry],
+                   best_pages[i] & ~(uint32_t)(PAGE_BYTES - 1), best_pages[i] & (PAGE_BYTES - 1));
+    }
 }
 
 /* ---------------------------------------------------------------- the unit, checked */
@@ -727,8 +810,12 @@ static int replay_one(const char *path, const char *name, int passes, unsigned e
             continue;
         os_set_entry(e);
         s.capped = s.mismatches = s.window_errors = 0;
-        for (uint32_t j = 0; j < t.nnames; j++)
+        for (uint32_t j = 0; j < t.nnames; j++) {
             memset(&t.per_name[j].ev, 0, sizeof(t.per_name[j].ev));
+            memset(t.per_name[j].fills, 0, sizeof(t.per_name[j].fills));
+        }
+        t.fills_ok = run_fills_pass(&t, &s) == 0;  /* fills, not times */
+        s.capped = s.mismatches = s.window_errors = 0;
         run_pass(&t, &s, NULL);                   /* warm-up: events, not times */
         uint32_t capped = s.capped, mismatches = s.mismatches, window_errors = s.window_errors;
         if (!capped_shown++)
@@ -739,6 +826,7 @@ static int replay_one(const char *path, const char *name, int passes, unsigned e
         }
         print_rows(&t, mode, entry_names[e]);
         print_floor(&t, mode, e);
+        print_fills(&t, mode, e);
         printf("replay: mismatches trace=%s mode=%s entry=%s n=%u window=%u\n", name, mode, entry_names[e],
                mismatches, window_errors);
     }

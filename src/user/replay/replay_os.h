@@ -27,6 +27,19 @@ struct replay_events {
     uint32_t bytes_copied;
 };
 
+/* TLB fills (translations loaded) of the system under test, by kind, as
+ * SYS_afill counts them (struct afill and AFILL_* in uapi/syscall.h, in this
+ * order): kernel 4 KiB pages, kernel 4 MiB pages, trampoline pages through
+ * the kernel PD, trampoline pages through the user PD, user pages, and the
+ * instrument's own pages (never part of a call). */
+enum replay_fill { FILL_KERNEL_4K, FILL_KERNEL_4M, FILL_TRAMP_K, FILL_TRAMP_U, FILL_USER, FILL_INSTR,
+                   FILL_KINDS };
+struct replay_fills {
+    uint32_t n[FILL_KINDS];
+    uint32_t listed;                     /* words os_fills wrote to its page list */
+};
+#define REPLAY_FILL_LIST_MAX 64          /* words in a page list (AFILL_LIST_MAX) */
+
 #define REPLAY_STAT_BYTES 96     /* the stat buffer os_stat/os_fstat fill */
 
 /* --- the backend's identity and set-up (not timed) --- */
@@ -58,6 +71,12 @@ void os_events(struct replay_events *out);
 /* One empty ring 3 -> 0 -> 3 trip through `entry` with no CR3 write; returns
  * 0, or -1 if the system has no such calibration path. */
 long os_ring_trip(int entry);
+/* TLB fills since the previous os_fills(), then start counting afresh: one
+ * system call through the current entry path. out (or NULL) gets the
+ * counts; pages (or NULL) up to REPLAY_FILL_LIST_MAX words, each a page's
+ * linear address | its FILL_* kind. Returns >= 0, or -1 if the system cannot
+ * count fills (Linux). */
+long os_fills(struct replay_fills *out, uint32_t *pages);
 /* Fewest ticks of one CR3 write pair, measured in ring 0 over `rounds`
  * rounds; -1 if the system cannot measure it. */
 long os_cr3_pair(uint32_t rounds);
