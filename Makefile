@@ -86,6 +86,7 @@ USER_PROGS := init sh hello copydemo segv faults child usertests test_uaccess te
 ULIB := $(BUILD)/user/lib/crt0.o $(BUILD)/user/lib/syscall.o $(BUILD)/user/lib/ulib.o \
         $(BUILD)/user/lib/ktap.o $(BUILD)/user/lib/malloc.o $(BUILD)/user/lib/turn.o \
         $(BUILD)/user/lib/sysenter.o
+USER_PROGS += pathtrace
 BAD_MODULES := $(MODDIR)/notelf.bin $(MODDIR)/truncated.elf $(MODDIR)/trampva.elf
 # Linked at the kernel's own link address: legal in a split address space.
 ODD_MODULES := $(MODDIR)/kernelva.elf
@@ -213,6 +214,17 @@ BENCH_OUT ?= $(BUILD)/bench/results
 bench: deps all ## replay strace logs (TRACE=, default bench/traces/*.log) in every mode x entry; ACCEL=tcg|kvm PEER=linux; CSV/JSON/SVG in build/bench/results
 	$(MAKE) -C tools
 	scripts/bench.sh -a $(ACCEL) -p $(PASSES) -o $(BENCH_OUT) $(if $(filter linux,$(PEER)),-l) $(TRACE)
+
+# make pathtrace SYSCALL=getppid ENTRY=int80|sysenter ASPACE=split|split-global|shared
+SYSCALL ?= getppid
+ENTRY ?= int80
+ASPACE ?= split
+$(BUILD)/pathtrace/pathtrace.so: tools/pathtrace/plugin.c src/user/lib/pathtrace.h
+	@mkdir -p $(@D)
+	$(HOSTCC) -shared -fPIC -O2 -Wall -Wextra -Werror -fvisibility=hidden -Isrc/user/lib -o $@ $<
+.PHONY: pathtrace
+pathtrace: deps all $(BUILD)/pathtrace/pathtrace.so ## one call traced per instruction: SYSCALL=getppid ENTRY=int80|sysenter ASPACE=split|...; segment table, pages per CR3 epoch
+	BUILD=$(BUILD) QEMU="$(QEMU)" tools/pathtrace/pathtrace.sh "$(SYSCALL)" "$(ENTRY)" "$(ASPACE)" $(BUILD)/pathtrace
 
 bench-publish: ## copy the last make bench run (BENCH_OUT) into bench/results/, stamped; regenerate README's bench table
 	scripts/bench-publish.sh $(BENCH_OUT) bench/results

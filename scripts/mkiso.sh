@@ -14,6 +14,7 @@
 #   7  badelf: the loader refuses hostile modules (make test)
 #   8  fuzz:  the syscall fuzzer alone; FUZZ_ARGS="SEED N" (make fuzz)
 #   9  replay: the trace replay alone (make bench; scripts/bench.sh)
+#  10  pathtrace: one call timed and traced; PATHTRACE_ARGS="SYSCALL ENTRY" (make pathtrace)
 # Environment: KERNEL_ARGS are added to the test entry's kernel command line
 # (e.g. aspace=shared), KERNELVA_EXPECT to kernelva's (shared mode refuses it).
 # TRACE_DIR: every NAME.trc in it becomes a boot module NAME (nostart) in
@@ -169,6 +170,12 @@ menuentry "split: trace replay benchmark (make bench)" {
     multiboot2 /boot/kernel.elf${KERNEL_ARGS:+ $KERNEL_ARGS}
     module2 /boot/kernel.sym kernel.sym
     module2 /modules/replay.elf replay ${REPLAY_ARGS:-}$traces
+    boot
+}
+menuentry "split: one call traced (make pathtrace)" {
+    multiboot2 /boot/kernel.elf${KERNEL_ARGS:+ $KERNEL_ARGS}
+    module2 /boot/kernel.sym kernel.sym
+    module2 /modules/pathtrace.elf pathtrace ${PATHTRACE_ARGS:-getppid int80}
     boot
 }
 CFG
