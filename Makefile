@@ -214,6 +214,9 @@ BENCH_OUT ?= $(BUILD)/bench/results
 bench: deps all ## replay strace logs (TRACE=, default bench/traces/*.log) in every mode x entry; ACCEL=tcg|kvm PEER=linux; CSV/JSON/SVG in build/bench/results
 	$(MAKE) -C tools
 	scripts/bench.sh -a $(ACCEL) -p $(PASSES) -o $(BENCH_OUT) $(if $(filter linux,$(PEER)),-l) $(TRACE)
+	@if [ "$(ACCEL)" = tcg ]; then for e in int80 sysenter; do \
+	    BUILD=$(BUILD) QEMU="$(QEMU)" PATHTRACE_BRIEF=1 tools/pathtrace/pathtrace.sh getppid $$e split $(BUILD)/pathtrace || exit 1; done; \
+	else echo "bench: the null call's segment table is in TCG ticks under aspace=split: make pathtrace"; fi
 
 # make pathtrace SYSCALL=getppid ENTRY=int80|sysenter ASPACE=split|split-global|shared
 SYSCALL ?= getppid
@@ -226,6 +229,8 @@ $(BUILD)/pathtrace/pathtrace.so: tools/pathtrace/plugin.c src/user/lib/pathtrace
 pathtrace: deps all $(BUILD)/pathtrace/pathtrace.so ## one call traced per instruction: SYSCALL=getppid ENTRY=int80|sysenter ASPACE=split|...; segment table, pages per CR3 epoch
 	BUILD=$(BUILD) QEMU="$(QEMU)" tools/pathtrace/pathtrace.sh "$(SYSCALL)" "$(ENTRY)" "$(ASPACE)" $(BUILD)/pathtrace
 
+# make bench also prints the null call's path per segment (make pathtrace) next to the floor.
+bench: $(BUILD)/pathtrace/pathtrace.so
 bench-publish: ## copy the last make bench run (BENCH_OUT) into bench/results/, stamped; regenerate README's bench table
 	scripts/bench-publish.sh $(BENCH_OUT) bench/results
 

@@ -14,11 +14,12 @@
 #   7  badelf: the loader refuses hostile modules (make test)
 #   8  fuzz:  the syscall fuzzer alone; FUZZ_ARGS="SEED N" (make fuzz)
 #   9  replay: the trace replay alone (make bench; scripts/bench.sh)
-#  10  pathtrace: one call timed and traced; PATHTRACE_ARGS="SYSCALL ENTRY" (make pathtrace)
 # Environment: KERNEL_ARGS are added to the test entry's kernel command line
 # (e.g. aspace=shared), KERNELVA_EXPECT to kernelva's (shared mode refuses it).
 # TRACE_DIR: every NAME.trc in it becomes a boot module NAME (nostart) in
 # the replay entry; REPLAY_ARGS is the replay module's argument list.
+# Entry 10, pathtrace: one call timed, then traced (make pathtrace);
+# PATHTRACE_ARGS="SYSCALL ENTRY" is its argument list.
 # Module command lines are "NAME [ARGS] [nostart] [expect=...]": nostart
 # modules wait for spawn(); expect= is for the test harness (src/kernel/ktest.c).
 set -eu

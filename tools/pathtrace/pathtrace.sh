@@ -11,7 +11,8 @@
 #   ASPACE: split | split-global | shared.
 # Needs: make all and the plugin (the Makefile's pathtrace target does both).
 # Environment: BUILD (default build), QEMU (qemu-system-i386), PATHTRACE_TIMEOUT
-# (seconds, default 120: QEMU is killed after it).
+# (seconds, default 120: QEMU is killed after it), PATHTRACE_BRIEF=1 (the
+# table and a page count per epoch, no page list: what make bench prints).
 # Exit status: 0, or 1 with the reason on stderr (bad input boots nothing).
 set -eu
 [ $# -eq 4 ] || { echo "usage: $0 SYSCALL int80|sysenter split|split-global|shared OUTDIR" >&2; exit 1; }
@@ -49,4 +50,4 @@ if [ $rc -ne 33 ]; then
     exit 1
 fi
 python3 tools/pathtrace/report.py --trace "$trace" --log "$log" --kernel "$BUILD/kernel.elf" \
-    --user modules/pathtrace.elf --listing "$out/$name.txt"
+    --user modules/pathtrace.elf --listing "$out/$name.txt" ${PATHTRACE_BRIEF:+--brief}

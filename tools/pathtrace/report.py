@@ -2,12 +2,13 @@
 """report.py - turn a path trace into the per-segment table (`make pathtrace`).
 
 Usage: report.py --trace TRACE.txt --log SERIAL.log --kernel KERNEL.elf
-                 --user MODULE.elf [--listing OUT.txt]
+                 --user MODULE.elf [--listing OUT.txt] [--brief]
 
 TRACE.txt is what tools/pathtrace/plugin.c wrote (W/I/M/E lines), SERIAL.log
 the guest's COM1 output with the "pathtrace:" lines of src/user/pathtrace.c.
-Prints the segment table and the pages touched per CR3 epoch; --listing
-gets the instruction-by-instruction trace of the call.
+Prints the segment table and the pages touched per CR3 epoch (--brief: a
+count per epoch only); --listing gets the instruction-by-instruction trace
+of the call.
 
 The window is the benchmark's bracket, exactly: every instruction executed
 after the first `rdtsc` up to and including the second one (under QEMU
@@ -204,6 +205,10 @@ class Namer:
     def __init__(self, kernel, user, layout):
         self.k, self.u, self.l = kernel, user, layout
 
+    def in_direct_map(self, va):
+        """The direct map is mapped with 4 MiB pages (src/kernel/paging.c)."""
+        return self.l["DIRECT_MAP_BASE"] <= va < self.l["DIRECT_MAP_BASE"] + self.l["DIRECT_MAP_SIZE"]
+
     def is_kernel_code(self, va):
         return self.k.section(va) is not None
 
@@ -220,8 +225,8 @@ class Namer:
             sec = self.k.section(va)
             if sec:
                 return sec
-            if l["DIRECT_MAP_BASE"] <= va < l["DIRECT_MAP_BASE"] + l["DIRECT_MAP_SIZE"]:
-                return "direct map"
+            if self.in_direct_map(va):
+                return "direct map (4 MiB pages)"
             return "kernel (no section)"
         sec = self.u.section(va)
         if sec:
@@ -341,6 +346,7 @@ def main():
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--user", required=True)
     ap.add_argument("--listing")
+    ap.add_argument("--brief", action="store_true", help="the table and one line per epoch, no page list")
     a = ap.parse_args()
 
     head, wins = read_log(a.log)
@@ -391,8 +397,13 @@ def main():
           f"(virtual page, x = fetch, r/w = data; implicit IDT/GDT/TSS and int/iret stack accesses not seen):")
     for k, ep in enumerate(eps):
         pg = pages(ep, namer)
-        print(f"  epoch {k}: {epoch_title(k, len(eps))}: {len(pg)} pages, {len(ep)} ticks")
-        for side, p in sorted(pg, key=lambda sp: (sp[1], sp[0])):
+        big = {p & ~0x3FFFFF for side, p in pg if side and namer.in_direct_map(p)}
+        small = [p for side, p in pg if not (side and namer.in_direct_map(p))]
+        glob = [p for p in small if head["mode"] == "split-global" and p >= namer.l["TRAMPOLINE_BASE"]]
+        print(f"  epoch {k}: {epoch_title(k, len(eps))}: {len(pg)} pages, {len(ep)} ticks; "
+              f"translations: {len(small)} x 4 KiB + {len(big)} x 4 MiB"
+              + (f", {len(glob)} of them Global (trampoline, aspace=split-global)" if glob else ""))
+        for side, p in ([] if a.brief else sorted(pg, key=lambda sp: (sp[1], sp[0]))):
             e = pg[(side, p)]
             kinds = "".join(c for c in "xrw" if c in e["kinds"])
             pa = f" (pa {','.join(f'{x:08x}' for x in sorted(e['pa']))})" if e["pa"] else ""
