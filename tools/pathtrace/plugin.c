@@ -16,9 +16,10 @@
  *   M VADDR PADDR SIZE R|W       one data access by the instruction above
  *                                (PADDR "-" when QEMU gives none, e.g. I/O)
  *   E N                          window N closes
- * Not seen (QEMU 7.2 reports no callback for them): the CPU's implicit
- * accesses during event delivery and return (IDT, GDT and TSS reads, the
- * pushes of `int` and the pops of `iret`) and page-table walks.
+ * Seen: the accesses of the instructions themselves, `iret`'s pops and the
+ * GDT reads of segment-register loads included. Not seen (QEMU 7.2 reports
+ * no callback for them): event delivery's accesses (the IDT, TSS and GDT
+ * reads and the pushes of `int`) and page-table walks.
  *
  * Debian 12 packages QEMU 7.2 without include/qemu/qemu-plugin.h, so the
  * part of the plugin API (version 1) used here is declared below, copied in

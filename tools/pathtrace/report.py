@@ -394,7 +394,7 @@ def main():
     eps = epochs(win)
     writes = len(eps) - 1
     print(f"  CR3 writes: {writes}; distinct 4 KiB pages per CR3 epoch "
-          f"(virtual page, x = fetch, r/w = data; implicit IDT/GDT/TSS and int/iret stack accesses not seen):")
+          f"(virtual page, x = fetch, r/w = data; not seen: the IDT/TSS/GDT reads and pushes of event delivery, page walks):")
     for k, ep in enumerate(eps):
         pg = pages(ep, namer)
         big = {p & ~0x3FFFFF for side, p in pg if side and namer.in_direct_map(p)}
