@@ -214,7 +214,8 @@ BENCH_OUT ?= $(BUILD)/bench/results
 bench: deps all ## replay strace logs (TRACE=, default bench/traces/*.log) in every mode x entry; ACCEL=tcg|kvm PEER=linux; CSV/JSON/SVG in build/bench/results
 	$(MAKE) -C tools
 	scripts/bench.sh -a $(ACCEL) -p $(PASSES) -o $(BENCH_OUT) $(if $(filter linux,$(PEER)),-l) $(TRACE)
-	@if [ "$(ACCEL)" = tcg ]; then for e in int80 sysenter; do \
+	@if [ "$(ACCEL)" = tcg ]; then echo "bench: the null call per segment, next to the floors above (make pathtrace: TCG ticks, aspace=split)"; \
+	    for e in int80 sysenter; do \
 	    BUILD=$(BUILD) QEMU="$(QEMU)" PATHTRACE_BRIEF=1 tools/pathtrace/pathtrace.sh getppid $$e split $(BUILD)/pathtrace || exit 1; done; \
 	else echo "bench: the null call's segment table is in TCG ticks under aspace=split: make pathtrace"; fi
 

@@ -15,7 +15,7 @@
 #   - two CR3 writes, three epochs, and a non-empty page list in each;
 #   - bad input (an unknown SYSCALL=, ENTRY= or ASPACE=) gets a clear error,
 #     exit status non-zero, and boots nothing (no ISO, no QEMU left running).
-# Takes about 60 s on an idle 2-core host (three boots under TCG).
+# Takes about 35 s on a lightly loaded 2-core host (three boots under TCG).
 # Prints TAP; exit status 1 if anything failed.
 set -u
 out=$1
