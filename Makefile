@@ -89,6 +89,7 @@ USER_PROGS := init sh hello copydemo segv faults child usertests test_uaccess te
 ULIB := $(BUILD)/user/lib/crt0.o $(BUILD)/user/lib/syscall.o $(BUILD)/user/lib/ulib.o \
         $(BUILD)/user/lib/ktap.o $(BUILD)/user/lib/malloc.o $(BUILD)/user/lib/turn.o \
         $(BUILD)/user/lib/sysenter.o
+USER_PROGS += pathtrace
 BAD_MODULES := $(MODDIR)/notelf.bin $(MODDIR)/truncated.elf $(MODDIR)/trampva.elf
 # Linked at the kernel's own link address: legal in a split address space.
 ODD_MODULES := $(MODDIR)/kernelva.elf
@@ -225,7 +226,24 @@ BENCH_OUT ?= $(BUILD)/bench/results
 bench: deps all ## replay strace logs (TRACE=, default bench/traces/*.log) in every mode x entry; ACCEL=tcg|kvm PEER=linux; CSV/JSON/SVG in build/bench/results
 	$(MAKE) -C tools
 	scripts/bench.sh -a $(ACCEL) -p $(PASSES) -o $(BENCH_OUT) $(if $(filter linux,$(PEER)),-l) $(TRACE)
+	@if [ "$(ACCEL)" = tcg ]; then echo "bench: the null call per segment, next to the floors above (make pathtrace: TCG ticks, aspace=split)"; \
+	    for e in int80 sysenter; do \
+	    BUILD=$(BUILD) QEMU="$(QEMU)" PATHTRACE_BRIEF=1 tools/pathtrace/pathtrace.sh getppid $$e split $(BUILD)/pathtrace || exit 1; done; \
+	else echo "bench: the null call's segment table is in TCG ticks under aspace=split: make pathtrace"; fi
 
+# make pathtrace SYSCALL=getppid ENTRY=int80|sysenter ASPACE=split|split-global|shared
+SYSCALL ?= getppid
+ENTRY ?= int80
+ASPACE ?= split
+$(BUILD)/pathtrace/pathtrace.so: tools/pathtrace/plugin.c src/user/lib/pathtrace.h
+	@mkdir -p $(@D)
+	$(HOSTCC) -shared -fPIC -O2 -Wall -Wextra -Werror -fvisibility=hidden -Isrc/user/lib -o $@ $<
+.PHONY: pathtrace
+pathtrace: deps all $(BUILD)/pathtrace/pathtrace.so ## one call traced per instruction: SYSCALL=getppid ENTRY=int80|sysenter ASPACE=split|...; segment table, pages per CR3 epoch
+	BUILD=$(BUILD) QEMU="$(QEMU)" tools/pathtrace/pathtrace.sh "$(SYSCALL)" "$(ENTRY)" "$(ASPACE)" $(BUILD)/pathtrace
+
+# make bench also prints the null call's path per segment (make pathtrace) next to the floor.
+bench: $(BUILD)/pathtrace/pathtrace.so
 bench-publish: ## copy the last make bench run (BENCH_OUT) into bench/results/, stamped; regenerate README's bench table
 	scripts/bench-publish.sh $(BENCH_OUT) bench/results
 

@@ -19,6 +19,8 @@
 # kernelva's (shared mode refuses it).
 # TRACE_DIR: every NAME.trc in it becomes a boot module NAME (nostart) in
 # the replay entry; REPLAY_ARGS is the replay module's argument list.
+# Entry 10, pathtrace: one call timed, then traced (make pathtrace);
+# PATHTRACE_ARGS="SYSCALL ENTRY" is its argument list.
 # Module command lines are "NAME [ARGS] [nostart] [expect=...]": nostart
 # modules wait for spawn(); expect= is for the test harness (src/kernel/ktest.c).
 set -eu
@@ -171,6 +173,12 @@ menuentry "split: trace replay benchmark (make bench)" {
     multiboot2 /boot/kernel.elf${KERNEL_ARGS:+ $KERNEL_ARGS}
     module2 /boot/kernel.sym kernel.sym
     module2 /modules/replay.elf replay ${REPLAY_ARGS:-}$traces
+    boot
+}
+menuentry "split: one call traced (make pathtrace)" {
+    multiboot2 /boot/kernel.elf${KERNEL_ARGS:+ $KERNEL_ARGS}
+    module2 /boot/kernel.sym kernel.sym
+    module2 /modules/pathtrace.elf pathtrace ${PATHTRACE_ARGS:-getppid int80}
     boot
 }
 CFG
