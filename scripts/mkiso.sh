@@ -2,7 +2,7 @@
 # mkiso.sh OUT.iso KERNEL.elf KERNEL.sym MODULE_DIR DEFAULT_ENTRY
 #
 # Builds a GRUB 2 (i386-pc) rescue ISO with grub-mkrescue. The menu has the
-# same nine entries in every ISO; DEFAULT_ENTRY (0-8) picks the one booted
+# same entries in every ISO; DEFAULT_ENTRY (0-10) picks the one booted
 # without a keypress:
 #   0  shell: init starts sh on COM1 (make run)
 #   1  test:  `test` on the kernel command line, KTAP on COM1 (make test)
@@ -14,6 +14,8 @@
 #   7  badelf: the loader refuses hostile modules (make test)
 #   8  fuzz:  the syscall fuzzer alone; FUZZ_ARGS="SEED N" (make fuzz)
 #   9  replay: the trace replay alone (make bench; scripts/bench.sh)
+#  10  bochs-suite: a slim test suite for Bochs (make test): boot, paging,
+#      the trampoline, faults, copy-in/out, registers, CR3 counts
 # Environment: KERNEL_ARGS are added to the test entry's kernel command line
 # (e.g. aspace=shared), KERNELVA_EXPECT to kernelva's (shared mode refuses it).
 # TRACE_DIR: every NAME.trc in it becomes a boot module NAME (nostart) in
@@ -73,6 +75,23 @@ test_modules='
     module2 /modules/kernelva.elf kernelva'"${KERNELVA_EXPECT:+ expect=$KERNELVA_EXPECT}"'
     module2 /modules/test_hostile.elf test_hostile
     module2 /modules/fuzz.elf fuzz'
+
+# Bochs emulates ~20x slower than QEMU TCG: under it, only what depends on
+# the CPU model (boot, paging, the trampoline's CR3 switches and register
+# handling, faults, copy-in/out); the rest of the suite runs under QEMU.
+bochs_modules='
+    module2 /modules/init.elf init
+    module2 /modules/hello.elf hello
+    module2 /modules/segv.elf segv expect=fault:14
+    module2 /modules/faults.elf faults gp expect=fault:13
+    module2 /modules/faults.elf faults ud expect=fault:6
+    module2 /modules/test_uaccess.elf test_uaccess
+    module2 /modules/test_regs.elf test_regs
+    module2 /modules/usertests.elf usertests getpid_getppid spawn_wait_exit_status fork_copies_memory map_unmap_valid unmap_then_touch_faults kevents_and_calibration
+    module2 /modules/child.elf child nostart
+    module2 /modules/trampva.elf trampva expect=reject
+    module2 /modules/kernelva.elf kernelva
+    module2 /modules/test_hostile.elf test_hostile'
 
 # One module per ELF validation rule, written by test/mkbadelf.c.
 bad_modules='
@@ -169,6 +188,11 @@ menuentry "split: trace replay benchmark (make bench)" {
     multiboot2 /boot/kernel.elf${KERNEL_ARGS:+ $KERNEL_ARGS}
     module2 /boot/kernel.sym kernel.sym
     module2 /modules/replay.elf replay ${REPLAY_ARGS:-}$traces
+    boot
+}
+menuentry "split: Bochs test subset (KTAP on COM1)" {
+    multiboot2 /boot/kernel.elf test
+    module2 /boot/kernel.sym kernel.sym$bochs_modules
     boot
 }
 CFG
