@@ -14,7 +14,8 @@
 #      BUILD/layout-*.ok (tools/check-layout.sh wrote it this build).
 #   3. Transcripts: a fenced block right after a line
 #      `<!-- transcript: PATH -->` (PATH relative to BUILD, e.g.
-#      test-logs/qemu-demo.log) must appear in that file, line by line and
+#      test-logs/qemu-demo.log; several, comma-separated, are read one after
+#      the other) must appear in that file, line by line and
 #      in order (other lines may come between), with every number treated as
 #      equal to every other (addresses and counts move with each build) and
 #      runs of blanks as one. A line "..." in the block is skipped.
@@ -102,8 +103,13 @@ normalize() { sed -E 's/\r//g; s/0x[0-9a-fA-F]+/#/g; s/[0-9a-fA-F]*[0-9][0-9a-fA
 for doc in $DOCS; do
     grep -nE '^<!-- transcript: [^ ]+ -->$' "$doc" | while IFS=: read -r n rest; do
         src=$(printf '%s' "$rest" | sed -E 's/^<!-- transcript: ([^ ]+) -->$/\1/')
-        if [ ! -r "$BUILD/$src" ]; then
-            echo "$doc:$n: transcript source $BUILD/$src does not exist (run make test)"
+        files=() missing_src=''
+        for f in ${src//,/ }; do
+            [ -r "$BUILD/$f" ] || missing_src="$missing_src $BUILD/$f"
+            files+=("$BUILD/$f")
+        done
+        if [ -n "$missing_src" ]; then
+            echo "$doc:$n: transcript source$missing_src does not exist (run make test)"
             continue
         fi
         # the fenced block after the marker
@@ -113,11 +119,11 @@ for doc in $DOCS; do
             echo "$doc:$n: no fenced block right after the transcript marker"
             continue
         fi
-        missing=$(normalize < "$BUILD/$src" | awk '
+        missing=$(cat "${files[@]}" | normalize | awk '
             NR == FNR { want[++n] = $0; next }
             i < n && $0 == want[i + 1] { i++ }
             END { if (i < n) print want[i + 1] }' "${TMPDIR:-/tmp}/check-docs-block.$$" -)
-        [ -z "$missing" ] || echo "$doc:$n: transcript line not in $BUILD/$src (in this order, numbers aside): $missing"
+        [ -z "$missing" ] || echo "$doc:$n: transcript line not in ${files[*]} (in this order, numbers aside): $missing"
     done
 done > "${TMPDIR:-/tmp}/check-docs.$$"
 while IFS= read -r line; do problem "${line%%: *}" "${line#*: }"; done < "${TMPDIR:-/tmp}/check-docs.$$"
