@@ -38,6 +38,7 @@ LOGS=$BUILD/test-logs
 JOBDIR=$LOGS/jobs
 rm -rf "$JOBDIR"
 mkdir -p "$LOGS" "$JOBDIR"
+find "$LOGS" -maxdepth 1 -type f -delete   # no check may read an earlier run's log
 T0=$(date +%s.%N)
 
 # ---------------------------------------------------------------- the jobs
@@ -273,10 +274,16 @@ tap_count "$LOG" "bench smoke"
 echo "== docs: every quoted FILE:LINE, constant count and transcript still matches (tools/check-docs.sh)"
 LOG=$LOGS/check-docs.log
 readelf -lW "$BUILD/kernel.elf" > "$LOGS/readelf-kernel.txt" 2>&1
-tools/check-docs.sh "$BUILD" > "$LOG" 2>&1
+# A reduced run (fewer VARIANTS or MODES) lacks some logs: those transcripts are skipped.
+missing_ok=''
+[ "$VARIANTS" = "low min16 high top" ] || missing_ok=1
+MISSING_OK=$missing_ok tools/check-docs.sh "$BUILD" > "$LOG" 2>&1
 docs_rc=$?
 while IFS= read -r line; do
-    if [ "$docs_rc" -eq 0 ]; then pass "$line"; else fail "docs: $line"; fi
+    case $line in
+    note:*) echo "  $line" ;;
+    *) if [ "$docs_rc" -eq 0 ]; then pass "$line"; else fail "docs: $line"; fi ;;
+    esac
 done < "$LOG"
 [ "$docs_rc" -eq 0 ] || [ -s "$LOG" ] || fail "docs: tools/check-docs.sh failed without saying why"
 

@@ -21,6 +21,9 @@
 #      runs of blanks as one. A line "..." in the block is skipped.
 #
 # Prints one line per problem, "DOC:LINE: what"; exit status 1 if any.
+# MISSING_OK=1 (test/run.sh with fewer VARIANTS or MODES than make test):
+# a transcript whose log this run did not make is noted on stderr, not a
+# problem.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${1:-${BUILD:-build}}
@@ -109,7 +112,11 @@ for doc in $DOCS; do
             files+=("$BUILD/$f")
         done
         if [ -n "$missing_src" ]; then
-            echo "$doc:$n: transcript source$missing_src does not exist (run make test)"
+            if [ -n "${MISSING_OK:-}" ]; then
+                echo "note: $doc:$n: transcript not checked, this run made no$missing_src" >&2
+            else
+                echo "$doc:$n: transcript source$missing_src does not exist (run make test)"
+            fi
             continue
         fi
         # the fenced block after the marker
