@@ -71,6 +71,7 @@ gdb_session() {
     local rc=$?
     kill "$qemu_pid" 2>/dev/null
     wait "$qemu_pid" 2>/dev/null
+    [ $? -eq 124 ] && return 124      # QEMU ran out of time under GDB: say so
     return $rc
 }
 
@@ -240,7 +241,7 @@ if [ -r "$LOG" ]; then
     ktap_count "$LOG" "bochs"
     check "bochs: kernel reported no failures" grep -qE "^# ktap totals: [0-9]+ passed, 0 failed" <(strip_cr "$LOG")
 else
-    fail "bochs: no COM1 log ($(cat "$JOBDIR/bochs-suite.out" 2>/dev/null))"
+    fail "bochs: no COM1 log (Bochs's own output: $LOGS/bochs-stdout.log $JOBDIR/bochs-suite.out)"
 fi
 LOG=$LOGS/bochs-stdout.log
 check "bochs: same text on port 0xE9" grep -q "# ktap totals" "$LOG"
