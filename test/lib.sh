@@ -26,7 +26,7 @@ check() { # check DESCRIPTION COMMAND...: pass if the command succeeds
 
 # count_results FILE PREFIX: a results file of "PASS ..." / "FAIL ..." lines
 # (the GDB, Bochs debugger and shell sessions): print them under PREFIX and
-# count them. Prints nothing else; returns how many lines it counted, up to 255.
+# count them; sets RESULTS_COUNTED to the number of PASS and FAIL lines.
 count_results() {
     local file=$1 prefix=$2 line n=0
     while IFS= read -r line; do
