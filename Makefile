@@ -10,6 +10,7 @@
 
 DEBUG   ?= 0
 BUILD   := $(if $(filter 1,$(DEBUG)),build-debug,build)
+export BUILD    # scripts (bench.sh, test/run.sh) and tools/Makefile use the same directory
 MODDIR  := modules
 QEMU    := qemu-system-i386
 QEMU_MEM := 256M
@@ -143,6 +144,8 @@ $(BUILD)/gdbtest.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts
 	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 4
 $(BUILD)/bochstest.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
 	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 5
+$(BUILD)/bochs-suite.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
+	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 11
 $(BUILD)/badelf.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
 	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 7
 $(BUILD)/demo.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
@@ -156,7 +159,7 @@ $(BUILD)/modes/%/test.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) sc
 	KERNEL_ARGS="aspace=$*" KERNELVA_EXPECT=$(if $(filter shared,$*),reject,) \
 	    scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 1
 
-TEST_ISOS := $(patsubst %,$(BUILD)/modes/%/test.iso,$(MODES)) $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso $(BUILD)/demo.iso $(BUILD)/gdbtest.iso $(BUILD)/gdbinit $(BUILD)/bochstest.iso $(BUILD)/badelf.iso
+TEST_ISOS := $(patsubst %,$(BUILD)/modes/%/test.iso,$(MODES)) $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso $(BUILD)/demo.iso $(BUILD)/gdbtest.iso $(BUILD)/gdbinit $(BUILD)/bochstest.iso $(BUILD)/bochs-suite.iso $(BUILD)/badelf.iso
 
 # ---------------------------------------------------------------- targets
 .PHONY: FORCE all iso run run-demo debug gdb bochs bochs-files bench bench-publish microbench fuzz test unit clean help deps debug-build

@@ -2,7 +2,7 @@
 # mkiso.sh OUT.iso KERNEL.elf KERNEL.sym MODULE_DIR DEFAULT_ENTRY
 #
 # Builds a GRUB 2 (i386-pc) rescue ISO with grub-mkrescue. The menu has the
-# same nine entries in every ISO; DEFAULT_ENTRY (0-8) picks the one booted
+# same entries in every ISO; DEFAULT_ENTRY (0-11) picks the one booted
 # without a keypress:
 #   0  shell: init starts sh on COM1 (make run)
 #   1  test:  `test` on the kernel command line, KTAP on COM1 (make test)
@@ -14,13 +14,15 @@
 #   7  badelf: the loader refuses hostile modules (make test)
 #   8  fuzz:  the syscall fuzzer alone; FUZZ_ARGS="SEED N" (make fuzz)
 #   9  replay: the trace replay alone (make bench; scripts/bench.sh)
+#  10  pathtrace: one call timed, then traced (make pathtrace);
+#      PATHTRACE_ARGS="SYSCALL ENTRY" is its argument list
+#  11  bochs-suite: a slim test suite for Bochs (make test): boot, paging,
+#      the trampoline, faults, copy-in/out, registers, CR3 counts
 # Environment: KERNEL_ARGS are added to the kernel command line of the shell
 # and test entries (e.g. aspace=shared, bochsbreak=user), KERNELVA_EXPECT to
 # kernelva's (shared mode refuses it).
 # TRACE_DIR: every NAME.trc in it becomes a boot module NAME (nostart) in
 # the replay entry; REPLAY_ARGS is the replay module's argument list.
-# Entry 10, pathtrace: one call timed, then traced (make pathtrace);
-# PATHTRACE_ARGS="SYSCALL ENTRY" is its argument list.
 # Module command lines are "NAME [ARGS] [nostart] [expect=...]": nostart
 # modules wait for spawn(); expect= is for the test harness (src/kernel/ktest.c).
 set -eu
@@ -77,6 +79,23 @@ test_modules='
     module2 /modules/test_hostile.elf test_hostile
     module2 /modules/fuzz.elf fuzz
     module2 /modules/test_latency.elf test_latency'
+
+# Bochs emulates ~20x slower than QEMU TCG: under it, only what depends on
+# the CPU model (boot, paging, the trampoline's CR3 switches and register
+# handling, faults, copy-in/out); the rest of the suite runs under QEMU.
+bochs_modules='
+    module2 /modules/init.elf init
+    module2 /modules/hello.elf hello
+    module2 /modules/segv.elf segv expect=fault:14
+    module2 /modules/faults.elf faults gp expect=fault:13
+    module2 /modules/faults.elf faults ud expect=fault:6
+    module2 /modules/test_uaccess.elf test_uaccess
+    module2 /modules/test_regs.elf test_regs
+    module2 /modules/usertests.elf usertests getpid_getppid spawn_wait_exit_status fork_copies_memory map_unmap_valid unmap_then_touch_faults kevents_and_calibration
+    module2 /modules/child.elf child nostart
+    module2 /modules/trampva.elf trampva expect=reject
+    module2 /modules/kernelva.elf kernelva
+    module2 /modules/test_hostile.elf test_hostile'
 
 # One module per ELF validation rule, written by test/mkbadelf.c.
 bad_modules='
@@ -179,6 +198,12 @@ menuentry "split: one call traced (make pathtrace)" {
     multiboot2 /boot/kernel.elf${KERNEL_ARGS:+ $KERNEL_ARGS}
     module2 /boot/kernel.sym kernel.sym
     module2 /modules/pathtrace.elf pathtrace ${PATHTRACE_ARGS:-getppid int80}
+    boot
+}
+
+menuentry "split: Bochs test subset (KTAP on COM1)" {
+    multiboot2 /boot/kernel.elf test
+    module2 /boot/kernel.sym kernel.sym$bochs_modules
     boot
 }
 CFG
