@@ -1,10 +1,15 @@
 #!/bin/sh
-# deps.sh [--check] - make sure the Debian packages the build and tests use
+# deps.sh [--list] - make sure the Debian packages the build and tests use
 # are installed. As root it installs what is missing with apt-get; otherwise
-# it prints the exact apt-get line and fails.
+# it prints the exact apt-get line and fails. --list prints the package list
+# (the one source: .ci/run installs what it prints).
 set -eu
 PACKAGES="make gcc gcc-multilib nasm binutils qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
-bochs bochsbios vgabios bochs-term gdb libcmocka-dev gnuplot-nox strace python3"
+bochs bochsbios vgabios bochs-term gdb libcmocka-dev gnuplot-nox strace python3 iproute2"
+if [ "${1:-}" = "--list" ]; then
+    echo "$PACKAGES"
+    exit 0
+fi
 
 missing=""
 for p in $PACKAGES; do
