@@ -40,6 +40,7 @@ SEGMENTS = [
     ("user stub", "syscall_raw / sysenter_call (src/user/lib)"),
     ("trampoline entry", "vector stub or sysenter entry, trampoline_common, CR3 write"),
     ("frame copy in", "COPY_FRAME_TO_KERNEL_STACK: rep movsd, per iteration"),
+    ("entry scrub", "DEBUG=1 only: SCRUB_ENTRY_STACK, rep stosd, per iteration"),
     ("C entry", "trap_from_user"),
     ("dispatch", "syscall_dispatch, up to the jump-table branch and after the case"),
     ("handler", "the case for this call (and whatever it calls)"),
@@ -178,6 +179,12 @@ def is_rep_string(b):
     return rep and op in STRING_OPS
 
 
+def is_rep_stos(b):
+    """rep stosb/stosd (F3 AA/AB): the DEBUG build's entry-stack scrub."""
+    rep, op, _ = opcode(b)
+    return rep and op in (0xAA, 0xAB)
+
+
 def is_cr3_write(b):
     """mov cr3, r32: 0F 22 /r with ModRM.reg = 3, mod = 11 (Intel SDM Vol. 2B, MOV Control Registers)."""
     _, op, rest = opcode(b)
@@ -258,7 +265,9 @@ def segments(win, namer, kernel):
     labels, seen_c, cur, in_handler = [], False, "C entry", False
     for va, size, b, _ in win:
         if va >= namer.l["TRAMPOLINE_BASE"]:
-            if is_rep_string(b):
+            if is_rep_stos(b) and not seen_c:
+                seg = "entry scrub"
+            elif is_rep_string(b):
                 seg = "frame copy out" if seen_c else "frame copy in"
             else:
                 seg = "trampoline exit" if seen_c else "trampoline entry"
