@@ -140,14 +140,19 @@ def null_row(docs, entry, modes):
     return cells, ratio_cell(split and split["null_syscall"], pti and pti["null_syscall"])
 
 
+def table_head(docs, run, caption, first, modes):
+    """The run line, @caption, and the header of a table with one column per
+    mode after @first and a split / linux-pti ratio column."""
+    return [run_line(docs, run), "", caption, "",
+            "| %s | %s | split / linux-pti |" % (first, " | ".join(modes)),
+            "|---" * (len(modes) + 2) + "|"]
+
+
 def summary_block(docs, run):
     """README: p50 (est_cycles) of every trace, sysenter, and the null call."""
     modes = OUR_MODES + ["linux-pti"]
-    lines = [run_line(docs, run), "",
-             "p50 over the whole trace in instructions, `est_cycles` (model) in parentheses; "
-             "entry `sysenter`:", "",
-             "| trace | " + " | ".join(modes) + " | split / linux-pti |",
-             "|---" * (len(modes) + 2) + "|"]
+    lines = table_head(docs, run, "p50 over the whole trace in instructions, `est_cycles` (model) in "
+                       "parentheses; entry `sysenter`:", "trace", modes)
     for name in sorted(docs):
         d = docs[name]
         lines.append("| %s | %s | %s |" % (name, " | ".join(p50_est(d, m, "sysenter") for m in modes),
@@ -162,11 +167,9 @@ def results_block(docs, run):
     """docs/benchmarking.md: every trace with record counts, linux-nopti, and
     the floors of every mode and entry."""
     modes = OUR_MODES + ["linux-pti", "linux-nopti"]
-    lines = [run_line(docs, run), "",
-             "Each cell is the p50 over the whole trace (`syscall=ALL`) in instructions, "
-             "followed by `est_cycles` (model) in parentheses. Entry path: `sysenter`.", "",
-             "| trace (records) | " + " | ".join(modes) + " | split / linux-pti |",
-             "|---" * (len(modes) + 2) + "|"]
+    lines = table_head(docs, run, "Each cell is the p50 over the whole trace (`syscall=ALL`) in "
+                       "instructions, followed by `est_cycles` (model) in parentheses. Entry path: "
+                       "`sysenter`.", "trace (records)", modes)
     for name in sorted(docs):
         d = docs[name]
         r = all_row(d, "split", "sysenter")

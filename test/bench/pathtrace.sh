@@ -20,10 +20,7 @@
 set -u
 out=$1
 BUILD=${BUILD:-build}
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-check() { what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
+. "$(dirname "$0")/tap.sh"
 rm -rf "$out"
 mkdir -p "$out"
 

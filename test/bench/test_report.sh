@@ -14,15 +14,7 @@ tool=${BENCH_REPORT:-$root/tools/bench-report.py}  # override to test another co
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_report.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-check() { # check NAME COMMAND...: ok if the command succeeds
-    name=$1; shift
-    if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+. "$root/test/bench/tap.sh"
 
 have_gnuplot=1
 command -v gnuplot >/dev/null 2>&1 || have_gnuplot=0
