@@ -496,9 +496,13 @@ static void one_call(unsigned i, long nr, int literal)
         if (opened >= MAX_OPEN_FDS)
             close_fds();
         break;
-    case SYS_setfg:
-        a[0] = any_pid();
+    case SYS_setfg: {
+        /* never ourselves or a child: the fuzzer must not hold the console's
+         * foreground (one per machine) while test_hostile checks setfg */
+        static const uint32_t others[] = { 0, 1, 0x7fffffff, 0xffffffffu, 0x80000000u };
+        a[0] = below(2) ? (uint32_t)getppid() : PICK(others);
         break;
+    }
     case SYS_afill:
         a[0] = any_pointer();
         a[1] = below(2) ? 0 : any_pointer();

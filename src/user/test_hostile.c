@@ -775,6 +775,35 @@ static void poweroff_refused_to_ordinary_processes(void)
     EXPECT_FRAMES(f0);
 }
 
+/* setfg: who may name the console's foreground process (the one Ctrl-C
+ * kills). Only the caller or its child; a nonexistent pid is -ESRCH; and
+ * while a child of ours is in the foreground, a sibling (a background job)
+ * can neither take it over nor clear it. (The fuzzer, running beside us,
+ * never names itself or a child, so it never holds the foreground.) */
+static void setfg_permissions(void)
+{
+    long me = getpid();
+    EXPECT_EQ(setfg(0x7fffffff), -ESRCH);
+    EXPECT_EQ(setfg(-1), -ESRCH);
+    EXPECT_EQ(setfg(1), proc_state(1) ? -EPERM : -ESRCH);  /* init: not ours */
+    EXPECT_EQ(setfg((int)me), 0);
+    long fg = fork_idle_partner();                          /* our foreground job */
+    if (fg <= 0)
+        return;
+    EXPECT_EQ(setfg((int)fg), 0);
+    long c = fork();
+    if (c == 0) {
+        /* a background sibling: may neither take Ctrl-C nor clear it */
+        long r1 = setfg((int)getpid()), r2 = setfg(0), r3 = setfg((int)me);
+        exit(r1 == -EPERM && r2 == -EPERM && r3 == -EPERM ? 0 : 1);
+    }
+    EXPECT(c > 0, "fork() = %d", (int)c);
+    if (c > 0)
+        EXPECT_EQ(exit_code(c), 0);
+    EXPECT_EQ(setfg(0), 0);                                  /* ours to clear */
+    release_partner(fg);
+}
+
 /* The kernel never touches the user stack: a syscall with ESP anywhere
  * (0, the guard page, unmapped, the trampoline, the kernel's link address)
  * returns normally, with ESP as it was; yield switches away and back. */
@@ -996,6 +1025,7 @@ static const struct scenario cases[] = {
     { eflags_tf_across_syscall, "eflags_tf_across_syscall_db_after_return" },
     { sysenter_tf_ring_trip_stays_in_its_process, "sysenter_tf_ring_trip_stays_in_its_process" },
     { poweroff_refused_to_ordinary_processes, "poweroff_refused_to_ordinary_processes" },
+    { setfg_permissions, "setfg_only_self_or_child_and_not_from_the_background" },
     { syscall_with_hostile_esp, "syscall_with_hostile_esp" },
     { syscall_with_odd_selectors, "syscall_with_null_and_rpl0_selectors" },
     { ldt_call_gate_unusable, "ldt_call_gate_in_user_memory_gp" },
