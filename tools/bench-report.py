@@ -424,10 +424,12 @@ def derive_row(rec, unit):
         out[name] = None if value is None else round(value, 2)
     # est_cycles: the measured p50 in cycles, else the model (which uses the
     # unrounded per-call values).
+    # A row without samples (all SKIP) has no p50, so no est_cycles either:
+    # the replay prints 0 percentiles for it, out["p50"] is None by now.
     if unit == "cycles":
         out["est_cycles"] = out["p50"]
     else:
-        out["est_cycles"] = model_cycles(rec["mode"], rec["entry"], rec["p50"], cr3, paid)
+        out["est_cycles"] = model_cycles(rec["mode"], rec["entry"], out["p50"], cr3, paid)
     return out
 
 
