@@ -34,6 +34,9 @@ enum sp_kind {
     SP_SIGNAL,      /* --- SIGCHLD {...} --- */
     SP_EXIT,        /* +++ exited with 0 +++, +++ killed by SIGKILL +++ */
     SP_INFO,        /* strace's own notes: "strace: Process 12 attached", "[ Process PID=... ]" */
+    SP_STACK,       /* -k: " > /lib/libc.so.6(read+0xd) [0xf82ad]", a frame of the call above */
+    SP_DUMP,        /* -e read=/write=: " | 00000  7f 45 4c 46 ...  .ELF |", the data above */
+    SP_SUMMARY,     /* -c/-C: the "% time ... syscall" header, a dashed rule, a row (see summary_row) */
     SP_MALFORMED,
 };
 
@@ -50,6 +53,10 @@ struct sp_line {
                               * stripped) */
     uint8_t result;          /* CALL: TRACE_RES_* */
     uint8_t restart;         /* CALL: "= ? ERESTART..." */
+    uint8_t detached;        /* UNFINISHED: ended by "<detached ...>" (strace let go of the
+                              * process), not "<unfinished ...>": no result will follow */
+    uint8_t summary_row;     /* SUMMARY: a row ("  9.80  0.000016  1  16  read"), not the header
+                              * or a rule: only a summary inside a table is one */
     uint16_t err;            /* CALL, TRACE_RES_ERR: errno if known, else 0 */
     int64_t ret;             /* CALL, TRACE_RES_OK: the value (hex ones as their 64-bit pattern) */
     const char *why;         /* MALFORMED: a static description */
@@ -144,6 +151,10 @@ struct s2t_bad {
 
 struct s2t_stats {
     uint64_t lines, empty, calls, unfinished, joined, lost, signals, exits, info, malformed;
+    uint64_t stack, dump, summary;   /* -k frames, -e read=/write= dump lines, -c/-C summary lines */
+    uint64_t detached;               /* calls cut by "<detached ...>" (kept, TRACE_F_UNFINISHED) */
+    uint64_t nostring;               /* records with TRACE_F_NOSTRING: a path of unknown length
+                                      * (-e raw=all pointers, NULL), replayed as 0 path bytes */
     uint64_t dropped;                /* records over S2T_MAX_RECORDS (never in practice) */
     uint64_t per_op[OP_COUNT];
     uint64_t ndur;                   /* lines with a -T duration */
