@@ -97,8 +97,19 @@ enum sp_method {
     M_MAP,      /* bytes = length argument rounded up to pages; aux = pages */
     M_BRK,      /* bytes = |break delta|, aux = heap size */
     M_FIXED,    /* bytes = `out` on success, else 0 */
-    M_FCNTL,    /* OP_DUP for F_DUPFD / F_DUPFD_CLOEXEC, else OP_SKIP */
+    M_FCNTL,    /* OP_DUP for F_DUPFD / F_DUPFD_CLOEXEC, OP_NULL for F_GETFD/SETFD/GETFL/SETFL,
+                 * else OP_SKIP */
+    M_TRAFFIC,  /* the traffic model: `out` bytes copied in if pointer argument a1 is not NULL
+                 * (a1 == SP_ALWAYS: always), `out` bytes copied out on success if pointer
+                 * argument a2 is not NULL: one copy of the sum (OP_COPY_IN if anything is
+                 * copied in, else OP_COPY_OUT; OP_NULL if nothing moves) */
+    M_POLL,     /* the traffic model: nfds (argument a1) struct pollfd copied in, and out on
+                 * success */
+    M_IOCTL,    /* the traffic model for the terminal requests in argument a1 (TCGETS, ...);
+                 * other requests OP_SKIP */
 };
+
+#define SP_ALWAYS (-2)           /* M_TRAFFIC a1: the call always copies in */
 
 #define SP_OUT_RET 0xFFFFFFFFu   /* M_PATH out: the return value (readlink) */
 #define SP_X_EXEC   0x01         /* success starts a new image: forget the break */

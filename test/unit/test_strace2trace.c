@@ -762,9 +762,13 @@ static void test_map_fd_and_null(void **state)
     assert_rec(r, OP_DUP, TRACE_RES_OK, 0, 0, 0);
     r = one("fcntl(0x1, 0x406, 0xa) = 0xa");                          /* -e raw=all */
     assert_rec(r, OP_DUP, TRACE_RES_OK, 0, 0, 0);
-    r = one("fcntl(0, F_GETFD) = 0");
-    assert_rec(r, OP_SKIP, TRACE_RES_OK, 0, 0, 0);
+    r = one("fcntl(0, F_GETFD) = 0");                                /* fd flags: no memory */
+    assert_rec(r, OP_NULL, TRACE_RES_OK, 0, 0, 0);
     r = one("fcntl64(3, F_SETFD, FD_CLOEXEC) = 0");
+    assert_rec(r, OP_NULL, TRACE_RES_OK, 0, 0, 0);
+    r = one("fcntl(0x3, 0x3) = 0x8002");                               /* F_GETFL, -e raw=all */
+    assert_rec(r, OP_NULL, TRACE_RES_OK, 0, 0, 0);
+    r = one("fcntl(3, F_SETLK, {l_type=F_RDLCK, l_whence=SEEK_SET, l_start=0, l_len=0}) = 0");
     assert_rec(r, OP_SKIP, TRACE_RES_OK, 0, 0, 0);
     r = one("pipe2([3, 4], 0) = 0");
     assert_rec(r, OP_PIPE, TRACE_RES_OK, 8, 0, 0);
@@ -774,13 +778,59 @@ static void test_map_fd_and_null(void **state)
     assert_rec(r, OP_PIPE, TRACE_RES_ERR, 0, 0, 0);
 }
 
+/* The traffic model: small struct copies replayed as a copy of the same bytes. */
+static void test_map_traffic_model(void **state)
+{
+    (void)state;
+    struct trace_record r;
+
+    r = one("uname({sysname=\"Linux\", nodename=\"vm\", ...}) = 0");
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_OK, 390, 390, 0);
+    r = one("uname(NULL) = -1 EFAULT (Bad address)");
+    assert_rec(r, OP_NULL, TRACE_RES_ERR, 0, 0, 0);
+    /* act copied in, oldact copied out: one copy of both */
+    r = one("rt_sigaction(SIGINT, {sa_handler=0x55a1, sa_mask=[], sa_flags=SA_RESTORER, sa_restorer=0x7f}, "
+            "{sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 40, 40, 0);
+    r = one("rt_sigaction(SIGQUIT, NULL, {sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0");
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_OK, 20, 20, 0);
+    r = one("rt_sigaction(SIGKILL, {sa_handler=SIG_IGN, sa_mask=[], sa_flags=0}, NULL, 8) = -1 EINVAL (Invalid argument)");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_ERR, 20, 20, 0);
+    r = one("rt_sigprocmask(SIG_SETMASK, [], ~[KILL STOP RTMIN RT_1], 8) = 0");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 16, 16, 0);
+    r = one("rt_sigprocmask(SIG_BLOCK, NULL, [], 8) = 0");
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_OK, 8, 8, 0);
+    r = one("rt_sigprocmask(0x2, 0, 0, 0x8) = 0");                     /* -e raw=all: nothing moves */
+    assert_rec(r, OP_NULL, TRACE_RES_OK, 0, 0, 0);
+    r = one("prlimit64(0, RLIMIT_STACK, NULL, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}) = 0");
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_OK, 16, 16, 0);
+    r = one("futex(0x7f9a4c1fe910, FUTEX_WAKE_PRIVATE, 1) = 0");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 4, 4, 0);
+    r = one("futex(0x55e0, FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME, 0, NULL, FUTEX_BITSET_MATCH_ANY) = -1 EAGAIN (Resource temporarily unavailable)");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_ERR, 4, 4, 0);
+    r = one("poll([{fd=3, events=POLLIN}, {fd=4, events=POLLIN}], 2, -1) = 1 ([{fd=3, revents=POLLIN}])");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 32, 32, 0);
+    r = one("ppoll([{fd=3, events=POLLIN}], 1, {tv_sec=0, tv_nsec=0}, NULL, 8) = 0 (Timeout)");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 16, 16, 0);
+    r = one("ioctl(1, TCGETS, {B38400 opost isig icanon echo ...}) = 0");
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_OK, 36, 36, 0);
+    r = one("ioctl(3, TCGETS, 0x7ffc4d2c8b40) = -1 ENOTTY (Inappropriate ioctl for device)");
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_ERR, 0, 36, 0);
+    r = one("ioctl(0x1, 0x5413, 0x7ffd1e0f2a40) = 0");                 /* TIOCGWINSZ, -e raw=all */
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_OK, 8, 8, 0);
+    r = one("ioctl(1, TCSETSW, {B38400 opost isig icanon echo ...}) = 0");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 36, 36, 0);
+    r = one("ioctl(3, BTRFS_IOC_CLONE or FICLONE, 4) = 0");
+    assert_rec(r, OP_SKIP, TRACE_RES_OK, 0, 0, 0);
+}
+
 static void test_map_skip_is_kept_and_counted(void **state)
 {
     (void)state;
     struct s2t *c = conv(
-        "rt_sigaction(SIGINT, NULL, {sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0\n"
+        "sysinfo({uptime=1234, loads=[0, 0, 0], totalram=1, freeram=1, mem_unit=4096}) = 0\n"
         "getpid() = 1\n"
-        "rt_sigaction(SIGQUIT, NULL, {sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0\n"
+        "sysinfo({uptime=1235, loads=[0, 0, 0], totalram=1, freeram=1, mem_unit=4096}) = 0\n"
         "syscall_0x1b4(0x1, 0x2) = -1 ENOSYS (Function not implemented)\n"
         "arch_prctl(0x3001 /* ARCH_??? */, 0x7ffe2f5d8a50) = -1 EINVAL (Invalid argument)\n"
         "exit_group(0) = ?\n"
@@ -790,7 +840,7 @@ static void test_map_skip_is_kept_and_counted(void **state)
     assert_int_equal(s2t_stats(c)->per_op[OP_SKIP], 5);
     assert_int_equal(s2t_stats(c)->per_op[OP_NULL], 1);
     assert_int_equal(s2t_stats(c)->exits, 1);
-    assert_string_equal(rname(c, 0), "rt_sigaction");
+    assert_string_equal(rname(c, 0), "sysinfo");
     assert_int_equal(rec(c, 0)->op, OP_SKIP);
     assert_int_equal(rec(c, 0)->name, rec(c, 2)->name);
     assert_int_equal(s2t_name_count(c, rec(c, 0)->name), 2);
@@ -818,7 +868,7 @@ static void test_map_table_sane_and_documented(void **state)
             if (strcmp(sp_map_table[j].name, e->name) == 0)
                 fail_msg("duplicate table entry %s", e->name);
     }
-    assert_null(sp_map_lookup("rt_sigaction", 12));
+    assert_null(sp_map_lookup("sysinfo", 7));
     assert_null(sp_map_lookup("rea", 3));
     assert_null(sp_map_lookup("reads", 5));
 
@@ -965,7 +1015,7 @@ static void test_join_resumed_unfinished_again(void **state)
 
     assert_int_equal(s2t_stats(c)->malformed, 0);
     assert_int_equal(s2t_nrecords(c), 2);
-    assert_rec(*rec(c, 0), OP_SKIP, TRACE_RES_OK, 0, 0, TRACE_F_JOINED);
+    assert_rec(*rec(c, 0), OP_COPY_IN, TRACE_RES_OK, 4, 4, TRACE_F_JOINED);     /* the futex word */
     assert_rec(*rec(c, 1), OP_COPY_OUT, TRACE_RES_UNKNOWN, 0, 0, TRACE_F_JOINED);
     s2t_free(c);
 }
@@ -1708,6 +1758,7 @@ int main(void)
         cmocka_unit_test(test_map_memory),
         cmocka_unit_test(test_map_brk),
         cmocka_unit_test(test_map_fd_and_null),
+        cmocka_unit_test(test_map_traffic_model),
         cmocka_unit_test(test_map_skip_is_kept_and_counted),
         cmocka_unit_test(test_map_table_sane_and_documented),
         cmocka_unit_test(test_join_fork_log),
