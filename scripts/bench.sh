@@ -16,7 +16,12 @@
 #   -n  dry run: convert and pack the traces, print one line per batch
 #       ("bench: batch B: N traces, W words, C bytes: ARGS"), boot nothing
 # Each TRACE.log is unmodified strace output; NAME is its file name without
-# the extension. Any number of traces: they are packed into batches that fit
+# the extension (characters other than A-Za-z0-9_.+- become _). A directory
+# stands for the files in it; a glob is expanded here if the shell did not;
+# a word that is no path is joined to the next with a space (make passes
+# TRACE="my traces/a.log" as two words). Files named PREFIX.PID (the per-pid
+# files of strace -ff -o PREFIX) with one PREFIX are one trace, NAME from
+# PREFIX, converted together in pid order. Any number of traces: they are packed into batches that fit
 # one module command line (MAX_ARGS words, CMDLINE_MAX bytes: the kernel's
 # limits), and every mode is booted once per batch with the batch's traces
 # as boot modules; inside each boot the replay runs every entry path asked for.
@@ -76,6 +81,61 @@ max_bytes=$(sed -n 's/^#define CMDLINE_MAX *\([0-9][0-9]*\).*/\1/p' src/kernel/l
 [ -n "$max_words" ] && [ -n "$max_bytes" ] || { echo "bench: cannot read MAX_ARGS / CMDLINE_MAX from the kernel sources" >&2; exit 1; }
 fixed="replay passes=$passes"
 for e in $ENTRIES; do fixed="$fixed entry=$e"; done
+# Input words -> $work/inputs: one line per file, "NAME<TAB>PATH", the files
+# of one trace together and in replay order.
+inputs=$work/inputs
+input_files() {   # input_files PATH: the path, or a directory's files
+    if [ -d "$1" ]; then find "$1" -mindepth 1 -maxdepth 1 -type f | LC_ALL=C sort; else printf '%s\n' "$1"; fi
+}
+glob_paths() (    # glob_paths PATTERN: its matches, one a line; status 1 if none
+    IFS=''
+    # shellcheck disable=SC2086
+    set -- $1     # pathname expansion only: IFS is empty, so no splitting
+    [ $# -gt 1 ] || [ -e "$1" ] || exit 1
+    printf '%s\n' "$@"
+)
+expand_inputs() {
+    cur=''
+    for w in "$@"; do
+        cand=${cur:+$cur }$w
+        if [ -e "$cand" ]; then
+            input_files "$cand"
+        elif m=$(glob_paths "$cand"); then
+            printf '%s\n' "$m" | while IFS= read -r f; do input_files "$f"; done
+        else
+            cur=$cand
+            continue
+        fi
+        cur=''
+    done
+    [ -z "$cur" ] || { echo "bench: cannot read $cur (no such file, directory or glob match)" >&2; return 1; }
+}
+group_inputs() {  # PATH lines -> NAME<TAB>PATH lines: PREFIX.PID files grouped, pid order
+    awk '{
+        path = $0; base = path; sub(/.*\//, "", base)
+        if (match(base, /\.[0-9]+$/)) { key = substr(path, 1, length(path) - RLENGTH); pid = substr(base, RSTART + 1) + 0 }
+        else { key = path; pid = -1 }
+        if (!(key in n)) { order[++nk] = key; n[key] = 0 }
+        n[key]++; file[key, n[key]] = path; pidof[key, n[key]] = pid
+    }
+    END {
+        for (k = 1; k <= nk; k++) {
+            key = order[k]; name = key; sub(/.*\//, "", name)
+            sub(/\.[^.]*$/, "", name)                # out/make.log.PID, tiny.log: make, tiny
+            gsub(/[^A-Za-z0-9_.+-]/, "_", name)
+            for (i = 2; i <= n[key]; i++)          # insertion sort by pid
+                for (j = i; j > 1 && pidof[key, j - 1] > pidof[key, j]; j--) {
+                    t = file[key, j]; file[key, j] = file[key, j - 1]; file[key, j - 1] = t
+                    t = pidof[key, j]; pidof[key, j] = pidof[key, j - 1]; pidof[key, j - 1] = t
+                }
+            for (i = 1; i <= n[key]; i++) printf "%s\t%s\n", name, file[key, i]
+        }
+    }'
+}
+expand_inputs "$@" > "$inputs.paths" || exit 1
+[ -s "$inputs.paths" ] || { echo "bench: no trace file in: $*" >&2; exit 1; }
+group_inputs < "$inputs.paths" > "$inputs"
+
 names='' i=0 batch=0 args='' words=0 bytes=0 in_batch=0
 new_batch() {
     batch=$((batch + 1)) args='' in_batch=0
@@ -83,9 +143,12 @@ new_batch() {
     mkdir -p "$work/traces$batch"
 }
 new_batch
-for log in "$@"; do
-    [ -r "$log" ] || { echo "bench: cannot read $log" >&2; exit 1; }
-    name=$(basename "$log"); name=${name%.*}
+for name in $(cut -f1 "$inputs" | uniq); do
+    set --                                      # this trace's files
+    while IFS='	' read -r n f; do [ "$n" != "$name" ] || set -- "$@" "$f"; done < "$inputs"
+    log=$1
+    [ $# -eq 1 ] || log="$1 (and $(($# - 1)) more -ff files)"
+    for f in "$@"; do [ -r "$f" ] && [ -f "$f" ] || { echo "bench: cannot read $f" >&2; exit 1; }; done
     printf '%s' "$name" | grep -Eq '^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,63}$' ||
         { echo "bench: $log: the trace name '$name' must be 1-64 characters of A-Za-z0-9_.+- (rename the log)" >&2; exit 1; }
     case " $names " in *" $name "*) echo "bench: two traces are named $name" >&2; exit 1 ;; esac
@@ -99,11 +162,15 @@ for log in "$@"; do
         new_batch
     fi
     tdir=$work/traces$batch
-    "$BUILD/tools/strace2trace" "$log" "$tdir/$mod.trc" 2> "$tdir/$mod.summary" || {
-        cat "$tdir/$mod.summary" >&2; echo "bench: strace2trace failed on $log" >&2; exit 1; }
+    "$BUILD/tools/strace2trace" "$@" "$tdir/$mod.trc" 2> "$tdir/$mod.summary" || {
+        cat "$tdir/$mod.summary" >&2; echo "bench: strace2trace failed on $log: no boot" >&2; exit 1; }
     echo "bench: $name: $(sed -n 's/^strace2trace: \([0-9]* records written\).*/\1/p' "$tdir/$mod.summary")," \
          "$(sed -n 's/^  skipped: \([0-9]* records\).*/\1 skipped/p' "$tdir/$mod.summary")," \
-         "$(sed -n 's/^  malformed: \([0-9]*\).*/\1 malformed lines/p' "$tdir/$mod.summary")"
+         "$(sed -n 's/^  malformed: \([0-9]*\).*/\1 malformed lines/p' "$tdir/$mod.summary")$(
+            [ $# -eq 1 ] || echo " ($# -ff files)")"
+    nostring=$(sed -n 's/^strace2trace: \([0-9]*\) records with a path of unknown length.*/\1/p' "$tdir/$mod.summary")
+    [ -z "$nostring" ] || echo "bench: $name: $nostring records have a path of unknown length" \
+        "(-e raw=all or NULL): replayed with 0 path bytes"
     args="$args $word" words=$((words + nw)) bytes=$((bytes + nb)) in_batch=$((in_batch + 1))
     echo "${fixed#replay }$args" > "$work/batch$batch.args"
     echo "$in_batch" > "$work/batch$batch.count"

@@ -39,8 +39,12 @@ If the same (mode, entry, syscall) row or (mode, entry) floor appears twice,
 the later one (by log order, then line order) is kept, with a warning.
 
 The JSON holds trace, unit, meta (--meta), cpu, cost_model, rows (the CSV
-columns), floors, unit_checks, and runs (each begin line: log, mode, records, names,
-passes, capped, mismatches per entry, and whether its end line was seen).
+columns), floors, unit_checks, runs (each begin line: log, mode, records, names,
+passes, capped, mismatches and window errors per entry, and whether its end
+line was seen), and not_measured: the skipped records by name with their share,
+and per mode/entry the records replayed with another result class than the
+trace's, capped, and the windows without one syscall (the terminal report
+shows the same block).
 
 est_cycles is a cost MODEL (constants below, with their sources) when the unit
 is instructions (QEMU TCG -icount, where a tick is one executed instruction,
@@ -256,7 +260,7 @@ def parse_replay_line(data, state, body):
     attrs = dict(KEYVAL_RE.findall(rest))
     if word == "begin":
         run = {"log": state["path"], "trace": attrs.get("trace"),
-               "mode": attrs.get("mode"), "ended": False, "mismatches": {}}
+               "mode": attrs.get("mode"), "ended": False, "mismatches": {}, "window": {}}
         for key in ("records", "names", "passes", "capped"):
             run[key] = parse_int(attrs.get(key, ""))
         data.runs.append(run)
@@ -267,6 +271,7 @@ def parse_replay_line(data, state, body):
         run = state["open"].get((attrs.get("trace"), attrs.get("mode")))
         if run is not None:
             run["mismatches"][attrs.get("entry", "?")] = parse_int(attrs.get("n", ""))
+            run["window"][attrs.get("entry", "?")] = parse_int(attrs.get("window", ""))
     elif word == "end":
         run = state["open"].pop((attrs.get("trace"), attrs.get("mode")), None)
         if run is not None:
@@ -424,10 +429,12 @@ def derive_row(rec, unit):
         out[name] = None if value is None else round(value, 2)
     # est_cycles: the measured p50 in cycles, else the model (which uses the
     # unrounded per-call values).
+    # A row without samples (all SKIP) has no p50, so no est_cycles either:
+    # the replay prints 0 percentiles for it, out["p50"] is None by now.
     if unit == "cycles":
         out["est_cycles"] = out["p50"]
     else:
-        out["est_cycles"] = model_cycles(rec["mode"], rec["entry"], rec["p50"], cr3, paid)
+        out["est_cycles"] = model_cycles(rec["mode"], rec["entry"], out["p50"], cr3, paid)
     return out
 
 
@@ -909,7 +916,66 @@ def unit_lines(checks, unit):
     return lines
 
 
-def report_lines(trace, unit, cpu, rows, floors, entry, checks=()):
+def percent(part, whole):
+    """part as a percentage of whole, one decimal; None if whole is 0 or missing."""
+    if part is None or not whole:
+        return None
+    return round(100.0 * part / whole, 1)
+
+
+def not_measured(rows, runs):
+    """What the replay did not measure as the program did it, for the JSON's
+    not_measured object: the records of the trace; the skipped ones (OP_SKIP:
+    no replay) in total and by syscall name, with their share of the records;
+    and per run (mode, entry) the records replayed with another result class
+    than the trace's (a failed call that succeeded, or the reverse), the
+    records replayed at a capped size, and the event windows that did not hold
+    exactly one system call (the replay's mismatches n=, begin capped= and
+    mismatches window= fields; None where the log lacks them)."""
+    records = max([r["count"] or 0 for r in rows if r["syscall"] == "ALL"] or [0])
+    skipped = {}
+    for r in rows:
+        if r["syscall"] != "ALL" and r["skipped"]:
+            skipped[r["syscall"]] = max(skipped.get(r["syscall"], 0), r["skipped"])
+    names = sorted(skipped.items(), key=lambda kv: (-kv[1], kv[0]))
+    nskip = sum(skipped.values())
+    per_run = []
+    for run in runs:
+        entries = sorted(set(run["mismatches"]) | set(run.get("window", {})),
+                         key=lambda e: order_key(e, ENTRY_ORDER))
+        for e in entries:
+            per_run.append({"mode": run["mode"], "entry": e,
+                            "result_class_differs": run["mismatches"].get(e),
+                            "capped": run.get("capped"),
+                            "window_errors": run.get("window", {}).get(e)})
+    per_run.sort(key=lambda x: (order_key(x["mode"], MODE_ORDER), order_key(x["entry"], ENTRY_ORDER)))
+    return {"records": records, "skipped": nskip, "skipped_percent": percent(nskip, records),
+            "skipped_names": [{"syscall": n, "count": c, "percent": percent(c, records)}
+                              for n, c in names],
+            "runs": per_run}
+
+
+def not_measured_lines(nm):
+    """The terminal block of not_measured(): skipped names with their share,
+    and per mode/entry the result-class, capped and window counts."""
+    lines = ["not measured as traced (of %d records):" % nm["records"]]
+    skipped = ", ".join("%s %d (%s%%)" % (x["syscall"], x["count"], fmt(x["percent"], 1))
+                        for x in nm["skipped_names"])
+    lines.append("  skipped, not replayed: %d records (%s%%)%s" % (
+        nm["skipped"], fmt(nm["skipped_percent"], 1), ": " + skipped if skipped else ""))
+    if nm["runs"]:
+        header = ["  mode/entry", "result class differs from the trace", "capped",
+                  "windows without one syscall"]
+        body = [["  %s/%s" % (x["mode"], x["entry"]), fmt(x["result_class_differs"]),
+                 fmt(x["capped"]), fmt(x["window_errors"])] for x in nm["runs"]]
+        lines += format_table(header, body)
+    else:
+        lines.append("  (no replay mismatches lines in the logs: result classes, capped sizes and "
+                     "windows unknown)")
+    return lines
+
+
+def report_lines(trace, unit, cpu, rows, floors, entry, checks=(), nm=None):
     """The whole terminal report."""
     head = "trace %s, unit %s" % (trace, unit)
     lines = [head + (" " + ICOUNT_NOTE if unit == "instructions" else " (measured)")]
@@ -917,6 +983,9 @@ def report_lines(trace, unit, cpu, rows, floors, entry, checks=()):
         lines.append("cpu: %s" % cpu)
     lines.append("p50 per mode/entry; ratios of p50 at entry=%s" % entry)
     lines += p50_table(rows, entry)
+    if nm is not None:
+        lines.append("")
+        lines += not_measured_lines(nm)
     lines.append("")
     lines += est_table(rows, unit)
     if floors:
@@ -1048,16 +1117,17 @@ def main(argv):
         fail("no rows for trace %s; logs read: %s; traces with rows: %s"
              % (args.trace, logs, others), 1)
     check_consistency(rows)
+    nm = not_measured(rows, runs)
     os.makedirs(args.outdir, exist_ok=True)
     base = os.path.join(args.outdir, args.trace)
     write_csv(base + ".csv", rows)
     write_json(base + ".json", {
         "trace": args.trace, "unit": args.unit, "meta": dict(args.meta), "cpu": cpu,
         "cost_model": cost_model(args.unit), "rows": rows, "floors": floors,
-        "unit_checks": checks, "runs": runs})
+        "unit_checks": checks, "runs": runs, "not_measured": nm})
     entry = preferred_entry(rows)
     if not args.quiet:
-        print("\n".join(report_lines(args.trace, args.unit, cpu, rows, floors, entry, checks)))
+        print("\n".join(report_lines(args.trace, args.unit, cpu, rows, floors, entry, checks, nm)))
     write_svg(args.outdir, args.trace, args.unit, rows)
     if not args.quiet:
         print("\nwrote %s.csv, %s.json, %s.svg (%s.dat, %s.gp) in %s"

@@ -14,8 +14,10 @@
  *
  * The summary goes to standard error (-q: only problems). Malformed lines
  * are counted and the first 20 shown; they never stop the conversion
- * (--strict: exit status 1 if there was any). Exit status 2: usage, 1: an
- * input or output error.
+ * (--strict: exit status 1 and no output if there was any). Input with no
+ * system call at all (an empty file, a binary, only exit lines, a strace -c
+ * summary) is refused: exit status 1, no output. Exit status 2: usage, 1:
+ * that, or an input or output error.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,7 +35,7 @@ static void usage(void)
             "  IN.log: strace text output (strace [-f|-ff] [-ttt] [-T] -o IN.log CMD), '-' = stdin\n"
             "  OUT.trace: SPLITTRC binary trace (docs/trace-format.md)\n"
             "  -q: no summary unless something was malformed\n"
-            "  --strict: exit status 1 if any line was malformed\n"
+            "  --strict: exit status 1 (and no OUT.trace) if any line was malformed\n"
             "       strace2trace --dump FILE.trace\n"
             "  check FILE.trace with trace_validate() and print its records, one a line\n");
     exit(2);
@@ -122,6 +124,22 @@ static int convert_file(struct s2t *c, FILE *f)
     return ferror(f) ? -1 : 0;
 }
 
+/* Why a conversion holds nothing to replay, or NULL if it has records. */
+static const char *empty_reason(const struct s2t *c)
+{
+    const struct s2t_stats *st = s2t_stats(c);
+
+    if (s2t_nrecords(c) > 0)
+        return NULL;
+    if (st->lines == st->empty)
+        return "the input is empty";
+    if (st->summary > 0 && st->malformed == 0)
+        return "it is only a strace -c summary (record without -c; -C keeps the calls)";
+    if (st->malformed > 0)
+        return "no line is strace output (a binary, or another program's text?)";
+    return "no system call lines, only exit, signal or strace notes";
+}
+
 static const char *const valid_err[] = {
     "ok", "buffer not 4-byte aligned", "shorter than the header", "bad magic", "bad version",
     "sizes disagree with the file size", "bad name table", "bad record",
@@ -206,6 +224,7 @@ int main(int argc, char **argv)
     const char *outpath;
     size_t ninputs = 0, len = 0;
     int quiet = 0, strict = 0, argi = 1, status = 0;
+    const char *why = NULL;
     unsigned char *img;
     struct s2t *c;
     FILE *out;
@@ -257,6 +276,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "strace2trace: out of memory\n");
         status = 1;
     }
+    if (status == 0 && (why = empty_reason(c)) != NULL) {
+        fprintf(stderr, "strace2trace: nothing to replay: %s; %s not written\n", why, outpath);
+        status = 1;
+    }
+    if (status == 0 && strict && s2t_stats(c)->malformed) {
+        fprintf(stderr, "strace2trace: --strict: %llu malformed lines; %s not written\n",
+                (unsigned long long)s2t_stats(c)->malformed, outpath);
+        status = 1;
+    }
     if (status == 0) {
         if (s2t_serialize(c, &img, &len) != 0) {
             fprintf(stderr, "strace2trace: trace too large or out of memory\n");
@@ -283,9 +311,9 @@ int main(int argc, char **argv)
         s2t_summary(c, stderr, inputs, ninputs);
         if (status == 0)
             fprintf(stderr, "strace2trace: wrote %s: %zu bytes\n", outpath, len);
+        else if (why != NULL)   /* the reason again, last, where a user looks */
+            fprintf(stderr, "strace2trace: nothing to replay: %s\n", why);
     }
-    if (status == 0 && strict && s2t_stats(c)->malformed)
-        status = 1;
     s2t_free(c);
     return status;
 }

@@ -53,6 +53,7 @@ struct s2t {
     long default_pid;
     long noprefix_pid;        /* owner of lines without a pid prefix */
     uint64_t line_no;
+    int in_summary;           /* a -c/-C summary header was seen in this file */
 
     /* scratch */
     char *jbuf;               /* joined calls */
@@ -328,6 +329,8 @@ static void finish_record(struct s2t *c, size_t slot, struct task *t, const stru
     sp_map_call(c->nmap[r->name], call, &t->brk, r);
     r->flags |= extra_flags;
     c->st.per_op[r->op]++;
+    if (r->flags & TRACE_F_NOSTRING)
+        c->st.nostring++;
     c->ncount[r->name]++;
     if (r->op == OP_SKIP)
         c->nskip[r->name]++;
@@ -396,6 +399,7 @@ void s2t_begin_file(struct s2t *c, long default_pid)
     c->noprefix_pid = default_pid;
     c->line_no = 0;
     c->carry_len = 0;
+    c->in_summary = 0;
 }
 
 void s2t_end_file(struct s2t *c)
@@ -493,6 +497,20 @@ static void feed_line(struct s2t *c, const char *s, size_t n)
     case SP_INFO:
         c->st.info++;
         return;
+    case SP_STACK:
+        c->st.stack++;
+        return;
+    case SP_DUMP:
+        c->st.dump++;
+        return;
+    case SP_SUMMARY:
+        if (L.summary_row && !c->in_summary) {
+            malformed(c, "a summary row without the -c/-C header", s, n);
+            return;
+        }
+        c->in_summary = 1;
+        c->st.summary++;
+        return;
     case SP_MALFORMED:
         malformed(c, L.why, s, n);
         return;
@@ -550,6 +568,10 @@ static void feed_line(struct s2t *c, const char *s, size_t n)
             return;
         t->pending = slot;
         t->pname = (uint16_t)name;
+        if (L.detached) {       /* strace let go: no result will ever follow */
+            c->st.detached++;
+            flush_pending(c, t);
+        }
         return;
     case SP_RESUMED: {
         struct sp_line J;
@@ -600,8 +622,12 @@ static void feed_line(struct s2t *c, const char *s, size_t n)
             t->plen = 0;
             return;
         case SP_UNFINISHED:
-            /* "<... x resumed> <unfinished ...>": still pending, more arguments known */
-            set_partial(c, t, J.args.p, J.args.n);
+            /* "<... x resumed> <unfinished ...>": still pending, more arguments known;
+             * "<... x resumed> <detached ...>": kept as it stands */
+            if (set_partial(c, t, J.args.p, J.args.n) == 0 && J.detached) {
+                c->st.detached++;
+                flush_pending(c, t);
+            }
             return;
         default:
             malformed(c, J.why ? J.why : "joined call does not parse", s, n);
@@ -692,8 +718,17 @@ void s2t_summary(const struct s2t *c, FILE *f, const char *const *files, size_t 
             (unsigned long long)st->lost, (unsigned long long)st->signals,
             (unsigned long long)st->exits, (unsigned long long)st->info,
             (unsigned long long)st->empty, (unsigned long long)st->malformed);
+    if (st->stack || st->dump || st->summary || st->detached)
+        fprintf(f, "strace2trace: also %llu -k stack lines, %llu -e read=/write= dump lines, "
+                   "%llu -c/-C summary lines (all ignored), %llu calls <detached ...>\n",
+                (unsigned long long)st->stack, (unsigned long long)st->dump,
+                (unsigned long long)st->summary, (unsigned long long)st->detached);
     fprintf(f, "strace2trace: %zu records written, %u syscall names, %zu tasks\n", c->nrec, c->nnames,
             c->ntasks);
+    if (st->nostring)
+        fprintf(f, "strace2trace: %llu records with a path of unknown length (a pointer under -e raw=all, "
+                   "or NULL): replayed with 0 path bytes, flag NOSTRING\n",
+                (unsigned long long)st->nostring);
     if (st->dropped)
         fprintf(f, "strace2trace: %llu records DROPPED (over %u records, or out of memory)\n",
                 (unsigned long long)st->dropped, S2T_MAX_RECORDS);

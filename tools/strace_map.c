@@ -11,6 +11,14 @@
  *     struct statx   256 bytes  (statx)
  *     struct statfs64 84 bytes  (statfs, fstatfs and their *64 forms)
  * Anything not in the table is OP_SKIP: kept as a record, counted, reported.
+ *
+ * The traffic model (M_TRAFFIC, M_POLL, M_IOCTL): calls whose only boundary
+ * traffic is a small struct copied in or out are replayed as one copy of the
+ * same bytes (a write to /dev/null, a read from /dev/zero); sizes are i386's:
+ *     struct new_utsname    390 (uname)      kernel struct sigaction 20 (rt_sigaction)
+ *     sigset_t                8              struct rlimit64          16 (prlimit64)
+ *     struct pollfd           8 per fd       kernel struct termios    36 (TCGETS, TCSETS*)
+ *     struct winsize          8 (TIOC[GS]WINSZ) int                    4 (FIONREAD, the futex word)
  */
 #include <string.h>
 
@@ -19,6 +27,15 @@
 #define STAT64_SIZE   96u
 #define STATX_SIZE    256u
 #define STATFS64_SIZE 84u
+#define UTSNAME_SIZE  390u   /* struct new_utsname: 6 fields of 65 bytes */
+#define SIGACTION_SIZE 20u   /* i386 kernel struct sigaction: handler, flags, restorer, 8-byte mask */
+#define SIGSET_SIZE   8u     /* the kernel's sigset_t (64 signals) */
+#define RLIMIT64_SIZE 16u    /* struct rlimit64: two u64 */
+#define POLLFD_SIZE   8u     /* struct pollfd: int fd, short events, short revents */
+#define FUTEX_WORD    4u     /* the futex word */
+#define TERMIOS_SIZE  36u    /* i386 kernel struct termios: 4 flags, c_line, 19 c_cc */
+#define WINSIZE_SIZE  8u     /* struct winsize: 4 shorts */
+#define INT_SIZE      4u
 
 /*       name                 op           method     a1  a2  af  x          out */
 #define ROW(name, op, m, a1, a2, af, x, out) { name, op, m, a1, a2, af, x, out }
@@ -155,6 +172,16 @@ const struct sp_map_entry sp_map_table[] = {
     ROW("fcntl64",           OP_DUP,   M_FCNTL,  1, -1, -1, 0, 0),
     ROW("pipe",              OP_PIPE,  M_FIXED, -1, -1, -1, 0, 8),
     ROW("pipe2",             OP_PIPE,  M_FIXED, -1, -1, -1, 0, 8),
+
+    /* the traffic model: a1 = pointer copied in, a2 = pointer copied out, out = its size */
+    ROW("uname",             OP_COPY_OUT, M_TRAFFIC, -1,  0, -1, 0, UTSNAME_SIZE),
+    ROW("rt_sigaction",      OP_COPY_IN,  M_TRAFFIC,  1,  2, -1, 0, SIGACTION_SIZE),
+    ROW("rt_sigprocmask",    OP_COPY_IN,  M_TRAFFIC,  1,  2, -1, 0, SIGSET_SIZE),
+    ROW("prlimit64",         OP_COPY_IN,  M_TRAFFIC,  2,  3, -1, 0, RLIMIT64_SIZE),
+    ROW("futex",             OP_COPY_IN,  M_TRAFFIC, SP_ALWAYS, -1, -1, 0, FUTEX_WORD),
+    ROW("poll",              OP_COPY_IN,  M_POLL,     1, -1, -1, 0, POLLFD_SIZE),
+    ROW("ppoll",             OP_COPY_IN,  M_POLL,     1, -1, -1, 0, POLLFD_SIZE),
+    ROW("ioctl",             OP_COPY_OUT, M_IOCTL,    1, -1, -1, 0, 0),
 };
 
 const size_t sp_map_table_len = sizeof(sp_map_table) / sizeof(sp_map_table[0]);
@@ -170,6 +197,17 @@ const struct sp_map_entry *sp_map_lookup(const char *name, size_t n)
 }
 
 /* ------------------------------------------------------------ mapping one call */
+
+/* Terminal ioctl requests (Linux asm-generic/ioctls.h): bytes copied in, out. */
+static const struct {
+    const char *name;
+    uint32_t num, in, out;
+} ioctl_traffic[] = {
+    { "TCGETS", 0x5401, 0, TERMIOS_SIZE },      { "TCSETS", 0x5402, TERMIOS_SIZE, 0 },
+    { "TCSETSW", 0x5403, TERMIOS_SIZE, 0 },     { "TCSETSF", 0x5404, TERMIOS_SIZE, 0 },
+    { "TIOCGWINSZ", 0x5413, 0, WINSIZE_SIZE },  { "TIOCSWINSZ", 0x5414, WINSIZE_SIZE, 0 },
+    { "FIONREAD", 0x541B, 0, INT_SIZE },
+};
 
 #define MAX_ARGS 16
 
@@ -217,6 +255,25 @@ static int empty_path_flag(const struct sp_span *a, size_t na, int idx)
     if (sp_has_word(a[idx], "AT_EMPTY_PATH"))
         return 1;
     return sp_arg_num(a[idx], &v) == 0 && (v & 0x1000) != 0;  /* AT_EMPTY_PATH, -X raw */
+}
+
+/* 1 if argument idx is there and is not NULL (or 0): a pointer the call uses. */
+static int ptr_given(const struct sp_span *a, size_t na, int idx)
+{
+    uint64_t v;
+
+    if (idx < 0 || (size_t)idx >= na)
+        return 0;
+    return !(sp_arg_num(a[idx], &v) == 0 && v == 0);
+}
+
+/* The traffic model: `in` bytes copied in, `out` copied out (only on
+ * success), replayed as one copy of the sum; aux = both, as if it succeeded. */
+static void traffic(struct trace_record *r, int ok, uint32_t in, uint32_t out)
+{
+    r->op = in ? OP_COPY_IN : out ? OP_COPY_OUT : OP_NULL;
+    r->bytes = in + (ok ? out : 0);
+    r->aux = in + out;
 }
 
 void sp_map_call(const struct sp_map_entry *e, const struct sp_line *L, struct sp_brk *brk,
@@ -326,8 +383,33 @@ void sp_map_call(const struct sp_map_entry *e, const struct sp_line *L, struct s
             (sp_has_word(a[e->a1], "F_DUPFD") || sp_has_word(a[e->a1], "F_DUPFD_CLOEXEC") ||
              (sp_arg_num(a[e->a1], &v) == 0 && (v == 0 || v == 1030))))
             r->op = OP_DUP;
+        else if (e->a1 >= 0 && (size_t)e->a1 < na &&
+                 (sp_has_word(a[e->a1], "F_GETFD") || sp_has_word(a[e->a1], "F_SETFD") ||
+                  sp_has_word(a[e->a1], "F_GETFL") || sp_has_word(a[e->a1], "F_SETFL") ||
+                  (sp_arg_num(a[e->a1], &v) == 0 && v >= 1 && v <= 4)))
+            r->op = OP_NULL;       /* fd flags: no user memory */
         else
             r->op = OP_SKIP;
+        break;
+    case M_TRAFFIC:
+        traffic(r, ok, e->a1 == SP_ALWAYS || ptr_given(a, na, e->a1) ? e->out : 0,
+                ptr_given(a, na, e->a2) ? e->out : 0);
+        break;
+    case M_POLL:
+        if (e->a1 >= 0 && (size_t)e->a1 < na && sp_arg_num(a[e->a1], &v) == 0 && v <= 65536)
+            traffic(r, ok, (uint32_t)v * e->out, (uint32_t)v * e->out);
+        else
+            r->op = OP_SKIP;
+        break;
+    case M_IOCTL:
+        r->op = OP_SKIP;
+        for (size_t k = 0; e->a1 >= 0 && (size_t)e->a1 < na && k < sizeof(ioctl_traffic) / sizeof(ioctl_traffic[0]);
+             k++)
+            if (sp_has_word(a[e->a1], ioctl_traffic[k].name) ||
+                (sp_arg_num(a[e->a1], &v) == 0 && v == ioctl_traffic[k].num)) {
+                traffic(r, ok, ioctl_traffic[k].in, ioctl_traffic[k].out);
+                break;
+            }
         break;
     }
     if ((e->x & SP_X_EXEC) && ok)

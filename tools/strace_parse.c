@@ -14,6 +14,17 @@
  *     --- SIGCHLD {si_signo=SIGCHLD, ...} ---
  *     +++ exited with 0 +++          +++ killed by SIGKILL +++
  *     strace: Process 12 attached    [ Process PID=12 runs in 32 bit mode. ]
+ *     read(0,  <detached ...>                                   (strace -p, then ^C)
+ *      > /usr/lib/x86_64-linux-gnu/libc.so.6(read+0xd) [0xf82ad]  (-k: a stack frame)
+ *      | 00000  7f 45 4c 46 02 01 01 03  ...  .ELF....... |      (-e read=, -e write=)
+ *     % time     seconds  usecs/call     calls    errors syscall (-c, -C: the summary
+ *     ------ ----------- ----------- --------- --------- -------  table: header, rules,
+ *       9.80    0.000016           1        16           read     rows)
+ *
+ * Between the pid prefix and the call, -Y adds the process name to the pid
+ * ("1234<sh>  ", "[pid 1234<sh>] "), -n the syscall number ("[  59] ") and
+ * -i the instruction pointer ("[00007f61dbb8bc47] ", "[????????????????] "),
+ * in that order after any timestamp.
  *
  * The parser never reads outside [s, s + n) and never allocates; spans in
  * struct sp_line point into the caller's buffer.
@@ -49,6 +60,82 @@ static int ends(const char *s, size_t n, size_t i, const char *lit)
 {
     size_t l = strlen(lit);
     return n >= i && n - i >= l && memcmp(s + n - l, lit, l) == 0;
+}
+
+#define COMM_TEXT_MAX 64   /* bytes of a -Y "<comm>": 15 characters, escaped as \ooo at most */
+
+/* -Y: a "<comm>" right after a pid at s[i]: the index after its '>', or i if there is none. */
+static size_t skip_comm(const char *s, size_t n, size_t i)
+{
+    if (i >= n || s[i] != '<')
+        return i;
+    for (size_t j = i + 1; j < n && j - i <= COMM_TEXT_MAX; j++)
+        if (s[j] == '>')
+            return j + 1;
+    return i;
+}
+
+/* -n "[ nnn] " (1-5 digits, padded) and -i "[hex] " (8 or 16 hex digits, or
+ * '?' where strace could not read it) at s[*i], at most one of each, -n
+ * first: *i moves past them and the blanks after. */
+static void skip_nr_ip(const char *s, size_t n, size_t *i)
+{
+    int seen_nr = 0, seen_ip = 0;
+
+    while (*i < n && s[*i] == '[') {
+        size_t j = *i + 1, d;
+        while (j < n && s[j] == ' ')
+            j++;
+        d = j;
+        while (j < n && is_digit(s[j]))
+            j++;
+        if (!seen_nr && !seen_ip && j > d && j - d <= 5 && j < n && s[j] == ']' && j + 1 < n &&
+            is_space(s[j + 1])) {
+            seen_nr = 1;
+        } else {
+            j = *i + 1;
+            while (j < n && (is_hex(s[j]) || s[j] == '?'))
+                j++;
+            if (seen_ip || (j - *i - 1 != 8 && j - *i - 1 != 16) || j + 1 >= n || s[j] != ']' ||
+                !is_space(s[j + 1]))
+                return;
+            seen_ip = 1;
+        }
+        *i = j + 1;
+        while (*i < n && is_space(s[*i]))
+            (*i)++;
+    }
+}
+
+/* A -c/-C summary line (s[i, n) trimmed): 1 for the header or a rule, 2 for
+ * a row (numbers, then a syscall name or "total"), 0 if it is not one. */
+static int summary_line(const char *s, size_t n, size_t i)
+{
+    size_t j, nums = 0, dots = 0;
+
+    if (starts(s, n, i, "% time") || starts(s, n, i, "System call usage summary for "))
+        return 1;
+    for (j = i; j < n && (s[j] == '-' || s[j] == ' '); j++)
+        ;
+    if (j == n && n - i >= 6 && s[i] == '-')
+        return 1;
+    /* a row: blank-separated tokens, all but the last [0-9.]+ */
+    j = i;
+    for (;;) {
+        size_t t = j;
+        while (j < n && (is_digit(s[j]) || s[j] == '.'))
+            dots += s[j++] == '.';
+        if (j == t || j >= n || !is_space(s[j]))
+            break;
+        nums++;
+        while (j < n && is_space(s[j]))
+            j++;
+    }
+    if (nums < 3 || dots == 0 || j == n || !is_ident(s[j]))
+        return 0;
+    while (j < n && is_ident(s[j]))
+        j++;
+    return j == n ? 2 : 0;
 }
 
 /* Seconds in "D+[.D*]" or "HH:MM:SS[.D*]" at s[*i]; must be followed by a blank. */
@@ -286,8 +373,17 @@ enum sp_kind sp_parse_line(const char *s, size_t n, struct sp_line *L)
         i++;
     if (i == n)
         return L->kind = SP_EMPTY;
+    switch (summary_line(s, n, i)) {
+    case 2:
+        L->summary_row = 1;
+        __attribute__((fallthrough));
+    case 1:
+        return L->kind = SP_SUMMARY;
+    default:
+        break;
+    }
 
-    /* pid prefix */
+    /* pid prefix, with -Y its "<comm>" */
     if (starts(s, n, i, "[pid")) {
         long pid = 0;
         i += 4;
@@ -296,6 +392,8 @@ enum sp_kind sp_parse_line(const char *s, size_t n, struct sp_line *L)
         j = i;
         while (i < n && is_digit(s[i]) && i - j < 9)
             pid = pid * 10 + (s[i++] - '0');
+        if (i > j)
+            i = skip_comm(s, n, i);
         if (i == j || i >= n || s[i] != ']') {
             L->why = "bad [pid N] prefix";
             return L->kind;
@@ -309,6 +407,7 @@ enum sp_kind sp_parse_line(const char *s, size_t n, struct sp_line *L)
         j = i;
         while (j < n && is_digit(s[j]) && j - i < 9)
             pid = pid * 10 + (s[j++] - '0');
+        j = skip_comm(s, n, j);
         if (j < n && is_space(s[j])) {
             L->pid = pid;
             i = j;
@@ -330,7 +429,18 @@ enum sp_kind sp_parse_line(const char *s, size_t n, struct sp_line *L)
             return L->kind;
         }
     }
+    skip_nr_ip(s, n, &i);
+    if (i == n) {
+        L->why = "nothing after the -n/-i prefix";
+        return L->kind;
+    }
     n = strip_duration(s, n, i, L);
+
+    if (starts(s, n, i, "> "))
+        return L->kind = SP_STACK;
+    if (starts(s, n, i, "| ") && n - i >= 7 && is_hex(s[i + 2]) && is_hex(s[i + 3]) &&
+        is_hex(s[i + 4]) && is_hex(s[i + 5]) && is_hex(s[i + 6]))
+        return L->kind = SP_DUMP;
 
     if (starts(s, n, i, "--- ")) {
         if (n - i < 7 || !ends(s, n, i + 3, " ---")) {
@@ -376,8 +486,9 @@ enum sp_kind sp_parse_line(const char *s, size_t n, struct sp_line *L)
     L->name.n = j - i;
     i = j + 1;
 
-    if (ends(s, n, i, "<unfinished ...>")) {
-        size_t end = n - 16;
+    if (ends(s, n, i, "<unfinished ...>") || ends(s, n, i, "<detached ...>")) {
+        int det = ends(s, n, i, "<detached ...>");
+        size_t end = n - (det ? 14 : 16);
         const char *why;
         size_t close = scan_args(s, end, i, &why);
         if (why) {
@@ -390,6 +501,7 @@ enum sp_kind sp_parse_line(const char *s, size_t n, struct sp_line *L)
         }
         L->args.p = s + i;
         L->args.n = end - i;
+        L->detached = (uint8_t)det;
         return L->kind = SP_UNFINISHED;
     }
 

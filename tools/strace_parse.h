@@ -34,6 +34,9 @@ enum sp_kind {
     SP_SIGNAL,      /* --- SIGCHLD {...} --- */
     SP_EXIT,        /* +++ exited with 0 +++, +++ killed by SIGKILL +++ */
     SP_INFO,        /* strace's own notes: "strace: Process 12 attached", "[ Process PID=... ]" */
+    SP_STACK,       /* -k: " > /lib/libc.so.6(read+0xd) [0xf82ad]", a frame of the call above */
+    SP_DUMP,        /* -e read=/write=: " | 00000  7f 45 4c 46 ...  .ELF |", the data above */
+    SP_SUMMARY,     /* -c/-C: the "% time ... syscall" header, a dashed rule, a row (see summary_row) */
     SP_MALFORMED,
 };
 
@@ -50,6 +53,10 @@ struct sp_line {
                               * stripped) */
     uint8_t result;          /* CALL: TRACE_RES_* */
     uint8_t restart;         /* CALL: "= ? ERESTART..." */
+    uint8_t detached;        /* UNFINISHED: ended by "<detached ...>" (strace let go of the
+                              * process), not "<unfinished ...>": no result will follow */
+    uint8_t summary_row;     /* SUMMARY: a row ("  9.80  0.000016  1  16  read"), not the header
+                              * or a rule: only a summary inside a table is one */
     uint16_t err;            /* CALL, TRACE_RES_ERR: errno if known, else 0 */
     int64_t ret;             /* CALL, TRACE_RES_OK: the value (hex ones as their 64-bit pattern) */
     const char *why;         /* MALFORMED: a static description */
@@ -90,8 +97,19 @@ enum sp_method {
     M_MAP,      /* bytes = length argument rounded up to pages; aux = pages */
     M_BRK,      /* bytes = |break delta|, aux = heap size */
     M_FIXED,    /* bytes = `out` on success, else 0 */
-    M_FCNTL,    /* OP_DUP for F_DUPFD / F_DUPFD_CLOEXEC, else OP_SKIP */
+    M_FCNTL,    /* OP_DUP for F_DUPFD / F_DUPFD_CLOEXEC, OP_NULL for F_GETFD/SETFD/GETFL/SETFL,
+                 * else OP_SKIP */
+    M_TRAFFIC,  /* the traffic model: `out` bytes copied in if pointer argument a1 is not NULL
+                 * (a1 == SP_ALWAYS: always), `out` bytes copied out on success if pointer
+                 * argument a2 is not NULL: one copy of the sum (OP_COPY_IN if anything is
+                 * copied in, else OP_COPY_OUT; OP_NULL if nothing moves) */
+    M_POLL,     /* the traffic model: nfds (argument a1) struct pollfd copied in, and out on
+                 * success */
+    M_IOCTL,    /* the traffic model for the terminal requests in argument a1 (TCGETS, ...);
+                 * other requests OP_SKIP */
 };
+
+#define SP_ALWAYS (-2)           /* M_TRAFFIC a1: the call always copies in */
 
 #define SP_OUT_RET 0xFFFFFFFFu   /* M_PATH out: the return value (readlink) */
 #define SP_X_EXEC   0x01         /* success starts a new image: forget the break */
@@ -144,6 +162,10 @@ struct s2t_bad {
 
 struct s2t_stats {
     uint64_t lines, empty, calls, unfinished, joined, lost, signals, exits, info, malformed;
+    uint64_t stack, dump, summary;   /* -k frames, -e read=/write= dump lines, -c/-C summary lines */
+    uint64_t detached;               /* calls cut by "<detached ...>" (kept, TRACE_F_UNFINISHED) */
+    uint64_t nostring;               /* records with TRACE_F_NOSTRING: a path of unknown length
+                                      * (-e raw=all pointers, NULL), replayed as 0 path bytes */
     uint64_t dropped;                /* records over S2T_MAX_RECORDS (never in practice) */
     uint64_t per_op[OP_COUNT];
     uint64_t ndur;                   /* lines with a -T duration */

@@ -762,9 +762,13 @@ static void test_map_fd_and_null(void **state)
     assert_rec(r, OP_DUP, TRACE_RES_OK, 0, 0, 0);
     r = one("fcntl(0x1, 0x406, 0xa) = 0xa");                          /* -e raw=all */
     assert_rec(r, OP_DUP, TRACE_RES_OK, 0, 0, 0);
-    r = one("fcntl(0, F_GETFD) = 0");
-    assert_rec(r, OP_SKIP, TRACE_RES_OK, 0, 0, 0);
+    r = one("fcntl(0, F_GETFD) = 0");                                /* fd flags: no memory */
+    assert_rec(r, OP_NULL, TRACE_RES_OK, 0, 0, 0);
     r = one("fcntl64(3, F_SETFD, FD_CLOEXEC) = 0");
+    assert_rec(r, OP_NULL, TRACE_RES_OK, 0, 0, 0);
+    r = one("fcntl(0x3, 0x3) = 0x8002");                               /* F_GETFL, -e raw=all */
+    assert_rec(r, OP_NULL, TRACE_RES_OK, 0, 0, 0);
+    r = one("fcntl(3, F_SETLK, {l_type=F_RDLCK, l_whence=SEEK_SET, l_start=0, l_len=0}) = 0");
     assert_rec(r, OP_SKIP, TRACE_RES_OK, 0, 0, 0);
     r = one("pipe2([3, 4], 0) = 0");
     assert_rec(r, OP_PIPE, TRACE_RES_OK, 8, 0, 0);
@@ -774,13 +778,59 @@ static void test_map_fd_and_null(void **state)
     assert_rec(r, OP_PIPE, TRACE_RES_ERR, 0, 0, 0);
 }
 
+/* The traffic model: small struct copies replayed as a copy of the same bytes. */
+static void test_map_traffic_model(void **state)
+{
+    (void)state;
+    struct trace_record r;
+
+    r = one("uname({sysname=\"Linux\", nodename=\"vm\", ...}) = 0");
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_OK, 390, 390, 0);
+    r = one("uname(NULL) = -1 EFAULT (Bad address)");
+    assert_rec(r, OP_NULL, TRACE_RES_ERR, 0, 0, 0);
+    /* act copied in, oldact copied out: one copy of both */
+    r = one("rt_sigaction(SIGINT, {sa_handler=0x55a1, sa_mask=[], sa_flags=SA_RESTORER, sa_restorer=0x7f}, "
+            "{sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 40, 40, 0);
+    r = one("rt_sigaction(SIGQUIT, NULL, {sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0");
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_OK, 20, 20, 0);
+    r = one("rt_sigaction(SIGKILL, {sa_handler=SIG_IGN, sa_mask=[], sa_flags=0}, NULL, 8) = -1 EINVAL (Invalid argument)");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_ERR, 20, 20, 0);
+    r = one("rt_sigprocmask(SIG_SETMASK, [], ~[KILL STOP RTMIN RT_1], 8) = 0");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 16, 16, 0);
+    r = one("rt_sigprocmask(SIG_BLOCK, NULL, [], 8) = 0");
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_OK, 8, 8, 0);
+    r = one("rt_sigprocmask(0x2, 0, 0, 0x8) = 0");                     /* -e raw=all: nothing moves */
+    assert_rec(r, OP_NULL, TRACE_RES_OK, 0, 0, 0);
+    r = one("prlimit64(0, RLIMIT_STACK, NULL, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}) = 0");
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_OK, 16, 16, 0);
+    r = one("futex(0x7f9a4c1fe910, FUTEX_WAKE_PRIVATE, 1) = 0");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 4, 4, 0);
+    r = one("futex(0x55e0, FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME, 0, NULL, FUTEX_BITSET_MATCH_ANY) = -1 EAGAIN (Resource temporarily unavailable)");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_ERR, 4, 4, 0);
+    r = one("poll([{fd=3, events=POLLIN}, {fd=4, events=POLLIN}], 2, -1) = 1 ([{fd=3, revents=POLLIN}])");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 32, 32, 0);
+    r = one("ppoll([{fd=3, events=POLLIN}], 1, {tv_sec=0, tv_nsec=0}, NULL, 8) = 0 (Timeout)");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 16, 16, 0);
+    r = one("ioctl(1, TCGETS, {B38400 opost isig icanon echo ...}) = 0");
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_OK, 36, 36, 0);
+    r = one("ioctl(3, TCGETS, 0x7ffc4d2c8b40) = -1 ENOTTY (Inappropriate ioctl for device)");
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_ERR, 0, 36, 0);
+    r = one("ioctl(0x1, 0x5413, 0x7ffd1e0f2a40) = 0");                 /* TIOCGWINSZ, -e raw=all */
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_OK, 8, 8, 0);
+    r = one("ioctl(1, TCSETSW, {B38400 opost isig icanon echo ...}) = 0");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 36, 36, 0);
+    r = one("ioctl(3, BTRFS_IOC_CLONE or FICLONE, 4) = 0");
+    assert_rec(r, OP_SKIP, TRACE_RES_OK, 0, 0, 0);
+}
+
 static void test_map_skip_is_kept_and_counted(void **state)
 {
     (void)state;
     struct s2t *c = conv(
-        "rt_sigaction(SIGINT, NULL, {sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0\n"
+        "sysinfo({uptime=1234, loads=[0, 0, 0], totalram=1, freeram=1, mem_unit=4096}) = 0\n"
         "getpid() = 1\n"
-        "rt_sigaction(SIGQUIT, NULL, {sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0\n"
+        "sysinfo({uptime=1235, loads=[0, 0, 0], totalram=1, freeram=1, mem_unit=4096}) = 0\n"
         "syscall_0x1b4(0x1, 0x2) = -1 ENOSYS (Function not implemented)\n"
         "arch_prctl(0x3001 /* ARCH_??? */, 0x7ffe2f5d8a50) = -1 EINVAL (Invalid argument)\n"
         "exit_group(0) = ?\n"
@@ -790,7 +840,7 @@ static void test_map_skip_is_kept_and_counted(void **state)
     assert_int_equal(s2t_stats(c)->per_op[OP_SKIP], 5);
     assert_int_equal(s2t_stats(c)->per_op[OP_NULL], 1);
     assert_int_equal(s2t_stats(c)->exits, 1);
-    assert_string_equal(rname(c, 0), "rt_sigaction");
+    assert_string_equal(rname(c, 0), "sysinfo");
     assert_int_equal(rec(c, 0)->op, OP_SKIP);
     assert_int_equal(rec(c, 0)->name, rec(c, 2)->name);
     assert_int_equal(s2t_name_count(c, rec(c, 0)->name), 2);
@@ -818,7 +868,7 @@ static void test_map_table_sane_and_documented(void **state)
             if (strcmp(sp_map_table[j].name, e->name) == 0)
                 fail_msg("duplicate table entry %s", e->name);
     }
-    assert_null(sp_map_lookup("rt_sigaction", 12));
+    assert_null(sp_map_lookup("sysinfo", 7));
     assert_null(sp_map_lookup("rea", 3));
     assert_null(sp_map_lookup("reads", 5));
 
@@ -965,7 +1015,7 @@ static void test_join_resumed_unfinished_again(void **state)
 
     assert_int_equal(s2t_stats(c)->malformed, 0);
     assert_int_equal(s2t_nrecords(c), 2);
-    assert_rec(*rec(c, 0), OP_SKIP, TRACE_RES_OK, 0, 0, TRACE_F_JOINED);
+    assert_rec(*rec(c, 0), OP_COPY_IN, TRACE_RES_OK, 4, 4, TRACE_F_JOINED);     /* the futex word */
     assert_rec(*rec(c, 1), OP_COPY_OUT, TRACE_RES_UNKNOWN, 0, 0, TRACE_F_JOINED);
     s2t_free(c);
 }
@@ -1092,6 +1142,211 @@ static void test_ff_files(void **state)
     assert_int_equal(rec(c, 1)->op, OP_PIPE);
     assert_int_equal(rec(c, 4)->op, OP_COPY_IN);
     check_image(c);
+    s2t_free(c);
+}
+
+/* ------------------------------------------------------------ strace output formats (issue 12) */
+
+/* Convert `fmt` and `plain` (the same calls without the option's text) and
+ * check that they give the same records and no malformed line. */
+static struct s2t *same_as_plain(const char *fmt, const char *plain)
+{
+    struct s2t *a = conv(fmt), *b = conv(plain);
+
+    if (s2t_stats(a)->malformed)
+        fail_msg("%llu malformed, first: %s: \"%s\"", (unsigned long long)s2t_stats(a)->malformed,
+                 s2t_bad(a, 0)->why, s2t_bad(a, 0)->text);
+    assert_int_equal(s2t_stats(b)->malformed, 0);
+    assert_true(s2t_nrecords(b) > 0);
+    assert_int_equal(s2t_nrecords(a), s2t_nrecords(b));
+    assert_memory_equal(s2t_records(a), s2t_records(b), s2t_nrecords(b) * sizeof(struct trace_record));
+    for (uint32_t i = 0; i < s2t_nnames(b); i++)
+        assert_string_equal(s2t_name(a, i), s2t_name(b, i));
+    s2t_free(b);
+    return a;
+}
+
+/* strace -i: "[ip] " before the call, also on resumed and exit lines. */
+static void test_format_i(void **state)
+{
+    (void)state;
+    struct s2t *c = same_as_plain(
+        "[00007fa049909ad7] execve(\"/usr/bin/cat\", [\"cat\", \"/etc/hostname\"], 0x7fff6fec9f40 /* 41 vars */) = 0\n"
+        "[00007f0497678c47] brk(NULL)            = 0x5623abf9f000\n"
+        "25594 [00007f49cf4b03b8] vfork( <unfinished ...>\n"
+        "25594 [00007f49cf4b03b8] <... vfork resumed>) = 25598\n"
+        "[00007f049755de67] close(1)             = 0\n"
+        "[00007f0497535409] exit_group(0)        = ?\n"
+        "[????????????????] +++ exited with 0 +++\n",
+        "execve(\"/usr/bin/cat\", [\"cat\", \"/etc/hostname\"], 0x7fff6fec9f40 /* 41 vars */) = 0\n"
+        "brk(NULL)            = 0x5623abf9f000\n"
+        "25594 vfork( <unfinished ...>\n"
+        "25594 <... vfork resumed>) = 25598\n"
+        "close(1)             = 0\n"
+        "exit_group(0)        = ?\n"
+        "+++ exited with 0 +++\n");
+    assert_int_equal(s2t_stats(c)->exits, 1);
+    s2t_free(c);
+    /* an -i prefix is 8 or 16 hex digits; anything else is not one */
+    assert_int_equal(parse("[0007f0] close(1) = 0").kind, SP_MALFORMED);
+    assert_int_equal(parse("[00007f049755de67]").kind, SP_MALFORMED);
+}
+
+/* strace -n: "[ nnn] " (the syscall number, padded) before the call. */
+static void test_format_n(void **state)
+{
+    (void)state;
+    struct s2t *c = same_as_plain(
+        "[  59] execve(\"/usr/bin/cat\", [\"cat\", \"/etc/hostname\"], 0x7ffd760e0010 /* 41 vars */) = 0\n"
+        "[  12] brk(NULL)                        = 0x55e251cb1000\n"
+        "[   9] mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f97dd561000\n"
+        "[1234] foo() = 0\n",
+        "execve(\"/usr/bin/cat\", [\"cat\", \"/etc/hostname\"], 0x7ffd760e0010 /* 41 vars */) = 0\n"
+        "brk(NULL)                        = 0x55e251cb1000\n"
+        "mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f97dd561000\n"
+        "foo() = 0\n");
+    s2t_free(c);
+}
+
+/* strace -Y: "pid<comm>" prefixes and "= pid<comm>" results; with -f -n -i -ttt -T all at once. */
+static void test_format_Y(void **state)
+{
+    (void)state;
+    struct s2t *c = same_as_plain(
+        "9416<strace> execve(\"/usr/bin/sh\", [\"sh\", \"-c\", \"cat /etc/hostname\"], 0x7fff16a41090 /* 41 vars */) = 0\n"
+        "9416<sh> brk(NULL)                      = 0x562104868000\n"
+        "9416<sh> wait4(-1,  <unfinished ...>\n"
+        "9417<cat> exit_group(0) = ?\n"
+        "9417<cat> +++ exited with 0 +++\n"
+        "9416<sh> <... wait4 resumed>[{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 9417<cat>\n"
+        "[pid  9511<sh>] [00007f8072598dd4] rt_sigprocmask(SIG_SETMASK, [], ~[KILL STOP RTMIN RT_1], 8) = 0\n"
+        "[00007f80725de4e7] getpid()             = 9510<sh>\n"
+        "9443<sh> 1796244791.867693 [  58] [00007f61dba483b8] vfork( <unfinished ...>\n"
+        "9443<sh> 1796244791.868032 [  58] [00007f61dba483b8] <... vfork resumed>) = 9444<cat> <0.000329>\n"
+        "9443<sh> 1796244791.873129 [ 231] [00007f61dba48409] exit_group(0) = ?\n"
+        "9443<sh> 1796244791.873326 [ 231] [????????????????] +++ exited with 0 +++\n",
+        "9416 execve(\"/usr/bin/sh\", [\"sh\", \"-c\", \"cat /etc/hostname\"], 0x7fff16a41090 /* 41 vars */) = 0\n"
+        "9416 brk(NULL)                      = 0x562104868000\n"
+        "9416 wait4(-1,  <unfinished ...>\n"
+        "9417 exit_group(0) = ?\n"
+        "9417 +++ exited with 0 +++\n"
+        "9416 <... wait4 resumed>[{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 9417\n"
+        "[pid  9511] rt_sigprocmask(SIG_SETMASK, [], ~[KILL STOP RTMIN RT_1], 8) = 0\n"
+        "getpid()             = 9510\n"
+        "9443 1796244791.867693 vfork( <unfinished ...>\n"
+        "9443 1796244791.868032 <... vfork resumed>) = 9444 <0.000329>\n"
+        "9443 1796244791.873129 exit_group(0) = ?\n"
+        "9443 1796244791.873326 +++ exited with 0 +++\n");
+    assert_int_equal(s2t_stats(c)->joined, 2);
+    assert_int_equal(s2t_stats(c)->ndur, 1);
+    s2t_free(c);
+    struct sp_line L = parse("[pid  9511<sh>] close(3) = 0");
+    assert_int_equal(L.kind, SP_CALL);
+    assert_int_equal(L.pid, 9511);
+}
+
+/* strace -k: " > frame" lines after each call. */
+static void test_format_k_stack(void **state)
+{
+    (void)state;
+    struct s2t *c = same_as_plain(
+        "execve(\"/usr/bin/cat\", [\"cat\", \"/etc/hostname\"], 0x7ffe7b5d3970 /* 41 vars */) = 0\n"
+        " > /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2(_dl_catch_error+0x26f0) [0x1ab70]\n"
+        "brk(NULL)                               = 0x55d93b53d000\n"
+        " > /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2(_dl_catch_error+0x77c7) [0x1fc47]\n"
+        " > /usr/lib/x86_64-linux-gnu/libc.so.6(__read_nocancel+0x4) [0xfd104]\n"
+        " > unexpected_backtracing_error [0x7f0be11ff000]\n",
+        "execve(\"/usr/bin/cat\", [\"cat\", \"/etc/hostname\"], 0x7ffe7b5d3970 /* 41 vars */) = 0\n"
+        "brk(NULL)                               = 0x55d93b53d000\n");
+    assert_int_equal(s2t_stats(c)->stack, 4);
+    s2t_free(c);
+}
+
+/* strace -e read=all -e write=all: " | 00000  hex  text |" after the call. */
+static void test_format_read_write_dump(void **state)
+{
+    (void)state;
+    struct s2t *c = same_as_plain(
+        "18401 read(3, \"vm\\n\", 131072)           = 3\n"
+        " | 00000  76 6d 0a                                          vm.              |\n"
+        "read(3, \"\\177ELF\\2\\1\\1\\3\\0\\0\\0\\0\\0\\0\\0\\0\\3\\0>\\0\\1\\0\\0\\0\\20t\\2\\0\\0\\0\\0\\0\"..., 832) = 832\n"
+        " | 00000  7f 45 4c 46 02 01 01 03  00 00 00 00 00 00 00 00  .ELF............ |\n"
+        " | 00010  03 00 3e 00 01 00 00 00  10 74 02 00 00 00 00 00  ..>......t...... |\n",
+        "18401 read(3, \"vm\\n\", 131072)           = 3\n"
+        "read(3, \"\\177ELF\\2\\1\\1\\3\\0\\0\\0\\0\\0\\0\\0\\0\\3\\0>\\0\\1\\0\\0\\0\\20t\\2\\0\\0\\0\\0\\0\"..., 832) = 832\n");
+    assert_int_equal(s2t_stats(c)->dump, 3);
+    s2t_free(c);
+}
+
+/* strace -C: the -c summary table after the calls. */
+static void test_format_C_summary(void **state)
+{
+    (void)state;
+    static const char *const table =
+        "% time     seconds  usecs/call     calls    errors syscall\n"
+        "------ ----------- ----------- --------- --------- ----------------\n"
+        " 33.88    0.000767          24        31        13 openat\n"
+        "  0.00    0.000000           0         2           pread64\n"
+        "------ ----------- ----------- --------- --------- ----------------\n"
+        "100.00    0.000000           0       118        14 total\n";
+    char text[1024];
+    struct s2t *c;
+
+    snprintf(text, sizeof(text), "close(1) = 0\nexit_group(0) = ?\n+++ exited with 0 +++\n%s", table);
+    c = same_as_plain(text, "close(1) = 0\nexit_group(0) = ?\n+++ exited with 0 +++\n");
+    assert_int_equal(s2t_stats(c)->summary, 6);
+    s2t_free(c);
+    /* strace -c alone: the summary and nothing else, no record */
+    c = conv(table);
+    assert_int_equal(s2t_nrecords(c), 0);
+    assert_int_equal(s2t_stats(c)->malformed, 0);
+    assert_int_equal(s2t_stats(c)->summary, 6);
+    s2t_free(c);
+    /* a row without the header is not taken for one */
+    c = conv(" 33.88    0.000767          24        31        13 openat\n");
+    assert_int_equal(s2t_stats(c)->malformed, 1);
+    s2t_free(c);
+}
+
+/* strace -p PID, then ^C: the call in progress ends "<detached ...>". */
+static void test_format_detached(void **state)
+{
+    (void)state;
+    struct s2t *c = conv("read(0,  <detached ...>\n");
+    assert_int_equal(s2t_nrecords(c), 1);
+    assert_int_equal(s2t_stats(c)->malformed, 0);
+    assert_int_equal(s2t_stats(c)->detached, 1);
+    assert_rec(*rec(c, 0), OP_COPY_OUT, TRACE_RES_UNKNOWN, 0, 0, TRACE_F_UNFINISHED);
+    assert_string_equal(rname(c, 0), "read");
+    s2t_free(c);
+    c = conv("restart_syscall(<... resuming interrupted read ...> <detached ...>\n");
+    assert_int_equal(s2t_nrecords(c), 1);
+    assert_int_equal(s2t_stats(c)->malformed, 0);
+    assert_string_equal(rname(c, 0), "restart_syscall");
+    s2t_free(c);
+    /* a pending call, then detached in its resumed line: one record */
+    c = conv("12 write(1, \"abc\", 3 <unfinished ...>\n12 <... write resumed> <detached ...>\n");
+    assert_int_equal(s2t_nrecords(c), 1);
+    assert_int_equal(s2t_stats(c)->detached, 1);
+    assert_rec(*rec(c, 0), OP_COPY_IN, TRACE_RES_UNKNOWN, 3, 3, TRACE_F_UNFINISHED | TRACE_F_FROM_ARG);
+    s2t_free(c);
+}
+
+/* strace -e raw=all: paths are pointers; every such record is counted. */
+static void test_format_raw_all_counted(void **state)
+{
+    (void)state;
+    struct s2t *c = conv("execve(0x7ffd9d069c40, 0x7ffd9d06b0e0, 0x7ffd9d06b0f8) = 0\n"
+                         "access(0x7f47279ac2a0, 0x4)             = -1 ENOENT (No such file or directory)\n"
+                         "openat(0xffffff9c, 0x7f47279ab0b1, 0x80000, 0) = 0x3\n"
+                         "newfstatat(0x3, 0x7f47279abc99, 0x7fff3ca80310, 0x1000) = 0\n"
+                         "close(0x3)                              = 0\n");
+    assert_int_equal(s2t_nrecords(c), 5);
+    assert_int_equal(s2t_stats(c)->malformed, 0);
+    /* execve, access, openat: paths of unknown length; newfstatat is the fd form */
+    assert_int_equal(s2t_stats(c)->nostring, 3);
+    assert_int_equal(rec(c, 2)->flags & TRACE_F_NOSTRING, TRACE_F_NOSTRING);
+    assert_int_equal(rec(c, 3)->op, OP_STAT_OUT);
     s2t_free(c);
 }
 
@@ -1503,6 +1758,7 @@ int main(void)
         cmocka_unit_test(test_map_memory),
         cmocka_unit_test(test_map_brk),
         cmocka_unit_test(test_map_fd_and_null),
+        cmocka_unit_test(test_map_traffic_model),
         cmocka_unit_test(test_map_skip_is_kept_and_counted),
         cmocka_unit_test(test_map_table_sane_and_documented),
         cmocka_unit_test(test_join_fork_log),
@@ -1512,6 +1768,14 @@ int main(void)
         cmocka_unit_test(test_stderr_form),
         cmocka_unit_test(test_i386_names),
         cmocka_unit_test(test_ff_files),
+        cmocka_unit_test(test_format_i),
+        cmocka_unit_test(test_format_n),
+        cmocka_unit_test(test_format_Y),
+        cmocka_unit_test(test_format_k_stack),
+        cmocka_unit_test(test_format_read_write_dump),
+        cmocka_unit_test(test_format_C_summary),
+        cmocka_unit_test(test_format_detached),
+        cmocka_unit_test(test_format_raw_all_counted),
         cmocka_unit_test(test_format_bytes),
         cmocka_unit_test(test_validator_rejects),
         cmocka_unit_test(test_validator_mutations),

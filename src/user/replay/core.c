@@ -52,6 +52,7 @@
 #define O_READ_ONLY    0            /* O_RDONLY on both systems */
 #define PAGE_BYTES     4096u        /* the i386 page size, both systems */
 #define WHENCE_SET     0            /* SEEK_SET on both systems */
+#define BAD_FD         1000         /* no descriptor (FD_STACK is far below): calls on it fail -EBADF */
 
 static const char *const entry_names[ENTRY_COUNT] = { "int80", "sysenter" };
 
@@ -251,7 +252,10 @@ static int replay_record(struct replay_state *s, const struct trace_record *rec,
         TIMED(os_write(s->devnull, s->buf, cap(s, rec->bytes, BUF_MAX)));
         break;
     case OP_COPY_OUT:
-        TIMED(os_read(s->devzero, s->buf, cap(s, rec->bytes, BUF_MAX)));
+        if (!ok && rec->bytes == 0)            /* failed before any copy (EISDIR, ENOTTY, ...): */
+            TIMED(os_read(BAD_FD, s->buf, 1)); /* a read that fails on its descriptor */
+        else
+            TIMED(os_read(s->devzero, s->buf, cap(s, rec->bytes, BUF_MAX)));
         break;
     case OP_PATH: {
         const char *path = make_path(s, rec->bytes, ok);
@@ -267,11 +271,15 @@ static int replay_record(struct replay_state *s, const struct trace_record *rec,
         break;
     }
     case OP_STAT_OUT:
-        TIMED(os_fstat(s->devzero, s->st));
+        TIMED(os_fstat(ok ? s->devzero : BAD_FD, s->st));  /* a failed fstat: EBADF */
         break;
     case OP_MAP: {
         if (rec->flags & TRACE_F_PROTECT) {    /* mprotect: no equivalent here */
             TIMED(os_null());
+            break;
+        }
+        if (!ok) {                             /* a failed mmap: a map refused up front, */
+            TIMED(os_map(s->arena_next, 0));   /* no frame zeroed (0 pages: -EINVAL) */
             break;
         }
         uint32_t n = cap(s, rec->aux ? rec->aux : 1, MAP_CAP);
@@ -304,13 +312,13 @@ static int replay_record(struct replay_state *s, const struct trace_record *rec,
         break;
     }
     case OP_CLOSE:
-        if (s->nfds > 0)
+        if (ok && s->nfds > 0)
             TIMED(os_close(s->fds[--s->nfds]));
         else
-            TIMED(os_close(1000));             /* the trace's close failed too: -EBADF */
+            TIMED(os_close(BAD_FD));           /* the trace's close failed too: -EBADF */
         break;
-    case OP_SEEK:
-        TIMED(os_lseek(s->devzero, 0, WHENCE_SET));
+    case OP_SEEK:                              /* a failed one (ESPIPE, EBADF): EBADF */
+        TIMED(os_lseek(ok ? s->devzero : BAD_FD, 0, WHENCE_SET));
         break;
     case OP_DUP:
         TIMED(os_dup(s->devzero));
