@@ -13,7 +13,8 @@
 #   7. QEMU: the demo ISO, and the serial shell driven through COM1
 #   8. make bench on the tiny bundled trace in every mode x entry (counts in
 #      the CSV = counts in the trace; CSV, JSON and SVG), and the report
-#      tool's own tests, and `make pathtrace` (test/bench/pathtrace.sh: the
+#      tool's own tests, what it accepts and refuses as TRACE, failed calls
+#      replayed as failures, and `make pathtrace` (test/bench/pathtrace.sh: the
 #      per-segment trace of getppid adds up to the benchmark's p50)
 #   9. the docs still match the tree and this run's logs (tools/check-docs.sh)
 # Every boot and session is a background job, JOBS at a time (default: the
@@ -124,6 +125,9 @@ job qemu-demo qemu_boot "$BUILD/demo.iso" "$LOGS/qemu-demo.log"
 job sh-session sh -c 'python3 test/sh_session.py "$1/split.iso" "$2/sh-session.log" > "$2/sh-session.results" 2>&1' \
     - "$BUILD" "$LOGS"
 job bench-report sh -c 'test/bench/test_report.sh > "$1/bench-report.tap" 2>&1' - "$LOGS"
+job bench-inputs sh -c 'test/bench/test_inputs.sh > "$1/bench-inputs.tap" 2>&1' - "$LOGS"
+job bench-failed-calls sh -c 'timeout "$1" test/bench/test_failed_calls.sh > "$2/bench-failed-calls.tap" 2>&1' \
+    - "$BOOT_TIMEOUT" "$LOGS"
 job pathtrace sh -c 'timeout "$1" test/bench/pathtrace.sh "$2/pathtrace" > "$2/pathtrace.tap" 2>&1' \
     - "$BOOT_TIMEOUT" "$LOGS"
 
@@ -269,6 +273,15 @@ tap_count() {
 
 stage bench-report "the report tool (test/bench/test_report.sh)" "$LOGS/bench-report.tap"
 tap_count "$LOG" "bench-report"
+
+stage bench-inputs "what make bench takes as TRACE, and refuses before any boot (test/bench/test_inputs.sh)" \
+    "$LOGS/bench-inputs.tap"
+tap_count "$LOG" "bench-inputs"
+
+stage bench-failed-calls "failed calls replayed as failures (test/bench/test_failed_calls.sh)" \
+    "$LOGS/bench-failed-calls.tap"
+timed_out "$RC" "$BOOT_TIMEOUT" "bench failed calls" || true
+tap_count "$LOG" "bench-failed-calls"
 
 stage bench-smoke "make bench ACCEL=tcg on bench/traces/tiny.log (test/bench/smoke.sh)" "$LOGS/bench-smoke.tap"
 timed_out "$RC" $((BOOT_TIMEOUT * 2)) "bench smoke" || true

@@ -13,9 +13,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_failed_calls.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 cd "$root" || exit 1
-n=0 failed=0
-check() { name=$1; shift; n=$((n + 1))
-    if "$@"; then echo "ok $n - $name"; else failed=$((failed + 1)); echo "not ok $n - $name"; fi; }
+. test/bench/tap.sh
 
 cat > "$tmp/failcalls.log" <<'LOG'
 read(3, 0x555c9888d820, 4096)           = -1 EISDIR (Is a directory)

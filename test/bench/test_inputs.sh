@@ -17,12 +17,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_inputs.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 cd "$root" || exit 1
 
-n=0 failed=0
-check() { # check NAME COMMAND...
-    name=$1; shift
-    n=$((n + 1))
-    if "$@"; then echo "ok $n - $name"; else failed=$((failed + 1)); echo "not ok $n - $name"; fi
-}
+. test/bench/tap.sh
 [ -x "$s2t" ] || { echo "Bail out! $s2t missing (make -C tools)"; exit 1; }
 
 # refused: exit 1, the reason on stderr, no output file
