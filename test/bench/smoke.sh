@@ -111,13 +111,16 @@ for e in ("int80", "sysenter"):
     assert nf and nf["kernel_4k"] >= 1 and nf["kernel_4m"] >= 1 and nf["tramp_kernel"] >= 1 \
         and nf["tramp_user"] >= 1 and nf["user"] >= 1, (e, nf)
     assert len(f["null_fill_pages"]) == sum(nf.values()), (e, f["null_fill_pages"])
+    # Same ticks and CR3 writes; est_cycles apart by exactly the model of the
+    # measured fills each mode is charged (fills_model_per_call: split-global
+    # drops its Global trampoline fills). The other fill columns may differ a
+    # little: a timer interrupt inside a bracket adds its pages, and it lands
+    # elsewhere in a boot of another mode (docs/benchmarking.md).
     s, g = rows[("split", e, "ALL")], rows[("split-global", e, "ALL")]
-    same = all(s[c] == g[c] for c in ("p50", "cr3_writes_per_call", "fills_kernel_4k_per_call",
-                                      "fills_kernel_4m_per_call", "fills_tramp_per_call",
-                                      "fills_user_per_call"))
+    same = all(s[c] == g[c] for c in ("p50", "cr3_writes_per_call"))
     diff = int(s["est_cycles"]) - int(g["est_cycles"])
-    want = 89 * float(s["fills_tramp_per_call"])
-    assert same and abs(diff - want) <= 1 and diff > 0, (e, diff, want, s, g)
+    want = 89 * (float(s["fills_model_per_call"]) - float(g["fills_model_per_call"]))
+    assert same and abs(diff - want) <= 1.5 and diff > 0, (e, diff, want, s, g)
 ' "$1" "$2"
 }
 check "split reports measured TLB fills (int80, sysenter); split-global < split only by them" \
