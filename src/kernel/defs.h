@@ -35,6 +35,8 @@ long sys_setfg(int pid);    /* the foreground process Ctrl-C kills (0: none): 0,
 void timer_init(void);
 void timer_tick(void);
 uint32_t timer_ticks(void);
+/* timer_tick_word - where the tick count lives (the fast path reads it). */
+const volatile uint32_t *timer_tick_word(void);
 
 /* kprintf.c */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -14,6 +14,7 @@
  * only through trap_return() and leaves it only through the trampoline.
  */
 #include "defs.h"
+#include "fastpath.h"
 #include "kstring.h"
 #include "memlayout.h"
 #include "proc.h"
@@ -204,6 +205,7 @@ void scheduler_run(void)
         p->slice = SLICE_TICKS;
         current = p;
         tramp_kstack_top = (uint32_t)p->kstack_top;
+        fastpath_switch(p);
         if (aspace_mode == ASPACE_SHARED)
             write_cr3(p->pd); /* no switch on entry/exit: the PD changes here, per process */
         swtch(&scheduler_context, p->context);
@@ -324,6 +326,7 @@ long sys_kill(int pid)
 void proc_kill(struct proc *p)
 {
     p->killed = true;
+    fastpath_slow_work();
     if (p->state == P_SLEEPING)
         proc_make_runnable(p);
 }

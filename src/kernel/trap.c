@@ -11,6 +11,7 @@
  * the process instead.
  */
 #include "defs.h"
+#include "fastpath.h"
 #include "memlayout.h"
 #include "preempt.h"
 #include "proc.h"
@@ -92,6 +93,7 @@ void trap_return(struct proc *p)
     tf->cs = USER_CS;
     tf->user_ss = USER_DS;
     tf->eflags = (tf->eflags & ~EFLAGS_FORCED_CLEAR) | EFLAGS_IF | EFLAGS_RSVD1;
+    fastpath_recheck(p); /* its slow work is done: fast calls again */
     /* A frame from sysenter leaves by sysexit, unless the user's TF is set
      * (the popfd before sysexit would single-step the kernel): iret then. */
     if (tf->vector == SYSENTER_VECTOR && !(tf->eflags & EFLAGS_TF))
@@ -178,8 +180,10 @@ void trap_from_kernel(struct trapframe *tf, uint32_t cr3_at_trap)
          * reaches C: it sysexits with the kernel's EFLAGS, so TF is simply
          * dropped (docs/security.md) and nothing is remembered. */
         tf->eflags &= ~EFLAGS_TF;
-        if (current && tf->eax != SYSENTER_RING_TRIP)
+        if (current && tf->eax != SYSENTER_RING_TRIP) {
             current->sysenter_tf = true;
+            fastpath_slow_work(); /* this call must take the slow path */
+        }
         return;
     }
     if (current && (in_range(tf->eip, trampoline_exit_to_user, trampoline_exit_end) ||
