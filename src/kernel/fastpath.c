@@ -16,7 +16,6 @@ HOT static uint32_t fast_zero; /* nop's answer */
 
 /* trampoline/tables.asm */
 extern uint32_t tramp_fast_answer[NR_SYSCALLS];
-extern uint32_t tramp_fast_limit; /* NR_SYSCALLS, or 0: no fast call */
 
 static bool has_slow_work(const struct proc *p)
 {

@@ -31,6 +31,10 @@ struct proc;
 /* .data.hot: the words the fast path reads or counts, in one cache line. */
 extern uint32_t fast_user_pd, fast_pid, fast_ppid;
 
+/* trampoline/tables.asm: NR_SYSCALLS, or 0 while the current process may
+ * have slow work pending. The slow path tests it once (trap.c). */
+extern uint32_t tramp_fast_limit;
+
 /* fastpath_init - fill tramp_fast_answer[]; once, after desc_init(). */
 void fastpath_init(void);
 

@@ -93,7 +93,8 @@ void trap_return(struct proc *p)
     tf->cs = USER_CS;
     tf->user_ss = USER_DS;
     tf->eflags = (tf->eflags & ~EFLAGS_FORCED_CLEAR) | EFLAGS_IF | EFLAGS_RSVD1;
-    fastpath_recheck(p); /* its slow work is done: fast calls again */
+    if (!tramp_fast_limit)
+        fastpath_recheck(p); /* its slow work is done: fast calls again */
     /* A frame from sysenter leaves by sysexit, unless the user's TF is set
      * (the popfd before sysexit would single-step the kernel): iret then. */
     if (tf->vector == SYSENTER_VECTOR && !(tf->eflags & EFLAGS_TF))
@@ -125,12 +126,11 @@ static void handle_irq(uint32_t irq)
     pic_eoi(irq);
 }
 
-/* cr3_at_entry: the CR3 the CPU came in with; set by DEBUG builds only. */
-void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
+/* The work only some entries have (tramp_fast_limit == 0 flags it, one
+ * test on the common path): a sysenter's EFLAGS.TF to put back, the first
+ * Bochs break. A pending kill is taken after the call (trap_from_user). */
+static void slow_work_at_entry(struct proc *p, struct trapframe *tf)
 {
-    struct proc *p = current;
-    if (DEBUG_CHECKS)
-        check_entry(p, tf, cr3_at_entry);
     if (p->sysenter_tf) {
         /* Consumed at this process's next entry, whatever it is: it is
          * the sysenter whose #DB trap_from_kernel took (interrupts stay
@@ -143,6 +143,16 @@ void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
         bochsbreak_places &= ~(uint32_t)BOCHSBREAK_CR3; /* the first time only */
         BOCHS_BREAK(); /* the trampoline has just loaded the kernel CR3 */
     }
+}
+
+/* cr3_at_entry: the CR3 the CPU came in with; set by DEBUG builds only. */
+void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
+{
+    struct proc *p = current;
+    if (DEBUG_CHECKS)
+        check_entry(p, tf, cr3_at_entry);
+    if (!tramp_fast_limit)
+        slow_work_at_entry(p, tf);
     if (tf->vector == SYSCALL_VECTOR || tf->vector == SYSENTER_VECTOR) {
         syscall_dispatch(tf);
     } else if (is_irq(tf->vector)) {
