@@ -111,9 +111,19 @@ void proc_make_runnable(struct proc *p)
     runq_push_back(&runq, &p->rq);
 }
 
+/* The one way off the CPU. The trampoline left this process's frame on
+ * its entry stack, which the next process's entry will overwrite: move it
+ * to the process's own kernel stack first (docs/trampoline.md §3). */
 static void switch_to_scheduler(void)
 {
-    swtch(&current->context, scheduler_context);
+    struct proc *p = current;
+    if (p->tf != proc_kframe(p)) {
+        memcpy(proc_kframe(p), p->tf, TRAPFRAME_SIZE);
+        p->tf = proc_kframe(p);
+        if (DEBUG_CHECKS)
+            memset(TRAMP_ENTRY_FRAME, 0, TRAPFRAME_SIZE); /* checked by trap.c's check_exit */
+    }
+    swtch(&p->context, scheduler_context);
 }
 
 void proc_sleep(const void *chan)

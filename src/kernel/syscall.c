@@ -62,7 +62,8 @@ static const uint8_t nargs[NR_SYSCALLS] = {
  * (ECX and EDX carry the return ESP and EIP) passes EBX, EBP, the word at
  * the user's ESP (copied in only for calls with three or more arguments:
  * -EFAULT if it cannot be read), ESI, EDI. Each case loads only the
- * registers its call uses, straight from the frame.
+ * registers its call uses, straight from the frame. @tf is where the frame
+ * was at entry; the result goes to current->tf, where it is now.
  */
 void syscall_dispatch(struct trapframe *tf)
 {
@@ -124,5 +125,5 @@ void syscall_dispatch(struct trapframe *tf)
 #undef a
 #undef d
 #undef e
-    tf->eax = (uint32_t)r;
+    current->tf->eax = (uint32_t)r; /* not tf: a call that slept has had its frame moved (proc.c) */
 }

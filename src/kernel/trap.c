@@ -65,8 +65,9 @@ static void check_entry(const struct proc *p, const struct trapframe *tf, uint32
         panic("trampoline entry: CR3 %p at entry, expected pid %d's PD %p", (void *)cr3_at_entry, p->pid, (void *)p->pd);
     if (read_cr3() != kernel_side_cr3(p))
         panic("trampoline entry: CR3 %p after the switch, expected the kernel PD %p", (void *)read_cr3(), (void *)kernel_cr3);
-    if (tf != p->tf || tramp_kstack_top != p->kstack_top)
-        panic("trampoline entry: frame at %p, expected %p (pid %d's kernel stack)", (void *)tf, (void *)p->tf, p->pid);
+    if (tf != TRAMP_ENTRY_FRAME || (p->tf != tf && p->tf != proc_kframe(p)) || tramp_kstack_top != p->kstack_top)
+        panic("trampoline entry: frame at %p, expected %p (pid %d's saved frame at %p)", (void *)tf,
+              (void *)TRAMP_ENTRY_FRAME, p->pid, (void *)p->tf);
     if (read_eflags() & EFLAGS_IF)
         panic("trampoline entry: interrupts on in the kernel");
 }
@@ -79,10 +80,12 @@ static void check_exit(const struct proc *p)
         panic("trampoline exit: pid %d is not the current process with an address space", p->pid);
     if (read_eflags() & EFLAGS_IF)
         panic("trampoline exit: interrupts on before the switch to the user CR3");
-    for (const uint32_t *w = (const uint32_t *)(tramp_entry_stack_top - TRAPFRAME_SIZE);
-         w < (const uint32_t *)tramp_entry_stack_top; w++)
-        if (*w)
-            panic("trampoline exit: the entry stack was not scrubbed");
+    if (p->tf != TRAMP_ENTRY_FRAME && p->tf != proc_kframe(p))
+        panic("trampoline exit: pid %d's frame at %p is neither on the entry stack nor saved", p->pid, (void *)p->tf);
+    if (p->tf == proc_kframe(p))    /* it gave up the CPU: its frame was moved, the entry stack scrubbed */
+        for (const uint32_t *w = (const uint32_t *)TRAMP_ENTRY_FRAME; w < (const uint32_t *)tramp_entry_stack_top; w++)
+            if (*w)
+                panic("trampoline exit: the entry stack was not scrubbed");
 }
 
 void trap_return(struct proc *p)
@@ -151,6 +154,7 @@ void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
     struct proc *p = current;
     if (DEBUG_CHECKS)
         check_entry(p, tf, cr3_at_entry);
+    p->tf = tf; /* the frame stays where the CPU put it until p gives up the CPU */
     if (!tramp_fast_limit)
         slow_work_at_entry(p, tf);
     if (tf->vector == SYSCALL_VECTOR || tf->vector == SYSENTER_VECTOR) {

@@ -74,46 +74,27 @@ global tramp_cr3_pair, tramp_tsc_pair, trampoline_fast_int80, trampoline_fast_sy
     mov cr3, %1
 %endmacro
 
-; COPY_FRAME_TO_KERNEL_STACK: move the trap frame from the entry stack to
-; the top of the current process's kernel stack, and continue there.
-; Needs the kernel CR3 (the kernel stack lives in the direct map).
-%macro COPY_FRAME_TO_KERNEL_STACK 0
-    mov esi, esp
-    mov edi, [tramp_kstack_top]
-    sub edi, TRAPFRAME_SIZE
-    mov ecx, TRAPFRAME_SIZE / 4
-    rep movsd
-    lea esp, [edi - TRAPFRAME_SIZE]
-%endmacro
-
-; COPY_FRAME_TO_ENTRY_STACK src: the reverse, for the way out; ESP ends at the
-; copied frame on the entry stack.
-%macro COPY_FRAME_TO_ENTRY_STACK 1
-    mov esi, %1
-    mov edi, tramp_entry_stack_top - TRAPFRAME_SIZE
-    mov esp, edi
-    mov ecx, TRAPFRAME_SIZE / 4
-    rep movsd
-%endmacro
-
-; SCRUB_ENTRY_STACK: zero the frame just copied off the entry stack, so no
-; register value of this process stays in the trampoline while the kernel
-; runs (debug builds). Needs DF = 0; clobbers EAX, ECX, EDI.
-%macro SCRUB_ENTRY_STACK 0
-    mov edi, tramp_entry_stack_top - TRAPFRAME_SIZE
-    mov ecx, TRAPFRAME_SIZE / 4
-    xor eax, eax
-    rep stosd
-%endmacro
+; ENTRY_FRAME: where the frame of an entry from ring 3 lies, and stays
+; while its process runs (proc.h TRAMP_ENTRY_FRAME). The frame is copied to
+; the process's kernel stack only when the process gives up the CPU
+; (switch_to_scheduler, proc.c), and back here on its way out.
+%define ENTRY_FRAME (tramp_entry_stack_top - TRAPFRAME_SIZE)
 
 ; LEAVE_FOR_USER_CR3 next: the common start of both ways out. Takes the
-; C arguments (tf, cr3), copies *tf to the entry stack (ESP ends there),
-; loads the user CR3 unless aspace=shared, and falls into `next`.
+; C arguments (tf, cr3); unless tf is already ENTRY_FRAME, copies *tf
+; there; ESP ends at ENTRY_FRAME; loads the user CR3 unless aspace=shared,
+; and falls into `next`.
 %macro LEAVE_FOR_USER_CR3 1
     mov ebx, [esp + 8]
-    mov eax, [esp + 4]
+    mov esi, [esp + 4]
+    mov esp, ENTRY_FRAME
+    cmp esi, esp
+    je %%in_place
+    mov edi, esp
+    mov ecx, TRAPFRAME_SIZE / 4
     cld
-    COPY_FRAME_TO_ENTRY_STACK eax
+    rep movsd
+%%in_place:
     cmp dword [tramp_switch_cr3], 0
     je %1
     inc dword [kev_cr3_writes]      ; counted while the kernel PD still maps it
@@ -270,13 +251,11 @@ trampoline_common:
     je trampoline_cr3_switched
     SWITCH_TO_KERNEL_CR3
 trampoline_cr3_switched:
-    COPY_FRAME_TO_KERNEL_STACK
-%if DEBUG_CHECKS
-    SCRUB_ENTRY_STACK
-%endif
-    mov eax, esp
+    mov eax, esp                    ; the frame stays on the entry stack
+    mov esp, [tramp_kstack_top]     ; C runs on the process's kernel stack,
+    sub esp, TRAPFRAME_SIZE         ; below the slot its frame moves to if it sleeps
     push ebx                        ; arg 2: CR3 at entry
-    push eax                        ; arg 1: the frame
+    push eax                        ; arg 1: the frame (ENTRY_FRAME)
     call trap_from_user             ; does not return
     ud2
 
