@@ -1,7 +1,8 @@
 /*
  * proc.h - processes. Each has its own user page directory, a one-page
- * kernel stack in the direct map, and a saved trap frame at the top of that
- * stack (where the trampoline copies it on every entry from ring 3).
+ * kernel stack in the direct map, and a trap frame: on the trampoline's
+ * entry stack while it runs after an entry from ring 3, at the top of its
+ * kernel stack while it does not (p->tf says which).
  *
  * States (docs/processes.md has the diagram):
  *   UNUSED -> EMBRYO (being built) -> RUNNABLE <-> RUNNING -> ZOMBIE -> UNUSED

@@ -8,15 +8,18 @@
 ;   trampoline_vectors[256]  (in .rodata) address of the stub for each IDT
 ;                            vector; desc.c builds the IDT from it.
 ;   void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
-;       [C, noreturn] called on the current process's kernel stack, kernel
-;       CR3 loaded, tf at tramp_kstack_top - TRAPFRAME_SIZE; cr3_at_entry is
-;       the user CR3 the CPU came in with (debug builds check it).
+;       [C, noreturn] called on the current process's kernel stack (from
+;       tramp_kstack_top - TRAPFRAME_SIZE down), kernel CR3 loaded; tf is
+;       still on the entry stack (ENTRY_FRAME), where it stays until the
+;       process gives up the CPU (proc.c switch_to_scheduler moves it);
+;       cr3_at_entry is the user CR3 the CPU came in with (debug builds).
 ;   void trap_from_kernel(struct trapframe *tf, uint32_t cr3) [C, returns]
 ;       called on the interrupted kernel stack with the CR3 found at the trap;
 ;       no stack switch (tf->user_esp and tf->user_ss are not in the frame).
 ;   void trampoline_return_to_user(const struct trapframe *tf, uint32_t cr3)
-;       [noreturn] copies *tf to the entry stack, loads cr3, restores every
-;       register from the frame and irets. Called with the kernel CR3.
+;       [noreturn] copies *tf to the entry stack unless it is there already,
+;       loads cr3, restores every register from the frame and irets. Called
+;       with the kernel CR3.
 ;   void trampoline_sysexit_to_user(const struct trapframe *tf, uint32_t cr3)
 ;       [noreturn] the same, ending in sysexit, for frames from the sysenter
 ;       path (ECX and EDX come back as the user's return ESP and EIP).
