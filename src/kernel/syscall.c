@@ -65,7 +65,7 @@ static const uint8_t nargs[NR_SYSCALLS] = {
  * registers its call uses, straight from the frame. @tf is where the frame
  * was at entry; the result goes to current->tf, where it is now.
  */
-void syscall_dispatch(struct trapframe *tf)
+KERNEL_HOT_TEXT void syscall_dispatch(struct trapframe *tf)
 {
     kev_syscalls++;
     uint32_t nr = tf->eax;

@@ -88,7 +88,7 @@ static void check_exit(const struct proc *p)
                 panic("trampoline exit: the entry stack was not scrubbed");
 }
 
-void trap_return(struct proc *p)
+KERNEL_HOT_TEXT void trap_return(struct proc *p)
 {
     struct trapframe *tf = p->tf;
     if (DEBUG_CHECKS)
@@ -149,7 +149,7 @@ static void slow_work_at_entry(struct proc *p, struct trapframe *tf)
 }
 
 /* cr3_at_entry: the CR3 the CPU came in with; set by DEBUG builds only. */
-void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
+KERNEL_HOT_TEXT void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
 {
     struct proc *p = current;
     if (DEBUG_CHECKS)
