@@ -35,6 +35,8 @@ long sys_setfg(int pid);    /* the foreground process Ctrl-C kills (0: none): 0,
 void timer_init(void);
 void timer_tick(void);
 uint32_t timer_ticks(void);
+/* timer_tick_word - where the tick count lives (the fast path reads it). */
+const volatile uint32_t *timer_tick_word(void);
 
 /* kprintf.c */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -74,6 +76,9 @@ void pic_unmask(uint32_t irq);
 void pic_eoi(uint32_t irq);
 
 /* trap.c */
+/* Every system call runs these: one text page at the start of .text
+ * (link/kernel.ld), so a call loads one translation for them. */
+#define KERNEL_HOT_TEXT __attribute__((section(".text.hot")))
 void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry) __attribute__((noreturn));
 void trap_from_kernel(struct trapframe *tf, uint32_t cr3_at_trap);
 void trap_return(struct proc *p) __attribute__((noreturn));

@@ -11,6 +11,7 @@
  *   aspace=split|split-global|shared   address-space mode (docs/benchmarking.md)
  */
 #include "defs.h"
+#include "fastpath.h"
 #include "kstring.h"
 #include "memlayout.h"
 #include "proc.h"
@@ -136,6 +137,7 @@ void kmain(paddr_t mbi_pa, paddr_t load_base)
 
     paging_init(load_base);
     desc_init();
+    fastpath_init();
     pic_init();
     frames_init(mbi, mbi_pa);
     kprintf("paging: kernel PD %p, image %p-%p, trampoline %p-%p (%u pages)\n", (void *)kernel_cr3,

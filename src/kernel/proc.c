@@ -14,6 +14,7 @@
  * only through trap_return() and leaves it only through the trampoline.
  */
 #include "defs.h"
+#include "fastpath.h"
 #include "kstring.h"
 #include "memlayout.h"
 #include "proc.h"
@@ -21,7 +22,8 @@
 #include "uapi/errno.h"
 #include "x86.h"
 
-struct proc *current;
+/* In the hot data line (fastpath.c): every system call reads it. */
+__attribute__((section(".data.hot"))) struct proc *current;
 struct proc *initproc;
 static struct proc procs[NPROC];
 static struct runq runq = { { &runq.head, &runq.head }, 0 };
@@ -109,9 +111,19 @@ void proc_make_runnable(struct proc *p)
     runq_push_back(&runq, &p->rq);
 }
 
+/* The one way off the CPU. The trampoline left this process's frame on
+ * its entry stack, which the next process's entry will overwrite: move it
+ * to the process's own kernel stack first (docs/trampoline.md §3). */
 static void switch_to_scheduler(void)
 {
-    swtch(&current->context, scheduler_context);
+    struct proc *p = current;
+    if (p->tf != proc_kframe(p)) {
+        memcpy(proc_kframe(p), p->tf, TRAPFRAME_SIZE);
+        p->tf = proc_kframe(p);
+        if (DEBUG_CHECKS)
+            memset(TRAMP_ENTRY_FRAME, 0, TRAPFRAME_SIZE); /* checked by trap.c's check_exit */
+    }
+    swtch(&p->context, scheduler_context);
 }
 
 void proc_sleep(const void *chan)
@@ -204,6 +216,7 @@ void scheduler_run(void)
         p->slice = SLICE_TICKS;
         current = p;
         tramp_kstack_top = (uint32_t)p->kstack_top;
+        fastpath_switch(p);
         if (aspace_mode == ASPACE_SHARED)
             write_cr3(p->pd); /* no switch on entry/exit: the PD changes here, per process */
         swtch(&scheduler_context, p->context);
@@ -324,6 +337,7 @@ long sys_kill(int pid)
 void proc_kill(struct proc *p)
 {
     p->killed = true;
+    fastpath_slow_work();
     if (p->state == P_SLEEPING)
         proc_make_runnable(p);
 }

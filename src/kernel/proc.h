@@ -1,7 +1,8 @@
 /*
  * proc.h - processes. Each has its own user page directory, a one-page
- * kernel stack in the direct map, and a saved trap frame at the top of that
- * stack (where the trampoline copies it on every entry from ring 3).
+ * kernel stack in the direct map, and a trap frame: on the trampoline's
+ * entry stack while it runs after an entry from ring 3, at the top of its
+ * kernel stack while it does not (p->tf says which).
  *
  * States (docs/processes.md has the diagram):
  *   UNUSED -> EMBRYO (being built) -> RUNNABLE <-> RUNNING -> ZOMBIE -> UNUSED
@@ -21,6 +22,12 @@
 #define NPROC         64     /* process table slots, zombies included */
 #define PROC_NAME_MAX MODULE_NAME_MAX
 #define SLICE_TICKS   2      /* time slice: 20 ms at TIMER_HZ = 100 */
+
+/* Where the trampoline leaves the frame of an entry from ring 3 (the top of
+ * its entry stack), and where a process's frame waits while it does not
+ * run (the top of its kernel stack; C runs below it). */
+#define TRAMP_ENTRY_FRAME ((struct trapframe *)((uintptr_t)tramp_entry_stack_top - TRAPFRAME_SIZE))
+#define proc_kframe(p)    ((struct trapframe *)((p)->kstack_top - TRAPFRAME_SIZE))
 
 struct file;
 
@@ -60,7 +67,9 @@ struct proc {
     paddr_t pd;                 /* user page directory, physical (0 after exit) */
     paddr_t kstack;             /* kernel stack frame, physical */
     uintptr_t kstack_top;       /* one past the kernel stack (direct-map VA) */
-    struct trapframe *tf;       /* kstack_top - TRAPFRAME_SIZE */
+    struct trapframe *tf;       /* its user registers: on the trampoline's entry stack
+                                 * (TRAMP_ENTRY_FRAME) from an entry from ring 3 until
+                                 * it gives up the CPU, else proc_kframe(p) */
     struct context *context;    /* saved by swtch when not running */
     struct list_node rq;        /* run queue link */
     const void *chan;           /* SLEEPING: what it waits for */

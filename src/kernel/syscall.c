@@ -57,34 +57,33 @@ static const uint8_t nargs[NR_SYSCALLS] = {
 };
 
 /*
- * syscall_args - the five arguments of a syscall frame. int 0x80: EBX, ECX,
- * EDX, ESI, EDI. sysenter (ECX and EDX carry the return ESP and EIP): EBX,
- * EBP, the word at the user's ESP, ESI, EDI. Returns 0 or -EFAULT.
+ * syscall_dispatch - run the call in @tf->eax and put its result in
+ * @tf->eax. Arguments: int 0x80 passes EBX, ECX, EDX, ESI, EDI; sysenter
+ * (ECX and EDX carry the return ESP and EIP) passes EBX, EBP, the word at
+ * the user's ESP (copied in only for calls with three or more arguments:
+ * -EFAULT if it cannot be read), ESI, EDI. Each case loads only the
+ * registers its call uses, straight from the frame. @tf is where the frame
+ * was at entry; the result goes to current->tf, where it is now.
  */
-static long syscall_args(const struct trapframe *tf, uint32_t a[5])
+KERNEL_HOT_TEXT void syscall_dispatch(struct trapframe *tf)
 {
-    a[0] = tf->ebx, a[3] = tf->esi, a[4] = tf->edi;
-    if (tf->vector != SYSENTER_VECTOR) {
-        a[1] = tf->ecx, a[2] = tf->edx;
-        return 0;
-    }
-    a[1] = tf->ebp, a[2] = 0;
-    if (tf->eax < NR_SYSCALLS && nargs[tf->eax] >= 3)
-        return copy_from_user(current->pd, &a[2], tf->user_esp, sizeof(uint32_t));
-    return 0;
-}
-
-void syscall_dispatch(struct trapframe *tf)
-{
-    uint32_t args[5];
     kev_syscalls++;
-    if (syscall_args(tf, args) < 0) {
-        tf->eax = (uint32_t)-EFAULT;
-        return;
+    uint32_t nr = tf->eax;
+    uint32_t b = tf->ecx, c = tf->edx;
+    if (tf->vector == SYSENTER_VECTOR) {
+        b = tf->ebp, c = 0;
+        if (nr < NR_SYSCALLS && nargs[nr] >= 3 &&
+            copy_from_user(current->pd, &c, tf->user_esp, sizeof(uint32_t)) < 0) {
+            tf->eax = (uint32_t)-EFAULT;
+            return;
+        }
     }
-    uint32_t a = args[0], b = args[1], c = args[2], d = args[3], e = args[4];
+/* a, d, e: read from the frame only by the cases that use them */
+#define a (tf->ebx)
+#define d (tf->esi)
+#define e (tf->edi)
     long r;
-    switch (tf->eax) {
+    switch (nr) {
     case SYS_exit:      proc_exit(W_EXITCODE(a));
     case SYS_write:     r = sys_write((int)a, b, c); break;
     case SYS_getpid:    r = current->pid; break;
@@ -123,5 +122,8 @@ void syscall_dispatch(struct trapframe *tf)
     case SYS_afill:     r = sys_afill(a, b); break;
     default:            r = -ENOSYS; break;
     }
-    tf->eax = (uint32_t)r;
+#undef a
+#undef d
+#undef e
+    current->tf->eax = (uint32_t)r; /* not tf: a call that slept has had its frame moved (proc.c) */
 }

@@ -11,6 +11,7 @@
  * the process instead.
  */
 #include "defs.h"
+#include "fastpath.h"
 #include "memlayout.h"
 #include "preempt.h"
 #include "proc.h"
@@ -64,8 +65,9 @@ static void check_entry(const struct proc *p, const struct trapframe *tf, uint32
         panic("trampoline entry: CR3 %p at entry, expected pid %d's PD %p", (void *)cr3_at_entry, p->pid, (void *)p->pd);
     if (read_cr3() != kernel_side_cr3(p))
         panic("trampoline entry: CR3 %p after the switch, expected the kernel PD %p", (void *)read_cr3(), (void *)kernel_cr3);
-    if (tf != p->tf || tramp_kstack_top != p->kstack_top)
-        panic("trampoline entry: frame at %p, expected %p (pid %d's kernel stack)", (void *)tf, (void *)p->tf, p->pid);
+    if (tf != TRAMP_ENTRY_FRAME || (p->tf != tf && p->tf != proc_kframe(p)) || tramp_kstack_top != p->kstack_top)
+        panic("trampoline entry: frame at %p, expected %p (pid %d's saved frame at %p)", (void *)tf,
+              (void *)TRAMP_ENTRY_FRAME, p->pid, (void *)p->tf);
     if (read_eflags() & EFLAGS_IF)
         panic("trampoline entry: interrupts on in the kernel");
 }
@@ -78,13 +80,15 @@ static void check_exit(const struct proc *p)
         panic("trampoline exit: pid %d is not the current process with an address space", p->pid);
     if (read_eflags() & EFLAGS_IF)
         panic("trampoline exit: interrupts on before the switch to the user CR3");
-    for (const uint32_t *w = (const uint32_t *)(tramp_entry_stack_top - TRAPFRAME_SIZE);
-         w < (const uint32_t *)tramp_entry_stack_top; w++)
-        if (*w)
-            panic("trampoline exit: the entry stack was not scrubbed");
+    if (p->tf != TRAMP_ENTRY_FRAME && p->tf != proc_kframe(p))
+        panic("trampoline exit: pid %d's frame at %p is neither on the entry stack nor saved", p->pid, (void *)p->tf);
+    if (p->tf == proc_kframe(p))    /* it gave up the CPU: its frame was moved, the entry stack scrubbed */
+        for (const uint32_t *w = (const uint32_t *)TRAMP_ENTRY_FRAME; w < (const uint32_t *)tramp_entry_stack_top; w++)
+            if (*w)
+                panic("trampoline exit: the entry stack was not scrubbed");
 }
 
-void trap_return(struct proc *p)
+KERNEL_HOT_TEXT void trap_return(struct proc *p)
 {
     struct trapframe *tf = p->tf;
     if (DEBUG_CHECKS)
@@ -92,6 +96,8 @@ void trap_return(struct proc *p)
     tf->cs = USER_CS;
     tf->user_ss = USER_DS;
     tf->eflags = (tf->eflags & ~EFLAGS_FORCED_CLEAR) | EFLAGS_IF | EFLAGS_RSVD1;
+    if (!tramp_fast_limit)
+        fastpath_recheck(p); /* its slow work is done: fast calls again */
     /* A frame from sysenter leaves by sysexit, unless the user's TF is set
      * (the popfd before sysexit would single-step the kernel): iret then. */
     if (tf->vector == SYSENTER_VECTOR && !(tf->eflags & EFLAGS_TF))
@@ -123,12 +129,11 @@ static void handle_irq(uint32_t irq)
     pic_eoi(irq);
 }
 
-/* cr3_at_entry: the CR3 the CPU came in with; set by DEBUG builds only. */
-void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
+/* The work only some entries have (tramp_fast_limit == 0 flags it, one
+ * test on the common path): a sysenter's EFLAGS.TF to put back, the first
+ * Bochs break. A pending kill is taken after the call (trap_from_user). */
+static void slow_work_at_entry(struct proc *p, struct trapframe *tf)
 {
-    struct proc *p = current;
-    if (DEBUG_CHECKS)
-        check_entry(p, tf, cr3_at_entry);
     if (p->sysenter_tf) {
         /* Consumed at this process's next entry, whatever it is: it is
          * the sysenter whose #DB trap_from_kernel took (interrupts stay
@@ -141,6 +146,17 @@ void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
         bochsbreak_places &= ~(uint32_t)BOCHSBREAK_CR3; /* the first time only */
         BOCHS_BREAK(); /* the trampoline has just loaded the kernel CR3 */
     }
+}
+
+/* cr3_at_entry: the CR3 the CPU came in with; set by DEBUG builds only. */
+KERNEL_HOT_TEXT void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
+{
+    struct proc *p = current;
+    if (DEBUG_CHECKS)
+        check_entry(p, tf, cr3_at_entry);
+    p->tf = tf; /* the frame stays where the CPU put it until p gives up the CPU */
+    if (!tramp_fast_limit)
+        slow_work_at_entry(p, tf);
     if (tf->vector == SYSCALL_VECTOR || tf->vector == SYSENTER_VECTOR) {
         syscall_dispatch(tf);
     } else if (is_irq(tf->vector)) {
@@ -178,8 +194,10 @@ void trap_from_kernel(struct trapframe *tf, uint32_t cr3_at_trap)
          * reaches C: it sysexits with the kernel's EFLAGS, so TF is simply
          * dropped (docs/security.md) and nothing is remembered. */
         tf->eflags &= ~EFLAGS_TF;
-        if (current && tf->eax != SYSENTER_RING_TRIP)
+        if (current && tf->eax != SYSENTER_RING_TRIP) {
             current->sysenter_tf = true;
+            fastpath_slow_work(); /* this call must take the slow path */
+        }
         return;
     }
     if (current && (in_range(tf->eip, trampoline_exit_to_user, trampoline_exit_end) ||

@@ -2,8 +2,9 @@
  * trapframe.h - segment selectors, IDT vectors and the trap frame.
  *
  * NASM twin: trapframe.inc (checked by tools/check-layout.sh). The trampoline
- * builds this frame on the entry stack and copies it, whole, to the current
- * process's kernel stack (docs/trampoline.md has the picture).
+ * builds this frame on the entry stack, where it stays until its process
+ * gives up the CPU; then it moves, whole, to the top of the process's kernel
+ * stack (docs/trampoline.md has the picture).
  */
 #ifndef TRAPFRAME_H
 #define TRAPFRAME_H

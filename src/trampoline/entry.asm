@@ -8,15 +8,18 @@
 ;   trampoline_vectors[256]  (in .rodata) address of the stub for each IDT
 ;                            vector; desc.c builds the IDT from it.
 ;   void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
-;       [C, noreturn] called on the current process's kernel stack, kernel
-;       CR3 loaded, tf at tramp_kstack_top - TRAPFRAME_SIZE; cr3_at_entry is
-;       the user CR3 the CPU came in with (debug builds check it).
+;       [C, noreturn] called on the current process's kernel stack (from
+;       tramp_kstack_top - TRAPFRAME_SIZE down), kernel CR3 loaded; tf is
+;       still on the entry stack (ENTRY_FRAME), where it stays until the
+;       process gives up the CPU (proc.c switch_to_scheduler moves it);
+;       cr3_at_entry is the user CR3 the CPU came in with (debug builds).
 ;   void trap_from_kernel(struct trapframe *tf, uint32_t cr3) [C, returns]
 ;       called on the interrupted kernel stack with the CR3 found at the trap;
 ;       no stack switch (tf->user_esp and tf->user_ss are not in the frame).
 ;   void trampoline_return_to_user(const struct trapframe *tf, uint32_t cr3)
-;       [noreturn] copies *tf to the entry stack, loads cr3, restores every
-;       register from the frame and irets. Called with the kernel CR3.
+;       [noreturn] copies *tf to the entry stack unless it is there already,
+;       loads cr3, restores every register from the frame and irets. Called
+;       with the kernel CR3.
 ;   void trampoline_sysexit_to_user(const struct trapframe *tf, uint32_t cr3)
 ;       [noreturn] the same, ending in sysexit, for frames from the sysenter
 ;       path (ECX and EDX come back as the user's return ESP and EIP).
@@ -27,6 +30,10 @@
 ;   uint32_t tramp_tsc_pair(uint32_t user_cr3, uint32_t kernel_cr3)
 ;       TSC ticks across two CR3 writes (and across none), for SYS_cr3_pair.
 ;   Every CR3 write here increments kev_cr3_writes (kevents.h).
+;   The fast path (fastpath.h): int 0x80 and sysenter with EAX a call whose
+;       tramp_fast_answer[] entry is set, below tramp_fast_limit, are answered
+;       here: kernel CR3, count, read one word, user CR3, return. No frame,
+;       no C (DEBUG builds call tramp_fast_check on the entry stack).
 ;
 ; Stack layouts (addresses grow up; see docs/trampoline.md)
 ;   On entry from ring 3 the CPU switches to TSS.ss0:esp0 = the entry stack
@@ -45,11 +52,12 @@
 
 extern trap_from_user, trap_from_kernel, kev_cr3_writes
 extern tramp_kernel_cr3, tramp_kstack_top, tramp_entry_stack_top, tramp_switch_cr3
+extern tramp_fast_answer, tramp_fast_limit, kev_syscalls, fast_user_pd, tramp_fast_check
 global trampoline_vectors, trampoline_common, trampoline_return_to_user
 global trampoline_syscall_entry, trampoline_cr3_switched, trampoline_exit_to_user, trampoline_exit_end
 global trampoline_sysenter_entry, trampoline_sysenter_end
 global trampoline_sysexit_to_user, trampoline_sysexit_window, trampoline_sysexit_end
-global tramp_cr3_pair, tramp_tsc_pair
+global tramp_cr3_pair, tramp_tsc_pair, trampoline_fast_int80, trampoline_fast_sysenter
 
 ; Vectors for which the CPU pushes an error code (SDM Vol. 3A §6.15).
 %define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
@@ -69,46 +77,27 @@ global tramp_cr3_pair, tramp_tsc_pair
     mov cr3, %1
 %endmacro
 
-; COPY_FRAME_TO_KERNEL_STACK: move the trap frame from the entry stack to
-; the top of the current process's kernel stack, and continue there.
-; Needs the kernel CR3 (the kernel stack lives in the direct map).
-%macro COPY_FRAME_TO_KERNEL_STACK 0
-    mov esi, esp
-    mov edi, [tramp_kstack_top]
-    sub edi, TRAPFRAME_SIZE
-    mov ecx, TRAPFRAME_SIZE / 4
-    rep movsd
-    lea esp, [edi - TRAPFRAME_SIZE]
-%endmacro
-
-; COPY_FRAME_TO_ENTRY_STACK src: the reverse, for the way out; ESP ends at the
-; copied frame on the entry stack.
-%macro COPY_FRAME_TO_ENTRY_STACK 1
-    mov esi, %1
-    mov edi, tramp_entry_stack_top - TRAPFRAME_SIZE
-    mov esp, edi
-    mov ecx, TRAPFRAME_SIZE / 4
-    rep movsd
-%endmacro
-
-; SCRUB_ENTRY_STACK: zero the frame just copied off the entry stack, so no
-; register value of this process stays in the trampoline while the kernel
-; runs (debug builds). Needs DF = 0; clobbers EAX, ECX, EDI.
-%macro SCRUB_ENTRY_STACK 0
-    mov edi, tramp_entry_stack_top - TRAPFRAME_SIZE
-    mov ecx, TRAPFRAME_SIZE / 4
-    xor eax, eax
-    rep stosd
-%endmacro
+; ENTRY_FRAME: where the frame of an entry from ring 3 lies, and stays
+; while its process runs (proc.h TRAMP_ENTRY_FRAME). The frame is copied to
+; the process's kernel stack only when the process gives up the CPU
+; (switch_to_scheduler, proc.c), and back here on its way out.
+%define ENTRY_FRAME (tramp_entry_stack_top - TRAPFRAME_SIZE)
 
 ; LEAVE_FOR_USER_CR3 next: the common start of both ways out. Takes the
-; C arguments (tf, cr3), copies *tf to the entry stack (ESP ends there),
-; loads the user CR3 unless aspace=shared, and falls into `next`.
+; C arguments (tf, cr3); unless tf is already ENTRY_FRAME, copies *tf
+; there; ESP ends at ENTRY_FRAME; loads the user CR3 unless aspace=shared,
+; and falls into `next`.
 %macro LEAVE_FOR_USER_CR3 1
     mov ebx, [esp + 8]
-    mov eax, [esp + 4]
+    mov esi, [esp + 4]
+    mov esp, ENTRY_FRAME
+    cmp esi, esp
+    je %%in_place
+    mov edi, esp
+    mov ecx, TRAPFRAME_SIZE / 4
     cld
-    COPY_FRAME_TO_ENTRY_STACK eax
+    rep movsd
+%%in_place:
     cmp dword [tramp_switch_cr3], 0
     je %1
     inc dword [kev_cr3_writes]      ; counted while the kernel PD still maps it
@@ -132,6 +121,88 @@ global tramp_cr3_pair, tramp_tsc_pair
     iretd
 %endmacro
 
+
+; FAST_CALL_OR slow: jump to `slow` unless EAX is a call the fast path
+; answers (fastpath.h). tramp_fast_limit is 0 while the current process has
+; slow work pending, so one compare tests both the number and that. Reads
+; trampoline data only, SS-relative (DS is still the user's; SS is KERNEL_DS
+; after an interrupt gate from ring 3 and after sysenter). Clobbers flags.
+%macro FAST_CALL_OR 1
+    cmp eax, [ss:tramp_fast_limit]
+    jae %1
+    cmp dword [ss:tramp_fast_answer + eax * 4], 0
+    je %1
+%endmacro
+
+; FAST_DEBUG_CHECK: DEBUG builds: the entry and exit invariants, in C
+; (tramp_fast_check, fastpath.c), on the entry stack with the kernel CR3;
+; ECX holds the CR3 the CPU came in with. Preserves every register.
+%macro FAST_DEBUG_CHECK 0
+  %if DEBUG_CHECKS
+    push ds
+    push es
+    pushad
+    mov eax, KERNEL_DS
+    mov ds, eax
+    mov es, eax
+    cld
+    push ecx
+    call tramp_fast_check
+    add esp, 4
+    popad
+    pop es
+    pop ds
+  %endif
+%endmacro
+
+; FAST_ANSWER: the body of the fast path. In: EAX = a fast call's number,
+; user CR3 loaded, EDX (and ECX in DEBUG builds) saved by the caller. Out:
+; EAX = the answer, user CR3 loaded again; EDX, ECX clobbered. The kernel
+; side touches four pages: this text, trampoline data, the entry stack and
+; the hot data line (.data.hot). Both CR3 writes and the call are counted,
+; like the slow path's. aspace=shared: no CR3 write, as on the slow path.
+%macro FAST_ANSWER 0
+  %if DEBUG_CHECKS
+    mov ecx, cr3
+  %endif
+    mov edx, [ss:tramp_fast_answer + eax * 4]
+    cmp dword [ss:tramp_switch_cr3], 0
+    je %%shared
+    mov eax, [ss:tramp_kernel_cr3]
+    mov cr3, eax
+    inc dword [ss:kev_cr3_writes]
+    inc dword [ss:kev_syscalls]
+    FAST_DEBUG_CHECK
+    mov eax, [ss:edx]
+    mov edx, [ss:fast_user_pd]
+    inc dword [ss:kev_cr3_writes]   ; counted while the kernel PD still maps it
+    mov cr3, edx
+    jmp %%done
+%%shared:
+    inc dword [ss:kev_syscalls]
+    FAST_DEBUG_CHECK
+    mov eax, [ss:edx]
+%%done:
+%endmacro
+
+; FAST_INT80: the fast path from int 0x80, inline in vector 0x80's stub.
+; Entry stack: the CPU's five words (eip, cs, eflags, esp, ss), then EDX
+; (and ECX in DEBUG builds); the iret returns to exactly the state the CPU
+; saved (EFLAGS, CS, SS as ring 3 had them).
+%macro FAST_INT80 0
+trampoline_fast_int80:
+    push edx
+  %if DEBUG_CHECKS
+    push ecx
+  %endif
+    FAST_ANSWER
+  %if DEBUG_CHECKS
+    pop ecx
+  %endif
+    pop edx
+    iretd
+%endmacro
+
 section .trampoline.text progbits alloc exec nowrite align=4096
 
 ; One stub per IDT vector, each the same shape.
@@ -143,6 +214,9 @@ vector_ %+ v:
   %else
     %if v == SYSCALL_VECTOR
 trampoline_syscall_entry:
+    FAST_CALL_OR trampoline_syscall_slow
+    FAST_INT80
+trampoline_syscall_slow:
     %endif
     %if !HAS_ERROR_CODE(v)
     push dword 0
@@ -180,13 +254,11 @@ trampoline_common:
     je trampoline_cr3_switched
     SWITCH_TO_KERNEL_CR3
 trampoline_cr3_switched:
-    COPY_FRAME_TO_KERNEL_STACK
-%if DEBUG_CHECKS
-    SCRUB_ENTRY_STACK
-%endif
-    mov eax, esp
+    mov eax, esp                    ; the frame stays on the entry stack
+    mov esp, [tramp_kstack_top]     ; C runs on the process's kernel stack,
+    sub esp, TRAPFRAME_SIZE         ; below the slot its frame moves to if it sleeps
     push ebx                        ; arg 2: CR3 at entry
-    push eax                        ; arg 1: the frame
+    push eax                        ; arg 1: the frame (ENTRY_FRAME)
     call trap_from_user             ; does not return
     ud2
 
@@ -230,7 +302,22 @@ trampoline_sysenter_entry:
                                     ; it raises lands after this instruction, and
                                     ; trap.c resumes us with TF clear
     cmp eax, SYSENTER_RING_TRIP     ; the calibration ring trip (docs/benchmarking.md)
-    je .ring_trip
+    je trampoline_sysenter_ring_trip
+    FAST_CALL_OR trampoline_sysenter_slow
+trampoline_fast_sysenter:           ; entry stack: the user's EFLAGS (IF off), EDX (, ECX)
+    push edx
+  %if DEBUG_CHECKS
+    push ecx
+  %endif
+    FAST_ANSWER
+  %if DEBUG_CHECKS
+    pop ecx
+  %endif
+    pop edx                         ; the return EIP; ECX is still the return ESP
+    popfd                           ; the user's EFLAGS (TF clear: else slow work was pending)
+    sti                             ; its shadow covers sysexit
+    sysexit
+trampoline_sysenter_slow:
     push ecx                        ; esp
     push dword [esp + 4]            ; eflags, moved down to its place in the frame
     mov dword [esp + 8], USER_DS    ; ss, where pushfd put the flags
@@ -242,7 +329,7 @@ trampoline_sysenter_entry:
     push dword 0x2
     popfd                           ; kernel EFLAGS: TF, NT, AC, DF off
     jmp trampoline_common
-.ring_trip:                         ; ECX, EDX: the user's ESP and EIP already
+trampoline_sysenter_ring_trip:                         ; ECX, EDX: the user's ESP and EIP already
     add esp, 4
     sti                             ; its shadow covers sysexit
     sysexit

@@ -11,6 +11,11 @@
 ;   uint32_t tramp_switch_cr3             1: switch CR3 on entry and exit (split
 ;                                         modes); 0: aspace=shared, the kernel is
 ;                                         mapped in the user PD already
+;   uint32_t tramp_fast_answer[NR_SYSCALLS] kernel VA of the answer word of each
+;                                         fast-path call, 0: slow path (fastpath.h)
+;   uint32_t tramp_fast_limit             NR_SYSCALLS, or 0 while the current
+;                                         process may have slow work pending (no
+;                                         call is below it: all take the slow path)
 ;   tramp_entry_stack_top                 one past the entry stack; TSS.esp0
 ;
 ; Layout: .trampoline.data is one page; .trampoline.stack is the one-page
@@ -20,9 +25,10 @@
 
 %include "memlayout.inc"
 %include "trapframe.inc"
+%include "syscall_nr.inc"     ; NR_SYSCALLS
 
 global tramp_gdt, tramp_idt, tramp_tss, tramp_kernel_cr3, tramp_kstack_top, tramp_switch_cr3
-global tramp_entry_stack, tramp_entry_stack_top
+global tramp_entry_stack, tramp_entry_stack_top, tramp_fast_answer, tramp_fast_limit
 
 TSS_SIZE equ 104
 
@@ -37,6 +43,8 @@ align 4
 tramp_kernel_cr3:   dd 0
 tramp_kstack_top:   dd 0
 tramp_switch_cr3:   dd 1                ; 0 in aspace=shared: no CR3 write on entry/exit
+tramp_fast_limit:   dd 0                ; fastpath.c keeps it
+tramp_fast_answer:  times NR_SYSCALLS dd 0
 
 section .trampoline.stack progbits alloc noexec write align=4096
 tramp_entry_stack:  times ENTRY_STACK_SIZE db 0

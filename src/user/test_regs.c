@@ -77,9 +77,86 @@ static int sysenter_bad_stack_efault(void)
            sysenter_with_esp(SYS_getpid, 0, 0, 0, 0) == getpid();
 }
 
+/* The trampoline's fast path (src/kernel/fastpath.h) counts what the slow
+ * path counts: @n getppid calls through @how (0 int 0x80, 1 sysenter) add at
+ * least n + 1 system calls (the second kevents() is counted before its
+ * snapshot) and, in the split modes, at least 2n + 2 CR3 writes, an even
+ * number (timer interrupts and other processes only add pairs). */
+static int fast_calls_counted(int how)
+{
+    enum { N = 200 };
+    struct sysinfo si;
+    struct kevents k0, k1;
+    if (sysinfo(&si) < 0 || (how && !(si.features & SYSINFO_SYSENTER)))
+        return 1;
+    int split = SYSINFO_ASPACE(si.features) != 2; /* 2: shared, no CR3 write */
+    kevents(&k0);
+    for (int i = 0; i < N; i++)
+        if (how)
+            sysenter_call(SYS_getppid, 0, 0, 0, 0, 0);
+        else
+            getppid();
+    kevents(&k1);
+    uint32_t calls = k1.syscalls - k0.syscalls, writes = k1.cr3_writes - k0.cr3_writes;
+    int ok = calls >= N + 1 && (!split || (writes >= 2 * N + 2 && writes % 2 == 0));
+    if (!ok)
+        printf("    # %s: %u calls, %u CR3 writes for %d getppid\n", how ? "sysenter" : "int80", calls, writes, N);
+    return ok;
+}
+
+/* getppid answers from a copy of the parent's pid that the scheduler
+ * refreshes: after the parent exits, an orphan sees init's pid (never the
+ * dead parent's; 0 once init is gone), through int 0x80 and sysenter alike. The grandchild
+ * reports through a pipe, since init reaps it. */
+static int getppid_after_reparent(void)
+{
+    int fds[2], go[2];
+    if (pipe(fds) < 0 || pipe(go) < 0)
+        return 0;
+    long child = fork();
+    if (child == 0) {
+        long me = getpid();
+        long grandchild = fork();
+        if (grandchild == 0) {
+            /* First call while the parent lives, so that a stale copy would show. */
+            char verdict = getppid() == me ? 'n' : 'p';
+            write(go[1], &verdict, 1);
+            for (int i = 0; i < 1000 && getppid() == me; i++)
+                yield();
+            long p = getppid();
+            long q = sysenter_call(SYS_getppid, 0, 0, 0, 0, 0);
+            struct sysinfo si;
+            int sep = sysinfo(&si) == 0 && (si.features & SYSINFO_SYSENTER);
+            if (verdict == 'n' && p != me && (p == 1 || p == 0) && (!sep || q == p))
+                verdict = 'y';
+            write(fds[1], &verdict, 1);
+            exit(0);
+        }
+        char started;
+        if (grandchild > 0)
+            read(go[0], &started, 1); /* exit only once the grandchild has asked */
+        exit(grandchild > 0 ? 0 : 1);
+    }
+    int status = -1;
+    close(fds[1]);
+    close(go[0]);
+    close(go[1]);
+    if (child < 0 || wait((int)child, &status) != child || status != 0)
+        return 0;
+    char v = 0;
+    long n = read(fds[0], &v, 1);
+    close(fds[0]);
+    if (v != 'y')
+        printf("    # orphan's getppid: read %d, verdict %c\n", (int)n, v ? v : '?');
+    return n == 1 && v == 'y';
+}
+
 int main(void)
 {
-    ktap_plan(12);
+    ktap_plan(15);
+    ktap_result(fast_calls_counted(0), "fast_path_counts_calls_and_cr3_writes_int80");
+    ktap_result(fast_calls_counted(1), "fast_path_counts_calls_and_cr3_writes_sysenter");
+    ktap_result(getppid_after_reparent(), "getppid_after_reparent_is_init");
     ktap_result(sysenter_same_results(), "sysenter_same_results_as_int80");
     ktap_result(sysenter_bad_stack_efault(), "sysenter_bad_user_stack_efault");
     for (int round = 0; round < 10; round++) {

@@ -5,7 +5,9 @@
 #   2. `creg` and `info tab`: only user pages in [0x1000, 0xFFF00000) and the
 #      trampoline window; `page` shows the user pages U and the trampoline S;
 #   3. `page` on the kernel's link address: not mapped;
-#   4. continue into the trampoline (syscall entry, then past the CR3 switch):
+#   4. continue into the trampoline (syscall entry; then, that breakpoint
+#      deleted, to the slow path past the CR3 switch: a fast-path call such
+#      as getpid never reaches trampoline_cr3_switched):
 #      `creg` shows the kernel PD and `info tab` the kernel's layout;
 #   5. quit.
 # Then test/bochs/shell.py: `make bochs` itself (BOCHSBREAK=, COM1 on the
@@ -28,6 +30,7 @@ page 0xfff00000
 page 0xc0100000
 lb $entry
 c
+d 1
 lb $switched
 c
 creg
