@@ -39,6 +39,7 @@ SEGMENTS = [
     ("harness", "the measuring code: bracket, call into os_NAME, os_NAME, return"),
     ("user stub", "syscall_raw / sysenter_call (src/user/lib)"),
     ("trampoline entry", "vector stub or sysenter entry, trampoline_common, CR3 write"),
+    ("fast path", "trampoline fast path: the answer, between the two CR3 writes (no C)"),
     ("frame copy in", "COPY_FRAME_TO_KERNEL_STACK: rep movsd, per iteration"),
     ("entry scrub", "DEBUG=1 only: SCRUB_ENTRY_STACK, rep stosd, per iteration"),
     ("C entry", "trap_from_user"),
@@ -260,11 +261,28 @@ class Namer:
         return region + (": " + ", ".join(what) + more if what else "")
 
 
+FAST_CHECK = "tramp_fast_check"   # DEBUG builds: the fast path's checks in C
+
+
 def segments(win, namer, kernel):
-    """Label each executed instruction of the bracket with its segment."""
+    """Label each executed instruction of the bracket with its segment. A
+    call that runs no kernel C (the trampoline fast path; DEBUG builds call
+    only FAST_CHECK) splits the trampoline at its CR3 writes: entry up to
+    the first, "fast path" from it to the second, exit from the second on
+    (aspace=shared writes none: all of it is the fast path)."""
+    tramp = namer.l["TRAMPOLINE_BASE"]
+    fast = not any(va < tramp and namer.is_kernel_code(va) and kernel.symbol(va)[0] != FAST_CHECK
+                   for va, _, _, _ in win)
+    writes = 0 if any(is_cr3_write(b) for _, _, b, _ in win) else 1
     labels, seen_c, cur, in_handler = [], False, "C entry", False
     for va, size, b, _ in win:
-        if va >= namer.l["TRAMPOLINE_BASE"]:
+        if fast and (va >= namer.l["TRAMPOLINE_BASE"] or namer.is_kernel_code(va)):
+            if is_cr3_write(b):
+                writes += 1
+                seg = "fast path" if writes == 1 else "trampoline exit"
+            else:
+                seg = ("trampoline entry", "fast path", "trampoline exit")[min(writes, 2)]
+        elif va >= namer.l["TRAMPOLINE_BASE"]:
             if is_rep_stos(b) and not seen_c:
                 seg = "entry scrub"
             elif is_rep_string(b):
