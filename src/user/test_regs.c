@@ -4,10 +4,7 @@
  * different magic values, alternating nop, getpid and an unknown number.
  */
 #include "ulib.h"
-
-struct regs {
-    uint32_t eax, ebx, ecx, edx, esi, edi, ebp, esp, eflags, ds, es, fs, gs, esp_before;
-};
+#include "regs.h"
 
 void regs_syscall(const struct regs *in, struct regs *out);
 
