@@ -87,6 +87,8 @@
  * the normal, cached mode (§11.5.1, Table 11-5); Bochs and some firmware hand
  * over CD = NW = 1, caching off. MP/EM/TS are desc.c's business (x87 off). */
 #define CR0_PE              0x00000001  /* protected mode */
+#define CR0_MP              0x00000002  /* monitor coprocessor: desc.c clears it */
+#define CR0_EM              0x00000004  /* x87 emulation: desc.c sets it, every x87/MMX instruction faults */
 #define CR0_ET              0x00000010  /* extension type: x87 present (fixed 1 since P6) */
 #define CR0_NE              0x00000020  /* x87 errors as #MF, not IRQ 13 */
 #define CR0_WP              0x00010000  /* ring 0 honours read-only PTEs */
