@@ -25,6 +25,7 @@
 #include "memlayout.h"     /* the kernel addresses this test probes, and uapi/layout.h */
 #include "expect.h"
 #include "regs.h"
+#include "trapframe.h"      /* USER_DS, EFLAGS_* */
 
 #define SCRATCH         0x5A000000u     /* one mapped page, the next one unmapped */
 #define SCRATCH_END     (SCRATCH + PAGE_SIZE)
@@ -32,16 +33,8 @@
 #define RW              (PROT_READ | PROT_WRITE)
 #define PS_ROWS         128
 
-#define EFLAGS_CF       0x00000001u
-#define EFLAGS_TF       0x00000100u
-#define EFLAGS_IF       0x00000200u
-#define EFLAGS_DF       0x00000400u
-#define EFLAGS_IOPL     0x00003000u
-#define EFLAGS_NT       0x00004000u
-#define EFLAGS_AC       0x00040000u
 #define FLAGS_ARITH     0x00000CD5u     /* CF PF AF ZF SF DF OF */
-#define USER_DS         0x23
-#define USER_DS_RPL0    0x20
+#define USER_DS_RPL0    (USER_DS & ~3)  /* the user data selector asking for ring 0 */
 
 /* ------------------------------------------------------------ asm helpers */
 
