@@ -36,7 +36,12 @@ KERNEL_C   := $(wildcard src/kernel/*.c)
 KERNEL_ASM := src/kernel/boot.asm src/kernel/swtch.asm $(wildcard src/trampoline/*.asm)
 KOBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(KERNEL_C)) \
          $(patsubst src/%.asm,$(BUILD)/obj/%.o,$(KERNEL_ASM))
-LAYOUT_STAMPS := $(BUILD)/layout-memlayout.ok $(BUILD)/layout-trapframe.ok $(BUILD)/layout-syscall.ok
+LAYOUT_STAMPS := $(BUILD)/layout-memlayout.ok $(BUILD)/layout-multiboot2.ok $(BUILD)/layout-trapframe.ok $(BUILD)/layout-syscall.ok \
+                 $(BUILD)/layout-regs.ok
+# $(call layout,NAME): the value of NAME in memlayout.h (or uapi/layout.h), for
+# addresses the Makefile itself needs.
+LAYOUT_H := src/kernel/memlayout.h src/kernel/uapi/layout.h
+layout = $(shell printf '\043include "memlayout.h"\n%s\n' $(1) | cpp -P -undef -Isrc/kernel -)
 
 # Relocation variants: multiboot2 relocatable-tag values (mb2_header.asm).
 # Each one is a full kernel and test ISO; `make test` boots them all.
@@ -46,15 +51,22 @@ RELOC_min16 := -DRELOC_MIN_ADDR=0x01000000 -DRELOC_PREFERENCE=1
 RELOC_high  := -DRELOC_MIN_ADDR=0x01000000 -DRELOC_MAX_ADDR=0x04000000 -DRELOC_ALIGN=0x200000 -DRELOC_PREFERENCE=2
 RELOC_top   := -DRELOC_PREFERENCE=2
 
-$(BUILD)/layout-memlayout.ok: src/kernel/memlayout.h src/kernel/memlayout.inc tools/check-layout.sh
+$(BUILD)/layout-memlayout.ok: $(LAYOUT_H) src/kernel/memlayout.inc tools/check-layout.sh
 	@mkdir -p $(@D)
 	@tools/check-layout.sh src/kernel/memlayout.h src/kernel/memlayout.inc $@
+$(BUILD)/layout-multiboot2.ok: src/kernel/multiboot2.h src/kernel/multiboot2.inc tools/check-layout.sh
+	@mkdir -p $(@D)
+	@tools/check-layout.sh src/kernel/multiboot2.h src/kernel/multiboot2.inc $@
+$(BUILD)/layout-regs.ok: src/user/lib/regs.h src/user/lib/regs.inc tools/check-layout.sh
+	@mkdir -p $(@D)
+	@tools/check-layout.sh src/user/lib/regs.h src/user/lib/regs.inc $@
+# --one-way: the syscall entry rewrite owns these two pairs for now
 $(BUILD)/layout-trapframe.ok: src/kernel/trapframe.h src/kernel/trapframe.inc tools/check-layout.sh
 	@mkdir -p $(@D)
-	@tools/check-layout.sh src/kernel/trapframe.h src/kernel/trapframe.inc $@
+	@tools/check-layout.sh --one-way src/kernel/trapframe.h src/kernel/trapframe.inc $@
 $(BUILD)/layout-syscall.ok: src/kernel/uapi/syscall.h src/user/lib/syscall_nr.inc tools/check-layout.sh
 	@mkdir -p $(@D)
-	@tools/check-layout.sh src/kernel/uapi/syscall.h src/user/lib/syscall_nr.inc $@
+	@tools/check-layout.sh --one-way src/kernel/uapi/syscall.h src/user/lib/syscall_nr.inc $@
 
 $(BUILD)/obj/%.o: src/%.c | $(LAYOUT_STAMPS)
 	@mkdir -p $(@D)
@@ -63,11 +75,14 @@ $(BUILD)/obj/%.o: src/%.asm | $(LAYOUT_STAMPS)
 	@mkdir -p $(@D)
 	$(NASM) $(NASMFLAGS) $(KNASMFLAGS) -MD $(@:.o=.d) $< -o $@
 
-$(BUILD)/kernel.ld: link/kernel.ld src/kernel/memlayout.h
+$(BUILD)/kernel.ld: link/kernel.ld $(LAYOUT_H)
+	@mkdir -p $(@D)
+	cpp -P -undef -x c -Isrc/kernel $< -o $@
+$(BUILD)/user.ld: src/user/user.ld src/kernel/uapi/layout.h
 	@mkdir -p $(@D)
 	cpp -P -undef -x c -Isrc/kernel $< -o $@
 
-$(BUILD)/%/mb2_header.o: src/kernel/mb2_header.asm src/kernel/memlayout.inc
+$(BUILD)/%/mb2_header.o: src/kernel/mb2_header.asm src/kernel/memlayout.inc src/kernel/multiboot2.inc
 	@mkdir -p $(@D)
 	$(NASM) $(NASMFLAGS) $(RELOC_$(notdir $*)) $< -o $@
 
@@ -103,9 +118,9 @@ $(BUILD)/user/%.o: src/user/%.asm | $(LAYOUT_STAMPS)
 	@mkdir -p $(@D)
 	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
 
-$(MODDIR)/%.elf: $(BUILD)/user/%.o $(ULIB) src/user/user.ld
+$(MODDIR)/%.elf: $(BUILD)/user/%.o $(ULIB) $(BUILD)/user.ld
 	@mkdir -p $(@D)
-	$(LD) $(LDFLAGS) -T src/user/user.ld -o $@ $(filter %.o,$^)
+	$(LD) $(LDFLAGS) -T $(BUILD)/user.ld -o $@ $(filter %.o,$^)
 $(MODDIR)/test_regs.elf: $(BUILD)/user/regs_syscall.o
 $(MODDIR)/test_hostile.elf: $(BUILD)/user/hostile_asm.o
 $(MODDIR)/replay.elf: $(BUILD)/user/replay/core.o
@@ -130,10 +145,10 @@ $(MODDIR)/notelf.bin:
 	printf 'this is not an ELF file\n' > $@
 $(MODDIR)/truncated.elf: $(MODDIR)/hello.elf
 	head -c 200 $< > $@
-$(MODDIR)/trampva.elf: $(BUILD)/user/hello.o $(ULIB)
-	$(LD) $(LDFLAGS) -e _start -Ttext=0xFFF00000 -o $@ $^
-$(MODDIR)/kernelva.elf: $(BUILD)/user/hello.o $(ULIB)
-	$(LD) $(LDFLAGS) -e _start -Ttext=0xC0100000 -o $@ $^
+$(MODDIR)/trampva.elf: $(BUILD)/user/hello.o $(ULIB) $(LAYOUT_H)
+	$(LD) $(LDFLAGS) -e _start -Ttext=$(call layout,TRAMPOLINE_BASE) -o $@ $(filter %.o,$^)
+$(MODDIR)/kernelva.elf: $(BUILD)/user/hello.o $(ULIB) $(LAYOUT_H)
+	$(LD) $(LDFLAGS) -e _start -Ttext=$(call layout,KERNEL_VIRT_BASE) -o $@ $(filter %.o,$^)
 
 # ---------------------------------------------------------------- ISOs
 $(BUILD)/split.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh

@@ -23,17 +23,8 @@
 ;   PDE[768..769]: kernel window, 4 KiB pages from kernel_window_pts
 ;                  (VA KERNEL_VIRT_BASE + k*4K -> load_base + k*4K)
 
-%include "memlayout.inc"
-
-MB2_BOOT_MAGIC    equ 0x36D76289
-MB2_TAG_END       equ 0
-MB2_TAG_CMDLINE   equ 1
-MB2_TAG_LOAD_BASE equ 21
-
-PTE_P   equ 0x001
-PTE_W   equ 0x002
-PDE_PS  equ 0x080
-CR4_PSE equ 0x00000010
+%include "memlayout.inc"     ; PTE_P, PTE_W, PDE_PS, CR4_PSE, CR0_BOOT, the layout
+%include "multiboot2.inc"    ; MB2_BOOTLOADER_MAGIC, MB2_TAG_*
 
 COM1    equ 0x3F8
 
@@ -70,7 +61,7 @@ section .boot.text progbits alloc exec nowrite align=16
 _start:
     cli
     cld
-    cmp eax, MB2_BOOT_MAGIC
+    cmp eax, MB2_BOOTLOADER_MAGIC
     je .magic_ok
     EARLY_FAIL `boot: not started by a multiboot2 loader (bad EAX)\n`
 .magic_ok:

@@ -22,24 +22,44 @@ struct proc;
 #endif
 
 /* console.c: COM1 + port 0xE9 */
+/* console_init - program COM1 for 115200 8N1, FIFO on, no interrupts; notes
+ * whether a UART answers (without one, output goes to port 0xE9 only). */
 void console_init(void);
+/* console_putc - one byte to COM1 (waits for THR empty, gives up after 10^6
+ * polls) and to the 0xE9 debug port. No translation of '\n'. */
 void console_putc(char c);
+/* console_write - @n bytes of @s (kernel memory) to the console, "\r\n" for each '\n'. */
 void console_write(const char *s, size_t n);
 void console_flush(void);   /* wait until COM1 has sent every byte */
 void console_input_init(void); /* enable the receive interrupt (IRQ 4) */
+/* console_irq - IRQ 4: drain the UART's receive FIFO into the line buffer
+ * (echo, backspace, Ctrl-C kills the foreground process, Ctrl-D = EOF). */
 void console_irq(void);
+/* console_read - read(0, ...): block until a line is queued, copy out at most
+ * @len bytes (a line at most) to user address @buf. Returns the byte count,
+ * 0 for @len == 0 or at end of file (Ctrl-D on an empty line), -EFAULT if
+ * [@buf, @buf + @len) is not writable user memory (checked before it blocks;
+ * nothing is consumed) or the caller was killed while it slept. */
 long console_read(uaddr_t buf, uint32_t len);
 long sys_setfg(int pid);    /* the foreground process Ctrl-C kills (0: none): 0, -ESRCH, -EPERM */
 
 /* timer.c: PIT at TIMER_HZ */
+/* timer_init - PIT channel 0 in mode 2 at TIMER_HZ (100 Hz), IRQ 0 unmasked. */
 void timer_init(void);
+/* timer_tick - IRQ 0: count one tick. */
 void timer_tick(void);
+/* timer_ticks - ticks since timer_init (1 / TIMER_HZ s each; wraps after 2^32). */
 uint32_t timer_ticks(void);
 /* timer_tick_word - where the tick count lives (the fast path reads it). */
 const volatile uint32_t *timer_tick_word(void);
 
-/* kprintf.c */
+/* kprintf.c: %d %i %u %x %X %p %s %c %%, widths and 0-padding; no floats. */
+/* kprintf - format to the console (console_write). */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* ksnprintf, kvsnprintf - format into @buf of @size bytes, always
+ * NUL-terminated when @size > 0 (truncated if need be). Return the length
+ * the whole output would have, in bytes without the NUL, like snprintf:
+ * >= @size means it was truncated. */
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
@@ -57,22 +77,52 @@ extern paddr_t kernel_cr3;          /* physical address of the kernel PD */
 extern paddr_t kernel_load_base;    /* where GRUB put the image */
 extern paddr_t kernel_image_end;    /* one past its last byte, physical */
 extern struct frame_pool kernel_frames;
+/* paging_init - finish the kernel PD that boot.asm built for an image GRUB
+ * loaded at physical @load_base: map the trampoline window (Global PTEs
+ * under aspace=split-global), drop the identity map, make .text read-only,
+ * set CR4.PGE if needed, load the kernel CR3. Sets kernel_cr3,
+ * kernel_load_base and kernel_image_end. */
 void paging_init(paddr_t load_base);
+/* kernel_virt_to_phys - the physical address behind kernel pointer @va: the
+ * direct map, the kernel image window, or the trampoline window. Panics on
+ * any other address (a user address, an unmapped hole). */
 paddr_t kernel_virt_to_phys(const void *va);
+/* uvm_create - a new user page directory holding only the trampoline PTEs
+ * (U=0; under aspace=shared also the kernel's supervisor-only PDEs).
+ * Stores its physical address in *@pd. Returns 0, or -ENOMEM (no frame;
+ * nothing allocated). */
 long uvm_create(paddr_t *pd);
+/* paging_audit_user - check every entry of the user PD at @pd against the
+ * rules of pgtable.h's uvm_audit (no kernel frame user-visible, trampoline
+ * PTEs exact, ...); prints one "AUDIT FAIL @name" line per violation and
+ * returns their count (0 = clean). */
 uint32_t paging_audit_user(paddr_t pd, const char *name);
+/* paging_audit_kernel - the number of present PDEs below the direct map in
+ * the kernel PD (0 once paging_init dropped the identity map); prints each. */
 uint32_t paging_audit_kernel(void);
+/* trampoline_checksum - FNV-1a over the GDT, IDT and TSS in the trampoline
+ * (ktest compares it before and after the user programs ran). */
 uint32_t trampoline_checksum(void);
 
 /* frames.c: the allocator fed from the multiboot2 memory map */
+/* frames_init - fill kernel_frames with the available RAM of the multiboot2
+ * memory map in @mbi, minus the first MiB, the kernel image, the MBI itself
+ * (at physical @mbi_pa, mbi->total_size bytes) and every boot module; turn
+ * on reference counts (shared memory). Needs kernel_load_base/image_end. */
 void frames_init(const struct mb2_info *mbi, paddr_t mbi_pa);
 
 /* desc.c: GDT, IDT and TSS in the trampoline */
+/* desc_init - fill and load the GDT, IDT (trampoline_vectors) and TSS in the
+ * trampoline window, set the sysenter MSRs if CPUID has SEP
+ * (sysenter_available), and turn the x87 off (CR0.EM). */
 void desc_init(void);
 
-/* pic.c */
+/* pic.c: the two 8259As */
+/* pic_init - remap IRQ 0-15 to vectors IRQ_BASE.., every line masked. */
 void pic_init(void);
+/* pic_unmask - let IRQ @irq (0-15) through; for 8-15 also the cascade, IRQ 2. */
 void pic_unmask(uint32_t irq);
+/* pic_eoi - end of interrupt for IRQ @irq (0-15): slave and master for 8-15. */
 void pic_eoi(uint32_t irq);
 
 /* trap.c */
@@ -88,6 +138,9 @@ const char *trap_name(uint32_t vector);
 void syscall_dispatch(struct trapframe *tf);
 
 /* proc.c: process table and scheduler */
+/* scheduler_run - run processes from the run queue until none is left alive
+ * (or the test run is over), halting with interrupts on while the queue is
+ * empty; then print the boot summary and return. */
 void scheduler_run(void);
 
 /* loader.c: boot modules to processes */
@@ -98,12 +151,28 @@ struct boot_module {
 };
 extern struct boot_module boot_modules[];
 extern uint32_t nboot_modules;
+/* module_has_word - true if @word (NUL-terminated) is a whole blank-separated
+ * word of @m's command line. */
 bool module_has_word(const struct boot_module *m, const char *word);
+/* spawn_boot_module - start boot module @m as a process with no parent, argv
+ * from its command line (harness words dropped), and record its expected
+ * outcome (expect=). Returns the pid, or the loader's error (-ENOEXEC bad
+ * ELF, -EAGAIN table full, -ENOMEM, -E2BIG), which is also reported to ktest. */
 int spawn_boot_module(const struct boot_module *m);
 /* boot_module_find - the first boot module named @name (@len bytes, no NUL
  * needed), or NULL; kernel.sym is never found (it is the kernel's). */
 const struct boot_module *boot_module_find(const char *name, size_t len);
+/* sys_spawn - spawn(name, argv): a new child of the caller from boot module
+ * @name (user string), with @argv (user array of user strings, NULL-ended;
+ * 0 = { name }). Returns the pid; -ENOENT no such module (or the name is
+ * longer than MODULE_NAME_MAX), -EFAULT bad name, argv or string, -E2BIG more
+ * than MAX_ARGS entries or one longer than MAX_ARG_LEN, -ENOEXEC ELF
+ * validation failed, -EAGAIN process table full, -ENFILE open-file table
+ * full, -ENOMEM out of frames (nothing left allocated). */
 long sys_spawn(uaddr_t name, uaddr_t argv);
+/* sys_modules - modules(buf, size): the boot module names, one per line,
+ * NUL-terminated, copied to user @buf (at most @size bytes, truncated).
+ * Returns the full length in bytes without the NUL; -EFAULT bad buffer. */
 long sys_modules(uaddr_t buf, uint32_t size);
 
 /* file.c: descriptors, the open-file table, /mod and /dev, the file syscalls
@@ -111,19 +180,48 @@ long sys_modules(uaddr_t buf, uint32_t size);
 int file_console_fds(struct proc *p);   /* fd 0 reads, fds 1 and 2 write /dev/console: 0 or -ENFILE */
 void files_fork(struct proc *parent, struct proc *child);  /* the child shares every open file */
 void files_close_all(struct proc *p);   /* close every descriptor (exit) */
+/*
+ * The file syscalls (docs/files.md). Common errors: -EFAULT a path, buffer or
+ * out pointer that is not valid user memory; -ENAMETOOLONG no NUL within
+ * PATH_MAX bytes; -ENOENT empty, relative or unknown path; -ENOTDIR a
+ * component after a file; -EBADF an fd that is negative, >= NOFILE, not
+ * open, or open for the other direction.
+ */
+/* sys_open - open(path, flags): the lowest free fd for @path. -EINVAL flags
+ * other than O_RDONLY/O_WRONLY/O_RDWR, -EROFS /mod/NAME for writing, -EISDIR
+ * a directory for writing, -EMFILE NOFILE fds open, -ENFILE table full. */
 long sys_open(uaddr_t path, uint32_t flags);
+/* sys_close - close(fd): 0, or -EBADF. The last reference releases the node
+ * (a pipe end closes). */
 long sys_close(int fd);
+/* sys_read - read(fd, buf, len): bytes read into user @buf (0 = end of
+ * file); may block (console, pipe). -EBADF, -EISDIR a directory, -EFAULT. */
 long sys_read(int fd, uaddr_t buf, uint32_t len);
+/* sys_write - write(fd, buf, len): bytes written from user @buf; may block
+ * (pipe). -EBADF, -EFAULT, -EPIPE a pipe with no read end and nothing written. */
 long sys_write(int fd, uaddr_t buf, uint32_t len);
+/* sys_lseek - lseek(fd, offset, whence): the new offset in bytes from the
+ * start. -EBADF, -EINVAL bad @whence or a result below 0 or above 2^31 - 1,
+ * -ESPIPE a pipe or /dev/console. */
 long sys_lseek(int fd, int32_t offset, int whence);
+/* sys_stat - stat(path, out): 0 with struct stat at user @out; the path errors above. */
 long sys_stat(uaddr_t path, uaddr_t out);
+/* sys_fstat - fstat(fd, out): 0 with struct stat at user @out; -EBADF, -EFAULT. */
 long sys_fstat(int fd, uaddr_t out);
+/* sys_dup - dup(fd): the lowest free fd, sharing @fd's open file; -EBADF, -EMFILE. */
 long sys_dup(int fd);
+/* sys_pipe - pipe(fds): 0, fds[0] the read end, fds[1] the write end, stored
+ * at user @fds (2 ints). -EFAULT, -EMFILE fewer than two free fds, -ENFILE
+ * table full, -ENOMEM no frame for the buffer; nothing is left open on error. */
 long sys_pipe(uaddr_t fds);
 
 /* ksyms.c: kernel.sym (loaded as a module) for symbolized addresses */
 #define KSYMS_MODULE "kernel.sym"
+/* ksyms_init - use boot module @m ("ADDRESS NAME" lines, nm -n) as the symbol table. */
 void ksyms_init(const struct boot_module *m);
+/* ksyms_lookup - the name of the symbol at or below @addr, *@offset = @addr
+ * minus its address (bytes); NULL (and *@offset untouched) if none or no
+ * table. The name lives in a static buffer (63 chars at most) until the next call. */
 const char *ksyms_lookup(uint32_t addr, uint32_t *offset);
 
 /* main.c: kernel command line bochsbreak=PLACES (comma-separated) */
@@ -136,22 +234,44 @@ extern uint32_t bochsbreak_places;
 struct expectation;
 extern bool ktest_mode;
 extern uint32_t ktest_modules_dropped;  /* a test boot with dropped modules fails */
+/* ktest_parse_expectation - the expect=exit:N | fault:V | reject word of a
+ * module command line into *@out; no such word: exit status 0 expected. */
 void ktest_parse_expectation(const char *cmdline, struct expectation *out);
+/* ktest_begin - note the free frames and the trampoline checksum before the
+ * run; in a test boot, print the KTAP header for @nmodules module results
+ * plus the kernel's own checks. */
 void ktest_begin(uint32_t nmodules);
+/* ktest_module_rejected - KTAP result for module @m the loader refused with
+ * @err: passes only if it was expect=reject and @err is -ENOEXEC. */
 void ktest_module_rejected(const struct boot_module *m, int err);
+/* ktest_process_done - KTAP result for boot process @p as it ends: its exit
+ * status or fault vector against its expectation, failed by any address
+ * space audit violation. Nothing for init. */
 void ktest_process_done(struct proc *p);
 void audit_new_address_space(struct proc *p);      /* test and DEBUG builds */
 void audit_address_space_change(struct proc *p);   /* DEBUG builds */
+/* ktest_finish - destroy init, run the kernel's end-of-run checks (frames
+ * back to baseline, files closed, trampoline unchanged, audits, CR0), print
+ * the totals and power off: QEMU exit 33 if everything passed, 35 if not. */
 void ktest_finish(void) __attribute__((noreturn));
 
 /* panic.c */
+/* panic - interrupts off, print "KERNEL PANIC: " and the message (160 bytes
+ * at most), CR0/CR2/CR3/CR4 and a symbolized frame-pointer backtrace, then
+ * power off with EXIT_PANIC (QEMU exit 37). */
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+/* panic_trap - panic for an exception in ring 0: @why, the vector's name and
+ * error code, every register of trap frame @tf (EIP symbolized), CR0/CR2/CR4,
+ * @cr3_at_trap next to the kernel PD, a backtrace; powers off with EXIT_PANIC. */
 void panic_trap(const struct trapframe *tf, uint32_t cr3_at_trap, const char *why) __attribute__((noreturn));
 
 /* power.c */
 #define EXIT_PASS  0x10     /* isa-debug-exit: QEMU exits (0x10 << 1) | 1 = 33 */
 #define EXIT_FAIL  0x11     /* 35 */
 #define EXIT_PANIC 0x12     /* 37 */
+/* power_off - flush COM1, write @exit_code (EXIT_*) to isa-debug-exit (QEMU
+ * exits (@exit_code << 1) | 1), then try ACPI (QEMU, Bochs) and the Bochs
+ * 0x8900 shutdown port; halts forever if all of them are absent. */
 void power_off(uint8_t exit_code) __attribute__((noreturn));
 
 /* Trampoline symbols (src/trampoline/, linked at TRAMPOLINE_BASE). */
@@ -161,6 +281,11 @@ extern uint8_t tramp_tss[104];
 extern uint32_t tramp_kernel_cr3, tramp_kstack_top, tramp_switch_cr3;
 extern uint8_t tramp_entry_stack[], tramp_entry_stack_top[];
 extern char trampoline_exit_to_user[], trampoline_exit_end[];
+/* trampoline_return_to_user, trampoline_sysexit_to_user (entry.asm) - leave
+ * the kernel: copy trap frame @tf to the entry stack, load @cr3 (the
+ * process's PD, physical address), restore every register from the frame and
+ * iret, or sysexit for a sysenter frame with EFLAGS.TF clear (trap_return
+ * chooses). Called with the kernel CR3. docs/trampoline.md. */
 void trampoline_return_to_user(const struct trapframe *tf, paddr_t cr3) __attribute__((noreturn));
 void trampoline_sysexit_to_user(const struct trapframe *tf, paddr_t cr3) __attribute__((noreturn));
 extern char trampoline_sysenter_entry[], trampoline_sysenter_end[];

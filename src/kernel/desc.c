@@ -19,8 +19,6 @@
 #define SEG_FLAGS_4K32 0xC      /* G=1 (4 KiB granularity), D/B=1 (32-bit) */
 #define TSS_AVAILABLE  0x89     /* P=1, DPL 0, type 9: 32-bit TSS available */
 #define GATE_INTR32    0x8E     /* P=1, DPL 0, type 0xE: 32-bit interrupt gate */
-#define CR0_MP         0x2
-#define CR0_EM         0x4
 
 /* 32-bit TSS (SDM Vol. 3A Figure 7-2); only ss0/esp0 and the I/O map base matter. */
 struct tss {

@@ -54,12 +54,26 @@ void file_put(struct file *f);          /* drop a reference; the last one releas
 uint32_t files_in_use(void);            /* entries with ref > 0 */
 
 /* dev.c: /dev/null, /dev/zero, /dev/console */
+/* dev_read - read @len bytes of device @type into user @buf: /dev/null 0
+ * (end of file), /dev/zero @len zero bytes, /dev/console console_read().
+ * Returns bytes read (fewer if the reader was killed meanwhile); -EFAULT bad
+ * buffer, -EBADF not a device node. */
 long dev_read(enum node_type type, uaddr_t buf, uint32_t len);
+/* dev_write - write @len bytes of user @buf to device @type (null and zero
+ * discard them, console prints them). Returns @len, fewer if the writer was
+ * killed meanwhile; -EFAULT bad buffer (nothing written), -EBADF not a
+ * device node. */
 long dev_write(enum node_type type, uaddr_t buf, uint32_t len);
 
 /* pipe.c */
 long pipe_create(struct file *rd, struct file *wr);    /* both allocated by the caller: 0 or -ENOMEM */
+/* pipe_read - at most @len bytes into user @buf; blocks while @p is empty and
+ * has a writer. Returns bytes read (0 = @len 0 or no writer left); -EFAULT
+ * bad buffer (checked first, the pipe unchanged). */
 long pipe_read(struct pipe *p, uaddr_t buf, uint32_t len);
+/* pipe_write - @len bytes of user @buf into @p; blocks while it is full and
+ * has a reader (<= PIPE_BUF_SIZE bytes go in at once). Returns bytes written;
+ * -EFAULT bad buffer (nothing written), -EPIPE no reader and nothing written. */
 long pipe_write(struct pipe *p, uaddr_t buf, uint32_t len);
 void pipe_close(struct pipe *p, bool writer);          /* an end's last reference is gone */
 uint32_t pipe_buffered(const struct pipe *p);          /* bytes waiting to be read */

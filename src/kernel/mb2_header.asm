@@ -24,15 +24,7 @@
 %define RELOC_PREFERENCE 1                  ; lowest possible address
 %endif
 
-MB2_HEADER_MAGIC     equ 0xE85250D6
-MB2_ARCH_I386        equ 0                  ; 32-bit protected mode (§3.1.2)
-MB2_HTAG_END         equ 0
-MB2_HTAG_INFO_REQ    equ 1
-MB2_HTAG_RELOCATABLE equ 10
-MB2_TAG_CMDLINE      equ 1
-MB2_TAG_MODULE       equ 3
-MB2_TAG_MMAP         equ 6
-MB2_TAG_LOAD_BASE    equ 21
+%include "multiboot2.inc"    ; MB2_HEADER_MAGIC, MB2_ARCH_I386, MB2_HTAG_*, MB2_TAG_*
 
 section .multiboot2 progbits alloc noexec nowrite align=8
 mb2_header:

@@ -36,8 +36,10 @@
 #ifndef MEMLAYOUT_H
 #define MEMLAYOUT_H
 
-#define PAGE_SIZE           0x1000      /* bytes in a 4 KiB page (Intel SDM Vol. 3A §4.3) */
-#define PAGE_SHIFT          12
+/* PAGE_SIZE, PAGE_SHIFT, TRAMPOLINE_BASE/SIZE and the USER_* layout: the
+ * part a user program may know, shared with src/user and user.ld. */
+#include "uapi/layout.h"
+
 #define PDE_SHIFT           22          /* one PDE covers 4 MiB */
 #define LARGE_PAGE_SIZE     0x400000    /* a PS=1 PDE maps 4 MiB (CR4.PSE, SDM Vol. 3A §4.3) */
 #define TABLE_ENTRIES       1024        /* PDEs per PD, PTEs per PT */
@@ -58,26 +60,35 @@
 #define DIRECT_MAP_BASE     0x80000000
 #define DIRECT_MAP_SIZE     0x40000000  /* 1 GiB */
 
-/* Trampoline window: mapped in every PD, supervisor-only. */
-#define TRAMPOLINE_BASE     0xFFF00000
-#define TRAMPOLINE_SIZE     0x00100000  /* 1 MiB, the SHARED region of link/kernel.ld */
+/* Trampoline window (TRAMPOLINE_BASE, TRAMPOLINE_SIZE: uapi/layout.h). */
 #define ENTRY_STACK_SIZE    0x1000      /* one page: TSS.esp0 points at its top */
 
-/* User address space. */
-#define USER_BASE           0x00001000  /* lowest user VA; page 0 is never mapped */
-#define USER_TOP            0xFFF00000  /* one past the highest user VA (= TRAMPOLINE_BASE) */
-#define USER_LINK_BASE      0x00001000  /* every module is linked here (src/user/user.ld) */
-#define USER_STACK_TOP      0xFFEFF000  /* one guard page separates it from the trampoline */
-#define USER_STACK_PAGES    16          /* 64 KiB; the page below is left unmapped as a guard */
 
 /* Per-process kernel stack, in the direct map. */
 #define KSTACK_SIZE         0x1000      /* bytes */
+
+/* PDE/PTE bits (SDM Vol. 3A §4.3, Tables 4-5 and 4-6); boot.asm builds its
+ * page tables with the NASM twins. */
+#define PTE_P               0x001       /* present */
+#define PTE_W               0x002       /* writable */
+#define PTE_U               0x004       /* user (CPL 3) may access */
+#define PTE_A               0x020       /* accessed, set by the CPU */
+#define PTE_D               0x040       /* dirty, set by the CPU */
+#define PDE_PS              0x080       /* 4 MiB page (PDE only, CR4.PSE) */
+#define PTE_G               0x100       /* global: kept across CR3 writes when CR4.PGE = 1 */
+#define PTE_SHARED          0x200       /* available-to-software bit 9: a shared-memory page (fork shares, not copies) */
+
+/* CR4 bits (SDM Vol. 3A §2.5, Figure 2-7). */
+#define CR4_PSE             0x00000010  /* 4 MiB pages in non-PAE paging (boot.asm) */
+#define CR4_PGE             0x00000080  /* global pages (paging.c, SDM §4.10.2.4) */
 
 /* CR0 as boot.asm writes it when it turns paging on: every bit explicit, not
  * what the firmware left (Intel SDM Vol. 3A §2.5, Figure 2-7). CD = NW = 0 is
  * the normal, cached mode (§11.5.1, Table 11-5); Bochs and some firmware hand
  * over CD = NW = 1, caching off. MP/EM/TS are desc.c's business (x87 off). */
 #define CR0_PE              0x00000001  /* protected mode */
+#define CR0_MP              0x00000002  /* monitor coprocessor: desc.c clears it */
+#define CR0_EM              0x00000004  /* x87 emulation: desc.c sets it, every x87/MMX instruction faults */
 #define CR0_ET              0x00000010  /* extension type: x87 present (fixed 1 since P6) */
 #define CR0_NE              0x00000020  /* x87 errors as #MF, not IRQ 13 */
 #define CR0_WP              0x00010000  /* ring 0 honours read-only PTEs */

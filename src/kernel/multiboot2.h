@@ -8,9 +8,18 @@
 
 #include "types.h"
 
-#define MB2_BOOTLOADER_MAGIC 0x36D76289u
+/* Spec constants. NASM twin: multiboot2.inc (mb2_header.asm, boot.asm);
+ * tools/check-layout.sh compares the two both ways. */
+#define MB2_HEADER_MAGIC     0xE85250D6 /* first word of the OS image's header (§3.1.2) */
+#define MB2_ARCH_I386        0          /* header architecture: 32-bit protected mode (§3.1.2) */
+#define MB2_BOOTLOADER_MAGIC 0x36D76289 /* EAX at the entry (§3.3) */
 
-/* Tag types (§3.6). */
+/* Header tag types (§3.1.3 - §3.1.13). */
+#define MB2_HTAG_END         0
+#define MB2_HTAG_INFO_REQ    1
+#define MB2_HTAG_RELOCATABLE 10
+
+/* Boot information tag types (§3.6). */
 #define MB2_TAG_END          0
 #define MB2_TAG_CMDLINE      1
 #define MB2_TAG_LOADER_NAME  2
@@ -19,8 +28,10 @@
 #define MB2_TAG_LOAD_BASE    21
 
 #define MB2_MMAP_AVAILABLE   1  /* memory map entry type usable as RAM (§3.6.8) */
-#define MB2_MAX_MODULES      32
-#define MB2_MAX_SIZE         (1u << 20) /* refuse an MBI claiming more than 1 MiB */
+
+/* This reader's limits, not the spec's: the NASM side has no use for them. */
+#define MB2_MAX_MODULES      32         /* [C only] */
+#define MB2_MAX_SIZE         (1u << 20) /* [C only] refuse an MBI claiming more than 1 MiB */
 
 struct mb2_module {
     paddr_t start;              /* first byte, physical */

@@ -17,7 +17,6 @@
 #include "uapi/errno.h"
 #include "x86.h"
 
-#define CR4_PGE 0x80
 
 enum aspace_mode aspace_mode = ASPACE_SPLIT;
 const char *const aspace_names[3] = { "split", "split-global", "shared" };

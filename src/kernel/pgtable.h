@@ -12,19 +12,12 @@
 
 #include "types.h"
 #include "frame.h"
+#include "memlayout.h"
 
 typedef uint32_t pde_t;
 typedef uint32_t pte_t;
 
-/* Entry bits (SDM Vol. 3A §4.3, Tables 4-5 and 4-6). */
-#define PTE_P   0x001   /* present */
-#define PTE_W   0x002   /* writable */
-#define PTE_U   0x004   /* user (CPL 3) may access */
-#define PTE_A   0x020   /* accessed, set by the CPU */
-#define PTE_D   0x040   /* dirty, set by the CPU */
-#define PDE_PS  0x080   /* 4 MiB page (PDE only, CR4.PSE) */
-#define PTE_G   0x100   /* global: kept across CR3 writes when CR4.PGE = 1 */
-#define PTE_SHARED 0x200 /* available-to-software bit 9: a shared-memory page (fork shares, not copies) */
+/* Entry bits PTE_P ... PTE_SHARED: memlayout.h (one source with memlayout.inc). */
 #define PTE_FRAME(e)    ((e) & 0xFFFFF000u)
 #define PDX(va)         ((uint32_t)(va) >> 22)
 #define PTX(va)         (((uint32_t)(va) >> 12) & 0x3FF)

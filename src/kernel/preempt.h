@@ -46,15 +46,16 @@ void preempt_window(void);
  * preempt_disable, preempt_enable - bracket kernel work during which
  * preempt_point() must not switch processes (it still opens interrupt
  * windows): work that keeps shared state in a static buffer (spawn's argv).
- * They nest; one CPU, so the count is global.
+ * They nest; one CPU, so the count is global. preempt_enable panics
+ * without a matching preempt_disable.
  */
 void preempt_disable(void);
 void preempt_enable(void);
 
+struct proc;
 /* preempt_tick - a timer tick that reached ring 0 through an interrupt
  * window while @p ran in the kernel: one tick off its slice (the switch, if
  * the slice is over, happens at the preempt point). */
-struct proc;
 void preempt_tick(struct proc *p);
 
 /* The window's resume address: a pending IRQ taken in ring 0 must return

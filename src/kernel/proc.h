@@ -136,26 +136,79 @@ void proc_yield(void);
 /* proc_tick - a timer tick while @p ran in user mode: preempt at the end of its slice. */
 void proc_tick(struct proc *p);
 
-/* Syscalls implemented in proc.c (argument meanings: uapi/syscall.h). */
+/* Syscalls implemented in proc.c (ABI: uapi/syscall.h, docs/processes.md). */
+/* sys_wait - wait(pid, status): block until child @pid (-1: any child)
+ * exits, store its status (W_EXITCODE, STATUS_FAULT, STATUS_KILLED) at user
+ * @status_out unless it is 0, reap it. Returns the child's pid; -ECHILD no
+ * such child (init with pid -1 waits for orphans instead), -EFAULT bad
+ * @status_out (checked before anything is reaped). */
 long sys_wait(int pid, uaddr_t status_out);
+/* sys_kill - kill(pid): mark child @pid killed (it ends with STATUS_KILLED on
+ * its way to user mode). 0; -ESRCH no such live process, -EPERM not the
+ * caller's child. Defined with a longer comment in proc.c. */
 long sys_kill(int pid);
+/* sys_fork - fork(): a child with a copy of every user page (PTE_SHARED pages
+ * shared), the same open files and trap frame, EAX = 0. Returns the child's
+ * pid in the parent; -EAGAIN process table full, -ENOMEM out of frames
+ * (everything allocated so far freed again). */
 long sys_fork(void);
+/* sys_ps - ps(out, max): one struct procinfo per process in use, at most
+ * @max (capped at NPROC), to the user array @out. Returns the count; -EFAULT
+ * if @max entries at @out are not writable user memory. */
 long sys_ps(uaddr_t out, uint32_t max);
+/* proc_count_alive - processes in the table that are neither unused nor zombies. */
 uint32_t proc_count_alive(void);
+/* proc_destroy_init - for ktest at the end of a run: reap init's zombie
+ * children, free init's address space and slot. No-op without init. */
 void proc_destroy_init(void);
 
-/* ipc.c */
+/*
+ * ipc.c: synchronous rendezvous messages (docs/ipc.md); @len and @max are
+ * bytes, at most IPC_MAX_MSG (a larger @max is capped). Every buffer is
+ * checked before anything moves. Common errors: -ESRCH @dest/@src not a live
+ * process, or it exited while we were blocked on it; -EDEADLK the caller
+ * itself; -EFAULT a buffer that is not valid user memory (written buffers
+ * must be writable); -EMSGSIZE (for the sender) @len > IPC_MAX_MSG or larger
+ * than the receiver's @max.
+ */
+/* sys_ipc_send - ipc_send(dest, msg, len): block until @dest received @len bytes at @msg. 0. */
 long sys_ipc_send(int dest, uaddr_t msg, uint32_t len);
+/* sys_ipc_recv - ipc_recv(src, buf, max, sender): block for a message from
+ * @src (IPC_ANY: anyone) into @buf; its sender's pid at @sender_out unless 0.
+ * Returns the message length. */
 long sys_ipc_recv(int src, uaddr_t buf, uint32_t max, uaddr_t sender_out);
+/* sys_ipc_call - ipc_call(dest, msg, len, reply, max): send, then block for
+ * @dest's ipc_reply into @reply. Returns the reply's length. */
 long sys_ipc_call(int dest, uaddr_t msg, uint32_t len, uaddr_t reply, uint32_t max);
+/* sys_ipc_reply - ipc_reply(dest, msg, len): answer the call @dest is blocked
+ * in. 0; -ESRCH @dest is not waiting for our reply, -EMSGSIZE @len above its
+ * reply buffer, -EFAULT. */
 long sys_ipc_reply(int dest, uaddr_t msg, uint32_t len);
 void ipc_exit(struct proc *p);       /* wake everyone blocked on @p with -ESRCH */
 
-/* vm.c: heap, anonymous mappings, shared memory */
+/* vm.c: heap, anonymous mappings, shared memory (docs/processes.md). A valid
+ * range: @va page-aligned, @npages > 0, inside [USER_BASE, USER_TOP), no wrap. */
+/* sys_brk - brk(end): 0 returns the break; else move it to @end (bytes),
+ * mapping zeroed pages or unmapping those above. Returns the new break;
+ * -EINVAL below the heap start, -ENOMEM above HEAP_LIMIT, something mapped
+ * in the way or no frames (nothing changed). Details in vm.c. */
 long sys_brk(uaddr_t end);
+/* sys_map - map(va, npages, prot): @npages zeroed pages at @va, writable if
+ * PROT_WRITE; all or nothing. 0; -EINVAL bad range, unknown @prot bits or a
+ * page already mapped, -ENOMEM out of frames, -EINTR killed meanwhile. */
 long sys_map(uaddr_t va, uint32_t npages, uint32_t prot);
+/* sys_unmap - unmap(va, npages): 0; -EINVAL bad range or a page in it not
+ * mapped (then nothing is unmapped). */
 long sys_unmap(uaddr_t va, uint32_t npages);
+/* sys_shm_grant - shm_grant(pid, va, npages): let @pid map these mapped,
+ * writable pages of the caller once (marks them PTE_SHARED). 0; -ESRCH no
+ * such process, -EINVAL the caller itself, bad range or a page not mapped
+ * writable, -EAGAIN grant table full. */
 long sys_shm_grant(int pid, uaddr_t va, uint32_t npages);
+/* sys_shm_map - shm_map(granter, va): map @granter's grant to us at @va.
+ * Returns the page count; -ESRCH no grant from a live @granter, -EINVAL bad
+ * or occupied range, -ENOMEM no frame for a page table. Panics if it cannot
+ * undo a half-done mapping (cannot happen: unmapping needs no frame). */
 long sys_shm_map(int granter, uaddr_t va);
 void shm_exit(struct proc *p);       /* drop grants made by or to @p */
 

@@ -56,15 +56,10 @@
  * has finished (frames_free is global).
  */
 #include "ulib.h"
+#include "memlayout.h"     /* the kernel addresses this test probes, and uapi/layout.h */
 #include "expect.h"
 
-#define PAGE            4096u
-#define USER_STACK_TOP  0xFFEFF000u
-#define USER_STACK_PAGES 16
-#define STACK_BOTTOM    (USER_STACK_TOP - USER_STACK_PAGES * PAGE)
-#define TRAMPOLINE      0xFFF00000u
-#define KERNEL_LINK     0xC0100000u
-#define DIRECT_MAP      0x80000000u
+#define STACK_BOTTOM    (USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE)
 #define UACCESS_MAX     (16u << 20)
 #define FENCE           0x00400000u     /* brk ceiling: one mapped page */
 #define SCRATCH         0x20000000u     /* 2 pages RW, then an unmapped page */
@@ -116,7 +111,7 @@ static uint32_t counts[NR_SYSCALLS + 1][4];    /* per call: >= 0, -EFAULT, -EINV
 /* ------------------------------------------------------------ value pools */
 
 static const uint32_t boundary[] = {
-    0, 1, 2, 4095, 4096, 4097, 0x7fffffff, 0x80000000u, 0xffffffffu, KERNEL_LINK, TRAMPOLINE,
+    0, 1, 2, 4095, 4096, 4097, 0x7fffffff, 0x80000000u, 0xffffffffu, KERNEL_VIRT_BASE, TRAMPOLINE_BASE,
     USER_STACK_TOP - 8, 0xfffffffeu, 16, 0xFFF, 0x10000, 0x1000000, 0x7ffff000, 0xfffff000u,
 };
 
@@ -133,19 +128,19 @@ static uint32_t any_value(void)
  * (text is read-only but not worth telling apart), heap, fence, stack. */
 static int in_own_memory(uint32_t p)
 {
-    return (p >= 0x1000 && p < FENCE + PAGE) || (p >= STACK_BOTTOM && p < USER_STACK_TOP - 8);
+    return (p >= USER_BASE && p < FENCE + PAGE_SIZE) || (p >= STACK_BOTTOM && p < USER_STACK_TOP - 8);
 }
 
 /* A pointer for the kernel to read from or write into. */
 static uint32_t any_pointer(void)
 {
     static const uint32_t mine[] = {
-        SCRATCH, SCRATCH + 8, SCRATCH + PAGE - 3,                      /* straddles two mapped pages */
-        SCRATCH + SCRATCH_PAGES * PAGE - 8,                            /* runs into an unmapped page */
-        SCRATCH + SCRATCH_PAGES * PAGE - 2,
-        RO, RO + PAGE - 2,                                             /* read-only */
-        USER_STACK_TOP - 8, 0x1000, 0x1001,                            /* argv strings; text */
-        WINDOW, WINDOW + PAGE - 4,                                     /* mapped or not, by now */
+        SCRATCH, SCRATCH + 8, SCRATCH + PAGE_SIZE - 3,                      /* straddles two mapped pages */
+        SCRATCH + SCRATCH_PAGES * PAGE_SIZE - 8,                            /* runs into an unmapped page */
+        SCRATCH + SCRATCH_PAGES * PAGE_SIZE - 2,
+        RO, RO + PAGE_SIZE - 2,                                             /* read-only */
+        USER_STACK_TOP - 8, USER_LINK_BASE, USER_LINK_BASE + 1,                            /* argv strings; text */
+        WINDOW, WINDOW + PAGE_SIZE - 4,                                     /* mapped or not, by now */
     };
     uint32_t p;
     switch (below(3)) {
@@ -153,13 +148,13 @@ static uint32_t any_pointer(void)
     case 1: p = PICK(boundary); break;
     default: p = rnd(); break;
     }
-    return in_own_memory(p) && p != 0x1000 && p != 0x1001 ? 0 : p;
+    return in_own_memory(p) && p != USER_LINK_BASE && p != USER_LINK_BASE + 1 ? 0 : p;
 }
 
 /* A buffer that is surely ours and valid for 4 KiB (for IPC to the sink). */
 static uint32_t good_buffer(void)
 {
-    static const uint32_t bufs[] = { SCRATCH, SCRATCH + 8, SCRATCH + PAGE - 3, SCRATCH + PAGE };
+    static const uint32_t bufs[] = { SCRATCH, SCRATCH + 8, SCRATCH + PAGE_SIZE - 3, SCRATCH + PAGE_SIZE };
     return PICK(bufs);
 }
 
@@ -173,13 +168,13 @@ static uint32_t any_length(void)
 /* A page-aligned address for map/unmap/shm: mostly in our window. */
 static uint32_t any_va(void)
 {
-    static const uint32_t vas[] = { 0, 0x1000, FENCE, SCRATCH, RO, KERNEL_LINK, DIRECT_MAP, 0x7ffff000,
-                                    USER_STACK_TOP, USER_STACK_TOP - PAGE, TRAMPOLINE - PAGE, TRAMPOLINE,
+    static const uint32_t vas[] = { 0, USER_LINK_BASE, FENCE, SCRATCH, RO, KERNEL_VIRT_BASE, DIRECT_MAP_BASE, 0x7ffff000,
+                                    USER_STACK_TOP, USER_STACK_TOP - PAGE_SIZE, TRAMPOLINE_BASE - PAGE_SIZE, TRAMPOLINE_BASE,
                                     0xfffff000u, 0xFFF, 0x1001 };
     switch (below(4)) {
     case 0: return PICK(vas);
-    case 1: return rnd() & ~(PAGE - 1);
-    default: return WINDOW + below(WINDOW_PAGES) * PAGE;
+    case 1: return rnd() & ~(PAGE_SIZE - 1);
+    default: return WINDOW + below(WINDOW_PAGES) * PAGE_SIZE;
     }
 }
 
@@ -218,9 +213,9 @@ static uint32_t any_pid(void)
  * modules() or ps() could leave "init" there: spawning init would power the
  * machine off): only literals, surely invalid addresses, our text, the
  * read-only pages and the scratch tail that runs into the unmapped page. */
-static const uint32_t bad_strings[] = { 0, 1, 0xFFF, 0x1000, 0x1001, TRAMPOLINE, 0xfffff000u, 0xffffffffu,
+static const uint32_t bad_strings[] = { 0, 1, 0xFFF, USER_LINK_BASE, USER_LINK_BASE + 1, TRAMPOLINE_BASE, 0xfffff000u, 0xffffffffu,
                                         0xfffffffeu, RO,
-                                        SCRATCH + SCRATCH_PAGES * PAGE - 5 };
+                                        SCRATCH + SCRATCH_PAGES * PAGE_SIZE - 5 };
 static char long_name[64];
 static uint32_t any_name(void)
 {
@@ -248,7 +243,7 @@ static char *argv_fault[] = { "child", "fault", NULL };
 static char *argv_many[20];             /* MAX_ARGS + 3 entries: -E2BIG */
 static char *argv_long[] = { "child", NULL, NULL };
 static char long_arg[MAX_ARG_LEN + 10];
-static char *argv_bad[] = { "child", (char *)0xFFF00000u, NULL };
+static char *argv_bad[] = { "child", (char *)TRAMPOLINE_BASE, NULL };
 
 static uint32_t any_argv(void)
 {
@@ -265,7 +260,7 @@ static uint32_t any_argv(void)
     case 5: return (uint32_t)(uintptr_t)argv_many;
     case 6: return (uint32_t)(uintptr_t)argv_long;
     case 7: return (uint32_t)(uintptr_t)argv_bad;
-    default: return below(2) ? PICK(bad_strings) : SCRATCH + SCRATCH_PAGES * PAGE - 4;
+    default: return below(2) ? PICK(bad_strings) : SCRATCH + SCRATCH_PAGES * PAGE_SIZE - 4;
     }
 }
 
@@ -274,17 +269,17 @@ static uint32_t any_argv(void)
 /* [p, p + len) is certainly not user memory, whatever is mapped. */
 static int surely_invalid(uint32_t p, uint32_t len)
 {
-    return p < 0x1000 || p >= TRAMPOLINE || len > UACCESS_MAX || len > TRAMPOLINE - p;
+    return p < USER_BASE || p >= TRAMPOLINE_BASE || len > UACCESS_MAX || len > TRAMPOLINE_BASE - p;
 }
 
 /* Does [va, va + npages pages) touch what we must keep? */
 static int touches_own(uint32_t va, uint32_t npages)
 {
-    uint64_t lo = va, hi = (uint64_t)va + (uint64_t)npages * PAGE;
+    uint64_t lo = va, hi = (uint64_t)va + (uint64_t)npages * PAGE_SIZE;
     static const uint32_t keep[][2] = {
-        { 0x1000, FENCE + PAGE },
-        { SCRATCH, SCRATCH + SCRATCH_PAGES * PAGE },
-        { RO, RO + RO_PAGES * PAGE },
+        { USER_LINK_BASE, FENCE + PAGE_SIZE },
+        { SCRATCH, SCRATCH + SCRATCH_PAGES * PAGE_SIZE },
+        { RO, RO + RO_PAGES * PAGE_SIZE },
         { STACK_BOTTOM, USER_STACK_TOP },
     };
     for (unsigned i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
@@ -309,7 +304,7 @@ static void unmap_all(void)
 {
     for (int i = 0; i < nmaps; i++)
         for (uint32_t k = 0; k < maps[i].npages; k++)
-            unmap((void *)(uintptr_t)(maps[i].va + k * PAGE), 1);
+            unmap((void *)(uintptr_t)(maps[i].va + k * PAGE_SIZE), 1);
     nmaps = 0;
     mapped_pages = 0;
 }
@@ -533,7 +528,7 @@ static void one_call(unsigned i, long nr, int literal)
     case SYS_brk:
         switch (below(4)) {
         case 0: a[0] = (uint32_t)initial_brk + below(64) * 1000; break;
-        case 1: a[0] = (uint32_t)brk(NULL) - below(3) * PAGE; break;
+        case 1: a[0] = (uint32_t)brk(NULL) - below(3) * PAGE_SIZE; break;
         case 2: a[0] = below(2) ? FENCE - 1 : FENCE + 1; break;
         default: a[0] = any_value(); break;
         }
@@ -556,7 +551,7 @@ static void one_call(unsigned i, long nr, int literal)
             reap_all();
         if (mapped_pages > 512)
             unmap_all();                            /* keep the copy small */
-        if (brk(NULL) - initial_brk > 512 * (long)PAGE)
+        if (brk(NULL) - initial_brk > 512 * (long)PAGE_SIZE)
             brk((void *)initial_brk);
         break;
     case SYS_shm_grant:
@@ -763,7 +758,7 @@ int main(int argc, char **argv)
             one_call((unsigned)k, k, 1);
     for (uint32_t i = 0; setup && i < n; i++) {
         if (i % 256 == 0)                           /* the scratch name runs into the unmapped page */
-            memcpy((void *)(SCRATCH + SCRATCH_PAGES * PAGE - 5), "child", 5);
+            memcpy((void *)(SCRATCH + SCRATCH_PAGES * PAGE_SIZE - 5), "child", 5);
         one_call(i, pick_call(), 0);
     }
     long t1 = ticks();
@@ -774,7 +769,7 @@ int main(int argc, char **argv)
     unmap_all();
     brk((void *)initial_brk);
     int intact = 1;
-    for (uint32_t k = 0; setup && k < RO_PAGES * PAGE / 4; k++)
+    for (uint32_t k = 0; setup && k < RO_PAGES * PAGE_SIZE / 4; k++)
         if (((volatile uint32_t *)RO)[k] != 0) {
             printf("    # fuzz: read-only page word %u is %x\n", k, ((volatile uint32_t *)RO)[k]);
             intact = 0;

@@ -6,7 +6,7 @@
  */
 #include "ulib.h"
 
-#define DIRECT_MAP_BASE 0x80000000u
+#include "memlayout.h"     /* DIRECT_MAP_BASE, the kernel address this test probes */
 
 int main(int argc, char **argv)
 {

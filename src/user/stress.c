@@ -62,7 +62,6 @@
 #include "ulib.h"
 #include "expect.h"
 
-#define PAGE          4096u
 #define RW            (PROT_READ | PROT_WRITE)
 #define PS_ROWS       128
 #define MAX_WORKERS   60
@@ -159,15 +158,15 @@ static void map_cycle(void)
     }
     uint32_t pat = (uint32_t)getpid() << 16 ^ rep.maps;
     for (unsigned i = 0; i < CHURN_PAGES; i++) {
-        volatile uint32_t *w = (volatile uint32_t *)(CHURN_BASE + i * PAGE);
-        if (w[0] != 0 || w[PAGE / 4 - 1] != 0)
+        volatile uint32_t *w = (volatile uint32_t *)(CHURN_BASE + i * PAGE_SIZE);
+        if (w[0] != 0 || w[PAGE_SIZE / 4 - 1] != 0)
             trouble(&rep.map_errors, "a freshly mapped page is not zero", (long)i);
         w[0] = pat + i;
-        w[PAGE / 4 - 1] = ~(pat + i);
+        w[PAGE_SIZE / 4 - 1] = ~(pat + i);
     }
     for (unsigned i = 0; i < CHURN_PAGES; i++) {
-        volatile uint32_t *w = (volatile uint32_t *)(CHURN_BASE + i * PAGE);
-        if (w[0] != pat + i || w[PAGE / 4 - 1] != ~(pat + i))
+        volatile uint32_t *w = (volatile uint32_t *)(CHURN_BASE + i * PAGE_SIZE);
+        if (w[0] != pat + i || w[PAGE_SIZE / 4 - 1] != ~(pat + i))
             trouble(&rep.map_errors, "pattern lost on a mapped page", (long)i);
     }
     r = unmap((void *)CHURN_BASE, CHURN_PAGES);
@@ -251,7 +250,7 @@ static void sleep_until(long t)
 /* One hog page: the first word holds its index, checked before unmap. */
 static void hog_touch(unsigned i)
 {
-    *(volatile uint32_t *)(HOG_BASE + i * PAGE) = i;
+    *(volatile uint32_t *)(HOG_BASE + i * PAGE_SIZE) = i;
 }
 
 static int hog(long start, long deadline)
@@ -263,7 +262,7 @@ static int hog(long start, long deadline)
         unsigned n = 0;
         long r = 0;
         while (n + HOG_CHUNK <= HOG_LIMIT) {
-            r = map((void *)(HOG_BASE + n * PAGE), HOG_CHUNK, RW);
+            r = map((void *)(HOG_BASE + n * PAGE_SIZE), HOG_CHUNK, RW);
             if (r != 0)
                 break;
             for (unsigned i = 0; i < HOG_CHUNK; i++)
@@ -278,7 +277,7 @@ static int hog(long start, long deadline)
          * time, so that they keep running into -ENOMEM. */
         long until = ticks() + HOG_HOLD;
         while (ticks() < until) {
-            r = n < HOG_LIMIT ? map((void *)(HOG_BASE + n * PAGE), 1, RW) : -ENOMEM;
+            r = n < HOG_LIMIT ? map((void *)(HOG_BASE + n * PAGE_SIZE), 1, RW) : -ENOMEM;
             if (r == 0) {
                 hog_touch(n++);
                 rep.hog_topups++;
@@ -296,9 +295,9 @@ static int hog(long start, long deadline)
         for (unsigned i = 0; i < n; i += HOG_CHUNK) {
             unsigned k = n - i < HOG_CHUNK ? n - i : HOG_CHUNK;
             for (unsigned j = i; j < i + k; j++)
-                if (*(volatile uint32_t *)(HOG_BASE + j * PAGE) != j)
+                if (*(volatile uint32_t *)(HOG_BASE + j * PAGE_SIZE) != j)
                     trouble(&rep.hog_errors, "a hog page lost its contents", (long)j);
-            r = unmap((void *)(HOG_BASE + i * PAGE), k);
+            r = unmap((void *)(HOG_BASE + i * PAGE_SIZE), k);
             if (r != 0)
                 trouble(&rep.hog_errors, "the hog's unmap", r);
         }

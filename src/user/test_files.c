@@ -15,11 +15,9 @@
  * wait only waits for other processes to be asleep).
  */
 #include "ulib.h"
+#include "memlayout.h"     /* the kernel addresses this test probes, and uapi/layout.h */
 #include "expect.h"
 
-#define PAGE            4096u
-#define KERNEL_LINK     0xC0100000u     /* the kernel's link address: never mapped for us */
-#define TRAMPOLINE      0xFFF00000u
 #define BIG             20000           /* bytes through a pipe each way: > PIPE_BUF_SIZE */
 #define MAX_KIDS        24              /* children file_table_room() may fork */
 
@@ -36,7 +34,7 @@ static void *bad(uintptr_t addr)
 }
 
 static uint8_t big_out[BIG], big_in[BIG];
-static uint8_t pages[4 * PAGE] __attribute__((aligned(4096)));
+static uint8_t pages[4 * PAGE_SIZE] __attribute__((aligned(4096)));
 
 static uint8_t pattern(uint32_t i, uint32_t seed)
 {
@@ -257,7 +255,7 @@ static void dev_zero_null(void)
     EXPECT_EQ(read(z, big_in, 0), 0);
     EXPECT_EQ(write(z, big_out, 5000), 5000);       /* zero swallows writes */
     EXPECT_EQ(read(n, big_in, 100), 0);             /* null is always at EOF */
-    EXPECT_EQ(read(n, bad(KERNEL_LINK), 100), 0);   /* ... whatever the buffer */
+    EXPECT_EQ(read(n, bad(KERNEL_VIRT_BASE), 100), 0);   /* ... whatever the buffer */
     EXPECT_EQ(write(n, big_out, BIG), BIG);
     EXPECT_EQ(write(n, bad(0), 0), 0);
     EXPECT_EQ(lseek(n, 100, SEEK_SET), 0);          /* Linux: nothing to position */
@@ -268,11 +266,11 @@ static void dev_zero_null(void)
     struct kevents k0, k1, k2;
     EXPECT_EQ(kevents(&k0), 0);
     EXPECT_EQ(kevents(&k1), 0);
-    EXPECT_EQ(write(n, pages + 100, 3 * PAGE), 3 * PAGE);
+    EXPECT_EQ(write(n, pages + 100, 3 * PAGE_SIZE), 3 * PAGE_SIZE);
     EXPECT_EQ(kevents(&k2), 0);
     unsigned base_pages = k1.pages_walked - k0.pages_walked, base_bytes = k1.bytes_copied - k0.bytes_copied;
     EXPECT_EQ(k2.pages_walked - k1.pages_walked - base_pages, 4);
-    EXPECT_EQ(k2.bytes_copied - k1.bytes_copied - base_bytes, 3 * PAGE);
+    EXPECT_EQ(k2.bytes_copied - k1.bytes_copied - base_bytes, 3 * PAGE_SIZE);
 
     struct stat st;
     EXPECT_EQ(fstat(n, &st), 0);
@@ -309,12 +307,12 @@ static void console_fds(void)
     EXPECT_EQ(write(2, "", 0), 0);
     int fd = OPEN_OK("/dev/console", O_WRONLY);
     EXPECT_EQ(write(fd, line2, sizeof(line2) - 1), sizeof(line2) - 1);
-    EXPECT_EQ(write(fd, bad(KERNEL_LINK), 4), -EFAULT);
+    EXPECT_EQ(write(fd, bad(KERNEL_VIRT_BASE), 4), -EFAULT);
     EXPECT_EQ(close(fd), 0);
     /* Console reads would block for input: only the checks that come first. */
     fd = OPEN_OK("//dev//console", O_RDWR);
     EXPECT_EQ(read(fd, big_in, 0), 0);
-    EXPECT_EQ(read(fd, bad(KERNEL_LINK), 16), -EFAULT);
+    EXPECT_EQ(read(fd, bad(KERNEL_VIRT_BASE), 16), -EFAULT);
     EXPECT_EQ(close(fd), 0);
 }
 
@@ -384,34 +382,34 @@ static void efault_everywhere(void)
     unsigned f0 = frames_free();
     struct stat st;
     EXPECT_EQ(open(bad(0), O_RDONLY), -EFAULT);
-    EXPECT_EQ(open(bad(KERNEL_LINK), O_RDONLY), -EFAULT);
-    EXPECT_EQ(open(bad(TRAMPOLINE), O_RDONLY), -EFAULT);
+    EXPECT_EQ(open(bad(KERNEL_VIRT_BASE), O_RDONLY), -EFAULT);
+    EXPECT_EQ(open(bad(TRAMPOLINE_BASE), O_RDONLY), -EFAULT);
     EXPECT_EQ(open(bad(0xFFF), O_RDONLY), -EFAULT);
     EXPECT_EQ(stat(bad(0), &st), -EFAULT);
-    EXPECT_EQ(stat(bad(KERNEL_LINK), &st), -EFAULT);
+    EXPECT_EQ(stat(bad(KERNEL_VIRT_BASE), &st), -EFAULT);
     EXPECT_EQ(stat("/dev/null", bad(0)), -EFAULT);
-    EXPECT_EQ(stat("/dev/null", bad(KERNEL_LINK)), -EFAULT);
+    EXPECT_EQ(stat("/dev/null", bad(KERNEL_VIRT_BASE)), -EFAULT);
     EXPECT_EQ(stat("/dev/null", (struct stat *)(uintptr_t)mod_hello_read), -EFAULT); /* our text: read-only */
     int m = OPEN_OK("/mod/hello", O_RDONLY), z = OPEN_OK("/dev/zero", O_RDWR), n = OPEN_OK("/dev/null", O_WRONLY);
     EXPECT_EQ(fstat(m, bad(0)), -EFAULT);
-    EXPECT_EQ(fstat(m, bad(KERNEL_LINK)), -EFAULT);
-    EXPECT_EQ(read(m, bad(KERNEL_LINK), 16), -EFAULT);
+    EXPECT_EQ(fstat(m, bad(KERNEL_VIRT_BASE)), -EFAULT);
+    EXPECT_EQ(read(m, bad(KERNEL_VIRT_BASE), 16), -EFAULT);
     EXPECT_EQ(read(m, bad(0), 16), -EFAULT);
     EXPECT_EQ(read(m, (void *)(uintptr_t)mod_hello_read, 16), -EFAULT);
     EXPECT_EQ(offset_of(m), 0);             /* nothing was read */
-    EXPECT_EQ(read(z, bad(KERNEL_LINK), 16), -EFAULT);
+    EXPECT_EQ(read(z, bad(KERNEL_VIRT_BASE), 16), -EFAULT);
     EXPECT_EQ(read(z, (void *)(uintptr_t)mod_hello_read, 16), -EFAULT);
-    EXPECT_EQ(write(n, bad(KERNEL_LINK), 16), -EFAULT);
+    EXPECT_EQ(write(n, bad(KERNEL_VIRT_BASE), 16), -EFAULT);
     EXPECT_EQ(write(n, bad(0), 16), -EFAULT);
     EXPECT_EQ(write(n, pages, 0x1000001), -EFAULT);     /* over UACCESS_MAX_LEN */
-    EXPECT_EQ(write(z, bad(TRAMPOLINE - 4), 16), -EFAULT);
+    EXPECT_EQ(write(z, bad(TRAMPOLINE_BASE - 4), 16), -EFAULT);
     EXPECT_EQ(close(m), 0);
     EXPECT_EQ(close(z), 0);
     EXPECT_EQ(close(n), 0);
 
     /* pipe(): a bad array undoes everything: no fd, no entry, no frame. */
     EXPECT_EQ(pipe(bad(0)), -EFAULT);
-    EXPECT_EQ(pipe(bad(KERNEL_LINK)), -EFAULT);
+    EXPECT_EQ(pipe(bad(KERNEL_VIRT_BASE)), -EFAULT);
     EXPECT_EQ(pipe((int *)(uintptr_t)mod_hello_read), -EFAULT);
     EXPECT_EQ(open_fds(), 0);
     EXPECT_FRAMES(f0);
@@ -419,8 +417,8 @@ static void efault_everywhere(void)
     /* Pipes check the buffer before they block or move anything. */
     int p[2];
     EXPECT_EQ(pipe(p), 0);
-    EXPECT_EQ(read(p[0], bad(KERNEL_LINK), 16), -EFAULT);  /* empty, writer open: must not block */
-    EXPECT_EQ(write(p[1], bad(KERNEL_LINK), 16), -EFAULT);
+    EXPECT_EQ(read(p[0], bad(KERNEL_VIRT_BASE), 16), -EFAULT);  /* empty, writer open: must not block */
+    EXPECT_EQ(write(p[1], bad(KERNEL_VIRT_BASE), 16), -EFAULT);
     EXPECT_EQ(write(p[1], "abc", 3), 3);
     EXPECT_EQ(read(p[0], (void *)(uintptr_t)mod_hello_read, 3), -EFAULT);
     EXPECT_EQ(fstat(p[0], &st), 0);

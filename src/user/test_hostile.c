@@ -22,36 +22,23 @@
  * Helpers: src/user/hostile_asm.asm.
  */
 #include "ulib.h"
+#include "memlayout.h"     /* the kernel addresses this test probes, and uapi/layout.h */
 #include "expect.h"
+#include "regs.h"
+#include "trapframe.h"      /* USER_DS, EFLAGS_* */
 
-#define PAGE            4096u
-#define USER_STACK_TOP  0xFFEFF000u
-#define TRAMPOLINE      0xFFF00000u
-#define KERNEL_LINK     0xC0100000u     /* KERNEL_VIRT_BASE: never mapped for us by the kernel */
-#define DIRECT_MAP      0x80000000u     /* DIRECT_MAP_BASE: idem */
 #define SCRATCH         0x5A000000u     /* one mapped page, the next one unmapped */
-#define SCRATCH_END     (SCRATCH + PAGE)
+#define SCRATCH_END     (SCRATCH + PAGE_SIZE)
 #define SHM_VA          0x5B000000u     /* a child's page, granted to us */
 #define RW              (PROT_READ | PROT_WRITE)
 #define PS_ROWS         128
 
-#define EFLAGS_CF       0x00000001u
-#define EFLAGS_TF       0x00000100u
-#define EFLAGS_IF       0x00000200u
-#define EFLAGS_DF       0x00000400u
-#define EFLAGS_IOPL     0x00003000u
-#define EFLAGS_NT       0x00004000u
-#define EFLAGS_AC       0x00040000u
 #define FLAGS_ARITH     0x00000CD5u     /* CF PF AF ZF SF DF OF */
-#define USER_DS         0x23
-#define USER_DS_RPL0    0x20
+#define USER_DS_RPL0    (USER_DS & ~3)  /* the user data selector asking for ring 0 */
 
 /* ------------------------------------------------------------ asm helpers */
 
-struct hregs {
-    uint32_t eax, ebx, ecx, edx, esi, edi, ebp, esp, eflags, ds, es, fs, gs, esp_before;
-};
-void hx_regs_syscall(const struct hregs *in, struct hregs *out);
+void hx_regs_syscall(const struct regs *in, struct regs *out);
 long hx_syscall_esp(long nr, uint32_t esp, uint32_t *esp_after);
 void hx_tf_syscall(long nr, long a1, long a2, long a3);
 uint32_t hx_tf_ring_trip(void);
@@ -92,7 +79,7 @@ static const char *scenario;
 /* The five addresses no pointer argument may reach: page 0 (NULL and its
  * last byte), the trampoline window, the kernel's link address and the
  * direct map (the last two are simply unmapped in a user address space). */
-static const uint32_t bad_ptrs[] = { 0, 0xFFF, TRAMPOLINE, KERNEL_LINK, DIRECT_MAP };
+static const uint32_t bad_ptrs[] = { 0, 0xFFF, TRAMPOLINE_BASE, KERNEL_VIRT_BASE, DIRECT_MAP_BASE };
 #define NBAD ((int)(sizeof(bad_ptrs) / sizeof(bad_ptrs[0])))
 
 /* A pointer the compiler cannot see through. */
@@ -103,7 +90,7 @@ static void *P(uint32_t addr)
 }
 
 /* Read-only memory of ours: the start of the text segment. */
-#define TEXT ((uint32_t)0x1000)
+#define TEXT ((uint32_t)USER_LINK_BASE)
 
 
 
@@ -176,7 +163,7 @@ static void write_bad_buffers(void)
 static void write_wrapping_ranges(void)
 {
     EXPECT_EQ(write(1, P(0xFFFFF000u), 0x2000), -EFAULT);
-    EXPECT_EQ(write(1, P(0x1000), 0xFFFFFFFFu), -EFAULT);
+    EXPECT_EQ(write(1, P(TEXT), 0xFFFFFFFFu), -EFAULT);
     EXPECT_EQ(write(1, P(0xFFFFFFFFu), 2), -EFAULT);
     EXPECT_EQ(write(1, P(SCRATCH), 0u - SCRATCH + 0x10), -EFAULT);  /* wraps past 4 GiB to 0x10 */
     EXPECT_EQ(write(1, P(TEXT), 0x1000001), -EFAULT);                 /* over UACCESS_MAX_LEN */
@@ -194,7 +181,7 @@ static void read_bad_buffers(void)
         EXPECT_EQ(read(0, P(TEXT), 16), -EFAULT);                       /* read-only */
         EXPECT_EQ(read(0, P(SCRATCH_END - 8), 16), -EFAULT);            /* straddles */
         EXPECT_EQ(read(0, P(0xFFFFF000u), 0x2000), -EFAULT);            /* wraps */
-        EXPECT_EQ(read(0, P(0x1000), 0xFFFFFFFFu), -EFAULT);
+        EXPECT_EQ(read(0, P(TEXT), 0xFFFFFFFFu), -EFAULT);
         EXPECT_EQ(read(1, P(0), 16), -EBADF);
         EXPECT_EQ(read(0, P(0), 0), 0);                                 /* nothing to read into */
         exit(ok ? 0 : 1);
@@ -452,7 +439,7 @@ static int shared_mode;
 static void map_unmap_hostile_ranges(void)
 {
     unsigned f0 = frames_free();
-    static const uint32_t bad_va[] = { 0, 0xFFF, TRAMPOLINE, 0xFFFFF000u, TEXT, SCRATCH, USER_STACK_TOP - PAGE };
+    static const uint32_t bad_va[] = { 0, 0xFFF, TRAMPOLINE_BASE, 0xFFFFF000u, TEXT, SCRATCH, USER_STACK_TOP - PAGE_SIZE };
     for (unsigned i = 0; i < sizeof(bad_va) / sizeof(bad_va[0]); i++)
         EXPECT_AT(bad_va[i], map(P(bad_va[i]), 1, RW), -EINVAL);
     for (unsigned i = 0; i < 4; i++)                                    /* not TEXT etc.: they would go */
@@ -462,11 +449,11 @@ static void map_unmap_hostile_ranges(void)
     EXPECT_EQ(map(P(SCRATCH_END), 0x100000, RW), -EINVAL);             /* past USER_TOP */
     EXPECT_EQ(map(P(SCRATCH_END), 0, RW), -EINVAL);
     EXPECT_EQ(map(P(SCRATCH_END), 1, 4), -EINVAL);                     /* unknown prot bit */
-    EXPECT_EQ(map(P(SCRATCH_END - PAGE), 2, RW), -EINVAL);             /* overlaps SCRATCH */
+    EXPECT_EQ(map(P(SCRATCH_END - PAGE_SIZE), 2, RW), -EINVAL);             /* overlaps SCRATCH */
     EXPECT_EQ(unmap(P(SCRATCH), 2), -EINVAL);                          /* SCRATCH_END not mapped */
     EXPECT_EQ(unmap(P(TEXT), 0xFFFFFFFFu), -EINVAL);
-    EXPECT_EQ(unmap(P(KERNEL_LINK), 1), -EINVAL);                      /* not mapped */
-    static const uint32_t legal[] = { KERNEL_LINK, DIRECT_MAP };
+    EXPECT_EQ(unmap(P(KERNEL_VIRT_BASE), 1), -EINVAL);                      /* not mapped */
+    static const uint32_t legal[] = { KERNEL_VIRT_BASE, DIRECT_MAP_BASE };
     for (int i = 0; i < 2 && shared_mode; i++) {
         EXPECT_AT(legal[i], map(P(legal[i]), 1, RW), -EINVAL);
         EXPECT_AT(legal[i], unmap(P(legal[i]), 1), -EINVAL);
@@ -490,7 +477,7 @@ static void brk_hostile_values(void)
     EXPECT_EQ(brk(P(1)), -EINVAL);                                      /* below the heap start */
     EXPECT_EQ(brk(P(TEXT)), -EINVAL);
     EXPECT_EQ(brk(P(0xFFFFFFFFu)), -ENOMEM);
-    EXPECT_EQ(brk(P(TRAMPOLINE)), -ENOMEM);
+    EXPECT_EQ(brk(P(TRAMPOLINE_BASE)), -ENOMEM);
     EXPECT_EQ(brk(P(USER_STACK_TOP - 8)), -ENOMEM);                     /* over the stack */
     EXPECT_EQ(brk(NULL), b0);
     EXPECT_FRAMES(f0);
@@ -502,13 +489,13 @@ static void last_user_page_boundary(void)
 {
     unsigned f0 = frames_free();
     EXPECT_EQ(map(P(USER_STACK_TOP), 1, RW), 0);
-    EXPECT_EQ(sysinfo(P(TRAMPOLINE - sizeof(struct sysinfo))), 0);
-    EXPECT_EQ(sysinfo(P(TRAMPOLINE - sizeof(struct sysinfo) + 1)), -EFAULT);
-    EXPECT_EQ(ps(P(TRAMPOLINE - sizeof(struct procinfo)), 1), 1);
-    EXPECT_EQ(ps(P(TRAMPOLINE - sizeof(struct procinfo)), 2), -EFAULT);
-    EXPECT_EQ(write(1, P(TRAMPOLINE - 1), 2), -EFAULT);
-    EXPECT_EQ(write(1, P(TRAMPOLINE), 1), -EFAULT);
-    EXPECT_EQ(map(P(TRAMPOLINE - PAGE), 1, RW), -EINVAL);              /* mapped now */
+    EXPECT_EQ(sysinfo(P(TRAMPOLINE_BASE - sizeof(struct sysinfo))), 0);
+    EXPECT_EQ(sysinfo(P(TRAMPOLINE_BASE - sizeof(struct sysinfo) + 1)), -EFAULT);
+    EXPECT_EQ(ps(P(TRAMPOLINE_BASE - sizeof(struct procinfo)), 1), 1);
+    EXPECT_EQ(ps(P(TRAMPOLINE_BASE - sizeof(struct procinfo)), 2), -EFAULT);
+    EXPECT_EQ(write(1, P(TRAMPOLINE_BASE - 1), 2), -EFAULT);
+    EXPECT_EQ(write(1, P(TRAMPOLINE_BASE), 1), -EFAULT);
+    EXPECT_EQ(map(P(TRAMPOLINE_BASE - PAGE_SIZE), 1, RW), -EINVAL);              /* mapped now */
     EXPECT_EQ(unmap(P(USER_STACK_TOP), 1), 0);
     EXPECT_FRAMES(f0);
 }
@@ -538,8 +525,8 @@ static void shm_map_hostile_ranges(void)
 {
     unsigned f0 = frames_free();
     long me = getpid();
-    EXPECT_EQ(shm_map(99999, P(KERNEL_LINK)), -ESRCH);
-    EXPECT_EQ(shm_map((int)me, P(KERNEL_LINK)), -ESRCH);               /* no grant from ourselves */
+    EXPECT_EQ(shm_map(99999, P(KERNEL_VIRT_BASE)), -ESRCH);
+    EXPECT_EQ(shm_map((int)me, P(KERNEL_VIRT_BASE)), -ESRCH);               /* no grant from ourselves */
     long c = fork();
     if (c == 0) {
         int st = 0;
@@ -559,17 +546,17 @@ static void shm_map_hostile_ranges(void)
     int st = -1, s;
     EXPECT_EQ(ipc_recv((int)c, &st, sizeof(st), &s), 4);
     EXPECT(st == 0, "the child could not grant (%d)", st);
-    static const uint32_t bad_va[] = { 0, 0xFFF, TRAMPOLINE, 0xFFFFF000u, TEXT, SCRATCH, USER_STACK_TOP - PAGE };
+    static const uint32_t bad_va[] = { 0, 0xFFF, TRAMPOLINE_BASE, 0xFFFFF000u, TEXT, SCRATCH, USER_STACK_TOP - PAGE_SIZE };
     for (unsigned i = 0; i < sizeof(bad_va) / sizeof(bad_va[0]); i++)
         EXPECT_AT(bad_va[i], shm_map((int)c, P(bad_va[i])), -EINVAL);
     /* A failed shm_map leaves the grant; the kernel link address is legal
      * (but the kernel's own under aspace=shared). */
-    uint32_t where = shared_mode ? FREE_VA : KERNEL_LINK;
+    uint32_t where = shared_mode ? FREE_VA : KERNEL_VIRT_BASE;
     if (shared_mode)
-        EXPECT_EQ(shm_map((int)c, P(KERNEL_LINK)), -EINVAL);
+        EXPECT_EQ(shm_map((int)c, P(KERNEL_VIRT_BASE)), -EINVAL);
     EXPECT_EQ(shm_map((int)c, P(where)), 1);
     EXPECT(*(volatile uint32_t *)P(where) == 0xC0FFEE, "shared page reads %x", *(volatile uint32_t *)P(where));
-    EXPECT_EQ(shm_map((int)c, P(DIRECT_MAP)), -ESRCH);                 /* one-shot: used up */
+    EXPECT_EQ(shm_map((int)c, P(DIRECT_MAP_BASE)), -ESRCH);                 /* one-shot: used up */
     EXPECT_EQ(unmap(P(where), 1), 0);
     EXPECT_EQ(ipc_reply((int)c, "ok", 2), 0);
     EXPECT_EQ(wait_status(c), 0);
@@ -583,7 +570,7 @@ static void unknown_numbers_preserve_registers(void)
     static const uint32_t numbers[] = { 0xFFFFFFFFu, NR_SYSCALLS, 0x80000000u, 0x7FFFFFFFu, 0xFFFF, 0x100 + SYS_getpid };
     for (unsigned i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
         uint32_t magic = 0x9E3779B9u * (i + 3);
-        struct hregs in = {
+        struct regs in = {
             .eax = numbers[i], .ebx = magic ^ 0x11111111, .ecx = magic ^ 0x22222222,
             .edx = magic ^ 0x33333333, .esi = magic ^ 0x44444444, .edi = magic ^ 0x55555555,
             .ebp = magic ^ 0x66666666, .eflags = 0x2 | EFLAGS_IF | (i & 1 ? FLAGS_ARITH : EFLAGS_CF),
@@ -602,14 +589,14 @@ static void unknown_numbers_preserve_registers(void)
     }
 }
 
-static struct hregs plain_regs(uint32_t nr)
+static struct regs plain_regs(uint32_t nr)
 {
-    return (struct hregs){ .eax = nr, .ebx = 0xB0B0B0B0, .ecx = 0xC0C0C0C0, .edx = 0xD0D0D0D0,
+    return (struct regs){ .eax = nr, .ebx = 0xB0B0B0B0, .ecx = 0xC0C0C0C0, .edx = 0xD0D0D0D0,
                            .esi = 0x51515151, .edi = 0xD1D1D1D1, .ebp = 0xBEBEBEBE,
                            .eflags = 0x2 | EFLAGS_IF, .ds = USER_DS, .es = USER_DS, .fs = USER_DS, .gs = USER_DS };
 }
 
-static int same_gprs(const struct hregs *in, const struct hregs *out)
+static int same_gprs(const struct regs *in, const struct regs *out)
 {
     return out->ebx == in->ebx && out->ecx == in->ecx && out->edx == in->edx && out->esi == in->esi &&
            out->edi == in->edi && out->ebp == in->ebp && out->esp == out->esp_before;
@@ -623,7 +610,7 @@ static void eflags_nt_ac_preserved(void)
     long me = getpid();
     static const uint32_t nrs[] = { SYS_getpid, SYS_yield, 0x7777 };
     for (int i = 0; i < 3; i++) {
-        struct hregs in = plain_regs(nrs[i]), out;
+        struct regs in = plain_regs(nrs[i]), out;
         in.eflags |= EFLAGS_NT | EFLAGS_AC | EFLAGS_CF | EFLAGS_DF;
         memset(&out, 0, sizeof(out));
         hx_regs_syscall(&in, &out);
@@ -639,7 +626,7 @@ static void eflags_nt_ac_preserved(void)
 /* popfd at CPL 3 cannot raise IOPL, and the kernel would clear it anyway. */
 static void eflags_iopl_stays_0(void)
 {
-    struct hregs in = plain_regs(SYS_yield), out;
+    struct regs in = plain_regs(SYS_yield), out;
     in.eflags |= EFLAGS_IOPL;
     memset(&out, 0, sizeof(out));
     hx_regs_syscall(&in, &out);
@@ -809,8 +796,8 @@ static void setfg_permissions(void)
  * returns normally, with ESP as it was; yield switches away and back. */
 static void syscall_with_hostile_esp(void)
 {
-    static const uint32_t esps[] = { 0, 4, USER_STACK_TOP + 0xFFF, 0x50000000u, TRAMPOLINE,
-                                     KERNEL_LINK, 0xFFFFFFFCu, 0xFFFFFFFFu };
+    static const uint32_t esps[] = { 0, 4, USER_STACK_TOP + 0xFFF, 0x50000000u, TRAMPOLINE_BASE,
+                                     KERNEL_VIRT_BASE, 0xFFFFFFFCu, 0xFFFFFFFFu };
     long me = getpid();
     for (unsigned i = 0; i < sizeof(esps) / sizeof(esps[0]); i++) {
         uint32_t after = 0x0BADBAD0;
@@ -836,7 +823,7 @@ static void syscall_with_odd_selectors(void)
     static const uint32_t nrs[] = { SYS_getpid, SYS_yield };
     for (int k = 0; k < 3; k++)
         for (int j = 0; j < 2; j++) {
-            struct hregs in = plain_regs(nrs[j]), out;
+            struct regs in = plain_regs(nrs[j]), out;
             in.ds = sels[k][0], in.es = sels[k][1], in.fs = sels[k][2], in.gs = sels[k][3];
             memset(&out, 0, sizeof(out));
             hx_regs_syscall(&in, &out);
@@ -862,11 +849,11 @@ static const struct fault_case {
     { "read_0xf123456c", hx_read, 0xF123456Cu, 14 },
     { "write_0xf123456c", hx_write, 0xF123456Cu, 14 },
     { "exec_0xf123456c", hx_exec, 0xF123456Cu, 14 },
-    { "read_trampoline", hx_read, TRAMPOLINE, 14 },
-    { "write_trampoline", hx_write, TRAMPOLINE, 14 },
-    { "exec_trampoline", hx_exec, TRAMPOLINE, 14 },
-    { "read_kernel_link_address", hx_read, KERNEL_LINK, 14 },
-    { "read_direct_map", hx_read, DIRECT_MAP, 14 },
+    { "read_trampoline", hx_read, TRAMPOLINE_BASE, 14 },
+    { "write_trampoline", hx_write, TRAMPOLINE_BASE, 14 },
+    { "exec_trampoline", hx_exec, TRAMPOLINE_BASE, 14 },
+    { "read_kernel_link_address", hx_read, KERNEL_VIRT_BASE, 14 },
+    { "read_direct_map", hx_read, DIRECT_MAP_BASE, 14 },
     { "read_top_of_memory", hx_read, 0xFFFFFFFCu, 14 },
     { "write_own_text", hx_write, TEXT, 14 },
     { "write_stack_guard", hx_write, USER_STACK_TOP, 14 },

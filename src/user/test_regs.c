@@ -4,16 +4,12 @@
  * different magic values, alternating nop, getpid and an unknown number.
  */
 #include "ulib.h"
-
-struct regs {
-    uint32_t eax, ebx, ecx, edx, esi, edi, ebp, esp, eflags, ds, es, fs, gs, esp_before;
-};
+#include "regs.h"
+#include "trapframe.h"      /* USER_DS, EFLAGS_IF */
 
 void regs_syscall(const struct regs *in, struct regs *out);
 
-#define USER_DS 0x23
 #define FLAGS_CHECKED 0x0CD5u  /* CF PF AF ZF SF DF OF */
-#define FLAGS_IF      0x0200u
 
 static int round_ok(int round)
 {
@@ -24,7 +20,7 @@ static int round_ok(int round)
         .eax = (uint32_t)nr, .ebx = magic ^ 0x11111111, .ecx = magic ^ 0x22222222,
         .edx = magic ^ 0x33333333, .esi = magic ^ 0x44444444, .edi = magic ^ 0x55555555,
         .ebp = magic ^ 0x66666666,
-        .eflags = 0x2 | FLAGS_IF | (round & 1 ? FLAGS_CHECKED : 0x0041 /* CF ZF */),
+        .eflags = 0x2 | EFLAGS_IF | (round & 1 ? FLAGS_CHECKED : 0x0041 /* CF ZF */),
         .ds = USER_DS, .es = USER_DS,
         .fs = round & 1 ? 0 : USER_DS, /* a null selector must survive too */
         .gs = round & 2 ? 0 : USER_DS,
@@ -37,7 +33,7 @@ static int round_ok(int round)
     int ok = (long)out.eax == expect_eax && out.ebx == in.ebx && out.ecx == in.ecx &&
              out.edx == in.edx && out.esi == in.esi && out.edi == in.edi && out.ebp == in.ebp &&
              out.esp == out.esp_before && (out.eflags & FLAGS_CHECKED) == (in.eflags & FLAGS_CHECKED) &&
-             (out.eflags & FLAGS_IF) && (out.ds & 0xFFFF) == in.ds && (out.es & 0xFFFF) == in.es &&
+             (out.eflags & EFLAGS_IF) && (out.ds & 0xFFFF) == in.ds && (out.es & 0xFFFF) == in.es &&
              (out.fs & 0xFFFF) == in.fs && (out.gs & 0xFFFF) == in.gs;
     if (!ok)
         printf("    # round %d: eax %x ebx %x ecx %x edx %x esi %x edi %x ebp %x esp %x/%x eflags %x "

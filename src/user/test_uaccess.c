@@ -3,10 +3,8 @@
  * nothing is half done. One function per scenario.
  */
 #include "ulib.h"
+#include "memlayout.h"     /* the kernel addresses this test probes, and uapi/layout.h */
 
-#define TRAMPOLINE_BASE 0xFFF00000u
-#define USER_STACK_TOP  0xFFEFF000u
-#define DIRECT_MAP_BASE 0x80000000u
 
 static struct sysinfo info;
 

@@ -15,11 +15,9 @@
  * `usertests NAME...` runs only the named scenarios.
  */
 #include "ulib.h"
+#include "memlayout.h"     /* the kernel addresses this test probes, and uapi/layout.h */
 #include "expect.h"
 
-#define PAGE            4096u
-#define USER_STACK_TOP  0xFFEFF000u
-#define TRAMPOLINE      0xFFF00000u
 #define RW              (PROT_READ | PROT_WRITE)
 #define PS_ROWS         128             /* more than the process table */
 
@@ -70,7 +68,7 @@ static unsigned exhaust(uintptr_t base, long *err)
         unsigned chunk = chunks[k];
         while (n + chunk <= EXHAUST_LIMIT) {
             unsigned before = frames_free();
-            r = map((void *)(base + n * PAGE), chunk, RW);
+            r = map((void *)(base + n * PAGE_SIZE), chunk, RW);
             if (r != 0) {
                 EXPECT_FRAMES(before);  /* all or nothing */
                 break;
@@ -147,7 +145,7 @@ static void spawn_wait_exit_status(void)
     EXPECT_EQ(spawn("nosuchmodule", argv), -ENOENT);
     char *cargv[] = { "child", "exit", "0", NULL };
     EXPECT_EQ(spawn(bad(0x10), cargv), -EFAULT);
-    EXPECT_EQ(spawn(bad(TRAMPOLINE), cargv), -EFAULT);
+    EXPECT_EQ(spawn(bad(TRAMPOLINE_BASE), cargv), -EFAULT);
     EXPECT_EQ(spawn("child", bad(0x10)), -EFAULT);
     char *badstr[] = { "child", bad(0x10), NULL };
     EXPECT_EQ(spawn("child", badstr), -EFAULT);
@@ -192,7 +190,7 @@ static void spawn_wait_exit_status(void)
     EXPECT(c > 0, "spawn = %d", (int)c);
     if (c > 0) {
         EXPECT_EQ(wait((int)c, bad(0x10)), -EFAULT);
-        EXPECT_EQ(wait((int)c, bad(0x1000)), -EFAULT);  /* our read-only text */
+        EXPECT_EQ(wait((int)c, bad(USER_LINK_BASE)), -EFAULT);  /* our read-only text */
         EXPECT_EQ(exit_code(c), 6);
     }
 
@@ -500,19 +498,19 @@ static void brk_shrink_over_holes(void)
 {
     unsigned f0 = frames_free();
     long b0 = brk(NULL);
-    uintptr_t a = ((uintptr_t)b0 + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
-    EXPECT_EQ(brk((void *)(a + 6 * PAGE)), (long)(a + 6 * PAGE));
+    uintptr_t a = ((uintptr_t)b0 + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);
+    EXPECT_EQ(brk((void *)(a + 6 * PAGE_SIZE)), (long)(a + 6 * PAGE_SIZE));
     if (!ok)
         return;
     for (int i = 0; i < 6; i++)
-        ((volatile char *)a)[i * PAGE] = (char)i;
-    EXPECT_EQ(unmap((void *)(a + PAGE), 1), 0);      /* holes at pages 1 and 4 */
-    EXPECT_EQ(unmap((void *)(a + 4 * PAGE), 1), 0);
-    EXPECT_EQ(brk((void *)(a + 3 * PAGE)), (long)(a + 3 * PAGE));
-    EXPECT_EQ(brk(NULL), (long)(a + 3 * PAGE));
-    EXPECT_EQ(map((void *)(a + 3 * PAGE), 3, RW), 0); /* pages 3-5 are free: map may have them */
-    EXPECT_EQ(unmap((void *)(a + 3 * PAGE), 3), 0);
-    EXPECT_EQ(((volatile char *)a)[2 * PAGE], 2);      /* below the break: kept */
+        ((volatile char *)a)[i * PAGE_SIZE] = (char)i;
+    EXPECT_EQ(unmap((void *)(a + PAGE_SIZE), 1), 0);      /* holes at pages 1 and 4 */
+    EXPECT_EQ(unmap((void *)(a + 4 * PAGE_SIZE), 1), 0);
+    EXPECT_EQ(brk((void *)(a + 3 * PAGE_SIZE)), (long)(a + 3 * PAGE_SIZE));
+    EXPECT_EQ(brk(NULL), (long)(a + 3 * PAGE_SIZE));
+    EXPECT_EQ(map((void *)(a + 3 * PAGE_SIZE), 3, RW), 0); /* pages 3-5 are free: map may have them */
+    EXPECT_EQ(unmap((void *)(a + 3 * PAGE_SIZE), 3), 0);
+    EXPECT_EQ(((volatile char *)a)[2 * PAGE_SIZE], 2);      /* below the break: kept */
     EXPECT_EQ(brk((void *)b0), b0);                    /* over the hole at page 1 */
     EXPECT_EQ(map((void *)a, 3, RW), 0);
     EXPECT_EQ(unmap((void *)a, 3), 0);
@@ -521,8 +519,8 @@ static void brk_shrink_over_holes(void)
 
 static void brk_grow_shrink(void)
 {
-    uintptr_t image_end = ((uintptr_t)__end + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
-    EXPECT(initial_break >= (long)image_end && initial_break % PAGE == 0,
+    uintptr_t image_end = ((uintptr_t)__end + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);
+    EXPECT(initial_break >= (long)image_end && initial_break % PAGE_SIZE == 0,
            "initial break %p, image ends at %p", (void *)initial_break, (void *)image_end);
 
     unsigned f0 = frames_free();
@@ -562,8 +560,8 @@ static void brk_grow_shrink(void)
     EXPECT_EQ(brk((void *)b0), b0);
     EXPECT_FRAMES(f0);
 
-    EXPECT_EQ(brk((void *)0x1000), -EINVAL);
-    EXPECT_EQ(brk((void *)(image_end - PAGE)), -EINVAL);
+    EXPECT_EQ(brk((void *)USER_LINK_BASE), -EINVAL);
+    EXPECT_EQ(brk((void *)(image_end - PAGE_SIZE)), -EINVAL);
     EXPECT_EQ(brk(NULL), b0);
     EXPECT_EQ(brk((void *)0x7FFF0000), -ENOMEM);
     EXPECT_EQ(brk(NULL), b0);
@@ -581,13 +579,13 @@ static void map_unmap_valid(void)
     EXPECT_EQ(map((void *)MAP_VA, 4, RW), 0);
     EXPECT(frames_free() + 4 <= f0, "frames_free %u after mapping 4 pages from %u", frames_free(), f0);
     int nonzero = 0;
-    for (unsigned i = 0; i < 4 * PAGE / 4; i++)
+    for (unsigned i = 0; i < 4 * PAGE_SIZE / 4; i++)
         nonzero += w[i] != 0;
     EXPECT_EQ(nonzero, 0);
-    for (unsigned i = 0; i < 4 * PAGE / 4; i++)
+    for (unsigned i = 0; i < 4 * PAGE_SIZE / 4; i++)
         w[i] = i * 0x9E3779B9u;
     int bad = 0;
-    for (unsigned i = 0; i < 4 * PAGE / 4; i++)
+    for (unsigned i = 0; i < 4 * PAGE_SIZE / 4; i++)
         bad += w[i] != i * 0x9E3779B9u;
     EXPECT_EQ(bad, 0);
 
@@ -602,27 +600,27 @@ static void map_unmap_valid(void)
     /* Mapped again: fresh zeroed frames, not the old data. */
     EXPECT_EQ(map((void *)MAP_VA, 4, RW), 0);
     nonzero = 0;
-    for (unsigned i = 0; i < 4 * PAGE / 4; i++)
+    for (unsigned i = 0; i < 4 * PAGE_SIZE / 4; i++)
         nonzero += w[i] != 0;
     EXPECT_EQ(nonzero, 0);
     EXPECT_EQ(unmap((void *)MAP_VA, 4), 0);
 
     /* Across a page-table (4 MiB) boundary. */
-    uintptr_t x = MAP_VA + 0x400000 - PAGE;
+    uintptr_t x = MAP_VA + 0x400000 - PAGE_SIZE;
     EXPECT_EQ(map((void *)x, 2, RW), 0);
     *(volatile uint32_t *)x = 1;
-    *(volatile uint32_t *)(x + PAGE) = 2;
-    EXPECT_EQ(*(volatile uint32_t *)x + *(volatile uint32_t *)(x + PAGE), 3);
+    *(volatile uint32_t *)(x + PAGE_SIZE) = 2;
+    EXPECT_EQ(*(volatile uint32_t *)x + *(volatile uint32_t *)(x + PAGE_SIZE), 3);
     EXPECT_EQ(unmap((void *)x, 2), 0);
 
     /* The last page below the trampoline (the unmapped page above the stack). */
-    EXPECT_EQ(map((void *)(TRAMPOLINE - PAGE), 1, RW), 0);
-    *(volatile uint32_t *)(TRAMPOLINE - 4) = 0xABCD;
-    EXPECT_EQ(*(volatile uint32_t *)(TRAMPOLINE - 4), 0xABCD);
-    EXPECT_EQ(unmap((void *)(TRAMPOLINE - PAGE), 1), 0);
+    EXPECT_EQ(map((void *)(TRAMPOLINE_BASE - PAGE_SIZE), 1, RW), 0);
+    *(volatile uint32_t *)(TRAMPOLINE_BASE - 4) = 0xABCD;
+    EXPECT_EQ(*(volatile uint32_t *)(TRAMPOLINE_BASE - 4), 0xABCD);
+    EXPECT_EQ(unmap((void *)(TRAMPOLINE_BASE - PAGE_SIZE), 1), 0);
 
     /* High up: the page below the stack's lower guard page. */
-    uintptr_t below_stack = USER_STACK_TOP - 16 * PAGE - 2 * PAGE;
+    uintptr_t below_stack = USER_STACK_TOP - 16 * PAGE_SIZE - 2 * PAGE_SIZE;
     EXPECT_EQ(map((void *)below_stack, 1, RW), 0);
     *(volatile uint32_t *)below_stack = 7;
     EXPECT_EQ(unmap((void *)below_stack, 1), 0);
@@ -637,26 +635,26 @@ static void map_invalid(void)
     EXPECT_EQ(map((void *)MAP_VA, 0, RW), -EINVAL);
     EXPECT_EQ(map((void *)0, 1, RW), -EINVAL);
     EXPECT_EQ(map((void *)0, 2, RW), -EINVAL);
-    EXPECT_EQ(map((void *)TRAMPOLINE, 1, RW), -EINVAL);
-    EXPECT_EQ(map((void *)(TRAMPOLINE - PAGE), 2, RW), -EINVAL);   /* touches it */
+    EXPECT_EQ(map((void *)TRAMPOLINE_BASE, 1, RW), -EINVAL);
+    EXPECT_EQ(map((void *)(TRAMPOLINE_BASE - PAGE_SIZE), 2, RW), -EINVAL);   /* touches it */
     EXPECT_EQ(map((void *)0xFFFFF000u, 1, RW), -EINVAL);
     EXPECT_EQ(map((void *)0xFFFFF000u, 2, RW), -EINVAL);           /* wraps */
     EXPECT_EQ(map((void *)0x80000000u, 0x80000, RW), -EINVAL);     /* end wraps to 0 */
     EXPECT_EQ(map((void *)MAP_VA, 0x100000, RW), -EINVAL);         /* npages * 4096 overflows */
     EXPECT_EQ(map((void *)MAP_VA, 0xFFFFFFFFu, RW), -EINVAL);
-    EXPECT_EQ(map((void *)0x1000, 1, RW), -EINVAL);                /* our text */
-    EXPECT_EQ(map((void *)(USER_STACK_TOP - PAGE), 1, RW), -EINVAL);  /* our stack */
+    EXPECT_EQ(map((void *)USER_LINK_BASE, 1, RW), -EINVAL);                /* our text */
+    EXPECT_EQ(map((void *)(USER_STACK_TOP - PAGE_SIZE), 1, RW), -EINVAL);  /* our stack */
     EXPECT_EQ(map((void *)MAP_VA, 1, 0x4), -EINVAL);                /* unknown prot bit */
     EXPECT_EQ(map((void *)MAP_VA, 1, RW | 0x100), -EINVAL);
     EXPECT_FRAMES(f0);
 
     /* Overlap: all or nothing. */
     EXPECT_EQ(map((void *)MAP_VA, 2, RW), 0);
-    EXPECT_EQ(map((void *)(MAP_VA + PAGE), 2, RW), -EINVAL);
-    EXPECT_EQ(map((void *)(MAP_VA - PAGE), 2, RW), -EINVAL);
-    EXPECT_EQ(map((void *)(MAP_VA + 2 * PAGE), 1, RW), 0);        /* was not left mapped */
-    EXPECT_EQ(map((void *)(MAP_VA - PAGE), 1, RW), 0);
-    EXPECT_EQ(unmap((void *)(MAP_VA - PAGE), 4), 0);
+    EXPECT_EQ(map((void *)(MAP_VA + PAGE_SIZE), 2, RW), -EINVAL);
+    EXPECT_EQ(map((void *)(MAP_VA - PAGE_SIZE), 2, RW), -EINVAL);
+    EXPECT_EQ(map((void *)(MAP_VA + 2 * PAGE_SIZE), 1, RW), 0);        /* was not left mapped */
+    EXPECT_EQ(map((void *)(MAP_VA - PAGE_SIZE), 1, RW), 0);
+    EXPECT_EQ(unmap((void *)(MAP_VA - PAGE_SIZE), 4), 0);
     EXPECT_FRAMES(f0);
 
     EXPECT_EQ(unmap((void *)MAP_VA, 1), -EINVAL);                  /* not mapped */
@@ -667,8 +665,8 @@ static void map_invalid(void)
     EXPECT_EQ(unmap((void *)(MAP_VA + 1), 1), -EINVAL);
     EXPECT_EQ(unmap((void *)MAP_VA, 1), 0);
     EXPECT_EQ(unmap((void *)0, 1), -EINVAL);
-    EXPECT_EQ(unmap((void *)TRAMPOLINE, 1), -EINVAL);
-    EXPECT_EQ(unmap((void *)(TRAMPOLINE - PAGE), 2), -EINVAL);
+    EXPECT_EQ(unmap((void *)TRAMPOLINE_BASE, 1), -EINVAL);
+    EXPECT_EQ(unmap((void *)(TRAMPOLINE_BASE - PAGE_SIZE), 2), -EINVAL);
     EXPECT_EQ(unmap((void *)0xFFFFF000u, 2), -EINVAL);
     EXPECT_EQ(unmap((void *)MAP_VA, 0x100000), -EINVAL);
     EXPECT_FRAMES(f0);
@@ -775,8 +773,8 @@ static void kevents_and_calibration(void)
 {
     struct sysinfo si;
     EXPECT_EQ(kevents(NULL), -EFAULT);
-    EXPECT_EQ(kevents(bad(0xC0100000u)), -EFAULT);
-    EXPECT_EQ(kevents(bad(TRAMPOLINE)), -EFAULT);
+    EXPECT_EQ(kevents(bad(KERNEL_VIRT_BASE)), -EFAULT);
+    EXPECT_EQ(kevents(bad(TRAMPOLINE_BASE)), -EFAULT);
     EXPECT_EQ(sysinfo(&si), 0);
     unsigned split = SYSINFO_ASPACE(si.features) != 2;
 
@@ -807,17 +805,17 @@ static void map_exhaust_enomem(void)
     DIAG("mapped %u pages (%u KiB) before -ENOMEM; %u frames left", n, n * 4, f1);
     /* Still alive, and everything else fails cleanly. */
     EXPECT(getpid() > 0, "getpid");
-    EXPECT_EQ(map((void *)(EXHAUST_BASE + n * PAGE), 1, RW), -ENOMEM);
+    EXPECT_EQ(map((void *)(EXHAUST_BASE + n * PAGE_SIZE), 1, RW), -ENOMEM);
     long c = spawn_child("exit", "0", NULL, NULL);
     EXPECT_EQ(c, -ENOMEM);
     if (c > 0)
         wait((int)c, NULL);
     long b0 = brk(NULL);
-    EXPECT_EQ(brk((void *)(b0 + 16 * PAGE)), -ENOMEM);
+    EXPECT_EQ(brk((void *)(b0 + 16 * PAGE_SIZE)), -ENOMEM);
     EXPECT_EQ(brk(NULL), b0);
     EXPECT_FRAMES(f1);
     /* The last pages are still usable. */
-    volatile uint32_t *last = (volatile uint32_t *)(EXHAUST_BASE + (n - 1) * PAGE);
+    volatile uint32_t *last = (volatile uint32_t *)(EXHAUST_BASE + (n - 1) * PAGE_SIZE);
     if (n) {
         EXPECT_EQ(*last, 0);
         *last = 0xFEEDF00D;
@@ -851,7 +849,7 @@ static void fork_enomem(void)
     /* Now with room for part of the copy: fork must fail half way and
      * give back what it took. */
     unsigned keep = n / 10 * 6;
-    EXPECT_EQ(unmap((void *)(EXHAUST_BASE + keep * PAGE), n - keep), 0);
+    EXPECT_EQ(unmap((void *)(EXHAUST_BASE + keep * PAGE_SIZE), n - keep), 0);
     unsigned f2 = frames_free();
     EXPECT(f2 < keep, "%u frames free for a copy of more than %u pages", f2, keep);
     pid = fork();
@@ -877,7 +875,7 @@ static void fork_enomem(void)
 
 #define SHM_A 0x60000000u
 #define SHM_B 0x70000000u
-#define SHM_WORDS (2 * PAGE / 4)
+#define SHM_WORDS (2 * PAGE_SIZE / 4)
 
 static int shm_child(void)
 {
@@ -929,7 +927,7 @@ static void shm_between_processes(void)
     EXPECT_EQ(shm_map((int)pid, (void *)SHM_B), -ESRCH);       /* the child granted us nothing */
     EXPECT_EQ(shm_grant((int)pid, (void *)0x6F000000u, 1), -EINVAL);   /* not mapped */
     EXPECT_EQ(shm_grant((int)pid, (void *)SHM_A, 3), -EINVAL);         /* runs past the mapping */
-    EXPECT_EQ(shm_grant((int)pid, (void *)0x1000, 1), -EINVAL);        /* read-only text */
+    EXPECT_EQ(shm_grant((int)pid, (void *)USER_LINK_BASE, 1), -EINVAL);        /* read-only text */
     EXPECT_EQ(shm_grant((int)pid, (void *)(SHM_A + 1), 1), -EINVAL);   /* misaligned */
     EXPECT_EQ(shm_grant((int)getpid(), (void *)SHM_A, 2), -EINVAL);    /* self */
     EXPECT_EQ(shm_grant(99999, (void *)SHM_A, 2), -ESRCH);
@@ -1040,10 +1038,10 @@ static void ipc_errors(void)
     EXPECT(quiet > 0, "spawn = %d", (int)quiet);
     if (quiet > 0) {
         EXPECT_EQ(ipc_recv((int)quiet, bad(0x10), 8, &sender), -EFAULT);
-        EXPECT_EQ(ipc_recv((int)quiet, bad(0x1000), 8, &sender), -EFAULT);       /* read-only text */
-        EXPECT_EQ(ipc_recv((int)quiet, buf, sizeof(buf), bad(0x1000)), -EFAULT);
-        EXPECT_EQ(ipc_call((int)quiet, "x", 1, bad(0x1000), 8), -EFAULT);
-        EXPECT_EQ(ipc_call((int)quiet, bad(TRAMPOLINE), 1, buf, sizeof(buf)), -EFAULT);
+        EXPECT_EQ(ipc_recv((int)quiet, bad(USER_LINK_BASE), 8, &sender), -EFAULT);       /* read-only text */
+        EXPECT_EQ(ipc_recv((int)quiet, buf, sizeof(buf), bad(USER_LINK_BASE)), -EFAULT);
+        EXPECT_EQ(ipc_call((int)quiet, "x", 1, bad(USER_LINK_BASE), 8), -EFAULT);
+        EXPECT_EQ(ipc_call((int)quiet, bad(TRAMPOLINE_BASE), 1, buf, sizeof(buf)), -EFAULT);
         EXPECT_EQ(exit_code(quiet), 1);
     }
 
@@ -1055,7 +1053,7 @@ static void ipc_errors(void)
         EXPECT_EQ(ipc_reply((int)r, "x", 1), -ESRCH);   /* it is not in ipc_call on us */
         EXPECT_EQ(ipc_send((int)r, big, IPC_MAX_MSG + 1), -EMSGSIZE);
         EXPECT_EQ(ipc_send((int)r, bad(0x10), 8), -EFAULT);
-        EXPECT_EQ(ipc_send((int)r, bad(TRAMPOLINE), 8), -EFAULT);
+        EXPECT_EQ(ipc_send((int)r, bad(TRAMPOLINE_BASE), 8), -EFAULT);
         EXPECT_EQ(ipc_send((int)r, "goodmsg", 7), 0);
         int st = exit_code(r);
         EXPECT(st == 7, "receiver status %d: 7 = got only the good message, 999 = got other bytes", st);

@@ -20,19 +20,40 @@
 # Errors are gdb.GdbError: GDB prints the message alone, no Python trace.
 
 import os
+import re
 import struct
 
 import gdb
 
-PAGE = 0x1000
-PTE_P, PTE_W, PTE_U, PDE_PS, PTE_G = 0x1, 0x2, 0x4, 0x80, 0x100
-KERNEL_VIRT_BASE = 0xC0100000
+
+KERNEL_SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "kernel")
+
+
+def _defines(path):
+    """NAME -> value of the "#define NAME 0xVALUE" / decimal lines of a kernel
+    header and of the local headers it includes: the constants have one
+    source, src/kernel/*.h, and this file reads them from there."""
+    vals = {}
+    for line in open(path):
+        inc = re.match(r'#include\s+"([^"]+)"', line)
+        if inc and os.path.exists(os.path.join(os.path.dirname(path), inc.group(1))):
+            vals.update(_defines(os.path.join(os.path.dirname(path), inc.group(1))))
+        m = re.match(r"#define\s+(\w+)\s+(0x[0-9A-Fa-f]+|\d+)\b", line)
+        if m:
+            vals[m.group(1)] = int(m.group(2), 0)
+    return vals
+
+
+_LAYOUT = _defines(os.path.join(KERNEL_SRC, "memlayout.h"))   # with uapi/layout.h
+PAGE = _LAYOUT["PAGE_SIZE"]
+PTE_P, PTE_W, PTE_U, PDE_PS, PTE_G = (_LAYOUT[n] for n in ("PTE_P", "PTE_W", "PTE_U", "PDE_PS", "PTE_G"))
+KERNEL_VIRT_BASE = _LAYOUT["KERNEL_VIRT_BASE"]
 # Absolute: GDB names an objfile by its absolute path, and remove-symbol-file
 # FILE matches only that name.
 MODULE_DIR = os.path.abspath(os.environ.get("SPLIT_MODULES", "modules"))
 KERNEL_ELF = os.path.abspath(os.environ.get("SPLIT_KERNEL", "build/kernel.elf"))
-MB2_HEADER_MAGIC = 0xE85250D6   # multiboot2 spec §3.1.1; link/kernel.ld puts the header first in .boot
-CR0_PG = 0x80000000             # Intel SDM Vol. 3A §2.5 (memlayout.h CR0_PG)
+MB2_HEADER_MAGIC = _defines(os.path.join(KERNEL_SRC, "multiboot2.h"))["MB2_HEADER_MAGIC"]  # link/kernel.ld puts the header first in .boot
+CR0_PG = _LAYOUT["CR0_PG"]      # Intel SDM Vol. 3A §2.5
 CR3_FLAGS = 0x18                # PWT, PCD: the only low CR3 bits that are not address (SDM Vol. 3A §4.3)
 STATES = ["UNUSED", "EMBRYO", "RUNNABLE", "RUNNING", "SLEEPING", "ZOMBIE"]
 

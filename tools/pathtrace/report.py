@@ -24,6 +24,7 @@ Python 3 standard library and binutils' objdump only.
 """
 import argparse
 import bisect
+import os
 import re
 import struct
 import subprocess
@@ -51,13 +52,25 @@ SEGMENTS = [
 ]
 
 
-def memlayout(path=MEMLAYOUT):
-    """The #define NAME 0xVALUE / decimal constants of memlayout.h (the one source)."""
+def memlayout_defines(path):
+    """#define NAME 0xVALUE / decimal lines of one header."""
     vals = {}
     for line in open(path):
         m = re.match(r"#define\s+(\w+)\s+(0x[0-9A-Fa-f]+|\d+)\b", line)
         if m:
             vals[m.group(1)] = int(m.group(2), 0)
+    return vals
+
+
+def memlayout(path=MEMLAYOUT):
+    """The #define NAME 0xVALUE / decimal constants of memlayout.h (the one
+    source) and of the local headers it includes (uapi/layout.h)."""
+    vals = {}
+    for line in open(path):
+        inc = re.match(r'#include\s+"([^"]+)"', line)
+        if inc and os.path.exists(os.path.join(os.path.dirname(path), inc.group(1))):
+            vals.update(memlayout_defines(os.path.join(os.path.dirname(path), inc.group(1))))
+    vals.update(memlayout_defines(path))
     for need in ("TRAMPOLINE_BASE", "DIRECT_MAP_BASE", "DIRECT_MAP_SIZE", "USER_STACK_TOP", "USER_STACK_PAGES"):
         if need not in vals:
             sys.exit(f"pathtrace: {path} does not define {need}")

@@ -13,7 +13,6 @@
 #include "ulib.h"
 
 #define ALIGN      16u
-#define PAGE       4096u
 #define MAGIC_USED 0x55534544u  /* "USED" */
 #define MAGIC_FREE 0x46524545u  /* "FREE" */
 
@@ -118,7 +117,7 @@ void *malloc(size_t size)
     /* Grow: extend a free last block, or append a new one. */
     struct hdr *last = last_block();
     uint32_t have = (last && last->magic == MAGIC_FREE) ? last->size : 0;
-    uint32_t grow = (need - have + PAGE - 1) & ~(PAGE - 1);
+    uint32_t grow = (need - have + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     void *old = sbrk((long)grow);
     if (old == (void *)-1)
         return NULL;
@@ -170,7 +169,7 @@ void free(void *ptr)
     }
 
     /* h is the last block: give back the whole pages above its header. */
-    uintptr_t keep = ((uintptr_t)h + sizeof(struct hdr) + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+    uintptr_t keep = ((uintptr_t)h + sizeof(struct hdr) + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);
     if (keep < heap_hi && (uintptr_t)brk(NULL) == heap_hi && sbrk(-(long)(heap_hi - keep)) != (void *)-1) {
         h->size = (uint32_t)(keep - (uintptr_t)h);
         heap_hi = keep;

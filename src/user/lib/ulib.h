@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "uapi/errno.h"
+#include "uapi/layout.h"
 #include "uapi/syscall.h"
 
 /* Syscalls: return >= 0, or -errno. */
