@@ -185,10 +185,12 @@ global tramp_cr3_pair, tramp_tsc_pair, trampoline_fast_int80, trampoline_fast_sy
 %%done:
 %endmacro
 
-; FAST_ANSWER_KEEPING_EDX: FAST_ANSWER with EDX (and ECX in DEBUG builds)
-; pushed around it, ECX popped again; the caller pops EDX (the return EIP
-; on the sysenter path, where ECX must stay the return ESP).
-%macro FAST_ANSWER_KEEPING_EDX 0
+; FAST_INT80: the fast path from int 0x80, inline in vector 0x80's stub.
+; Entry stack: the CPU's five words (eip, cs, eflags, esp, ss), then EDX
+; (and ECX in DEBUG builds); the iret returns to exactly the state the CPU
+; saved (EFLAGS, CS, SS as ring 3 had them).
+%macro FAST_INT80 0
+trampoline_fast_int80:
     push edx
   %if DEBUG_CHECKS
     push ecx
@@ -197,15 +199,6 @@ global tramp_cr3_pair, tramp_tsc_pair, trampoline_fast_int80, trampoline_fast_sy
   %if DEBUG_CHECKS
     pop ecx
   %endif
-%endmacro
-
-; FAST_INT80: the fast path from int 0x80, inline in vector 0x80's stub.
-; Entry stack: the CPU's five words (eip, cs, eflags, esp, ss), then EDX
-; (and ECX in DEBUG builds); the iret returns to exactly the state the CPU
-; saved (EFLAGS, CS, SS as ring 3 had them).
-%macro FAST_INT80 0
-trampoline_fast_int80:
-    FAST_ANSWER_KEEPING_EDX
     pop edx
     iretd
 %endmacro
@@ -312,7 +305,14 @@ trampoline_sysenter_entry:
     je trampoline_sysenter_ring_trip
     FAST_CALL_OR trampoline_sysenter_slow
 trampoline_fast_sysenter:           ; entry stack: the user's EFLAGS (IF off), EDX (, ECX)
-    FAST_ANSWER_KEEPING_EDX
+    push edx
+  %if DEBUG_CHECKS
+    push ecx
+  %endif
+    FAST_ANSWER
+  %if DEBUG_CHECKS
+    pop ecx
+  %endif
     pop edx                         ; the return EIP; ECX is still the return ESP
     popfd                           ; the user's EFLAGS (TF clear: else slow work was pending)
     sti                             ; its shadow covers sysexit
