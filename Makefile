@@ -94,9 +94,11 @@ $(BUILD)/readme-syscalls.ok: $(SYSCALLS_DEF) tools/syscall-table.py src/user/lib
 $(BUILD)/obj/%.o: src/%.c | $(LAYOUT_STAMPS)
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+# NASM 2.16.01's -MD lists no %include file (only the source): -M first.
 $(BUILD)/obj/%.o: src/%.asm | $(LAYOUT_STAMPS) $(SYSCALL_GEN)
 	@mkdir -p $(@D)
-	$(NASM) $(NASMFLAGS) $(KNASMFLAGS) -MD $(@:.o=.d) $< -o $@
+	@$(NASM) $(NASMFLAGS) $(KNASMFLAGS) -M -MP -MT $@ -MF $(@:.o=.d) $<
+	$(NASM) $(NASMFLAGS) $(KNASMFLAGS) $< -o $@
 
 $(BUILD)/kernel.ld: link/kernel.ld $(LAYOUT_H)
 	@mkdir -p $(@D)
@@ -139,7 +141,8 @@ $(BUILD)/user/%.o: src/user/%.c | $(LAYOUT_STAMPS)
 	$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/user/%.o: src/user/%.asm | $(LAYOUT_STAMPS) $(SYSCALL_GEN)
 	@mkdir -p $(@D)
-	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
+	@$(NASM) $(NASMFLAGS) -M -MP -MT $@ -MF $(@:.o=.d) $<
+	$(NASM) $(NASMFLAGS) $< -o $@
 
 $(MODDIR)/%.elf: $(BUILD)/user/%.o $(ULIB) $(BUILD)/user.ld
 	@mkdir -p $(@D)
