@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # check-docs.sh [BUILD] - fail when README.md or docs/*.md quotes something
 # the tree no longer matches. Run by `make test` (test/run.sh, after the
-# boots, so the test logs are this run's). Three kinds of quote:
+# boots, so the test logs are this run's). Three kinds of quote, and
+# README's table of system calls (4., tools/syscall-table.py --check):
 #
 #   1. FILE:LINE (e.g. `src/trampoline/entry.asm:145`, or `segv.c:24` when
 #      the name is unique in the tree): the file exists and has that line.
@@ -56,10 +57,14 @@ inside() {
 }
 
 # inside_macro SYM FILE LINE: SYM is made by a NASM macro (`SYSCALL getpid,
-# ...`), whose body GDB's line numbers point into: is LINE inside it?
+# ...`), whose body GDB's line numbers point into: is LINE inside it? The
+# macro's use may be in a file FILE %includes from BUILD/gen (the stubs
+# generated from uapi/syscalls.def).
 inside_macro() {
-    local m
-    m=$(sed -nE "s/^[[:space:]]*([A-Za-z_][A-Za-z0-9_]*)[[:space:]]+$1([[:space:],]|\$).*/\1/p" "$2" | head -n 1)
+    local m uses
+    uses=$(sed -nE 's/^[[:space:]]*%include[[:space:]]+"([^"]+)".*/\1/p' "$2" |
+        while read -r i; do [ -f "$BUILD/gen/$i" ] && echo "$BUILD/gen/$i"; done)
+    m=$(sed -nE "s/^[[:space:]]*([A-Za-z_][A-Za-z0-9_]*)[[:space:]]+$1([[:space:],]|\$).*/\1/p" "$2" $uses | head -n 1)
     [ -n "$m" ] || return 1
     awk -v m="$m" -v want="$3" '$1 == "%macro" && $2 == m { s = NR }
         s && !e && $1 == "%endmacro" { e = NR }
@@ -135,6 +140,11 @@ for doc in $DOCS; do
 done > "${TMPDIR:-/tmp}/check-docs.$$"
 while IFS= read -r line; do problem "${line%%: *}" "${line#*: }"; done < "${TMPDIR:-/tmp}/check-docs.$$"
 rm -f "${TMPDIR:-/tmp}/check-docs.$$" "${TMPDIR:-/tmp}/check-docs-block.$$"
+
+# 4. README's table of system calls equals src/kernel/uapi/syscalls.def
+if ! out=$(tools/syscall-table.py --check README.md 2>&1); then
+    problem README.md "${out:-tools/syscall-table.py --check failed}"
+fi
 
 if [ "$problems" -eq 0 ]; then
     echo "docs: every FILE:LINE, constant count and transcript in $(echo $DOCS | wc -w) files matches the tree"

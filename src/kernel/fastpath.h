@@ -3,7 +3,8 @@
  * docs/trampoline.md "The fast path").
  *
  * Calls that never block, touch no user memory and only read one word of
- * kernel state (getpid, getppid, nop, ticks) are answered by the trampoline
+ * kernel state (getpid, getppid, nop, ticks: the rows of uapi/syscalls.def
+ * marked SC_FAST; fastpath.c names each one's answer word) are answered by the trampoline
  * itself: it loads the kernel CR3, counts the write and the call, reads the
  * answer word, loads the user CR3 again (counted) and returns, with no trap
  * frame, no C and no kernel stack. The kernel side of the path touches four

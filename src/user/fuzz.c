@@ -7,16 +7,16 @@
  * the xorshift32 sequence (default: from the TSC); it is printed first, so
  * a failing run can be repeated with `fuzz SEED N`.
  *
- * Every call number below NR_SYSCALLS (uapi/syscall.h) is fuzzed: `weight[]`
- * is indexed by number, a sweep calls each number once before the random
+ * Every call in uapi/syscalls.def is fuzzed: `weight[]` is indexed by number
+ * (from W_name; a call without one does not build), a sweep calls each number once before the random
  * calls, and KTAP line 4 checks that each one was called. The exceptions are
  * deliberate and listed in `never[]` / handled in one_call():
  *   poweroff is never called: any process may power the machine off, which
  *   would end the run (never[]);
  *   exit is called by every forked child, with a fuzzed status, right after
  *   fork returns 0 in it (so it counts as called when a fork succeeds);
- *   a call number without a weight and not in never[] fails KTAP line 4: a
- *   new system call must be given one (or a documented exclusion).
+ *   a call with weight 0 and not in never[] fails KTAP line 4: a new
+ *   system call must be given a weight (or a documented exclusion).
  *
  * What it leaves out, so that the run ends and stays inside its own process:
  *   anything that could block for good: read(0) gets a zero length unless
@@ -386,17 +386,24 @@ static uint32_t io_len(uint32_t fd, uint32_t buf, uint32_t len, int writing)
 
 /* ------------------------------------------------------------ one call */
 
-/* How often each call is picked, by number (0: unknown numbers). A number
- * with weight 0 must be in never[]: fuzz_every_syscall_called checks both. */
-static const unsigned char weight[NR_SYSCALLS] = {
-    [0] = 3, [SYS_exit] = 0 /* forked children: see one_call */, [SYS_write] = 6, [SYS_getpid] = 2,
-    [SYS_yield] = 1, [SYS_nop] = 2, [SYS_sysinfo] = 5, [SYS_read] = 4, [SYS_spawn] = 2, [SYS_wait] = 3,
-    [SYS_getppid] = 1, [SYS_kill] = 3, [SYS_brk] = 4, [SYS_map] = 6, [SYS_unmap] = 6, [SYS_fork] = 1,
-    [SYS_shm_grant] = 4, [SYS_shm_map] = 4, [SYS_ipc_send] = 4, [SYS_ipc_recv] = 4, [SYS_ipc_call] = 4,
-    [SYS_ipc_reply] = 4, [SYS_ps] = 4, [SYS_modules] = 4, [SYS_poweroff] = 0, [SYS_ticks] = 1,
-    [SYS_open] = 5, [SYS_close] = 4, [SYS_lseek] = 3, [SYS_stat] = 4, [SYS_fstat] = 4, [SYS_dup] = 3,
-    [SYS_pipe] = 2, [SYS_kevents] = 2, [SYS_cr3_pair] = 1, [SYS_setfg] = 1, [SYS_afill] = 1,
+/* How often each call is picked, by name; a row of uapi/syscalls.def
+ * without a W_name here stops the build ("W_name undeclared"). A call with
+ * weight 0 must be in never[]: fuzz_every_syscall_called checks both. */
+enum {
+    W_exit = 0 /* forked children: see one_call */, W_write = 6, W_getpid = 2, W_yield = 1, W_nop = 2,
+    W_sysinfo = 5, W_read = 4, W_spawn = 2, W_wait = 3, W_getppid = 1, W_kill = 3, W_brk = 4, W_map = 6,
+    W_unmap = 6, W_fork = 1, W_shm_grant = 4, W_shm_map = 4, W_ipc_send = 4, W_ipc_recv = 4,
+    W_ipc_call = 4, W_ipc_reply = 4, W_ps = 4, W_modules = 4, W_poweroff = 0, W_ticks = 1, W_open = 5,
+    W_close = 4, W_lseek = 3, W_stat = 4, W_fstat = 4, W_dup = 3, W_pipe = 2, W_kevents = 2,
+    W_cr3_pair = 1, W_setfg = 1, W_afill = 1,
 };
+/* ... and by number (0: unknown numbers). */
+#define SYSCALL(nr, name, nargs, class, desc) [nr] = W_##name,
+static const unsigned char weight[NR_SYSCALLS] = {
+    [0] = 3,
+#include "uapi/syscalls.def"
+};
+#undef SYSCALL
 
 /* Never called, on purpose (see the header). */
 static const int never[] = { SYS_poweroff };
@@ -712,11 +719,13 @@ static uint32_t parse_u32(const char *s)
 }
 
 
+#define SYSCALL(nr, name, nargs, class, desc) #name,
 static const char *const call_names[] = {
-    "nr 0", "exit", "write", "getpid", "yield", "nop", "sysinfo", "read", "spawn", "wait", "getppid", "kill",
-    "brk", "map", "unmap", "fork", "shm_grant", "shm_map", "ipc_send", "ipc_recv", "ipc_call", "ipc_reply",
-    "ps", "modules", "poweroff", "ticks", "open", "close", "lseek", "stat", "fstat", "dup", "pipe", "kevents", "cr3_pair", "setfg", "afill", "unknown",
+    "nr 0",
+#include "uapi/syscalls.def"
+    "unknown",
 };
+#undef SYSCALL
 _Static_assert(sizeof(call_names) / sizeof(call_names[0]) == NR_SYSCALLS + 1,
                "call_names: one name per call number below NR_SYSCALLS, then \"unknown\"");
 

@@ -10,46 +10,25 @@
 #ifndef UAPI_SYSCALL_H
 #define UAPI_SYSCALL_H
 
-#define SYS_exit       1  /* exit(int code): does not return; the parent sees W_EXITCODE(code) */
-#define SYS_write      2  /* write(int fd, const void *buf, size_t len) -> len; fd 1, 2 = console */
-#define SYS_getpid     3  /* getpid() -> pid */
-#define SYS_yield      4  /* yield() -> 0: let the next runnable process run */
-#define SYS_nop        5  /* nop() -> 0: an empty call, for measuring entry/exit */
-#define SYS_sysinfo    6  /* sysinfo(struct sysinfo *out) -> 0 */
-#define SYS_read       7  /* read(int fd, void *buf, size_t len) -> bytes; fd 0 = console, blocks for a line */
-#define SYS_spawn      8  /* spawn(const char *module, char *const argv[]) -> pid */
-#define SYS_wait       9  /* wait(int pid or -1, int *status or NULL) -> pid reaped; status: WIFEXITED... below */
-#define SYS_getppid   10  /* getppid() -> parent pid (0: none) */
-#define SYS_kill      11  /* kill(int pid) -> 0: only a child of the caller */
-#define SYS_brk       12  /* brk(void *end or NULL) -> the (new) end of the heap */
-#define SYS_map       13  /* map(void *va, unsigned npages, int prot) -> 0: zeroed pages */
-#define SYS_unmap     14  /* unmap(void *va, unsigned npages) -> 0 */
-#define SYS_fork      15  /* fork() -> child pid in the parent, 0 in the child */
-#define SYS_shm_grant 16  /* shm_grant(int pid, void *va, unsigned npages) -> 0 */
-#define SYS_shm_map   17  /* shm_map(int granter, void *va) -> npages mapped at va */
-#define SYS_ipc_send  18  /* ipc_send(int dest, const void *msg, size_t len) -> 0 */
-#define SYS_ipc_recv  19  /* ipc_recv(int src or IPC_ANY, void *buf, size_t max, int *sender) -> len */
-#define SYS_ipc_call  20  /* ipc_call(int dest, const void *msg, size_t len, void *reply, size_t max) -> reply len */
-#define SYS_ipc_reply 21  /* ipc_reply(int dest, const void *msg, size_t len) -> 0 */
-#define SYS_ps        22  /* ps(struct procinfo *out, unsigned max) -> entries written */
-#define SYS_modules   23  /* modules(char *buf, size_t size) -> bytes: boot module names, one per line */
-#define SYS_poweroff  24  /* poweroff(int failed) -> does not return (failed != 0: exit status 35 in tests); -EPERM unless init or a process init spawned */
-#define SYS_ticks     25  /* ticks() -> timer ticks since boot (TIMER_HZ per second) */
-/* Files (src/kernel/file.c): /mod/NAME, /dev/{null,zero,console}, pipes. */
-#define SYS_open      26  /* open(const char *path, int flags) -> fd */
-#define SYS_close     27  /* close(int fd) -> 0 */
-#define SYS_lseek     28  /* lseek(int fd, int offset, int whence) -> new offset, bytes */
-#define SYS_stat      29  /* stat(const char *path, struct stat *out) -> 0 */
-#define SYS_fstat     30  /* fstat(int fd, struct stat *out) -> 0 */
-#define SYS_dup       31  /* dup(int fd) -> the lowest free fd, sharing fd's open file */
-#define SYS_pipe      32  /* pipe(int fds[2]) -> 0: fds[0] reads, fds[1] writes */
-/* Measurement (src/kernel/kevents.c). */
-#define SYS_kevents   33  /* kevents(struct kevents *out) -> 0: event counters since boot */
-#define SYS_cr3_pair  34  /* cr3_pair(unsigned rounds) -> fewest TSC ticks of one CR3 write pair, in ring 0 */
-/* The console (src/kernel/console.c). */
-#define SYS_setfg     35  /* setfg(int pid or 0) -> 0: the foreground process, killed by Ctrl-C on the console */
-#define SYS_afill     36  /* afill(struct afill *out, unsigned *pages) -> pages whose Accessed bit was set since the last call; clears them */
-#define NR_SYSCALLS   37
+/*
+ * The calls themselves are described once, in syscalls.def: number, name,
+ * arguments, class and a one-line description. SYS_name is each one's
+ * number; NR_SYSCALLS is one past the highest.
+ */
+#define SC_NONBLOCK   0      /* syscalls.def classes [C only] */
+#define SC_BLOCKS     1      /* may give up the CPU before it returns [C only] */
+#define SC_FAST       2      /* answered by the trampoline's fast path [C only] */
+#define SYSCALL(nr, name, nargs, class, desc) SYS_##name = (nr),
+enum sysno {
+#include "syscalls.def"
+};
+#undef SYSCALL
+/* The rows count up from 1 with no gap (syscall.c checks): rows + 1. */
+#define SYSCALL(nr, name, nargs, class, desc) + 1
+enum { NR_SYSCALLS = 1
+#include "syscalls.def"
+};
+#undef SYSCALL
 
 /* EAX for a calibration ring trip through sysenter: the trampoline sysexits at
  * once, with no CR3 write and no C (docs/benchmarking.md, "the floor"). */

@@ -6,7 +6,7 @@
 ; Stack at the int: [esp] saved edi, +4 esi, +8 ebx, +12 return address,
 ; +16 argument 1 ...
 
-%include "syscall_nr.inc"
+%include "syscall_nr.inc"        ; generated: uapi/syscalls.def, syscall_abi.inc
 
 section .text
 
@@ -30,42 +30,9 @@ $%1:
     ret
 %endmacro
 
-SYSCALL exit, SYS_exit
-SYSCALL write, SYS_write
-SYSCALL getpid, SYS_getpid
-SYSCALL yield, SYS_yield
-SYSCALL nop, SYS_nop
-SYSCALL sysinfo, SYS_sysinfo
-SYSCALL read, SYS_read
-SYSCALL spawn, SYS_spawn
-SYSCALL wait, SYS_wait
-SYSCALL getppid, SYS_getppid
-SYSCALL kill, SYS_kill
-SYSCALL brk, SYS_brk
-SYSCALL map, SYS_map
-SYSCALL unmap, SYS_unmap
-SYSCALL fork, SYS_fork
-SYSCALL shm_grant, SYS_shm_grant
-SYSCALL shm_map, SYS_shm_map
-SYSCALL ipc_send, SYS_ipc_send
-SYSCALL ipc_recv, SYS_ipc_recv
-SYSCALL ipc_call, SYS_ipc_call
-SYSCALL ipc_reply, SYS_ipc_reply
-SYSCALL ps, SYS_ps
-SYSCALL modules, SYS_modules
-SYSCALL poweroff, SYS_poweroff
-SYSCALL ticks, SYS_ticks
-SYSCALL open, SYS_open
-SYSCALL close, SYS_close
-SYSCALL lseek, SYS_lseek
-SYSCALL stat, SYS_stat
-SYSCALL fstat, SYS_fstat
-SYSCALL dup, SYS_dup
-SYSCALL pipe, SYS_pipe
-SYSCALL kevents, SYS_kevents
-SYSCALL cr3_pair, SYS_cr3_pair
-SYSCALL setfg, SYS_setfg
-SYSCALL afill, SYS_afill
+; One stub per row of uapi/syscalls.def: `SYSCALL name, SYS_name` lines the
+; Makefile generates into $(BUILD)/gen/syscall_stubs.inc.
+%include "syscall_stubs.inc"
 
 ; long syscall_raw(long nr, long a1, long a2, long a3, long a4, long a5)
 global syscall_raw
