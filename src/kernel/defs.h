@@ -129,12 +129,38 @@ void pic_eoi(uint32_t irq);
 /* Every system call runs these: one text page at the start of .text
  * (link/kernel.ld), so a call loads one translation for them. */
 #define KERNEL_HOT_TEXT __attribute__((section(".text.hot")))
+/* trap_from_user - C entry for every general-path trap from ring 3 (the
+ * trampoline, src/trampoline/entry.asm, calls it with the kernel CR3 loaded
+ * and ESP on the current process's kernel stack). @tf: the trap frame,
+ * TRAPFRAME_SIZE bytes, on the entry stack where the CPU and the stub left
+ * it; @cr3_at_entry: the user CR3 the CPU came in with (checked in DEBUG
+ * builds only; otherwise the user's EBX). Dispatches syscalls, device IRQs
+ * (preempting at the end of the slice) and exceptions (which kill the
+ * process); ends the process if it was killed; leaves by trap_return().
+ * Never returns. */
 void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry) __attribute__((noreturn));
+/* trap_from_kernel - a trap taken at CPL 0, on the stack in use: an IRQ in
+ * an interrupt window (handled, then back), a #DB from the user's TF on the
+ * sysenter entry (TF cleared, remembered in the process), a fault on the
+ * exit path's pops or iret (the process is killed); anything else panics
+ * with the frame and @cr3_at_trap (the CR3 found at the trap). Returns only
+ * for the first two. */
 void trap_from_kernel(struct trapframe *tf, uint32_t cr3_at_trap);
+/* trap_return - leave the kernel for @p's ring 3: sanitise its frame's
+ * CS/SS/EFLAGS (IF on, IOPL 0, no VM), then the trampoline's exit loads
+ * @p's PD and irets (or sysexits, for a sysenter frame with TF clear).
+ * @p must be current with an address space. Never returns. */
 void trap_return(struct proc *p) __attribute__((noreturn));
+/* trap_name - a short name for IDT vector @vector ("#PF page fault",
+ * "syscall", "IRQ", ...), for reports; never NULL. */
 const char *trap_name(uint32_t vector);
 
 /* syscall.c */
+/* syscall_dispatch - run the system call in @tf (EAX = number, arguments as
+ * in uapi/syscall.h for int 0x80 and sysenter) and store its result in
+ * current->tf->eax (the frame may have moved if the call slept): >= 0, or
+ * -errno; an unknown number gets -ENOSYS, a bad sysenter argument pointer
+ * -EFAULT. exit() does not return. */
 void syscall_dispatch(struct trapframe *tf);
 
 /* proc.c: process table and scheduler */
