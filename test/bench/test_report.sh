@@ -281,5 +281,21 @@ check "... and a README whose bench table was edited by hand is refused" \
     eval '! cmp -s "$root/README.md" "$tmp/README.md" &&
           ! python3 "$readme" --results "$root/bench/results" --check "$tmp/README.md" 2> /dev/null'
 
+# make bench-publish refuses what would publish figures that belong to no
+# commit or to part of a run, before it touches anything (scripts/bench-publish.sh).
+publish=$root/scripts/bench-publish.sh
+refused() { # refused WHY RUN_DIR: exit 1, a message naming WHY, DEST left empty
+    rm -rf "$tmp/dest"; mkdir -p "$tmp/dest"
+    (cd "$root" && "$publish" "$2" "$tmp/dest") > /dev/null 2> "$tmp/publish.stderr"
+    [ $? -eq 1 ] && grep -q "$1" "$tmp/publish.stderr" && [ -z "$(ls -A "$tmp/dest")" ]
+}
+mkdir -p "$tmp/run-none" "$tmp/run-part" "$tmp/run-dirty"
+printf 'commit=abc1234\nmodes=split\nentries=int80 sysenter\ntraces=tiny\n' > "$tmp/run-part/run.txt"
+printf 'commit=abc1234-dirty\nmodes=split split-global shared\nentries=int80 sysenter\ntraces=tiny\n' \
+    > "$tmp/run-dirty/run.txt"
+check "bench-publish: no run (no run.txt) is refused" refused "no complete run" "$tmp/run-none"
+check "bench-publish: a run that left out modes is refused" refused "publish a run of every mode" "$tmp/run-part"
+check "bench-publish: a run of a tree with uncommitted changes is refused" refused "uncommitted changes" "$tmp/run-dirty"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
