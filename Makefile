@@ -279,9 +279,13 @@ bench: deps all ## replay strace logs (TRACE=, default bench/traces/*.log) in ev
 SYSCALL ?= getppid
 ENTRY ?= int80
 ASPACE ?= split
-$(BUILD)/pathtrace/pathtrace.so: tools/pathtrace/plugin.c src/user/lib/pathtrace.h
+$(BUILD)/pathtrace/pathtrace.so: tools/pathtrace/plugin.c src/user/lib/pathtrace.h tools/qemu-plugin-v1.h
 	@mkdir -p $(@D)
 	$(HOSTCC) -shared -fPIC -O2 -Wall -Wextra -Werror -fvisibility=hidden -Isrc/user/lib -o $@ $<
+# The interrupt-latency plugin (docs/security.md, "Interrupt latency"); make test builds it.
+$(BUILD)/irqoff.so: tools/irqoff-plugin.c tools/qemu-plugin-v1.h
+	@mkdir -p $(@D)
+	$(HOSTCC) -shared -fPIC -O2 -Wall -Wextra -Werror -o $@ $<
 .PHONY: pathtrace
 pathtrace: deps all $(BUILD)/pathtrace/pathtrace.so ## one call traced per instruction: SYSCALL=getppid ENTRY=int80|sysenter ASPACE=split|...; segment table, pages per CR3 epoch
 	BUILD=$(BUILD) QEMU="$(QEMU)" tools/pathtrace/pathtrace.sh "$(SYSCALL)" "$(ENTRY)" "$(ASPACE)" $(BUILD)/pathtrace
@@ -306,7 +310,7 @@ unit: ## build and run the host unit tests (cmocka, ASan/UBSan)
 debug-build: ## build the DEBUG=1 kernel's test ISO (build-debug/variants/low/test.iso)
 	$(MAKE) DEBUG=1 build-debug/variants/low/test.iso
 
-test: deps all $(TEST_ISOS) debug-build ## everything: unit tests, QEMU suites (4 relocation variants, modes, debug build), GDB, Bochs, bench smoke
+test: deps all $(TEST_ISOS) debug-build $(BUILD)/irqoff.so ## everything: unit tests, QEMU suites (4 relocation variants, modes, debug build), GDB, Bochs, bench smoke
 	$(MAKE) -C tools
 	BUILD=$(BUILD) DEBUG_ISO=build-debug/variants/low/test.iso QEMU="$(QEMU)" QEMU_FLAGS="$(QEMU_FLAGS)" \
 	    VARIANTS="$(VARIANTS)" MODES="$(MODES)" test/run.sh

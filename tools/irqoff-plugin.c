@@ -14,9 +14,9 @@
  * `int 0x80` of its stub in src/user/lib/syscall.asm, so the report names
  * the call (look the address up in the program's .sym file).
  *
- * Build (QEMU 7.2 ships no qemu-plugin.h; the v1 calls used are declared
- * below, as QEMU 7.2's include/qemu/qemu-plugin.h has them):
- *     cc -shared -fPIC -O2 -o build/irqoff.so tools/irqoff-plugin.c
+ * Build (`make test` builds it too, so it cannot rot; the v1 API it uses is
+ * declared in tools/qemu-plugin-v1.h, QEMU 7.2 ships no qemu-plugin.h):
+ *     make build/irqoff.so
  * Run: window = irq_window + 1 (the nop), idle = the hlt in scheduler_run,
  * both from build/kernel.elf (objdump -d), with a test ISO:
  *     qemu-system-i386 -accel tcg -icount shift=0 ... \
@@ -32,24 +32,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- QEMU plugin API v1 (QEMU 7.2 include/qemu/qemu-plugin.h) ---- */
-typedef uint64_t qemu_plugin_id_t;
-struct qemu_plugin_tb;
-struct qemu_plugin_insn;
-typedef struct qemu_info_t qemu_info_t;
-enum qemu_plugin_cb_flags { QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_CB_R_REGS, QEMU_PLUGIN_CB_RW_REGS };
-typedef void (*qemu_plugin_vcpu_udata_cb_t)(unsigned int vcpu_index, void *userdata);
-typedef void (*qemu_plugin_udata_cb_t)(qemu_plugin_id_t id, void *userdata);
-typedef void (*qemu_plugin_vcpu_tb_trans_cb_t)(qemu_plugin_id_t id, struct qemu_plugin_tb *tb);
-void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id, qemu_plugin_vcpu_tb_trans_cb_t cb);
-void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn *insn, qemu_plugin_vcpu_udata_cb_t cb,
-                                            enum qemu_plugin_cb_flags flags, void *userdata);
-size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
-struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *tb, size_t idx);
-uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn *insn);
-void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, qemu_plugin_udata_cb_t cb, void *userdata);
+#include "qemu-plugin-v1.h"
 
-__attribute__((visibility("default"))) int qemu_plugin_version = 1;
+QEMU_PLUGIN_EXPORT int qemu_plugin_version = 1;
 
 #define KERNEL_FROM 0xC0000000u     /* the kernel image's link address and the trampoline above */
 #define MAX_KEYS    512
@@ -157,7 +142,7 @@ static void on_qemu_exit(qemu_plugin_id_t id, void *udata)
 }
 
 __attribute__((visibility("default")))
-int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, char **argv)
+QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, char **argv)
 {
     (void)info;
     for (int i = 0; i < argc; i++) {
