@@ -320,16 +320,29 @@ static size_t new_record(struct s2t *c, uint32_t name, size_t task)
     return c->nrec++;
 }
 
-/* Fill record `slot` from a complete call and count it. */
-static void finish_record(struct s2t *c, size_t slot, struct task *t, const struct sp_line *call,
+/* Fill record `slot` of task `ti` from a complete call and count it. A
+ * lifecycle record's pid becomes a task here (task_of: the task table may
+ * move, so callers index c->tasks again afterwards). */
+static void finish_record(struct s2t *c, size_t slot, size_t ti, const struct sp_line *call,
                           uint8_t extra_flags)
 {
     struct trace_record *r = &c->rec[slot];
+    const struct sp_map_entry *e = c->nmap[r->name];
 
-    sp_map_call(c->nmap[r->name], call, &t->brk, r);
+    sp_map_call(e, call, &c->tasks[ti].brk, r);
     r->flags |= extra_flags;
+    if (r->op == OP_FORK || r->op == OP_WAIT) {
+        long pid = sp_map_pid(e, call);
+        size_t child;
+        if (pid < 0)
+            r->aux = TRACE_TASK_ANY;
+        else if (pid > 0 && task_of(c, pid, &child) != NULL)
+            r->aux = (uint32_t)child;
+    }
     c->st.per_op[r->op]++;
-    if (r->flags & TRACE_F_NOSTRING)
+    if ((r->flags & TRACE_F_NOSTRING) && r->op == OP_EXEC)
+        c->st.exec_nostring++;
+    else if (r->flags & TRACE_F_NOSTRING)
         c->st.nostring++;
     c->ncount[r->name]++;
     if (r->op == OP_SKIP)
@@ -357,8 +370,9 @@ static size_t join(struct s2t *c, const char *name, const char *a, size_t an, co
 
 /* The pending call of t never returned (its process died, or the log ended):
  * map what its partial arguments show, result unknown. */
-static void flush_pending(struct s2t *c, struct task *t)
+static void flush_pending(struct s2t *c, size_t ti)
 {
+    struct task *t = &c->tasks[ti];
     struct sp_line L;
     size_t n;
 
@@ -370,7 +384,8 @@ static void flush_pending(struct s2t *c, struct task *t)
         L.kind = SP_CALL;
         L.result = TRACE_RES_UNKNOWN;
     }
-    finish_record(c, t->pending, t, &L, TRACE_F_UNFINISHED);
+    finish_record(c, t->pending, ti, &L, TRACE_F_UNFINISHED);
+    t = &c->tasks[ti];
     c->st.lost++;
     t->pending = NONE;
     t->plen = 0;
@@ -410,7 +425,7 @@ void s2t_end_file(struct s2t *c)
         c->carry_len = 0;
     }
     for (size_t i = 0; i < c->ntasks; i++)
-        flush_pending(c, &c->tasks[i]);
+        flush_pending(c, i);
 }
 
 void s2t_feed_overlong(struct s2t *c, const char *start, size_t n)
@@ -540,11 +555,13 @@ static void feed_line(struct s2t *c, const char *s, size_t n)
         return;
     case SP_EXIT:
         c->st.exits++;
-        flush_pending(c, t);
+        flush_pending(c, ti);
+        t = &c->tasks[ti];
         t->brk.known = 0;   /* the pid may be reused */
         return;
     case SP_CALL:
-        flush_pending(c, t);  /* strace never does this; be safe */
+        flush_pending(c, ti);  /* strace never does this; be safe */
+        t = &c->tasks[ti];
         name = intern(c, L.name, &why);
         if (name < 0) {
             malformed(c, why, s, n);
@@ -553,10 +570,11 @@ static void feed_line(struct s2t *c, const char *s, size_t n)
         c->st.calls++;
         slot = new_record(c, (uint32_t)name, ti);
         if (slot != NONE)
-            finish_record(c, slot, t, &L, 0);
+            finish_record(c, slot, ti, &L, 0);
         return;
     case SP_UNFINISHED:
-        flush_pending(c, t);
+        flush_pending(c, ti);
+        t = &c->tasks[ti];
         name = intern(c, L.name, &why);
         if (name < 0) {
             malformed(c, why, s, n);
@@ -570,7 +588,7 @@ static void feed_line(struct s2t *c, const char *s, size_t n)
         t->pname = (uint16_t)name;
         if (L.detached) {       /* strace let go: no result will ever follow */
             c->st.detached++;
-            flush_pending(c, t);
+            flush_pending(c, ti);
         }
         return;
     case SP_RESUMED: {
@@ -606,7 +624,7 @@ static void feed_line(struct s2t *c, const char *s, size_t n)
         pn = s2t_name(c, t->pname);
         if (strlen(pn) != L.name.n || memcmp(pn, L.name.p, L.name.n) != 0) {
             malformed(c, "<... resumed> names another call than the unfinished one", s, n);
-            flush_pending(c, t);
+            flush_pending(c, ti);
             return;
         }
         jn = join(c, pn, t->partial, t->plen, L.args.p, L.args.n);
@@ -616,7 +634,8 @@ static void feed_line(struct s2t *c, const char *s, size_t n)
         }
         switch (sp_parse_line(c->jbuf, jn, &J)) {
         case SP_CALL:
-            finish_record(c, t->pending, t, &J, TRACE_F_JOINED);
+            finish_record(c, t->pending, ti, &J, TRACE_F_JOINED);
+            t = &c->tasks[ti];
             c->st.joined++;
             t->pending = NONE;
             t->plen = 0;
@@ -626,12 +645,12 @@ static void feed_line(struct s2t *c, const char *s, size_t n)
              * "<... x resumed> <detached ...>": kept as it stands */
             if (set_partial(c, t, J.args.p, J.args.n) == 0 && J.detached) {
                 c->st.detached++;
-                flush_pending(c, t);
+                flush_pending(c, ti);
             }
             return;
         default:
             malformed(c, J.why ? J.why : "joined call does not parse", s, n);
-            flush_pending(c, t);
+            flush_pending(c, ti);
             return;
         }
     }
@@ -729,6 +748,10 @@ void s2t_summary(const struct s2t *c, FILE *f, const char *const *files, size_t 
         fprintf(f, "strace2trace: %llu records with a path of unknown length (a pointer under -e raw=all, "
                    "or NULL): replayed with 0 path bytes, flag NOSTRING\n",
                 (unsigned long long)st->nostring);
+    if (st->exec_nostring)
+        fprintf(f, "strace2trace: %llu execve records without their envp (or argv) strings shown "
+                   "(strace -v shows envp): their bytes count only what was shown\n",
+                (unsigned long long)st->exec_nostring);
     if (st->dropped)
         fprintf(f, "strace2trace: %llu records DROPPED (over %u records, or out of memory)\n",
                 (unsigned long long)st->dropped, S2T_MAX_RECORDS);

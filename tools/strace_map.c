@@ -92,8 +92,6 @@ const struct sp_map_entry sp_map_table[] = {
     ROW("lsetxattr",         OP_PATH, M_PATH,  0, -1, -1, 0, 0),
     ROW("removexattr",       OP_PATH, M_PATH,  0, -1, -1, 0, 0),
     ROW("lremovexattr",      OP_PATH, M_PATH,  0, -1, -1, 0, 0),
-    ROW("execve",            OP_PATH, M_PATH,  0, -1, -1, SP_X_EXEC, 0),
-    ROW("execveat",          OP_PATH, M_PATH,  1, -1, -1, SP_X_EXEC, 0),
     ROW("chdir",             OP_PATH, M_PATH,  0, -1, -1, 0, 0),
     ROW("chroot",            OP_PATH, M_PATH,  0, -1, -1, 0, 0),
     ROW("mkdir",             OP_PATH, M_PATH,  0, -1, -1, 0, 0),
@@ -182,6 +180,20 @@ const struct sp_map_entry sp_map_table[] = {
     ROW("poll",              OP_COPY_IN,  M_POLL,     1, -1, -1, 0, POLLFD_SIZE),
     ROW("ppoll",             OP_COPY_IN,  M_POLL,     1, -1, -1, 0, POLLFD_SIZE),
     ROW("ioctl",             OP_COPY_OUT, M_IOCTL,    1, -1, -1, 0, 0),
+
+    /* the process lifecycle: each task is a process of the replay. A thread
+     * (clone with CLONE_VM / CLONE_THREAD) is replayed as a process too. */
+    ROW("clone",             OP_FORK, M_FORK,   -1, -1, -1, 0, 0),
+    ROW("clone3",            OP_FORK, M_FORK,   -1, -1, -1, 0, 0),
+    ROW("fork",              OP_FORK, M_FORK,   -1, -1, -1, 0, 0),
+    ROW("vfork",             OP_FORK, M_FORK,   -1, -1, -1, 0, 0),
+    ROW("exit",              OP_EXIT, M_NONE,   -1, -1, -1, 0, 0),
+    ROW("exit_group",        OP_EXIT, M_NONE,   -1, -1, -1, 0, 0),
+    ROW("wait4",             OP_WAIT, M_WAIT,    0,  1, -1, 0, INT_SIZE),
+    ROW("waitpid",           OP_WAIT, M_WAIT,    0,  1, -1, 0, INT_SIZE),
+    ROW("waitid",            OP_WAIT, M_WAITID,  0,  1, -1, 0, 0),
+    ROW("execve",            OP_EXEC, M_EXEC,    0,  1,  2, SP_X_EXEC, 0),
+    ROW("execveat",          OP_EXEC, M_EXEC,    1,  2,  3, SP_X_EXEC, 0),
 };
 
 const size_t sp_map_table_len = sizeof(sp_map_table) / sizeof(sp_map_table[0]);
@@ -274,6 +286,92 @@ static void traffic(struct trace_record *r, int ok, uint32_t in, uint32_t out)
     r->op = in ? OP_COPY_IN : out ? OP_COPY_OUT : OP_NULL;
     r->bytes = in + (ok ? out : 0);
     r->aux = in + out;
+}
+
+/*
+ * The strings of an argv/envp argument: "[\"ls\", \"-l\"]" gives 3 + 3
+ * bytes (each string + NUL); *trunc = 1 if a string or the list was cut
+ * ("..."). Returns 0, or -1 if the strings are not shown (a pointer,
+ * "0x7ffd... /\* 37 vars *\/", "[/\* 2 vars *\/]", NULL).
+ */
+static int strings_bytes(struct sp_span a, uint32_t *bytes, int *trunc)
+{
+    struct sp_span el[256];
+    uint64_t sum = 0;
+
+    while (a.n > 0 && (a.p[a.n - 1] == ' ' || a.p[a.n - 1] == '\t'))
+        a.n--;
+    if (a.n < 2 || a.p[0] != '[' || a.p[a.n - 1] != ']')
+        return -1;
+    struct sp_span in = { a.p + 1, a.n - 2 };
+    size_t n = sp_split_args(in, el, sizeof(el) / sizeof(el[0]));
+    if (n > sizeof(el) / sizeof(el[0])) {
+        n = sizeof(el) / sizeof(el[0]);
+        *trunc = 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t len;
+        int t = 0;
+        if (el[i].n == 0 && n == 1)
+            break;                           /* [] */
+        if (el[i].n == 3 && memcmp(el[i].p, "...", 3) == 0) {
+            *trunc = 1;
+            continue;
+        }
+        if (sp_arg_str(el[i], &len, &t) != 0)
+            return -1;                       /* a comment or a pointer */
+        if (t)
+            *trunc = 1;
+        sum += (uint64_t)len + 1;
+    }
+    *bytes = clamp32(sum);
+    return 0;
+}
+
+long sp_map_pid(const struct sp_map_entry *e, const struct sp_line *L)
+{
+    struct sp_span a[MAX_ARGS];
+    size_t na;
+    uint64_t v;
+    int ok = L->result == TRACE_RES_OK;
+
+    if (e == NULL)
+        return 0;
+    if (e->method == M_FORK)
+        return ok && L->ret > 0 && L->ret < 0x7fffffff ? (long)L->ret : 0;
+    if (e->method != M_WAIT && e->method != M_WAITID)
+        return 0;
+    na = sp_split_args(L->args, a, MAX_ARGS);
+    if (na > MAX_ARGS)
+        na = MAX_ARGS;
+    if (e->method == M_WAIT) {
+        if (ok && L->ret > 0 && L->ret < 0x7fffffff)
+            return (long)L->ret;             /* the child it reaped */
+        if (ok)
+            return 0;                        /* WNOHANG: nothing reaped */
+        if (e->a1 >= 0 && (size_t)e->a1 < na && sp_arg_num(a[e->a1], &v) == 0 && (int64_t)v > 0 &&
+            v < 0x7fffffff)
+            return (long)v;
+        return -1;
+    }
+    /* waitid(P_PID, 123, {si_signo=SIGCHLD, ..., si_pid=123, ...}, WEXITED, NULL) = 0 */
+    if (ok && na > 2) {
+        const char *p = a[2].p, *end = a[2].p + a[2].n;
+        for (; p + 7 <= end; p++)
+            if (memcmp(p, "si_pid=", 7) == 0) {
+                long pid = 0;
+                for (p += 7; p < end && *p >= '0' && *p <= '9'; p++)
+                    pid = pid * 10 + (*p - '0');
+                if (pid > 0)
+                    return pid;
+                break;
+            }
+    }
+    if (e->a1 >= 0 && (size_t)e->a1 < na && (sp_has_word(a[e->a1], "P_PID") ||
+                                             (sp_arg_num(a[e->a1], &v) == 0 && v == 1)) &&
+        (size_t)e->a2 < na && sp_arg_num(a[e->a2], &v) == 0 && v > 0 && v < 0x7fffffff)
+        return (long)v;
+    return ok ? 0 : -1;                      /* WNOHANG found nothing ({}), or any child */
 }
 
 void sp_map_call(const struct sp_map_entry *e, const struct sp_line *L, struct sp_brk *brk,
@@ -411,6 +509,27 @@ void sp_map_call(const struct sp_map_entry *e, const struct sp_line *L, struct s
                 break;
             }
         break;
+    case M_FORK:                              /* the converter fills aux in (sp_map_pid) */
+    case M_WAITID:
+        r->aux = TRACE_TASK_NONE;
+        break;
+    case M_WAIT:
+        r->aux = TRACE_TASK_NONE;
+        if (ok && L->ret > 0 && ptr_given(a, na, e->a2))
+            r->bytes = e->out;                /* the status word */
+        break;
+    case M_EXEC: {
+        uint32_t argv = 0, envp = 0;
+        int trunc = 0;
+        r->aux = path_len(a, na, e->a1, &r->flags);
+        if (e->a2 >= (int)na || strings_bytes(a[e->a2], &argv, &trunc) != 0 ||
+            e->aflags >= (int)na || strings_bytes(a[e->aflags], &envp, &trunc) != 0)
+            r->flags |= TRACE_F_NOSTRING;     /* envp (or argv) not shown: a lower bound */
+        if (trunc)
+            r->flags |= TRACE_F_TRUNCATED;
+        r->bytes = clamp32((uint64_t)argv + envp);
+        break;
+    }
     }
     if ((e->x & SP_X_EXEC) && ok)
         brk->known = 0;

@@ -107,6 +107,13 @@ enum sp_method {
                  * success */
     M_IOCTL,    /* the traffic model for the terminal requests in argument a1 (TCGETS, ...);
                  * other requests OP_SKIP */
+    M_FORK,     /* OP_FORK: aux = the child's task, filled in by the converter from the return
+                 * value (sp_map_pid) */
+    M_WAIT,     /* OP_WAIT: a1 = pid argument, a2 = status pointer (4 bytes copied out on
+                 * success); aux = the child's task (sp_map_pid) */
+    M_WAITID,   /* OP_WAIT for waitid: a1 = idtype, a2 = id; aux as M_WAIT */
+    M_EXEC,     /* OP_EXEC: a1 = path, a2 = argv, aflags = envp: bytes = the strings of argv and
+                 * envp (each + NUL), aux = path length */
 };
 
 #define SP_ALWAYS (-2)           /* M_TRAFFIC a1: the call always copies in */
@@ -143,6 +150,14 @@ struct sp_brk {
 void sp_map_call(const struct sp_map_entry *e, const struct sp_line *call, struct sp_brk *brk,
                  struct trace_record *r);
 
+/* The pid a lifecycle record names, for the converter to turn into a task
+ * (e = the record's entry, L its parsed call): OP_FORK the child's pid (the
+ * return value; 0 if unknown or the call failed); OP_WAIT the child waited
+ * for (the returned pid, else the pid argument), -1 for any child, 0 if the
+ * call reaped nothing (WNOHANG returned 0, or it failed on no pid). Other
+ * ops: 0. */
+long sp_map_pid(const struct sp_map_entry *e, const struct sp_line *L);
+
 /* Linux errno number of an "EXXX" name, 0 if unknown. */
 int sp_errno_lookup(const char *name, size_t n);
 
@@ -166,6 +181,8 @@ struct s2t_stats {
     uint64_t detached;               /* calls cut by "<detached ...>" (kept, TRACE_F_UNFINISHED) */
     uint64_t nostring;               /* records with TRACE_F_NOSTRING: a path of unknown length
                                       * (-e raw=all pointers, NULL), replayed as 0 path bytes */
+    uint64_t exec_nostring;          /* OP_EXEC records whose argv or envp strings were not shown
+                                      * (envp needs strace -v): bytes is a lower bound */
     uint64_t dropped;                /* records over S2T_MAX_RECORDS (never in practice) */
     uint64_t per_op[OP_COUNT];
     uint64_t ndur;                   /* lines with a -T duration */

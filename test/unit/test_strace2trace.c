@@ -619,8 +619,6 @@ static void test_map_path(void **state)
     assert_rec(r, OP_PATH, TRACE_RES_OK, 12, 6, 0);
     r = one("readlink(\"/usr\", 0x7fff237868a0, 1023) = -1 EINVAL (Invalid argument)");
     assert_rec(r, OP_PATH, TRACE_RES_ERR, 4, 0, 0);
-    r = one("execve(\"/usr/bin/cat\", [\"cat\", \"/etc/hostname\"], 0x7fff40c6de38 /* 37 vars */) = 0");
-    assert_rec(r, OP_PATH, TRACE_RES_OK, 12, 0, 0);
     r = one("faccessat2(AT_FDCWD, \"/x\", X_OK, AT_EACCESS) = 0");
     assert_rec(r, OP_PATH, TRACE_RES_OK, 2, 0, 0);
     r = one("rename(\"/tmp/a\", \"/tmp/bb\") = 0");
@@ -837,8 +835,9 @@ static void test_map_skip_is_kept_and_counted(void **state)
         "+++ exited with 0 +++\n");
 
     assert_int_equal(s2t_nrecords(c), 6);
-    assert_int_equal(s2t_stats(c)->per_op[OP_SKIP], 5);
+    assert_int_equal(s2t_stats(c)->per_op[OP_SKIP], 4);
     assert_int_equal(s2t_stats(c)->per_op[OP_NULL], 1);
+    assert_int_equal(s2t_stats(c)->per_op[OP_EXIT], 1);
     assert_int_equal(s2t_stats(c)->exits, 1);
     assert_string_equal(rname(c, 0), "sysinfo");
     assert_int_equal(rec(c, 0)->op, OP_SKIP);
@@ -958,21 +957,27 @@ static void test_join_fork_log(void **state)
     /* records in the order the calls were entered */
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
         assert_string_equal(rname(c, i), order[i]);
-    /* tasks numbered by first appearance: 6383 -> 0, 6384 -> 1, 6385 -> 2, 6387 -> 3 */
+    /* tasks numbered by first appearance, as a prefix or as a clone's return
+     * value: 6383 -> 0, 6384 -> 1, 6385 -> 2, 6386 -> 3 (clone), 6387 -> 4 */
     assert_int_equal(rec(c, 0)->task, 0);
     assert_int_equal(rec(c, 2)->task, 1);
     assert_int_equal(rec(c, 8)->task, 2);
-    assert_int_equal(rec(c, 14)->task, 3);
+    assert_int_equal(rec(c, 14)->task, 4);
 
-    assert_rec(*rec(c, 1), OP_SKIP, TRACE_RES_OK, 0, 0, TRACE_F_JOINED);          /* vfork */
-    assert_rec(*rec(c, 3), OP_PATH, TRACE_RES_OK, 11, 0, TRACE_F_JOINED);         /* execve */
-    assert_rec(*rec(c, 4), OP_SKIP, TRACE_RES_OK, 0, 0, TRACE_F_JOINED);          /* wait4 */
+    /* vfork -> task 1, whose records came before the vfork returned */
+    assert_rec(*rec(c, 1), OP_FORK, TRACE_RES_OK, 0, 1, TRACE_F_JOINED);
+    /* execve: "ls\0/nonexist\0" = 13 bytes of argv, envp not shown; aux = the path */
+    assert_rec(*rec(c, 3), OP_EXEC, TRACE_RES_OK, 13, 11, TRACE_F_JOINED | TRACE_F_NOSTRING);
+    /* wait4(-1, [status], ...) = 6384: task 1, the status word copied out */
+    assert_rec(*rec(c, 4), OP_WAIT, TRACE_RES_OK, 4, 1, TRACE_F_JOINED);
+    assert_rec(*rec(c, 6), OP_EXIT, TRACE_RES_UNKNOWN, 0, 0, 0);                  /* exit_group(2) = ? */
+    assert_rec(*rec(c, 11), OP_FORK, TRACE_RES_OK, 0, 3, TRACE_F_JOINED);         /* clone = 6386 */
     assert_rec(*rec(c, 7), OP_PATH, TRACE_RES_ERR, 20, 0, TRACE_F_JOINED);        /* newfstatat */
     assert_int_equal(rec(c, 7)->err, 2);
     assert_rec(*rec(c, 8), OP_CLOSE, TRACE_RES_OK, 0, 0, TRACE_F_JOINED);
     assert_rec(*rec(c, 9), OP_COPY_IN, TRACE_RES_OK, 3, 3, TRACE_F_JOINED);       /* write */
     assert_rec(*rec(c, 10), OP_PATH, TRACE_RES_OK, 12, 96, TRACE_F_JOINED);
-    assert_rec(*rec(c, 12), OP_SKIP, TRACE_RES_UNKNOWN, 0, 0, TRACE_F_JOINED);    /* exit_group = ? */
+    assert_rec(*rec(c, 12), OP_EXIT, TRACE_RES_UNKNOWN, 0, 0, TRACE_F_JOINED);    /* exit_group = ? */
     assert_rec(*rec(c, 14), OP_SKIP, TRACE_RES_UNKNOWN, 0, 0, TRACE_F_JOINED);    /* killed in the call */
     assert_rec(*rec(c, 15), OP_SKIP, TRACE_RES_UNKNOWN, 0, 0, TRACE_F_RESTART);   /* rt_sigsuspend */
     s2t_free(c);
@@ -1115,6 +1120,131 @@ static void test_i386_names(void **state)
     assert_rec(*rec(c, 8), OP_STAT_OUT, TRACE_RES_OK, 96, 96, 0);
     assert_rec(*rec(c, 9), OP_DUP, TRACE_RES_OK, 0, 0, 0);
     assert_rec(*rec(c, 10), OP_STAT_OUT, TRACE_RES_OK, 256, 256, 0);
+    s2t_free(c);
+}
+
+/* ------------------------------------------------------------ the process lifecycle */
+
+/* One call each: fork, exit, wait and exec records and their fields. */
+static void test_lifecycle_one_line(void **state)
+{
+    (void)state;
+    struct trace_record r;
+
+    /* a child pid never seen on a line of its own still gets a task: 1 */
+    r = one("clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f) = 4242");
+    assert_rec(r, OP_FORK, TRACE_RES_OK, 0, 1, 0);
+    r = one("fork() = 77");
+    assert_rec(r, OP_FORK, TRACE_RES_OK, 0, 1, 0);
+    r = one("vfork() = 78");
+    assert_rec(r, OP_FORK, TRACE_RES_OK, 0, 1, 0);
+    r = one("clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|"
+            "CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0xf7, parent_tid=0xf7, "
+            "exit_signal=0, stack=0xf7, stack_size=0x7fff00, tls=0xf7} => {parent_tid=[4243]}, 88) = 4243");
+    assert_rec(r, OP_FORK, TRACE_RES_OK, 0, 1, 0);          /* a thread: a process here */
+    r = one("clone(child_stack=NULL, flags=SIGCHLD) = -1 EAGAIN (Resource temporarily unavailable)");
+    assert_rec(r, OP_FORK, TRACE_RES_ERR, 0, TRACE_TASK_NONE, 0);
+    r = one("exit_group(3) = ?");
+    assert_rec(r, OP_EXIT, TRACE_RES_UNKNOWN, 0, 0, 0);
+    r = one("exit(0) = ?");
+    assert_rec(r, OP_EXIT, TRACE_RES_UNKNOWN, 0, 0, 0);
+    r = one("wait4(-1, [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 12");
+    assert_rec(r, OP_WAIT, TRACE_RES_OK, 4, 1, 0);
+    r = one("wait4(-1, NULL, 0, NULL) = 12");
+    assert_rec(r, OP_WAIT, TRACE_RES_OK, 0, 1, 0);
+    r = one("wait4(-1, 0x7ffc, WNOHANG, NULL) = 0");
+    assert_rec(r, OP_WAIT, TRACE_RES_OK, 0, TRACE_TASK_NONE, 0);
+    r = one("wait4(-1, 0x7ffc, 0, NULL) = -1 ECHILD (No child processes)");
+    assert_rec(r, OP_WAIT, TRACE_RES_ERR, 0, TRACE_TASK_ANY, 0);
+    r = one("waitpid(55, NULL, 0) = -1 ECHILD (No child processes)");
+    assert_rec(r, OP_WAIT, TRACE_RES_ERR, 0, 1, 0);          /* the pid argument */
+    r = one("waitid(P_ALL, 0, {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=31, si_uid=0, si_status=0, "
+            "si_utime=0, si_stime=0}, WEXITED, NULL) = 0");
+    assert_rec(r, OP_WAIT, TRACE_RES_OK, 0, 1, 0);
+    r = one("waitid(P_PID, 31, {}, WEXITED|WNOHANG, NULL) = 0");
+    assert_rec(r, OP_WAIT, TRACE_RES_OK, 0, 1, 0);
+    r = one("waitid(P_ALL, 0, {}, WEXITED|WNOHANG, NULL) = 0");
+    assert_rec(r, OP_WAIT, TRACE_RES_OK, 0, TRACE_TASK_NONE, 0);
+    /* execve: "cat\0/etc/hostname\0" = 18 bytes, envp not shown (no -v) */
+    r = one("execve(\"/usr/bin/cat\", [\"cat\", \"/etc/hostname\"], 0x7fff40c6de38 /* 37 vars */) = 0");
+    assert_rec(r, OP_EXEC, TRACE_RES_OK, 18, 12, TRACE_F_NOSTRING);
+    /* strace -v: envp shown: + "A=1\0" + "HOME=/\0" */
+    r = one("execve(\"/bin/true\", [\"true\"], [\"A=1\", \"HOME=/\"]) = 0");
+    assert_rec(r, OP_EXEC, TRACE_RES_OK, 5 + 4 + 7, 9, 0);
+    r = one("execve(\"/bin/true\", [], []) = 0");
+    assert_rec(r, OP_EXEC, TRACE_RES_OK, 0, 9, 0);
+    /* a cut string and a cut list: lower bounds */
+    r = one("execve(\"/bin/sh\", [\"sh\", \"-c\", \"abc\"...], [\"X=1\", ...]) = 0");
+    assert_rec(r, OP_EXEC, TRACE_RES_OK, 3 + 3 + 4 + 4, 7, TRACE_F_TRUNCATED);
+    r = one("execve(\"/nope\", [\"a\"], [/* 2 vars */]) = -1 ENOENT (No such file or directory)");
+    assert_rec(r, OP_EXEC, TRACE_RES_ERR, 2, 5, TRACE_F_NOSTRING);
+    assert_int_equal(r.err, 2);
+    r = one("execveat(3, \"\", [\"x\"], [\"A=1\"], AT_EMPTY_PATH) = 0");
+    assert_rec(r, OP_EXEC, TRACE_RES_OK, 2 + 4, 0, 0);
+}
+
+/* strace -f with [pid N] prefixes: a clone whose child runs (and exits)
+ * before the parent's clone returns, then a wait for it. */
+static void test_lifecycle_f_prefixes(void **state)
+{
+    (void)state;
+    struct s2t *c = conv(
+        "execve(\"/bin/sh\", [\"sh\", \"-c\", \"ls\"], 0x7ffd /* 3 vars */) = 0\n"
+        "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD <unfinished ...>\n"
+        "[pid   901] execve(\"/bin/ls\", [\"ls\"], 0x7ffd /* 3 vars */) = 0\n"
+        "[pid   901] write(1, \"a\\n\", 2) = 2\n"
+        "[pid   901] exit_group(0) = ?\n"
+        "[pid   901] +++ exited with 0 +++\n"
+        "<... clone resumed>, child_tidptr=0x7f) = 901\n"
+        "wait4(-1, [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 901\n"
+        "--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=901, si_uid=0, si_status=0} ---\n"
+        "exit_group(0) = ?\n"
+        "+++ exited with 0 +++\n");
+
+    assert_int_equal(s2t_stats(c)->malformed, 0);
+    assert_int_equal(s2t_nrecords(c), 7);
+    assert_string_equal(rname(c, 1), "clone");
+    /* the clone's slot comes first (entered first), its child is task 1 */
+    assert_int_equal(rec(c, 1)->task, 0);
+    assert_rec(*rec(c, 1), OP_FORK, TRACE_RES_OK, 0, 1, TRACE_F_JOINED);
+    assert_int_equal(rec(c, 2)->task, 1);
+    assert_int_equal(rec(c, 2)->op, OP_EXEC);
+    assert_int_equal(rec(c, 4)->task, 1);
+    assert_int_equal(rec(c, 4)->op, OP_EXIT);
+    assert_rec(*rec(c, 5), OP_WAIT, TRACE_RES_OK, 4, 1, 0);
+    assert_int_equal(rec(c, 6)->op, OP_EXIT);
+    assert_int_equal(rec(c, 6)->task, 0);
+    assert_int_equal(s2t_stats(c)->per_op[OP_FORK], 1);
+    assert_int_equal(s2t_stats(c)->per_op[OP_EXIT], 2);
+    assert_int_equal(s2t_stats(c)->per_op[OP_EXEC], 2);
+    check_image(c);
+    s2t_free(c);
+}
+
+/* strace -ff: the child's file read before the parent's; the clone's
+ * return value names the child's file pid. */
+static void test_lifecycle_ff_child_first(void **state)
+{
+    (void)state;
+    struct s2t *c = s2t_new();
+    static const char *const child[] = { "write(1, \"x\", 1) = 1", "exit_group(0) = ?", "+++ exited with 0 +++" };
+    static const char *const parent[] = { "clone(child_stack=NULL, flags=SIGCHLD) = 7001",
+                                          "wait4(7001, NULL, 0, NULL) = 7001", "exit_group(0) = ?" };
+
+    s2t_begin_file(c, 7001);
+    for (size_t i = 0; i < 3; i++)
+        s2t_feed(c, child[i], strlen(child[i]));
+    s2t_end_file(c);
+    s2t_begin_file(c, 7000);
+    for (size_t i = 0; i < 3; i++)
+        s2t_feed(c, parent[i], strlen(parent[i]));
+    s2t_end_file(c);
+    assert_int_equal(s2t_nrecords(c), 5);
+    assert_int_equal(rec(c, 0)->task, 0);            /* 7001: first seen */
+    assert_int_equal(rec(c, 2)->task, 1);            /* 7000 */
+    assert_rec(*rec(c, 2), OP_FORK, TRACE_RES_OK, 0, 0, 0);
+    assert_rec(*rec(c, 3), OP_WAIT, TRACE_RES_OK, 0, 0, 0);
+    check_image(c);
     s2t_free(c);
 }
 
@@ -1343,8 +1473,12 @@ static void test_format_raw_all_counted(void **state)
                          "close(0x3)                              = 0\n");
     assert_int_equal(s2t_nrecords(c), 5);
     assert_int_equal(s2t_stats(c)->malformed, 0);
-    /* execve, access, openat: paths of unknown length; newfstatat is the fd form */
-    assert_int_equal(s2t_stats(c)->nostring, 3);
+    /* access, openat: paths of unknown length; newfstatat is the fd form;
+     * execve: its strings not shown, counted apart */
+    assert_int_equal(s2t_stats(c)->nostring, 2);
+    assert_int_equal(s2t_stats(c)->exec_nostring, 1);
+    assert_int_equal(rec(c, 0)->op, OP_EXEC);
+    assert_int_equal(rec(c, 0)->flags & TRACE_F_NOSTRING, TRACE_F_NOSTRING);
     assert_int_equal(rec(c, 2)->flags & TRACE_F_NOSTRING, TRACE_F_NOSTRING);
     assert_int_equal(rec(c, 3)->op, OP_STAT_OUT);
     s2t_free(c);
@@ -1371,7 +1505,7 @@ static void test_format_bytes(void **state)
     /* "read\0openat\0" = 12 bytes: already a multiple of 4 */
     assert_int_equal(len, 24 + 12 + 3 * 16);
     assert_memory_equal(img, "SPLITTRC", 8);
-    assert_int_equal(rd32(img + 8), 1);
+    assert_int_equal(rd32(img + 8), TRACE_VERSION);
     assert_int_equal(rd32(img + 12), 3);
     assert_int_equal(rd32(img + 16), 2);
     assert_int_equal(rd32(img + 20), 12);
@@ -1411,7 +1545,7 @@ static void test_format_bytes(void **state)
 static size_t build_valid(uint32_t *buf)
 {
     unsigned char *b = (unsigned char *)buf;
-    struct trace_header h = { .magic = "SPLITTRC", .version = 1, .nrecords = 2, .nnames = 2,
+    struct trace_header h = { .magic = "SPLITTRC", .version = TRACE_VERSION, .nrecords = 2, .nnames = 2,
                               .names_bytes = 12 };
     struct trace_record r[2] = {
         { .name = 0, .op = OP_NULL, .result = TRACE_RES_OK },
@@ -1453,7 +1587,7 @@ static void test_validator_rejects(void **state)
     } while (0)
     BREAK(b[0] = 's', TRACE_E_MAGIC);
     BREAK(b[7] = 0, TRACE_E_MAGIC);
-    BREAK(h->version = 2, TRACE_E_VERSION);
+    BREAK(h->version = TRACE_VERSION + 1, TRACE_E_VERSION);
     BREAK(h->version = 0, TRACE_E_VERSION);
     BREAK(h->nrecords = 3, TRACE_E_SIZE);
     BREAK(h->nrecords = 0xFFFFFFFFu, TRACE_E_SIZE);
@@ -1487,7 +1621,7 @@ static void test_validator_rejects(void **state)
     {
         uint32_t big[64];
         unsigned char *bb = (unsigned char *)big;
-        struct trace_header hh = { .magic = "SPLITTRC", .version = 1, .nrecords = 0, .nnames = 1,
+        struct trace_header hh = { .magic = "SPLITTRC", .version = TRACE_VERSION, .nrecords = 0, .nnames = 1,
                                    .names_bytes = 64 };
         memset(big, 0, sizeof(big));
         memcpy(bb, &hh, sizeof(hh));
@@ -1762,6 +1896,9 @@ int main(void)
         cmocka_unit_test(test_map_skip_is_kept_and_counted),
         cmocka_unit_test(test_map_table_sane_and_documented),
         cmocka_unit_test(test_join_fork_log),
+        cmocka_unit_test(test_lifecycle_one_line),
+        cmocka_unit_test(test_lifecycle_f_prefixes),
+        cmocka_unit_test(test_lifecycle_ff_child_first),
         cmocka_unit_test(test_join_unfinished_never_resumed),
         cmocka_unit_test(test_join_resumed_unfinished_again),
         cmocka_unit_test(test_join_errors),

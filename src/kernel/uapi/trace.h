@@ -28,7 +28,7 @@
 
 #define TRACE_MAGIC      "SPLITTRC"  /* 8 bytes, no NUL in the file */
 #define TRACE_MAGIC_LEN  8
-#define TRACE_VERSION    1
+#define TRACE_VERSION    2           /* 2: ops 13..16 (the process lifecycle) */
 #define TRACE_PAGE_SIZE  4096u       /* OP_MAP / OP_UNMAP lengths are rounded up to this */
 #define TRACE_NAME_MAX   64          /* bytes in a syscall name, NUL included */
 #define TRACE_MAX_NAMES  65535u      /* name indexes are u16 */
@@ -51,8 +51,20 @@ enum trace_op {
     OP_SEEK     = 10, /* lseek: no copy (bytes = 8 for _llseek's loff_t copy-out) */
     OP_DUP      = 11, /* dup, dup2, dup3, fcntl(F_DUPFD) */
     OP_PIPE     = 12, /* pipe, pipe2: copy-out of two fds, bytes = 8 on success */
-    OP_COUNT    = 13
+    /* The process lifecycle: each task (`task`) is a process of the replay
+     * (docs/trace-format.md, "Processes"). */
+    OP_FORK     = 13, /* clone, clone3, fork, vfork: aux = the child's task (TRACE_TASK_NONE: unknown) */
+    OP_EXIT     = 14, /* exit, exit_group: the task ends */
+    OP_WAIT     = 15, /* wait4, waitpid, waitid: aux = the child's task, TRACE_TASK_ANY or TRACE_TASK_NONE;
+                       * bytes = status bytes copied out (4) */
+    OP_EXEC     = 16, /* execve, execveat: bytes = argv + envp string bytes (NULs included;
+                       * TRACE_F_NOSTRING: envp or argv not shown), aux = path length */
+    OP_COUNT    = 17
 };
+
+/* OP_FORK / OP_WAIT `aux` values that name no task. */
+#define TRACE_TASK_ANY   0xFFFFFFFFu  /* OP_WAIT: any child (pid -1, P_ALL) */
+#define TRACE_TASK_NONE  0xFFFFFFFEu  /* OP_FORK: child pid unknown; OP_WAIT: reaped nothing (WNOHANG = 0) */
 
 /* Result class of the traced Linux call: the record's `result` byte. */
 #define TRACE_RES_OK       0  /* "= N" or "= 0x..." */
@@ -199,7 +211,7 @@ static inline const char *trace_op_name(uint32_t op)
 {
     static const char *const names[OP_COUNT] = {
         "SKIP", "NULL", "COPY_IN", "COPY_OUT", "PATH", "STAT_OUT", "MAP",
-        "UNMAP", "BRK", "CLOSE", "SEEK", "DUP", "PIPE",
+        "UNMAP", "BRK", "CLOSE", "SEEK", "DUP", "PIPE", "FORK", "EXIT", "WAIT", "EXEC",
     };
     return op < OP_COUNT ? names[op] : "?";
 }
