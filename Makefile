@@ -126,7 +126,7 @@ $(BUILD)/kernel.asm: $(BUILD)/kernel.elf
 	objdump -d -S -M intel $< > $@
 
 # ---------------------------------------------------------------- user programs
-USER_PROGS := init sh hello copydemo segv faults child usertests test_uaccess test_regs bench test_hostile fuzz stress replay test_files test_latency
+USER_PROGS := init sh hello copydemo segv faults child usertests test_uaccess test_regs bench test_hostile fuzz stress replay test_files test_latency exit0
 ULIB := $(BUILD)/user/lib/crt0.o $(BUILD)/user/lib/syscall.o $(BUILD)/user/lib/ulib.o \
         $(BUILD)/user/lib/ktap.o $(BUILD)/user/lib/malloc.o $(BUILD)/user/lib/turn.o \
         $(BUILD)/user/lib/sysenter.o

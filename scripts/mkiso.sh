@@ -192,6 +192,7 @@ menuentry "split: trace replay benchmark (make bench)" {
     multiboot2 /boot/kernel.elf${KERNEL_ARGS:+ $KERNEL_ARGS}
     module2 /boot/kernel.sym kernel.sym
     module2 /modules/replay.elf replay ${REPLAY_ARGS:-}$traces
+    module2 /modules/exit0.elf exit0 nostart
     boot
 }
 menuentry "split: one call traced (make pathtrace)" {

@@ -194,7 +194,8 @@ void ipc_exit(struct proc *p);       /* wake everyone blocked on @p with -ESRCH 
  * in the way or no frames (nothing changed). Details in vm.c. */
 long sys_brk(uaddr_t end);
 /* sys_map - map(va, npages, prot): @npages zeroed pages at @va, writable if
- * PROT_WRITE; all or nothing. 0; -EINVAL bad range, unknown @prot bits or a
+ * PROT_WRITE, shared with children forked later (not copied) if
+ * PROT_SHARED; all or nothing. 0; -EINVAL bad range, unknown @prot bits or a
  * page already mapped, -ENOMEM out of frames, -EINTR killed meanwhile. */
 long sys_map(uaddr_t va, uint32_t npages, uint32_t prot);
 /* sys_unmap - unmap(va, npages): 0; -EINVAL bad range or a page in it not

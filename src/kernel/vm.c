@@ -117,12 +117,12 @@ long sys_brk(uaddr_t end)
 
 long sys_map(uaddr_t va, uint32_t npages, uint32_t prot)
 {
-    if (!valid_range(va, npages) || (prot & ~(uint32_t)(PROT_READ | PROT_WRITE)))
+    if (!valid_range(va, npages) || (prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_SHARED)))
         return -EINVAL;
     if (!uvm_range_unmapped(current->pd, va, npages))
         return -EINVAL;
     long r = uvm_map_zeroed(&kernel_frames, current->pd, va, npages,
-                            PTE_U | ((prot & PROT_WRITE) ? PTE_W : 0));
+                            PTE_U | ((prot & PROT_WRITE) ? PTE_W : 0) | ((prot & PROT_SHARED) ? PTE_SHARED : 0));
     if (r < 0)
         return r == -ENOMEM || r == -EINTR ? r : -EINVAL; /* -EINTR: killed, nothing mapped */
     audit_address_space_change(current);

@@ -54,6 +54,77 @@ long os_map(uintptr_t va, uint32_t npages) { return sys(SYS_map, (long)va, (long
 long os_unmap(uintptr_t va, uint32_t npages) { return sys(SYS_unmap, (long)va, (long)npages, 0, 0, 0); }
 long os_brk(uintptr_t end) { return sys(SYS_brk, (long)end, 0, 0, 0, 0); }
 
+long os_fork(void) { return sys(SYS_fork, 0, 0, 0, 0, 0); }
+long os_wait(long pid, int *status) { return sys(SYS_wait, pid, (long)status, 0, 0, 0); }
+
+void os_exit(int code)
+{
+    sys(SYS_exit, code, 0, 0, 0, 0);
+    for (;;)
+        ;
+}
+
+/* OP_EXEC here: spawn() of the boot module EXEC_MODULE (exit0: one system
+ * call, exit) with argv strings of `bytes` bytes, and wait() for it. This
+ * kernel has no exec that replaces the caller's image; spawn builds the
+ * same thing (a new page directory from an ELF module, arguments copied in,
+ * a process torn down at its exit), from a process that owns no pages yet.
+ * A missing program: spawn() of a module that does not exist, -ENOENT. */
+#define EXEC_MODULE "exit0"
+#define EXEC_MISSING "exit0-missing"
+static char exec_strings[MAX_ARGS][MAX_ARG_LEN];
+
+long os_exec(uint32_t bytes, int exists, uint32_t *calls)
+{
+    char *argv[MAX_ARGS + 1];
+    int argc = 0;
+    _Static_assert(REPLAY_EXEC_BYTES == MAX_ARGS * MAX_ARG_LEN, "os_exec's cap is spawn's");
+    /* argv[0] first, then strings of up to MAX_ARG_LEN bytes (NUL included) */
+    while (bytes > 0 && argc < MAX_ARGS) {
+        uint32_t n = bytes < MAX_ARG_LEN ? bytes : MAX_ARG_LEN;
+        memset(exec_strings[argc], 'a', n - 1);
+        exec_strings[argc][n - 1] = '\0';
+        argv[argc] = exec_strings[argc];
+        argc++;
+        bytes -= n;
+    }
+    argv[argc] = NULL;
+    *calls = 1;
+    long pid = sys(SYS_spawn, (long)(exists ? EXEC_MODULE : EXEC_MISSING), argc ? (long)argv : 0, 0, 0, 0);
+    if (pid < 0)
+        return pid;
+    *calls = 3;                                /* spawn, the program's exit, wait */
+    long r = sys(SYS_wait, pid, 0, 0, 0, 0);
+    return r < 0 ? r : 0;
+}
+
+/* os_shared: map(PROT_SHARED) pages from SHARED_BASE up; released blocks
+ * are unmapped, and the next block starts over once none is left. */
+#define SHARED_BASE  0x60000000u
+#define SHARED_PAGES 65536u            /* 256 MiB of address space */
+static uintptr_t shared_next = SHARED_BASE;
+static uint32_t shared_live;
+
+void *os_shared(uint32_t bytes)
+{
+    uint32_t npages = (bytes + 4095) / 4096;
+    if (npages == 0 || npages > SHARED_PAGES - (shared_next - SHARED_BASE) / 4096)
+        return NULL;
+    if (map((void *)shared_next, npages, PROT_READ | PROT_WRITE | PROT_SHARED) < 0)
+        return NULL;
+    void *p = (void *)shared_next;
+    shared_next += (uintptr_t)npages * 4096;
+    shared_live++;
+    return p;
+}
+
+void os_unshared(void *p, uint32_t bytes)
+{
+    unmap(p, (bytes + 4095) / 4096);
+    if (--shared_live == 0)
+        shared_next = SHARED_BASE;
+}
+
 void os_events(struct replay_events *out)
 {
     _Static_assert(sizeof(struct replay_events) == sizeof(struct kevents), "same counters");

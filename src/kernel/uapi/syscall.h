@@ -42,6 +42,8 @@ enum { NR_SYSCALLS = 1
 #define IPC_MAX_MSG   4096   /* bytes in one message */
 #define PROT_READ     0x1    /* map(): every mapped page is readable */
 #define PROT_WRITE    0x2
+#define PROT_SHARED   0x8    /* map(): pages that fork shares with the child instead of copying
+                              * (PTE_SHARED; like Linux MAP_SHARED | MAP_ANONYMOUS) */
 #define MAX_ARGS      16     /* spawn(): argv entries */
 #define MAX_ARG_LEN   128    /* spawn(): bytes per argument, NUL included */
 #define MODULE_NAME_MAX 16   /* bytes in a module/process name, NUL included */

@@ -28,6 +28,19 @@
  * n counts records whose result class (ok/error) differs from the trace's;
  * window counts records whose event window did not hold exactly one system
  * call (set-up or clean-up leaking into the measurement). Both should be 0.
+ *
+ * Processes (docs/benchmarking.md, "Processes"): each traced task is a
+ * process of the replay. An OP_FORK record forks the replay process that
+ * runs its task (timed in the parent); the child replays the child task's
+ * records, in trace order, until that task's OP_EXIT record, which ends the
+ * process for real. The parent waits, untimed, until the child has ended,
+ * then goes on with its own records: one process runs at a time (a child
+ * runs to its end first, like vfork), so every event window holds only its
+ * own record's events. An OP_EXIT window runs from the child's last rdtsc
+ * before its exit call to the parent's first rdtsc after it runs again: the
+ * exit, the switch and the parent's return to user mode. OP_WAIT then reaps
+ * the child (a zombie by then); OP_EXEC runs a tiny program (os_exec).
+ * Samples and counts come back through os_shared() memory.
  */
 #ifdef REPLAY_LINUX
 #include <stdio.h>
@@ -71,7 +84,18 @@ struct name_stat {
     uint32_t fills[FILL_KINDS];            /* fill totals over the fills pass */
 };
 
-/* What the replay holds between records of one pass. */
+/* What every replay process of a trace shares (os_shared memory). */
+struct replay_shared {
+    volatile uint32_t go;                  /* 0 while a fork's window is open in the parent */
+    uint32_t exit_rec;                     /* 1 + the OP_EXIT record a child ended with, or 0 */
+    uint32_t exit_t0;                      /* its rdtsc just before the exit call */
+    struct replay_events exit_ev;          /* its event counters then */
+    uint32_t capped;                       /* records replayed at a capped size (one pass) */
+    uint32_t mismatches;                   /* result class differs from the trace's (one pass) */
+    uint32_t window_errors;                /* event windows without their system calls (warm-up) */
+};
+
+/* What the replay holds between records of one pass (each process its own copy). */
 struct replay_state {
     int devnull, devzero;
     int fds[FD_STACK], nfds;               /* opened by the trace (open, dup, pipe) */
@@ -79,14 +103,14 @@ struct replay_state {
     int nmaps;
     uintptr_t arena, arena_end, arena_next;
     uintptr_t brk_base, brk_cur;
-    uint8_t *buf;                          /* BUF_MAX bytes for copies, page-aligned */
-    void *buf_block;                       /* what malloc returned for buf */
+    uint32_t npids;                        /* entries in pid_of: the trace's tasks */
+    uint8_t *buf;                          /* BUF_MAX bytes for copies, page-aligned (os_shared) */
     char path[PATH_LEN_MAX + 1];
     uint8_t st[REPLAY_STAT_BYTES];
     int close_after;                       /* fd to close once the record is measured, or -1 */
-    uint32_t capped;                       /* records replayed at a capped size (one pass) */
-    uint32_t mismatches;                   /* result class differs from the trace's (one pass) */
-    uint32_t window_errors;                /* event windows without exactly one syscall (warm-up) */
+    uint32_t calls;                        /* system calls the record's window holds (os_exec: more) */
+    struct replay_shared *sh;
+    long *pid_of;                          /* [task]: this process's child replaying it, 0 if none */
 };
 
 /* ---------------------------------------------------------------- sorting and percentiles */
@@ -138,7 +162,7 @@ static uint32_t cap(struct replay_state *s, uint32_t v, uint32_t max)
 {
     if (v <= max)
         return v;
-    s->capped++;
+    s->sh->capped++;
     return max;
 }
 
@@ -333,11 +357,29 @@ static int replay_record(struct replay_state *s, const struct trace_record *rec,
         }
         break;
     }
+    case OP_WAIT: {                            /* the child is a zombie by now (run_child) */
+        int status;
+        long pid = rec->aux == TRACE_TASK_ANY ? -1 : rec->aux < s->npids ? s->pid_of[rec->aux] : -1;
+        if (rec->aux == TRACE_TASK_NONE) {     /* WNOHANG found nothing: no such call here */
+            TIMED(os_null());
+            break;
+        }
+        TIMED(os_wait(pid > 0 ? pid : -1, rec->bytes ? &status : NULL));
+        if (r > 0 && rec->aux < s->npids)
+            s->pid_of[rec->aux] = 0;
+        break;
+    }
+    case OP_EXEC: {
+        uint32_t calls = 1;
+        TIMED(os_exec(cap(s, rec->bytes, REPLAY_EXEC_BYTES), ok, &calls));
+        s->calls = calls;
+        break;
+    }
     default:
         return 1;
     }
     if ((r < 0) != !ok && rec->result != TRACE_RES_UNKNOWN)
-        s->mismatches++;
+        s->sh->mismatches++;
     *ticks = t1 - t0;
     return 0;
 }
@@ -375,77 +417,231 @@ static uint32_t timer_overhead(void)
     return best;
 }
 
+#define NONE UINT32_MAX
+
 struct trace_run {
     const char *name;                      /* for the output */
-    const void *buf;                       /* validated trace */
+    const void *buf;                       /* validated trace (os_shared memory) */
+    uint32_t buf_bytes;
     const struct trace_record *rec;
-    uint32_t nrec, nnames;
+    uint32_t nrec, nnames, ntasks;
     const char **names;                    /* name table, by index */
-    struct name_stat *per_name;
-    uint32_t *samples;                     /* [pass][record] ticks, overhead taken off */
-    uint32_t *scratch;                     /* nrec * passes, for sorting */
+    struct name_stat *per_name;            /* os_shared: children add to it */
+    uint32_t *samples;                     /* [pass][record] ticks, overhead taken off (os_shared) */
+    uint32_t *scratch;                     /* nrec * passes, for sorting (os_shared: not copied by fork) */
+    uint32_t *next_same;                   /* [record]: the task's next record, NONE at its end */
+    uint32_t *fork_start;                  /* [OP_FORK record]: first record of the child's lifetime */
+    uint32_t *roots;                       /* lifetimes no OP_FORK creates: their first records */
+    uint32_t nroots;
+    int procs;                             /* the trace has lifecycle records: one process per task */
     int passes;
     uint32_t overhead;
+    struct replay_events base;             /* events_baseline() of this pass */
     int fills_ok;                          /* the system counts fills (os_fills) */
+    void *shared_ptr[16];                  /* os_shared() blocks, for release() */
+    uint32_t shared_bytes[16];
+    int nshared;
 };
 
-/* One pass over the trace; samples (or NULL: the warm-up pass, which
- * counts events instead). */
-static void run_pass(struct trace_run *t, struct replay_state *s, uint32_t *samples)
+enum pass_kind { PASS_EVENTS, PASS_TIMED, PASS_FILLS };
+
+/*
+ * Measure record i (not OP_FORK or OP_EXIT) in the running process: its
+ * event window (PASS_EVENTS: must hold s->calls system calls), its ticks
+ * (PASS_TIMED: into samples[i]) or its fills (PASS_FILLS).
+ */
+static void measure_record(struct trace_run *t, struct replay_state *s, uint32_t i, enum pass_kind kind,
+                           uint32_t *samples)
 {
-    struct replay_events base = events_baseline(), a, b;
-    for (uint32_t i = 0; i < t->nrec; i++) {
-        const struct trace_record *rec = &t->rec[i];
-        struct name_stat *ns = &t->per_name[rec->name];
-        uint32_t ticks = 0;
-        prepare_record(s, rec);
-        if (!samples)
+    const struct trace_record *rec = &t->rec[i];
+    struct name_stat *ns = &t->per_name[rec->name];
+    struct replay_events a, b;
+    struct replay_fills f;
+    uint32_t ticks = 0;
+
+    prepare_record(s, rec);
+    s->calls = 1;
+    if (kind == PASS_FILLS)
+        os_fills(NULL, NULL);
+    if (kind == PASS_EVENTS)
+        os_events(&a);
+    int skipped = replay_record(s, rec, t->names[rec->name], &ticks);
+    if (kind == PASS_EVENTS)
+        os_events(&b);
+    if (kind == PASS_FILLS)
+        os_fills(&f, NULL);
+    finish_record(s);
+    if (skipped)
+        return;
+    if (kind == PASS_EVENTS) {
+        struct replay_events one = { 0, 0, 0, 0 };
+        events_delta(&one, &a, &b, &t->base);
+        if (one.syscalls != s->calls)
+            s->sh->window_errors++;
+        events_delta(&ns->ev, &a, &b, &t->base);
+    } else if (kind == PASS_FILLS) {
+        for (int k = 0; k < FILL_KINDS; k++)
+            ns->fills[k] += f.n[k];
+    } else {
+        samples[i] = ticks > t->overhead ? ticks - t->overhead : 0;
+    }
+}
+
+static void run_task(struct trace_run *t, struct replay_state *s, uint32_t start, enum pass_kind kind,
+                     uint32_t *samples);
+
+/*
+ * A new replay process for the lifetime starting at record `start` (NONE:
+ * an empty one), and back only when it has ended. fork_i is the OP_FORK
+ * record that creates it, measured here in the parent, or NONE (a root
+ * lifetime: the fork is the replay's own, untimed). The child waits, with
+ * no system call, until the parent's window is closed; the parent then
+ * blocks reading a pipe whose only writer is the child, so the read ends
+ * (end of file) when the child's process has gone. If the child ended
+ * with an OP_EXIT record, that record's window closes here.
+ */
+static void run_child(struct trace_run *t, struct replay_state *s, uint32_t fork_i, uint32_t start,
+                      enum pass_kind kind, uint32_t *samples)
+{
+    struct replay_shared *sh = s->sh;
+    struct replay_events a, b;
+    struct replay_fills f;
+    uint32_t t0 = 0, t1 = 0;
+    int done[2];
+    long pid;
+    uint8_t byte;
+
+    if (os_pipe(done) < 0) {
+        printf("replay: pipe failed: lifetime at record %u not run\n", start);
+        return;
+    }
+    sh->go = 0;
+    sh->exit_rec = 0;
+    if (fork_i == NONE) {
+        pid = os_fork();
+    } else {
+        if (kind == PASS_FILLS)
+            os_fills(NULL, NULL);
+        if (kind == PASS_EVENTS)
             os_events(&a);
-        int skipped = replay_record(s, rec, t->names[rec->name], &ticks);
-        if (!samples)
+        t0 = tsc();
+        pid = os_fork();
+        t1 = tsc();
+        if (pid != 0 && kind == PASS_EVENTS)
             os_events(&b);
-        finish_record(s);
-        if (!samples) {
-            if (!skipped) {
-                struct replay_events one = { 0, 0, 0, 0 };
-                events_delta(&one, &a, &b, &base);
-                if (one.syscalls != 1)
-                    s->window_errors++;
-                events_delta(&ns->ev, &a, &b, &base);
-            }
-            continue;
+        if (pid != 0 && kind == PASS_FILLS)
+            os_fills(&f, NULL);
+    }
+    if (pid == 0) {                            /* the child */
+        while (!sh->go)
+            __asm__ volatile("pause" ::: "memory");
+        os_close(done[0]);
+        for (uint32_t k = 0; k < s->npids; k++)
+            s->pid_of[k] = 0;
+        run_task(t, s, start, kind, samples);
+        os_exit(0);                            /* the lifetime had no OP_EXIT record: untimed */
+    }
+    if (fork_i != NONE) {
+        const struct trace_record *rec = &t->rec[fork_i];
+        struct name_stat *ns = &t->per_name[rec->name];
+        if ((pid < 0) != (rec->result == TRACE_RES_ERR) && rec->result != TRACE_RES_UNKNOWN)
+            sh->mismatches++;
+        if (kind == PASS_EVENTS) {
+            struct replay_events one = { 0, 0, 0, 0 };
+            events_delta(&one, &a, &b, &t->base);
+            if (one.syscalls != 1)
+                sh->window_errors++;
+            events_delta(&ns->ev, &a, &b, &t->base);
+        } else if (kind == PASS_FILLS) {
+            for (int k = 0; k < FILL_KINDS; k++)
+                ns->fills[k] += f.n[k];
+        } else {
+            samples[fork_i] = t1 - t0 > t->overhead ? t1 - t0 - t->overhead : 0;
         }
-        samples[i] = skipped ? UINT32_MAX : (ticks > t->overhead ? ticks - t->overhead : 0);
+        if (pid > 0 && rec->aux < s->npids)
+            s->pid_of[rec->aux] = pid;
+    }
+    os_close(done[1]);
+    if (pid < 0) {
+        os_close(done[0]);
+        return;
+    }
+    sh->go = 1;
+    os_read(done[0], &byte, 1);                /* end of file: the child has exited */
+    t1 = tsc();
+    if (kind == PASS_EVENTS)
+        os_events(&b);
+    os_close(done[0]);
+    if (sh->exit_rec) {
+        uint32_t i = sh->exit_rec - 1;
+        struct name_stat *ns = &t->per_name[t->rec[i].name];
+        if (kind == PASS_EVENTS) {
+            struct replay_events one = { 0, 0, 0, 0 };
+            events_delta(&one, &sh->exit_ev, &b, &t->base);
+            if (one.syscalls != 1)
+                sh->window_errors++;
+            events_delta(&ns->ev, &sh->exit_ev, &b, &t->base);
+        } else if (kind == PASS_TIMED) {
+            samples[i] = t1 - sh->exit_t0 > t->overhead ? t1 - sh->exit_t0 - t->overhead : 0;
+        }                                      /* PASS_FILLS: no bracket spans two processes */
+    }
+}
+
+/* Replay the lifetime starting at record `start` in this process: the
+ * task's records in trace order up to its OP_EXIT (which does not return). */
+static void run_task(struct trace_run *t, struct replay_state *s, uint32_t start, enum pass_kind kind,
+                     uint32_t *samples)
+{
+    for (uint32_t i = start; i != NONE; i = t->next_same[i]) {
+        const struct trace_record *rec = &t->rec[i];
+        if (rec->op == OP_FORK) {
+            run_child(t, s, i, t->fork_start[i], kind, samples);
+        } else if (rec->op == OP_EXIT) {
+            struct replay_shared *sh = s->sh;
+            sh->exit_rec = i + 1;
+            if (kind == PASS_EVENTS)
+                os_events(&sh->exit_ev);
+            sh->exit_t0 = tsc();
+            os_exit(0);
+        } else {
+            measure_record(t, s, i, kind, samples);
+        }
+    }
+}
+
+/*
+ * One pass over the trace: PASS_EVENTS (the warm-up pass: event windows
+ * and their totals), PASS_TIMED (ticks into samples[0..nrec), UINT32_MAX
+ * for a record not measured) or PASS_FILLS. A trace with lifecycle records
+ * runs each root lifetime in a process of its own, one after another, and
+ * reaps every process they left; one without runs all its records here.
+ */
+static void run_pass(struct trace_run *t, struct replay_state *s, enum pass_kind kind, uint32_t *samples)
+{
+    if (samples)
+        memset(samples, 0xFF, sizeof(uint32_t) * t->nrec);
+    t->base = events_baseline();
+    if (!t->procs) {
+        for (uint32_t i = 0; i < t->nrec; i++)
+            measure_record(t, s, i, kind, samples);
+    } else {
+        for (uint32_t r = 0; r < t->nroots; r++) {
+            run_child(t, s, NONE, t->roots[r], kind, samples);
+            while (os_wait(-1, NULL) > 0)    /* orphans (the Linux peer's pid 1 adopts them) */
+                ;
+        }
     }
     reset_pass(s);
 }
 
-/*
- * The fills pass (untimed): every record that makes a system call is
- * bracketed by two os_fills(), the first starting the count and the second
- * reading it, and its fills are added to its name's totals. Set-up and
- * clean-up stay outside the bracket. Returns 0, or -1 (nothing counted) if
- * the system cannot count fills.
- */
+/* The fills pass (untimed): run_pass(PASS_FILLS), each record bracketed by
+ * two os_fills(). Returns 0, or -1 (nothing counted) if the system cannot
+ * count fills. */
 static int run_fills_pass(struct trace_run *t, struct replay_state *s)
 {
     if (os_fills(NULL, NULL) < 0)
         return -1;
-    for (uint32_t i = 0; i < t->nrec; i++) {
-        const struct trace_record *rec = &t->rec[i];
-        struct name_stat *ns = &t->per_name[rec->name];
-        struct replay_fills f;
-        uint32_t ticks = 0;
-        prepare_record(s, rec);
-        os_fills(NULL, NULL);
-        int skipped = replay_record(s, rec, t->names[rec->name], &ticks);
-        os_fills(&f, NULL);
-        finish_record(s);
-        if (!skipped)
-            for (int k = 0; k < FILL_KINDS; k++)
-                ns->fills[k] += f.n[k];
-    }
-    reset_pass(s);
+    run_pass(t, s, PASS_FILLS, NULL);
     return 0;
 }
 
@@ -690,6 +886,77 @@ static void *load_file(const char *path, uint32_t *size)
     return buf;
 }
 
+/* Memory that every replay process shares, zeroed; counted in t for release(). */
+static void *shared(struct trace_run *t, uint32_t bytes)
+{
+    void *p = os_shared(bytes);
+    if (p)
+        t->shared_bytes[t->nshared] = bytes, t->shared_ptr[t->nshared++] = p;
+    return p;
+}
+
+/* The first record after the lifetime starting at k (the one after its
+ * OP_EXIT), NONE if the task has no later lifetime. */
+static uint32_t after_lifetime(const struct trace_run *t, uint32_t k)
+{
+    while (k != NONE && t->rec[k].op != OP_EXIT)
+        k = t->next_same[k];
+    return k == NONE ? NONE : t->next_same[k];
+}
+
+/*
+ * The process model's tables: each task's records chained in trace order
+ * (next_same), cut into lifetimes at its OP_EXIT records; the k-th OP_FORK
+ * naming task T creates T's k-th lifetime (fork_start); lifetimes no
+ * OP_FORK creates (task 0, pids strace attached to, -ff files of unknown
+ * parents) are roots, run one after another in order of their first record.
+ * Returns 0 or -1 (out of memory).
+ */
+static int prepare_processes(struct trace_run *t)
+{
+    uint32_t *first = malloc(sizeof(uint32_t) * (t->ntasks + 1)), *last = malloc(sizeof(uint32_t) * (t->ntasks + 1));
+    t->next_same = shared(t, sizeof(uint32_t) * (t->nrec + 1));
+    t->fork_start = shared(t, sizeof(uint32_t) * (t->nrec + 1));
+    t->roots = shared(t, sizeof(uint32_t) * (t->nrec + 1));
+    if (!first || !last || !t->next_same || !t->fork_start || !t->roots) {
+        free(first);
+        free(last);
+        return -1;
+    }
+    for (uint32_t k = 0; k < t->ntasks; k++)
+        first[k] = last[k] = NONE;
+    for (uint32_t i = 0; i < t->nrec; i++) {
+        uint32_t k = t->rec[i].task;
+        if (first[k] == NONE)
+            first[k] = i;
+        else
+            t->next_same[last[k]] = i;
+        last[k] = i;
+        t->next_same[i] = NONE;
+        t->fork_start[i] = NONE;
+    }
+    for (uint32_t i = 0; i < t->nrec; i++) {     /* first[k]: task k's next unclaimed lifetime */
+        uint32_t c = t->rec[i].aux;
+        if (t->rec[i].op != OP_FORK || c >= t->ntasks || first[c] == NONE)
+            continue;
+        t->fork_start[i] = first[c];
+        first[c] = after_lifetime(t, first[c]);
+    }
+    t->nroots = 0;
+    for (uint32_t k = 0; k < t->ntasks; k++)
+        for (uint32_t j = first[k]; j != NONE; j = after_lifetime(t, j)) {
+            uint32_t n = t->nroots++;           /* insertion: in order of first record */
+            while (n > 0 && t->roots[n - 1] > j) {
+                t->roots[n] = t->roots[n - 1];
+                n--;
+            }
+            t->roots[n] = j;
+        }
+    free(first);
+    free(last);
+    return 0;
+}
+
 /* Build the run tables for a validated trace; 0 or -1 (out of memory). */
 static int prepare(struct trace_run *t, const void *buf, int passes)
 {
@@ -700,10 +967,10 @@ static int prepare(struct trace_run *t, const void *buf, int passes)
     t->nnames = h->nnames;
     t->passes = passes;
     t->names = malloc(sizeof(char *) * (t->nnames + 1));
-    t->per_name = malloc(sizeof(struct name_stat) * (t->nnames + 1));
+    t->per_name = shared(t, sizeof(struct name_stat) * (t->nnames + 1));
     uint32_t nsamples = t->nrec * (uint32_t)passes;
-    t->samples = malloc(sizeof(uint32_t) * (nsamples + 1));
-    t->scratch = malloc(sizeof(uint32_t) * (nsamples > FLOOR_ROUNDS ? nsamples : FLOOR_ROUNDS));
+    t->samples = shared(t, sizeof(uint32_t) * (nsamples + 1));
+    t->scratch = shared(t, sizeof(uint32_t) * (nsamples > FLOOR_ROUNDS ? nsamples : FLOOR_ROUNDS));
     if (!t->names || !t->per_name || !t->samples || !t->scratch)
         return -1;
     const char *p = (const char *)buf + sizeof(*h);
@@ -712,42 +979,55 @@ static int prepare(struct trace_run *t, const void *buf, int passes)
         p += strlen(p) + 1;
     }
     memset(t->per_name, 0, sizeof(struct name_stat) * (t->nnames + 1));
+    t->ntasks = 0;
+    t->procs = 0;
     for (uint32_t i = 0; i < t->nrec; i++) {
-        struct name_stat *ns = &t->per_name[t->rec[i].name];
+        const struct trace_record *r = &t->rec[i];
+        struct name_stat *ns = &t->per_name[r->name];
         ns->count++;
-        ns->ops[t->rec[i].op]++;
-        if (t->rec[i].op == OP_SKIP)
+        ns->ops[r->op]++;
+        if (r->op == OP_SKIP)
             ns->skipped++;
+        if (r->op == OP_FORK || r->op == OP_EXIT)
+            t->procs = 1;
+        if ((uint32_t)r->task + 1 > t->ntasks)
+            t->ntasks = (uint32_t)r->task + 1;
+        if ((r->op == OP_FORK || r->op == OP_WAIT) && r->aux < TRACE_TASK_NONE && r->aux + 1 > t->ntasks)
+            t->ntasks = r->aux + 1;
     }
-    return 0;
+    return t->procs ? prepare_processes(t) : 0;
 }
 
 static void release(struct trace_run *t)
 {
     free(t->names);
-    free(t->per_name);
-    free(t->samples);
-    free(t->scratch);
+    while (t->nshared > 0) {
+        t->nshared--;
+        os_unshared(t->shared_ptr[t->nshared], t->shared_bytes[t->nshared]);
+    }
 }
 
-static int state_init(struct replay_state *s)
+static int state_init(struct replay_state *s, struct trace_run *t)
 {
     memset(s, 0, sizeof(*s));
     s->close_after = -1;
-    /* Page-aligned, so a copy of N bytes walks the same pages whatever the
-     * heap held before (other traces of the same boot). */
-    s->buf_block = malloc(BUF_MAX + PAGE_BYTES);
-    s->buf = s->buf_block ? (uint8_t *)(((uintptr_t)s->buf_block + PAGE_BYTES - 1) & ~(uintptr_t)(PAGE_BYTES - 1))
-                          : NULL;
+    /* Shared: page-aligned, so a copy of N bytes walks the same pages
+     * whatever the heap held before (other traces of the same boot), and
+     * an OP_FORK does not copy it. */
+    s->buf = shared(t, BUF_MAX);
+    s->sh = shared(t, sizeof(struct replay_shared));
+    s->npids = t->ntasks;
+    s->pid_of = malloc(sizeof(long) * (t->ntasks + 1));
     s->devnull = (int)os_open("/dev/null", 2);
     s->devzero = (int)os_open("/dev/zero", 2);
     s->arena = s->arena_next = os_arena_base();
     s->arena_end = s->arena + (uintptr_t)os_arena_pages() * PAGE_BYTES;
-    if (!s->buf || s->devnull < 0 || s->devzero < 0) {
+    if (!s->buf || !s->sh || !s->pid_of || s->devnull < 0 || s->devzero < 0) {
         printf("replay: set-up failed (buffer %p, /dev/null %d, /dev/zero %d)\n", (void *)s->buf, s->devnull,
                s->devzero);
         return -1;
     }
+    memset(s->pid_of, 0, sizeof(long) * (t->ntasks + 1));
     memset(s->buf, 0x5A, BUF_MAX);             /* touch every page before timing */
     return 0;
 }
@@ -756,7 +1036,7 @@ static void state_fini(struct replay_state *s)
 {
     os_close(s->devnull);
     os_close(s->devzero);
-    free(s->buf_block);
+    free(s->pid_of);
 }
 
 static void print_cpu(void)
@@ -788,18 +1068,27 @@ static int replay_one(const char *path, const char *name, int passes, unsigned e
     void *buf = load_file(path, &size);
     if (!buf)
         return -1;
-    int v = trace_validate(buf, size, &bad);
-    if (v != TRACE_OK) {
-        printf("replay: %s: not a valid trace (trace_validate error %d, record %u)\n", path, v, bad);
-        free(buf);
+    struct trace_run t = { .name = name };
+    /* Into shared memory, and the heap block freed at once: a fork does
+     * not copy the trace (docs/benchmarking.md, "Processes"). */
+    void *sbuf = size ? shared(&t, size) : NULL;
+    if (sbuf)
+        memcpy(sbuf, buf, size);
+    free(buf);
+    if (!sbuf) {
+        printf("replay: %s: out of memory\n", path);
         return -1;
     }
-    struct trace_run t = { .name = name };
+    int v = trace_validate(sbuf, size, &bad);
+    if (v != TRACE_OK) {
+        printf("replay: %s: not a valid trace (trace_validate error %d, record %u)\n", path, v, bad);
+        release(&t);
+        return -1;
+    }
     struct replay_state s;
-    if (prepare(&t, buf, passes) < 0 || state_init(&s) < 0) {
+    if (prepare(&t, sbuf, passes) < 0 || state_init(&s, &t) < 0) {
         printf("replay: %s: out of memory\n", path);
         release(&t);
-        free(buf);
         return -1;
     }
     /* Every allocation is done: from here the break belongs to OP_BRK. */
@@ -817,20 +1106,20 @@ static int replay_one(const char *path, const char *name, int passes, unsigned e
         if (!(entry_mask & (1u << e)) || !os_entry_supported(e))
             continue;
         os_set_entry(e);
-        s.capped = s.mismatches = s.window_errors = 0;
+        s.sh->capped = s.sh->mismatches = s.sh->window_errors = 0;
         for (uint32_t j = 0; j < t.nnames; j++) {
             memset(&t.per_name[j].ev, 0, sizeof(t.per_name[j].ev));
             memset(t.per_name[j].fills, 0, sizeof(t.per_name[j].fills));
         }
         t.fills_ok = run_fills_pass(&t, &s) == 0;  /* fills, not times */
-        s.capped = s.mismatches = s.window_errors = 0;
-        run_pass(&t, &s, NULL);                   /* warm-up: events, not times */
-        uint32_t capped = s.capped, mismatches = s.mismatches, window_errors = s.window_errors;
+        s.sh->capped = s.sh->mismatches = s.sh->window_errors = 0;
+        run_pass(&t, &s, PASS_EVENTS, NULL);      /* warm-up: events, not times */
+        uint32_t capped = s.sh->capped, mismatches = s.sh->mismatches, window_errors = s.sh->window_errors;
         if (!capped_shown++)
             printf("%u\n", capped);
         for (int p = 0; p < passes; p++) {
             printf("replay: progress trace=%s entry=%s pass=%d/%d\n", name, entry_names[e], p + 1, passes);
-            run_pass(&t, &s, t.samples + (uint32_t)p * t.nrec);
+            run_pass(&t, &s, PASS_TIMED, t.samples + (uint32_t)p * t.nrec);
         }
         print_rows(&t, mode, entry_names[e]);
         print_floor(&t, mode, e);
@@ -844,7 +1133,6 @@ static int replay_one(const char *path, const char *name, int passes, unsigned e
     printf("replay: end trace=%s mode=%s\n", name, mode);
     state_fini(&s);
     release(&t);
-    free(buf);
     return 0;
 }
 

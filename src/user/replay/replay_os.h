@@ -64,6 +64,25 @@ long os_map(uintptr_t va, uint32_t npages);           /* anonymous, zeroed, RW, 
 long os_unmap(uintptr_t va, uint32_t npages);
 long os_brk(uintptr_t end);                           /* -> the break after the call; 0: query */
 
+/* --- processes (docs/benchmarking.md, "Processes") --- */
+/* Timed: one system call each. */
+long os_fork(void);                                   /* -> child pid in the parent, 0 in the child */
+void os_exit(int code) __attribute__((noreturn));     /* end the calling process */
+long os_wait(long pid, int *status);                  /* pid or -1 (any); status may be NULL -> pid reaped */
+/* Timed, and more than one system call: run a new program image that exits
+ * at once, handing it argv strings of `bytes` bytes in all (at most
+ * REPLAY_EXEC_BYTES), and wait for it; or, if !exists, fail to find the
+ * program (-ENOENT, one call). *calls gets the system calls the system
+ * made in all (this kernel: spawn, exit, wait; Linux: clone, execve, exit,
+ * wait4). Returns 0 or -errno. */
+long os_exec(uint32_t bytes, int exists, uint32_t *calls);
+#define REPLAY_EXEC_BYTES 2048   /* argv bytes os_exec passes at most (this kernel: 16 x 128) */
+/* Untimed: `bytes` of zeroed, page-aligned memory that this process and
+ * every process it forks later share (not copied by fork); NULL if none is
+ * left. os_unshared gives it back. */
+void *os_shared(uint32_t bytes);
+void os_unshared(void *p, uint32_t bytes);
+
 /* --- measurement support (not timed as trace calls) --- */
 /* Counters now. A backend without kernel counters derives them (Linux:
  * 2 CR3 writes per syscall with PTI, copy sizes from the arguments). */
