@@ -121,11 +121,15 @@ gcc -m32 -static -fno-pie -no-pie -O2 -Wall -Wextra -Werror -DREPLAY_LINUX \
     -I"$ROOT/src/user/replay" -I"$ROOT/src/kernel" \
     -o "$INIT" "$ROOT/tools/linux-peer/replay_linux.c" "$ROOT/src/user/replay/core.c" ||
     die "building /init failed (gcc -m32 -static needs gcc-multilib: apt-get install -y gcc-multilib)" 3
+# /exit0: the program the replay's OP_EXEC runs (tools/linux-peer/exit0.c).
+gcc -m32 -static -nostdlib -fno-pie -no-pie -O2 -Wall -Wextra -Werror \
+    -o "$CACHE/exit0" "$ROOT/tools/linux-peer/exit0.c" || die "building /exit0 failed" 3
 
 STAGE=$OUT/initramfs.d
 rm -rf "$STAGE"
 mkdir -p "$STAGE/traces" "$STAGE/dev" "$STAGE/proc" "$STAGE/sys"
 cp "$INIT" "$STAGE/init"
+cp "$CACHE/exit0" "$STAGE/exit0"
 NAMES=
 for f in "$@"; do
     [ -f "$f" ] || die "$f: no such trace file" 2

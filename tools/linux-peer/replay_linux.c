@@ -40,6 +40,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/io.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -66,6 +67,17 @@
 #define NR_mmap2  192
 #define NR_stat64 195
 #define NR_fstat64 197
+#define NR_exit_group 252
+#define NR_fork     2
+#define NR_waitpid  7
+#define NR_execve  11
+#define NR_clone  120
+
+#define CLONE_VM    0x00000100
+#define CLONE_VFORK 0x00004000
+#define SIGCHLD_NR  17
+#define EXEC_PROGRAM "/exit0"          /* tools/linux-peer/exit0.c: exit(0), one system call */
+#define EXEC_MISSING "/exit0-missing"
 
 #define PAGE 4096u
 
@@ -80,7 +92,9 @@
 static uintptr_t vsyscall;            /* __kernel_vsyscall, from AT_SYSINFO; 0 if none */
 static int use_sysenter;              /* os_set_entry(ENTRY_SYSENTER) */
 static int pti = -1;                  /* -1: not yet known */
-static struct replay_events ev;       /* derived counters, see the header comment */
+static struct replay_events ev_boot;  /* derived counters, see the header comment ... */
+static struct replay_events *ev = &ev_boot; /* ... in os_shared() memory once main has it, so
+                                             * every replay process adds to the same ones */
 
 /* ------------------------------------------------------------------ */
 /* Raw system calls. __kernel_vsyscall preserves every register but eax,
@@ -136,9 +150,9 @@ static inline long sys_mmap2_anon(long addr, long len, long prot, long flags)
 
 static void count_call(void)
 {
-    ev.syscalls++;
+    ev->syscalls++;
     if (pti > 0)
-        ev.cr3_writes += 2;
+        ev->cr3_writes += 2;
 }
 
 static void count_copy(const void *p, uint32_t bytes)
@@ -146,8 +160,8 @@ static void count_copy(const void *p, uint32_t bytes)
     uintptr_t a = (uintptr_t)p;
     if (bytes == 0)
         return;
-    ev.pages_walked += (uint32_t)(((a + bytes - 1) / PAGE) - (a / PAGE) + 1);
-    ev.bytes_copied += bytes;
+    ev->pages_walked += (uint32_t)(((a + bytes - 1) / PAGE) - (a / PAGE) + 1);
+    ev->bytes_copied += bytes;
 }
 
 /* ------------------------------------------------------------------ */
@@ -330,12 +344,111 @@ long os_brk(uintptr_t end)
     return sys3(NR_brk, (long)end, 0, 0);
 }
 
+long os_fork(void)
+{
+    count_call();
+    return sys3(NR_fork, 0, 0, 0);
+}
+
+void os_exit(int code)
+{
+    count_call();
+    sys3(NR_exit_group, code, 0, 0);
+    for (;;)
+        ;
+}
+
+long os_wait(long pid, int *status)
+{
+    long r;
+    count_call();
+    r = sys3(NR_waitpid, pid, (long)status, 0);
+    if (r > 0 && status)
+        count_copy(status, sizeof(int));
+    return r;
+}
+
+/*
+ * OP_EXEC on Linux: the equivalent of this kernel's spawn + wait, for real:
+ * clone(CLONE_VM | CLONE_VFORK) (no page table copied: the child borrows
+ * ours until it execs), execve of EXEC_PROGRAM (a static program that only
+ * exits) with the same argv strings as this kernel's spawn gets, exit, and
+ * waitpid. The child runs on exec_stack, whose top holds execve's three
+ * arguments; it touches no other memory of ours. A missing program: one
+ * execve that fails with -ENOENT (after copying its argv, as Linux does).
+ */
+static char exec_strings[16][128];
+static char *exec_argv[17];
+static uint32_t exec_stack[1024] __attribute__((aligned(16)));
+
+static long clone_exec(uint32_t *sp)
+{
+    long r;
+    __asm__ volatile("int $0x80\n\t"
+                     "test %%eax, %%eax\n\t"
+                     "jnz 1f\n\t"
+                     "pop %%ebx\n\t"          /* the child, on exec_stack: path */
+                     "pop %%ecx\n\t"          /* argv */
+                     "pop %%edx\n\t"          /* envp */
+                     "mov $11, %%eax\n\t"     /* NR_execve */
+                     "int $0x80\n\t"
+                     "mov $252, %%eax\n\t"    /* NR_exit_group: the execve failed */
+                     "mov $127, %%ebx\n\t"
+                     "int $0x80\n"
+                     "1:"
+                     : "=a"(r)
+                     : "0"(NR_clone), "b"(CLONE_VM | CLONE_VFORK | SIGCHLD_NR), "c"(sp), "d"(0), "S"(0), "D"(0)
+                     : "memory", "cc");
+    return r;
+}
+
+long os_exec(uint32_t bytes, int exists, uint32_t *calls)
+{
+    int argc = 0;
+    uint32_t total = bytes;
+    while (bytes > 0 && argc < 16) {
+        uint32_t n = bytes < 128 ? bytes : 128;
+        memset(exec_strings[argc], 'a', n - 1);
+        exec_strings[argc][n - 1] = '\0';
+        exec_argv[argc] = exec_strings[argc];
+        argc++;
+        bytes -= n;
+    }
+    exec_argv[argc] = NULL;
+    *calls = 1;
+    count_call();
+    if (!exists)
+        return sys3(NR_execve, (long)EXEC_MISSING, (long)exec_argv, 0);
+    uint32_t *sp = exec_stack + sizeof(exec_stack) / sizeof(exec_stack[0]) - 3;
+    sp[0] = (uint32_t)(uintptr_t)EXEC_PROGRAM, sp[1] = (uint32_t)(uintptr_t)exec_argv, sp[2] = 0;
+    long pid = clone_exec(sp);
+    if (pid < 0)
+        return pid;
+    *calls = 4;                          /* clone, execve, the program's exit, waitpid */
+    count_call();
+    count_call();
+    count_copy(exec_strings, total);
+    long r = os_wait(pid, NULL);
+    return r < 0 ? r : 0;
+}
+
+void *os_shared(uint32_t bytes)
+{
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+void os_unshared(void *p, uint32_t bytes)
+{
+    munmap(p, bytes);
+}
+
 /* ------------------------------------------------------------------ */
 /* Measurement support. */
 
 void os_events(struct replay_events *out)
 {
-    *out = ev;
+    *out = *ev;
 }
 
 long os_ring_trip(int entry)
@@ -458,6 +571,11 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     vsyscall = (uintptr_t)getauxval(AT_SYSINFO);
     detect_pti();
+    {
+        struct replay_events *shared_ev = os_shared(sizeof(*shared_ev));
+        if (shared_ev)
+            ev = shared_ev;
+    }
 
     /* The kernel hands init the command-line words after `--` (and any
      * word before it that it does not know). Keep the replay's own words
