@@ -130,6 +130,8 @@ job bench-failed-calls sh -c 'timeout "$1" test/bench/test_failed_calls.sh > "$2
     - "$BOOT_TIMEOUT" "$LOGS"
 job pathtrace sh -c 'timeout "$1" test/bench/pathtrace.sh "$2/pathtrace" > "$2/pathtrace.tap" 2>&1' \
     - "$BOOT_TIMEOUT" "$LOGS"
+job bench-processes sh -c 'timeout "$1" test/bench/test_processes.sh > "$2/bench-processes.tap" 2>&1' \
+    - "$BOOT_TIMEOUT" "$LOGS"
 
 # ---------------------------------------------------------------- the checks
 # stage NAME TITLE LOG: wait for job NAME, print the stage header with its
@@ -282,6 +284,11 @@ stage bench-failed-calls "failed calls replayed as failures (test/bench/test_fai
     "$LOGS/bench-failed-calls.tap"
 timed_out "$RC" "$BOOT_TIMEOUT" "bench failed calls" || true
 tap_count "$LOG" "bench-failed-calls"
+
+stage bench-processes "one replay process per traced process: fork, exit, wait, exec measured (test/bench/test_processes.sh)" \
+    "$LOGS/bench-processes.tap"
+timed_out "$RC" "$BOOT_TIMEOUT" "bench processes" || true
+tap_count "$LOG" "bench-processes"
 
 stage bench-smoke "make bench ACCEL=tcg on bench/traces/tiny.log (test/bench/smoke.sh)" "$LOGS/bench-smoke.tap"
 timed_out "$RC" $((BOOT_TIMEOUT * 2)) "bench smoke" || true
