@@ -14,7 +14,8 @@
 #   8. make bench on the tiny bundled trace in every mode x entry (counts in
 #      the CSV = counts in the trace; CSV, JSON and SVG), and the report
 #      tool's own tests, what it accepts and refuses as TRACE, failed calls
-#      replayed as failures, and `make pathtrace` (test/bench/pathtrace.sh: the
+#      replayed as failures, one replay process per traced process
+#      (test/bench/test_processes.sh), and `make pathtrace` (test/bench/pathtrace.sh: the
 #      per-segment trace of getppid adds up to the benchmark's p50)
 #   9. the docs still match the tree and this run's logs (tools/check-docs.sh)
 # Every boot and session is a background job, JOBS at a time (default: the

@@ -985,6 +985,30 @@ static void shm_shared_across_fork(void)
     EXPECT_FRAMES(f0);
 }
 
+/* map(PROT_SHARED): pages a forked child shares instead of copying (the
+ * trace replay's os_shared); plain pages stay copies. */
+static void map_shared_across_fork(void)
+{
+    unsigned f0 = frames_free();
+    volatile uint32_t *a = (volatile uint32_t *)SHM_A, *b = (volatile uint32_t *)(SHM_A + PAGE_SIZE);
+    EXPECT_EQ(map((void *)SHM_A, 1, RW | PROT_SHARED), 0);
+    EXPECT_EQ(map((void *)(SHM_A + PAGE_SIZE), 1, RW), 0);
+    a[0] = 1, b[0] = 1;
+    long pid = fork();
+    if (pid == 0) {
+        uint32_t v = a[0] + b[0];
+        a[0] = 0x5A5A, b[0] = 0x5A5A;
+        exit(v == 2 ? 0 : 1);
+    }
+    EXPECT(pid > 0, "fork() = %d", (int)pid);
+    if (pid > 0)
+        EXPECT_EQ(wait_status(pid), 0);
+    EXPECT_EQ(a[0], 0x5A5A);                        /* the child wrote our frame */
+    EXPECT_EQ(b[0], 1);                             /* and its own copy of this one */
+    EXPECT_EQ(unmap((void *)SHM_A, 2), 0);
+    EXPECT_FRAMES(f0);
+}
+
 static void ipc_pingpong(void)
 {
     enum { ROUNDS = 100000 };
@@ -1282,6 +1306,7 @@ static const struct scenario cases[] = {
     { fork_enomem, "fork_enomem" },
     { shm_between_processes, "shm_between_processes" },
     { shm_shared_across_fork, "shm_shared_across_fork" },
+    { map_shared_across_fork, "map_shared_across_fork" },
     { ipc_errors, "ipc_errors" },
     { ipc_partner_dies, "ipc_partner_dies" },
     { ipc_pingpong, "ipc_pingpong" },
