@@ -26,8 +26,9 @@
  * fills pass, in which every record is bracketed by two os_fills() (TLB
  * fills counted with Accessed bits; "-" where the system cannot count them).
  * n counts records whose result class (ok/error) differs from the trace's;
- * window counts records whose event window did not hold exactly one system
- * call (set-up or clean-up leaking into the measurement). Both should be 0.
+ * window counts records whose event window did not hold exactly their system
+ * calls (one; an OP_EXEC the ones os_exec reports), which would mean set-up
+ * or clean-up leaking into the measurement. Both should be 0.
  *
  * Processes (docs/benchmarking.md, "Processes"): each traced task is a
  * process of the replay. An OP_FORK record forks the replay process that
@@ -422,7 +423,6 @@ static uint32_t timer_overhead(void)
 struct trace_run {
     const char *name;                      /* for the output */
     const void *buf;                       /* validated trace (os_shared memory) */
-    uint32_t buf_bytes;
     const struct trace_record *rec;
     uint32_t nrec, nnames, ntasks;
     const char **names;                    /* name table, by index */
@@ -889,7 +889,7 @@ static void *load_file(const char *path, uint32_t *size)
 /* Memory that every replay process shares, zeroed; counted in t for release(). */
 static void *shared(struct trace_run *t, uint32_t bytes)
 {
-    void *p = os_shared(bytes);
+    void *p = t->nshared < (int)(sizeof(t->shared_ptr) / sizeof(t->shared_ptr[0])) ? os_shared(bytes) : NULL;
     if (p)
         t->shared_bytes[t->nshared] = bytes, t->shared_ptr[t->nshared++] = p;
     return p;
