@@ -53,7 +53,7 @@ uint32_t timer_ticks(void);
 /* timer_tick_word - where the tick count lives (the fast path reads it). */
 const volatile uint32_t *timer_tick_word(void);
 
-/* kprintf.c: %d %i %u %x %X %p %s %c %%, widths and 0-padding; no floats. */
+/* kprintf.c (on src/lib/fmt.c): %d %i %u %x %X %p %s %c %%, widths and 0-padding; no floats. */
 /* kprintf - format to the console (console_write). */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* ksnprintf, kvsnprintf - format into @buf of @size bytes, always

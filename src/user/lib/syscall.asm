@@ -7,27 +7,27 @@
 ; +16 argument 1 ...
 
 %include "syscall_nr.inc"        ; generated: uapi/syscalls.def, syscall_abi.inc
+%include "cdecl.inc"
 
 section .text
+
+; INT80_CALL nr, first: save the callee-saved registers the ABI uses, load
+; EAX = nr and EBX, ECX, EDX, ESI, EDI from the stack arguments at
+; [esp + first] (counted after the three pushes), int 0x80, restore, return.
+%macro INT80_CALL 2
+    PUSH_REGS ebx, esi, edi
+    mov eax, %1
+    LOAD_ARGS %2, ebx, ecx, edx, esi, edi
+    int 0x80
+    POP_REGS ebx, esi, edi
+    ret
+%endmacro
 
 ; SYSCALL name, number: long name(a1, a2, a3, a4, a5)
 %macro SYSCALL 2
 global $%1
 $%1:
-    push ebx
-    push esi
-    push edi
-    mov eax, %2
-    mov ebx, [esp + 16]
-    mov ecx, [esp + 20]
-    mov edx, [esp + 24]
-    mov esi, [esp + 28]
-    mov edi, [esp + 32]
-    int 0x80
-    pop edi
-    pop esi
-    pop ebx
-    ret
+    INT80_CALL %2, 16
 %endmacro
 
 ; One stub per row of uapi/syscalls.def: `SYSCALL name, SYS_name` lines the
@@ -37,17 +37,4 @@ $%1:
 ; long syscall_raw(long nr, long a1, long a2, long a3, long a4, long a5)
 global syscall_raw
 syscall_raw:
-    push ebx
-    push esi
-    push edi
-    mov eax, [esp + 16]
-    mov ebx, [esp + 20]
-    mov ecx, [esp + 24]
-    mov edx, [esp + 28]
-    mov esi, [esp + 32]
-    mov edi, [esp + 36]
-    int 0x80
-    pop edi
-    pop esi
-    pop ebx
-    ret
+    INT80_CALL [esp + 16], 20

@@ -66,7 +66,8 @@ static inline uint64_t rdtsc(void)
     return (uint64_t)hi << 32 | lo;
 }
 
-/* printf to fd 1. Conversions: %d %u %x %s %c %p %%, '0' flag and width. */
+/* printf to fd 1 (at most 511 bytes a call). Conversions: those of src/lib/fmt.h
+ * (%d %i %u %x %X %p %s %c %%, flags - and 0, width), as the kernel's kprintf. */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
