@@ -136,6 +136,29 @@ static void expect_reject(const struct img *im)
     expect_reject_bytes(im->b, im->size);
 }
 
+/* One case of the reference image with program header 1 (its data
+ * segment) replaced by a PT_LOAD of these fields, and the verdict. */
+struct seg1_case {
+    uint32_t off, vaddr, filesz, memsz, flags;
+    bool ok;
+};
+#define RW (PF_R | PF_W)
+
+/* Each case on a fresh reference image: elf_validate accepts it or refuses
+ * it with -ENOEXEC and a reason, as the case says. */
+static void run_seg1_cases(const struct seg1_case *c, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        struct img im = good_checked();
+        set_ph(&im, 1, T_PT_LOAD, c[k].off, c[k].vaddr, c[k].filesz, c[k].memsz, c[k].flags);
+        if (!c[k].ok)
+            expect_reject(&im);
+        else
+            expect_accept(&im);
+        img_free(&im);
+    }
+}
+
 /* ---- acceptance ---------------------------------------------------------- */
 
 static void test_accept_text_and_data_segments(void **state)
@@ -426,101 +449,85 @@ static void test_reject_dynamic_as_first_header(void **state)
 static void test_reject_filesz_greater_than_memsz(void **state)
 {
     (void)state;
-    struct img im = good_checked();
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0x3000, 0x100, 0xFF, PF_R | PF_W);
-    expect_reject(&im);
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0x3000, 0x100, 0x100, PF_R | PF_W);
-    expect_accept(&im);
-    img_free(&im);
+    const struct seg1_case cases[] = {
+        { 0x300, 0x3000, 0x100, 0xFF, RW, false },
+        { 0x300, 0x3000, 0x100, 0x100, RW, true },
+    };
+    run_seg1_cases(cases, ARRAY_SIZE(cases));
 }
 
 static void test_reject_file_bytes_outside_file(void **state)
 {
     (void)state;
-    struct img im = good_checked();
-    /* Ends one byte past the file. */
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0x3000, GOOD_SIZE - 0x300 + 1, 0x2000, PF_R | PF_W);
-    expect_reject(&im);
-    /* Ends exactly at the end of the file. */
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0x3000, GOOD_SIZE - 0x300, 0x2000, PF_R | PF_W);
-    expect_accept(&im);
-    /* Starts past the end. */
-    set_ph(&im, 1, T_PT_LOAD, GOOD_SIZE + 0x10, 0x3000, 0x10, 0x2000, PF_R | PF_W);
-    expect_reject(&im);
-    img_free(&im);
+    const struct seg1_case cases[] = {
+        { 0x300, 0x3000, GOOD_SIZE - 0x300 + 1, 0x2000, RW, false },   /* ends one byte past the file */
+        { 0x300, 0x3000, GOOD_SIZE - 0x300, 0x2000, RW, true },        /* ends exactly at its end */
+        { GOOD_SIZE + 0x10, 0x3000, 0x10, 0x2000, RW, false },         /* starts past the end */
+    };
+    run_seg1_cases(cases, ARRAY_SIZE(cases));
 }
 
 static void test_reject_file_offset_plus_filesz_overflow(void **state)
 {
     (void)state;
-    /* 0xFFFFF000 + 0x1100 wraps to 0x100 in 32 bits: inside the file if wrapped. */
-    struct img im = good_checked();
-    set_ph(&im, 1, T_PT_LOAD, 0xFFFFF000u, 0x3000, 0x1100, 0x2000, PF_R | PF_W);
-    expect_reject(&im);
-    set_ph(&im, 1, T_PT_LOAD, 0xFFFFFFFFu, 0x3000, 1, 0x2000, PF_R | PF_W);
-    expect_reject(&im);
-    img_free(&im);
+    const struct seg1_case cases[] = {
+        /* 0xFFFFF000 + 0x1100 wraps to 0x100 in 32 bits: inside the file if wrapped. */
+        { 0xFFFFF000u, 0x3000, 0x1100, 0x2000, RW, false },
+        { 0xFFFFFFFFu, 0x3000, 1, 0x2000, RW, false },
+    };
+    run_seg1_cases(cases, ARRAY_SIZE(cases));
 }
 
 static void test_reject_vaddr_zero(void **state)
 {
     (void)state;
-    struct img im = good_checked();
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0, 0x100, 0x100, PF_R | PF_W);
-    expect_reject(&im);
-    img_free(&im);
+    const struct seg1_case cases[] = {
+        { 0x300, 0, 0x100, 0x100, RW, false },
+    };
+    run_seg1_cases(cases, ARRAY_SIZE(cases));
 }
 
 static void test_reject_vaddr_just_below_user_base(void **state)
 {
     (void)state;
-    struct img im = good_checked();
-    set_ph(&im, 1, T_PT_LOAD, 0x300, USER_BASE - 1, 0x1, 0x1, PF_R | PF_W);
-    expect_reject(&im);
-    set_ph(&im, 1, T_PT_LOAD, 0x300, USER_BASE - 0x10, 0x0, 0x10, PF_R | PF_W);
-    expect_reject(&im);
-    img_free(&im);
+    const struct seg1_case cases[] = {
+        { 0x300, USER_BASE - 1, 0x1, 0x1, RW, false },
+        { 0x300, USER_BASE - 0x10, 0x0, 0x10, RW, false },
+    };
+    run_seg1_cases(cases, ARRAY_SIZE(cases));
 }
 
 static void test_reject_segment_past_user_top(void **state)
 {
     (void)state;
-    struct img im = good_checked();
-    set_ph(&im, 1, T_PT_LOAD, 0x300, USER_TOP - 0x1000, 0x100, 0x1001, PF_R | PF_W);
-    expect_reject(&im);
-    set_ph(&im, 1, T_PT_LOAD, 0x300, USER_TOP, 0x100, 0x100, PF_R | PF_W);
-    expect_reject(&im);
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0xFFFFF000u, 0x100, 0x100, PF_R | PF_W);
-    expect_reject(&im);
-    img_free(&im);
+    const struct seg1_case cases[] = {
+        { 0x300, USER_TOP - 0x1000, 0x100, 0x1001, RW, false },
+        { 0x300, USER_TOP, 0x100, 0x100, RW, false },
+        { 0x300, 0xFFFFF000u, 0x100, 0x100, RW, false },
+    };
+    run_seg1_cases(cases, ARRAY_SIZE(cases));
 }
 
 static void test_reject_vaddr_plus_memsz_wrapping_32_bits(void **state)
 {
     (void)state;
-    struct img im = good_checked();
-    /* 0x2000 + 0xFFFFF000 = 0x1_0000_1000: wraps to 0x1000 in 32 bits. */
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0x2000, 0x100, 0xFFFFF000u, PF_R | PF_W);
-    expect_reject(&im);
-    /* The maximum memsz from USER_BASE wraps to exactly 0. */
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0x1000, 0, 0xFFFFF000u, PF_R | PF_W);
-    expect_reject(&im);
-    img_free(&im);
+    const struct seg1_case cases[] = {
+        { 0x300, 0x2000, 0x100, 0xFFFFF000u, RW, false },  /* 0x2000 + 0xFFFFF000 wraps to 0x1000 */
+        { 0x300, 0x1000, 0, 0xFFFFF000u, RW, false },      /* the maximum memsz from USER_BASE wraps to 0 */
+    };
+    run_seg1_cases(cases, ARRAY_SIZE(cases));
 }
 
 static void test_reject_overlapping_segments(void **state)
 {
     (void)state;
-    /* Second overlaps the tail of the first. */
+    const struct seg1_case cases[] = {
+        { 0x300, 0x11FF, 0x100, 0x100, RW, false },     /* overlaps the tail of the first */
+        { 0x300, 0x1080, 0x10, 0x10, RW, false },       /* entirely inside the first */
+        { 0x300, 0x1000, 0x10, 0x1000, RW, false },     /* covers the first entirely */
+    };
+    run_seg1_cases(cases, ARRAY_SIZE(cases));
     struct img im = good_checked();
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0x11FF, 0x100, 0x100, PF_R | PF_W);
-    expect_reject(&im);
-    /* Second entirely inside the first. */
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0x1080, 0x10, 0x10, PF_R | PF_W);
-    expect_reject(&im);
-    /* Second covers the first entirely. */
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0x1000, 0x10, 0x1000, PF_R | PF_W);
-    expect_reject(&im);
     /* Second starts below the first and ends inside it. */
     set_ph(&im, 0, T_PT_LOAD, 0x100, 0x2000, 0x200, 0x200, PF_R | PF_X);
     set_ph(&im, 1, T_PT_LOAD, 0x300, 0x1000, 0x100, 0x1001, PF_R | PF_W);
