@@ -11,30 +11,25 @@
 
 section .text
 
-; INT80_CALL nr, first: save the callee-saved registers the ABI uses, load
-; EAX = nr and EBX, ECX, EDX, ESI, EDI from the stack arguments at
-; [esp + first] (counted after the three pushes), int 0x80, restore, return.
-%macro INT80_CALL 2
+; SYSCALL name, nr[, first]: long name(a1, a2, a3, a4, a5). Saves the
+; callee-saved registers the ABI uses, loads EAX = nr and EBX, ECX, EDX, ESI,
+; EDI from the stack arguments from [esp + first] on (counted after the three
+; pushes; default 16, argument 1), int 0x80, restores, returns EAX.
+%macro SYSCALL 2-3 16
+global $%1
+$%1:
     PUSH_REGS ebx, esi, edi
-    mov eax, %1
-    LOAD_ARGS %2, ebx, ecx, edx, esi, edi
+    mov eax, %2
+    LOAD_ARGS %3, ebx, ecx, edx, esi, edi
     int 0x80
     POP_REGS ebx, esi, edi
     ret
-%endmacro
-
-; SYSCALL name, number: long name(a1, a2, a3, a4, a5)
-%macro SYSCALL 2
-global $%1
-$%1:
-    INT80_CALL %2, 16
 %endmacro
 
 ; One stub per row of uapi/syscalls.def: `SYSCALL name, SYS_name` lines the
 ; Makefile generates into $(BUILD)/gen/syscall_stubs.inc.
 %include "syscall_stubs.inc"
 
-; long syscall_raw(long nr, long a1, long a2, long a3, long a4, long a5)
-global syscall_raw
-syscall_raw:
-    INT80_CALL [esp + 16], 20
+; long syscall_raw(long nr, long a1, long a2, long a3, long a4, long a5):
+; the number is argument 1, a1..a5 follow it.
+SYSCALL syscall_raw, [esp + 16], 20
