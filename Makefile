@@ -25,14 +25,16 @@ NASM    := nasm
 CFLAGS_COMMON := -m32 -std=gnu11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector -nostdlib \
                  -O2 -g -Wall -Wextra -Werror -fno-omit-frame-pointer -mgeneral-regs-only \
                  -fno-asynchronous-unwind-tables
-KCFLAGS := $(CFLAGS_COMMON) -Isrc/kernel -DDEBUG_CHECKS=$(DEBUG)
+# -Isrc: src/lib/ holds the freestanding code compiled into both the kernel
+# and the user runtime (#include "lib/fmt.h").
+KCFLAGS := $(CFLAGS_COMMON) -Isrc/kernel -Isrc -DDEBUG_CHECKS=$(DEBUG)
 KNASMFLAGS := -DDEBUG_CHECKS=$(DEBUG)
-UCFLAGS := $(CFLAGS_COMMON) -Isrc/user/lib -Isrc/kernel
+UCFLAGS := $(CFLAGS_COMMON) -Isrc/user/lib -Isrc/kernel -Isrc
 NASMFLAGS := -f elf32 -g -F dwarf -I src/kernel/ -I src/user/lib/ -I $(BUILD)/gen/
 LDFLAGS := -m elf_i386 --no-dynamic-linker -z noexecstack
 
 # ---------------------------------------------------------------- kernel
-KERNEL_C   := $(wildcard src/kernel/*.c)
+KERNEL_C   := $(wildcard src/kernel/*.c) $(wildcard src/lib/*.c)
 KERNEL_ASM := src/kernel/boot.asm src/kernel/swtch.asm $(wildcard src/trampoline/*.asm)
 KOBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(KERNEL_C)) \
          $(patsubst src/%.asm,$(BUILD)/obj/%.o,$(KERNEL_ASM))
@@ -63,13 +65,13 @@ $(BUILD)/layout-multiboot2.ok: src/kernel/multiboot2.h src/kernel/multiboot2.inc
 $(BUILD)/layout-regs.ok: src/user/lib/regs.h src/user/lib/regs.inc tools/check-layout.sh
 	@mkdir -p $(@D)
 	@tools/check-layout.sh src/user/lib/regs.h src/user/lib/regs.inc $@
-# --one-way: the syscall entry rewrite owns these two pairs for now
 $(BUILD)/layout-trapframe.ok: src/kernel/trapframe.h src/kernel/trapframe.inc tools/check-layout.sh
 	@mkdir -p $(@D)
-	@tools/check-layout.sh --one-way src/kernel/trapframe.h src/kernel/trapframe.inc $@
+	@tools/check-layout.sh src/kernel/trapframe.h src/kernel/trapframe.inc $@
+# uapi/syscall.h's C-only constants are listed in syscall_abi.inc ("; [C only list]").
 $(BUILD)/layout-syscall.ok: src/kernel/uapi/syscall.h $(SYSCALLS_DEF) $(BUILD)/gen/syscall_nr.inc tools/check-layout.sh
 	@mkdir -p $(@D)
-	@tools/check-layout.sh --one-way src/kernel/uapi/syscall.h $(BUILD)/gen/syscall_nr.inc $@
+	@tools/check-layout.sh src/kernel/uapi/syscall.h $(BUILD)/gen/syscall_nr.inc $@
 
 # The system call table (uapi/syscalls.def) for NASM: SYS_* and NR_SYSCALLS
 # (rows + 1, as uapi/syscall.h counts) followed by syscall_abi.inc, and one
@@ -129,7 +131,7 @@ $(BUILD)/kernel.asm: $(BUILD)/kernel.elf
 USER_PROGS := init sh hello copydemo segv faults child usertests test_uaccess test_regs bench test_hostile fuzz stress replay test_files test_latency exit0
 ULIB := $(BUILD)/user/lib/crt0.o $(BUILD)/user/lib/syscall.o $(BUILD)/user/lib/ulib.o \
         $(BUILD)/user/lib/ktap.o $(BUILD)/user/lib/malloc.o $(BUILD)/user/lib/turn.o \
-        $(BUILD)/user/lib/sysenter.o
+        $(BUILD)/user/lib/sysenter.o $(patsubst src/lib/%.c,$(BUILD)/user/shared/%.o,$(wildcard src/lib/*.c))
 USER_PROGS += pathtrace
 BAD_MODULES := $(MODDIR)/notelf.bin $(MODDIR)/truncated.elf $(MODDIR)/trampva.elf
 # Linked at the kernel's own link address: legal in a split address space.
@@ -137,6 +139,10 @@ ODD_MODULES := $(MODDIR)/kernelva.elf
 MODULES := $(patsubst %,$(MODDIR)/%.elf,$(USER_PROGS)) $(BAD_MODULES) $(ODD_MODULES) $(BUILD)/bad-modules.stamp
 
 $(BUILD)/user/%.o: src/user/%.c | $(LAYOUT_STAMPS)
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
+# src/lib/: the same sources as the kernel's, compiled for user programs.
+$(BUILD)/user/shared/%.o: src/lib/%.c | $(LAYOUT_STAMPS)
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/user/%.o: src/user/%.asm | $(LAYOUT_STAMPS) $(SYSCALL_GEN)
@@ -154,7 +160,7 @@ $(MODDIR)/replay.elf: $(BUILD)/user/replay/core.o
 # Hostile boot modules, one per ELF validation rule (test/mkbadelf.c): the
 # host tool checks each against src/kernel/elf.c before the ISO gets it.
 HOSTCC ?= cc
-$(BUILD)/mkbadelf: test/mkbadelf.c src/kernel/elf.c src/kernel/elf.h src/kernel/memlayout.h src/kernel/uapi/errno.h
+$(BUILD)/mkbadelf: test/mkbadelf.c test/elf_bytes.h src/kernel/elf.c src/kernel/elf.h src/kernel/memlayout.h src/kernel/uapi/errno.h
 	@mkdir -p $(@D)
 	$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -DHOST_TEST -Isrc/kernel -o $@ test/mkbadelf.c src/kernel/elf.c
 $(BUILD)/bad-modules.stamp: $(BUILD)/mkbadelf $(MODDIR)/hello.elf
@@ -177,20 +183,18 @@ $(MODDIR)/kernelva.elf: $(BUILD)/user/hello.o $(ULIB) $(LAYOUT_H)
 	$(LD) $(LDFLAGS) -e _start -Ttext=$(call layout,KERNEL_VIRT_BASE) -o $@ $(filter %.o,$^)
 
 # ---------------------------------------------------------------- ISOs
-$(BUILD)/split.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
-	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 0
-$(BUILD)/panic.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
-	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 2
-$(BUILD)/gdbtest.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
-	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 4
-$(BUILD)/bochstest.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
-	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 5
-$(BUILD)/bochs-suite.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
-	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 11
-$(BUILD)/badelf.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
-	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 7
-$(BUILD)/demo.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
-	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 3
+# One ISO per GRUB menu default (scripts/mkiso.sh's last argument: the menu
+# entry booted), all from the low variant's kernel and every module.
+ISO_ENTRY_split      := 0
+ISO_ENTRY_panic      := 2
+ISO_ENTRY_gdbtest    := 4
+ISO_ENTRY_bochstest  := 5
+ISO_ENTRY_bochs-suite := 11
+ISO_ENTRY_badelf     := 7
+ISO_ENTRY_demo       := 3
+ISO_NAMES := $(patsubst ISO_ENTRY_%,%,$(filter ISO_ENTRY_%,$(.VARIABLES)))
+$(patsubst %,$(BUILD)/%.iso,$(ISO_NAMES)): $(BUILD)/%.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
+	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) $(ISO_ENTRY_$*)
 $(BUILD)/variants/%/test.iso: $(BUILD)/variants/%/kernel.elf $(BUILD)/variants/%/kernel.sym $(MODULES) scripts/mkiso.sh
 	scripts/mkiso.sh $@ $(BUILD)/variants/$*/kernel.elf $(BUILD)/variants/$*/kernel.sym $(MODDIR) 1
 

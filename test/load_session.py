@@ -26,13 +26,12 @@ check passed.
 """
 import os
 import re
-import subprocess
 import sys
 import time
 
 sys.dont_write_bytecode = True   # no test/__pycache__ from the import below
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sh_session import Console, PROMPT, qemu_command, shut_down, wait_exit  # noqa: E402  (the same console driver)
+from serial_session import PROMPT, run  # noqa: E402  (the console driver and main())
 
 TOTAL_TIMEOUT = 180.0    # seconds for the whole session
 CMD_TIMEOUT = 20.0       # a command without load: the prompt comes back within this
@@ -54,26 +53,10 @@ def ps_rows(text):
     return rows
 
 
-def main():
-    if len(sys.argv) != 3:
-        print("usage: load_session.py ISO LOG", file=sys.stderr)
-        return 2
-    iso, log = sys.argv[1], sys.argv[2]
-    cmd = qemu_command(iso)
-    results = []
-
-    def check(ok, what):
-        results.append(ok)
-        print(("PASS " if ok else "FAIL ") + what, flush=True)
-        return ok
-
+def session(con, deadline, check):
+    """free, stress & and ps under the load, at the first prompt."""
     def info(what):
         print("INFO " + what, flush=True)
-
-    deadline = time.monotonic() + TOTAL_TIMEOUT
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    con = Console(proc)
 
     def command(line, timeout):
         """Type line; (output up to the next prompt or None, seconds from the
@@ -91,82 +74,69 @@ def main():
         m = FREE_RE.search(out or "")
         return (int(m.group(1)), int(m.group(3))) if m else (None, None)
 
-    rc = None
-    stress_start = None
-    try:
-        pos = con.wait_for(PROMPT, 0, deadline)
-        if check(pos is not None, "the shell printed its first prompt \"sh> \""):
-            frames0, procs0 = free()
-            check(frames0 is not None, "free before the load: %s frames free, %s processes" % (frames0, procs0))
+    frames0, procs0 = free()
+    check(frames0 is not None, "free before the load: %s frames free, %s processes" % (frames0, procs0))
 
-            stress_start = con.size()   # stress may print before the shell's next prompt
-            out, _ = command("stress &", CMD_TIMEOUT)
-            m = re.search(r"\[pid (\d+)\]", out or "")
-            check(m is not None, "stress &: the shell started it in the background")
-            spid = int(m.group(1)) if m else None
+    stress_start = con.size()   # stress may print before the shell's next prompt
+    out, _ = command("stress &", CMD_TIMEOUT)
+    m = re.search(r"\[pid (\d+)\]", out or "")
+    check(m is not None, "stress &: the shell started it in the background")
+    spid = int(m.group(1)) if m else None
 
-            # ps during the load.
-            latencies = []
-            for n, pause in ((1, 1.5), (2, 2.5)):
-                time.sleep(pause)
-                out, dt = command("ps", PS_TIMEOUT)
-                check(out is not None, "ps #%d during the load: the prompt came back within %.0f s (%.2f s)"
-                      % (n, PS_TIMEOUT, dt))
-                rows = ps_rows(out or "")
-                nst = sum(1 for r in rows if r[4] == "stress")
-                check(nst >= MIN_STRESS_ROWS, "ps #%d during the load: %d stress processes listed (of %d rows)"
-                      % (n, nst, len(rows)))
-                if rows:
-                    info("ps #%d: %d rows; largest process %d pages (the hog, when it holds memory)"
-                         % (n, len(rows), max(r[3] for r in rows)))
-                if out is not None:
-                    latencies.append(dt)
-            if latencies:
-                info("ps latency during the load: %s s (newline typed -> prompt back)"
-                     % ", ".join("%.2f" % d for d in latencies))
+    # ps during the load.
+    latencies = []
+    for n, pause in ((1, 1.5), (2, 2.5)):
+        time.sleep(pause)
+        out, dt = command("ps", PS_TIMEOUT)
+        check(out is not None, "ps #%d during the load: the prompt came back within %.0f s (%.2f s)"
+              % (n, PS_TIMEOUT, dt))
+        rows = ps_rows(out or "")
+        nst = sum(1 for r in rows if r[4] == "stress")
+        check(nst >= MIN_STRESS_ROWS, "ps #%d during the load: %d stress processes listed (of %d rows)"
+              % (n, nst, len(rows)))
+        if rows:
+            info("ps #%d: %d rows; largest process %d pages (the hog, when it holds memory)"
+                 % (n, len(rows), max(r[3] for r in rows)))
+        if out is not None:
+            latencies.append(dt)
+    if latencies:
+        info("ps latency during the load: %s s (newline typed -> prompt back)"
+             % ", ".join("%.2f" % d for d in latencies))
 
-            # Until stress is gone.
-            gone, polls, worst = False, 0, 0.0
-            t_end = time.monotonic() + STRESS_TIMEOUT
-            while time.monotonic() < t_end:
-                time.sleep(POLL_EVERY)
-                out, dt = command("ps", PS_TIMEOUT)
-                polls += 1
-                if out is None:
-                    break
-                worst = max(worst, dt)
-                if not any(r[4] == "stress" for r in ps_rows(out)):
-                    gone = True
-                    break
-            check(gone, "stress and all its processes finished within %.0f s (%d polls with ps, slowest %.2f s)"
-                  % (STRESS_TIMEOUT, polls, worst))
+    # Until stress is gone.
+    gone, polls, worst = False, 0, 0.0
+    t_end = time.monotonic() + STRESS_TIMEOUT
+    while time.monotonic() < t_end:
+        time.sleep(POLL_EVERY)
+        out, dt = command("ps", PS_TIMEOUT)
+        polls += 1
+        if out is None:
+            break
+        worst = max(worst, dt)
+        if not any(r[4] == "stress" for r in ps_rows(out)):
+            gone = True
+            break
+    check(gone, "stress and all its processes finished within %.0f s (%d polls with ps, slowest %.2f s)"
+          % (STRESS_TIMEOUT, polls, worst))
 
-            text = con.text(stress_start)
-            done = re.search(r"\[done\] \[pid %s exited with status (-?\d+)" % spid, text) if spid else None
-            check(done is not None and done.group(1) == "0",
-                  "the shell reaped stress: exit status %s" % (done.group(1) if done else "not reported"))
-            # (a line of stress's may follow a prompt: "sh>     ok 2 ...")
-            ktap = re.findall(r"(not ok|ok) \d+ (stress_\w+)", text)
-            check(len(ktap) == 7 and all(v == "ok" for v, _ in ktap),
-                  "stress: 7 KTAP results, all ok (%s)" % (", ".join("%s %s" % r for r in ktap) or "none"))
-            for line in text.splitlines():
-                if "# stress:" in line:
-                    info(line[line.index("# stress:"):])
+    text = con.text(stress_start)
+    done = re.search(r"\[done\] \[pid %s exited with status (-?\d+)" % spid, text) if spid else None
+    check(done is not None and done.group(1) == "0",
+          "the shell reaped stress: exit status %s" % (done.group(1) if done else "not reported"))
+    # (a line of stress's may follow a prompt: "sh>     ok 2 ...")
+    ktap = re.findall(r"(not ok|ok) \d+ (stress_\w+)", text)
+    check(len(ktap) == 7 and all(v == "ok" for v, _ in ktap),
+          "stress: 7 KTAP results, all ok (%s)" % (", ".join("%s %s" % r for r in ktap) or "none"))
+    for line in text.splitlines():
+        if "# stress:" in line:
+            info(line[line.index("# stress:"):])
 
-            frames1, procs1 = free()
-            check(frames1 is not None and frames1 == frames0,
-                  "free after the load: %s frames free, as before (%s)" % (frames1, frames0))
-            check(procs1 == procs0, "free after the load: %s processes, as before (%s)" % (procs1, procs0))
+    frames1, procs1 = free()
+    check(frames1 is not None and frames1 == frames0,
+          "free after the load: %s frames free, as before (%s)" % (frames1, frames0))
+    check(procs1 == procs0, "free after the load: %s processes, as before (%s)" % (procs1, procs0))
 
-            con.type("poweroff\n")
-        rc = wait_exit(proc, deadline)
-    finally:
-        shut_down(proc, con, log)
-
-    check(rc == 33, "QEMU exited with status 33 after poweroff (got %s)" %
-          ("a timeout" if rc is None else rc))
-    return 0 if all(results) else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(sys.argv, TOTAL_TIMEOUT, session))

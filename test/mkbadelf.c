@@ -31,47 +31,13 @@
 #include "memlayout.h"
 #include "uapi/errno.h"
 #include "uapi/syscall.h"
-
-/* ELF32 header fields (byte offsets) */
-#define EI_CLASS     4
-#define EI_DATA      5
-#define EI_VERSION   6
-#define E_TYPE       16
-#define E_MACHINE    18
-#define E_VERSION    20
-#define E_ENTRY      24
-#define E_PHOFF      28
-#define E_PHENTSIZE  42
-#define E_PHNUM      44
-#define EHDR_SIZE    52
-/* ELF32 program header fields */
-#define P_TYPE       0
-#define P_OFFSET     4
-#define P_VADDR      8
-#define P_PADDR      12
-#define P_FILESZ     16
-#define P_MEMSZ      20
-#define P_FLAGS      24
-#define P_ALIGN      28
-#define PHDR_SIZE    32
-
-#define ELFCLASS64   2
-#define ELFDATA2MSB  2
-#define ET_DYN       3
-#define EM_X86_64    62
-#define PT_LOAD      1
-#define PT_INTERP    3
-#define PT_NOTE      4
+#include "elf_bytes.h"          /* gABI offsets and values, byte readers/writers */
 
 struct image {
     uint8_t *b;
     size_t size;
 };
 
-static uint32_t rd16(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
-static uint32_t rd32(const uint8_t *p) { return rd16(p) | rd16(p + 2) << 16; }
-static void wr16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void wr32(uint8_t *p, uint32_t v) { wr16(p, v); wr16(p + 2, v >> 16); }
 
 static _Noreturn void die(const char *fmt, const char *a)
 {
@@ -92,7 +58,7 @@ static uint32_t load_index(struct image *im, int nth)
 {
     uint32_t phnum = rd16(im->b + E_PHNUM);
     for (uint32_t i = 0; i < phnum; i++)
-        if (rd32(phdr(im, i) + P_TYPE) == PT_LOAD && nth-- == 0)
+        if (rd32(phdr(im, i) + P_TYPE) == T_PT_LOAD && nth-- == 0)
             return i;
     die("%s", "the good module has fewer than two PT_LOAD segments");
 }
@@ -104,11 +70,11 @@ static uint8_t *data(struct image *im) { return phdr(im, load_index(im, 1)); }
  * Each mutates a private copy of the good image (it may resize it). */
 
 static void v_magic(struct image *im) { im->b[1] = 'e'; }
-static void v_class(struct image *im) { im->b[EI_CLASS] = ELFCLASS64; }
-static void v_endian(struct image *im) { im->b[EI_DATA] = ELFDATA2MSB; }
+static void v_class(struct image *im) { im->b[EI_CLASS] = T_ELFCLASS64; }
+static void v_endian(struct image *im) { im->b[EI_DATA] = T_ELFDATA2MSB; }
 static void v_version(struct image *im) { im->b[EI_VERSION] = 0; }
-static void v_type(struct image *im) { wr16(im->b + E_TYPE, ET_DYN); }
-static void v_machine(struct image *im) { wr16(im->b + E_MACHINE, EM_X86_64); }
+static void v_type(struct image *im) { wr16(im->b + E_TYPE, T_ET_DYN); }
+static void v_machine(struct image *im) { wr16(im->b + E_MACHINE, T_EM_X86_64); }
 static void v_phentsize(struct image *im) { wr16(im->b + E_PHENTSIZE, 56); /* Elf64_Phdr */ }
 static void v_phnum0(struct image *im) { wr16(im->b + E_PHNUM, 0); }
 static void v_phnum_ffff(struct image *im) { wr16(im->b + E_PHNUM, 0xFFFF); }
@@ -165,15 +131,15 @@ static void v_interp(struct image *im)
 {
     /* A PT_INTERP header replaces the second PT_LOAD (its bss is lost,
      * which does not matter: the module must be refused anyway). */
-    wr32(data(im) + P_TYPE, PT_INTERP);
+    wr32(data(im) + P_TYPE, T_PT_INTERP);
 }
 
 static void v_no_load(struct image *im)
 {
     uint32_t phnum = rd16(im->b + E_PHNUM);
     for (uint32_t i = 0; i < phnum; i++)
-        if (rd32(phdr(im, i) + P_TYPE) == PT_LOAD)
-            wr32(phdr(im, i) + P_TYPE, PT_NOTE);
+        if (rd32(phdr(im, i) + P_TYPE) == T_PT_LOAD)
+            wr32(phdr(im, i) + P_TYPE, T_PT_NOTE);
 }
 
 /* ELF_MAX_SEGMENTS + 1 PT_LOADs, none overlapping, in a new program header
@@ -191,7 +157,7 @@ static void v_many_loads(struct image *im)
     memcpy(im->b + at, t, PHDR_SIZE);
     for (uint32_t i = 1; i < n; i++) {
         uint8_t *ph = im->b + at + i * PHDR_SIZE;
-        wr32(ph + P_TYPE, PT_LOAD);
+        wr32(ph + P_TYPE, T_PT_LOAD);
         wr32(ph + P_VADDR, 0x10000000u + i * 0x100000u);
         wr32(ph + P_PADDR, 0x10000000u + i * 0x100000u);
         wr32(ph + P_MEMSZ, 0x10);

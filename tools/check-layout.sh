@@ -8,7 +8,13 @@
 #    includes with #include "...", must have a %define of that name in the
 #    include.
 # A constant that belongs to one side only says so on its own line: "[C only]"
-# in the comment of the #define, "[NASM only]" in that of the %define.
+# in the comment of the #define, "[NASM only]" in that of the %define. Where
+# the C header is not the place for the marker (a generated or shared uapi
+# header), the include may list C-only names instead, on comment lines
+# "; [C only list] NAME NAME ..."; a name listed there that C does not #define
+# stops the build too, so the list cannot go stale.
+# An #include "..." line marked "[own pair]" names a header checked by a pair
+# of its own (uapi/syscall.h in trapframe.h): the second direction skips it.
 # --one-way skips the second direction (for pairs still being reworked).
 #
 # It writes a C file with one _Static_assert per %define and compiles it, so a
@@ -34,6 +40,17 @@ headers() {
     sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$h" |
         while read -r f; do [ -f "$hdir/$f" ] && echo "$hdir/$f"; done
 }
+# the headers the second direction covers: those, less any marked [own pair]
+own_headers() {
+    headers | while read -r f; do
+        [ "$f" != "$h" ] && grep -q "^[[:space:]]*#[[:space:]]*include[[:space:]]*\"${f#"$hdir"/}\".*\[own pair\]" "$h" && continue
+        echo "$f"
+    done
+}
+# names the include lists as C only ("; [C only list] NAME ...")
+inc_c_only() {
+    awk '/^;[ \t]*\[C only list\]/ { sub(/^;[ \t]*\[C only list\]/, ""); for (i = 1; i <= NF; i++) print $i }' "$inc"
+}
 
 {
     printf '#include "%s"\n' "$(realpath "$h")"
@@ -50,20 +67,27 @@ if [ "$both" = 1 ]; then
     missing=0
     # object-like macros with a value; include guards (no value) and
     # function-like macros (NAME( ...) are not constants
-    for f in $(headers); do
+    for f in $(own_headers); do
         awk '/^[ \t]*#[ \t]*define[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]+[^ \t]/ && !/\[C only\]/ {
             sub(/^[ \t]*#[ \t]*define[ \t]+/, ""); split($0, a, /[ \t]/); print a[1]
         }' "$f"
     done > "$tmp.names"
-    for name in $(cat "$tmp.names"); do
+    inc_c_only > "$tmp.conly"
+    for name in $(cat "$tmp.conly"); do
+        if ! grep -qx "$name" "$tmp.names"; then
+            echo "layout: $name is listed [C only] in $(basename "$inc") but no header of the pair #defines it (unmarked); drop it from the list" >&2
+            missing=$((missing + 1))
+        fi
+    done
+    for name in $(grep -vxF -f "$tmp.conly" "$tmp.names" || true); do
         if ! awk -v n="$name" '$1 == "%define" && $2 == n { found = 1 } END { exit !found }' "$inc"; then
             echo "layout: $name is #defined in $(basename "$h") (or a header it includes) but has no %define in $(basename "$inc"); add it there or mark it [C only]" >&2
             missing=$((missing + 1))
         fi
     done
-    c_only=$(for f in $(headers); do grep -c '^[[:space:]]*#[[:space:]]*define.*\[C only\]' "$f" || true; done |
-        awk '{ s += $1 } END { print s + 0 }')
-    rm -f "$tmp.names"
+    c_only=$({ for f in $(own_headers); do grep -c '^[[:space:]]*#[[:space:]]*define.*\[C only\]' "$f" || true; done
+               wc -l < "$tmp.conly"; } | awk '{ s += $1 } END { print s + 0 }')
+    rm -f "$tmp.names" "$tmp.conly"
     [ "$missing" -eq 0 ] || exit 1
     { echo "layout: $n constants agree between $(basename "$h") and $(basename "$inc")"
       echo "layout: both ways, $c_only marked C only, $one_sided marked NASM only"; } > "$stamp"

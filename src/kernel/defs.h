@@ -13,6 +13,7 @@
 #include "frame.h"
 #include "pgtable.h"
 #include "multiboot2.h"
+#include "harness.h"        /* the test harness's hooks and per-process records */
 
 struct proc;
 
@@ -53,7 +54,7 @@ uint32_t timer_ticks(void);
 /* timer_tick_word - where the tick count lives (the fast path reads it). */
 const volatile uint32_t *timer_tick_word(void);
 
-/* kprintf.c: %d %i %u %x %X %p %s %c %%, widths and 0-padding; no floats. */
+/* kprintf.c (on src/lib/fmt.c): %d %i %u %x %X %p %s %c %%, widths and 0-padding; no floats. */
 /* kprintf - format to the console (console_write). */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* ksnprintf, kvsnprintf - format into @buf of @size bytes, always
@@ -177,12 +178,9 @@ struct boot_module {
 };
 extern struct boot_module boot_modules[];
 extern uint32_t nboot_modules;
-/* module_has_word - true if @word (NUL-terminated) is a whole blank-separated
- * word of @m's command line. */
-bool module_has_word(const struct boot_module *m, const char *word);
 /* spawn_boot_module - start boot module @m as a process with no parent, argv
- * from its command line (harness words dropped), and record its expected
- * outcome (expect=). Returns the pid, or the loader's error (-ENOEXEC bad
+ * from its command line (harness words dropped), and tell the harness
+ * (harness_boot_process: its expect= outcome). Returns the pid, or the loader's error (-ENOEXEC bad
  * ELF, -EAGAIN table full, -ENOMEM, -E2BIG), which is also reported to ktest. */
 int spawn_boot_module(const struct boot_module *m);
 /* boot_module_find - the first boot module named @name (@len bytes, no NUL
@@ -256,13 +254,10 @@ const char *ksyms_lookup(uint32_t addr, uint32_t *offset);
 #define BOCHSBREAK_USER   0x4   /* at the first user instruction (crt0) */
 extern uint32_t bochsbreak_places;
 
-/* ktest.c: KTAP results of a `test` boot, and the end-of-run summary */
-struct expectation;
+/* ktest.c: KTAP results of a `test` boot, and the end-of-run summary (the
+ * harness's per-process records and module words: harness.h, harness.c) */
 extern bool ktest_mode;
 extern uint32_t ktest_modules_dropped;  /* a test boot with dropped modules fails */
-/* ktest_parse_expectation - the expect=exit:N | fault:V | reject word of a
- * module command line into *@out; no such word: exit status 0 expected. */
-void ktest_parse_expectation(const char *cmdline, struct expectation *out);
 /* ktest_begin - note the free frames and the trampoline checksum before the
  * run; in a test boot, print the KTAP header for @nmodules module results
  * plus the kernel's own checks. */

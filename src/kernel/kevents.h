@@ -9,6 +9,7 @@
 #define KEVENTS_H
 
 #include "types.h"
+#include "uapi/limits.h"    /* CR3_PAIR_MAX_ROUNDS */
 
 extern uint32_t kev_syscalls;     /* system calls dispatched */
 extern uint32_t kev_cr3_writes;   /* CR3 loads: write_cr3() in C and the trampoline's */

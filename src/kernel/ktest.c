@@ -6,13 +6,12 @@
  * their own cases as indented KTAP subtests before the kernel's line for
  * them. The verdict leaves through isa-debug-exit (33 = all passed).
  *
- * Module expectations (GRUB module command line):
- *   expect=exit:N    exits by itself with status N (the default, N = 0)
- *   expect=fault:V   is killed by CPU exception vector V
- *   expect=reject    is refused by the loader
+ * Module expectations: the expect= words of harness.h, kept per process
+ * in its harness record (harness_of).
  */
 #include "defs.h"
 #include "file.h"
+#include "harness.h"
 #include "kstring.h"
 #include "proc.h"
 #include "uapi/errno.h"
@@ -26,31 +25,6 @@ static uint32_t test_number, npassed, nfailed;
 static uint32_t frames_before;
 static uint32_t tramp_sum_before;
 static uint32_t audits_run, audit_violations;
-
-static uint32_t parse_uint(const char *s)
-{
-    uint32_t v = 0;
-    while (*s >= '0' && *s <= '9')
-        v = v * 10 + (uint32_t)(*s++ - '0');
-    return v;
-}
-
-void ktest_parse_expectation(const char *cmdline, struct expectation *out)
-{
-    *out = (struct expectation){ EXPECT_EXIT, 0 };
-    for (const char *p = cmdline; *p; p++) {
-        if ((p != cmdline && p[-1] != ' ') || strncmp(p, "expect=", 7) != 0)
-            continue;
-        p += 7;
-        if (strncmp(p, "exit:", 5) == 0)
-            *out = (struct expectation){ EXPECT_EXIT, (int)parse_uint(p + 5) };
-        else if (strncmp(p, "fault:", 6) == 0)
-            *out = (struct expectation){ EXPECT_FAULT, (int)parse_uint(p + 6) };
-        else if (strncmp(p, "reject", 6) == 0)
-            *out = (struct expectation){ EXPECT_REJECT, 0 };
-        return;
-    }
-}
 
 static void report(bool ok, const char *name, const char *detail)
 {
@@ -74,7 +48,7 @@ void ktest_begin(uint32_t nmodules)
 void ktest_module_rejected(const struct boot_module *m, int err)
 {
     struct expectation e;
-    ktest_parse_expectation(m->cmdline, &e);
+    harness_parse_expectation(m->cmdline, &e);
     char detail[64];
     ksnprintf(detail, sizeof(detail), "rejected by the loader (error %d)", err);
     report(e.kind == EXPECT_REJECT && err == -ENOEXEC, m->name, detail);
@@ -84,23 +58,24 @@ void ktest_process_done(struct proc *p)
 {
     if (p == initproc)
         return; /* init is not one of the planned tests */
+    const struct harness_proc *h = harness_of(p);
     bool ok;
     char detail[96];
     if (p->fault_vector >= 0) {
-        ok = p->expect.kind == EXPECT_FAULT && p->expect.value == p->fault_vector;
+        ok = h->expect.kind == EXPECT_FAULT && h->expect.value == p->fault_vector;
         ksnprintf(detail, sizeof(detail), "pid %d killed by %s", p->pid, trap_name((uint32_t)p->fault_vector));
     } else {
         int st = p->exit_status;
-        ok = p->expect.kind == EXPECT_EXIT && WIFEXITED(st) && p->expect.value == WEXITSTATUS(st);
+        ok = h->expect.kind == EXPECT_EXIT && WIFEXITED(st) && h->expect.value == WEXITSTATUS(st);
         if (WIFKILLED(st))
             ksnprintf(detail, sizeof(detail), "pid %d killed by kill()", p->pid);
         else
             ksnprintf(detail, sizeof(detail), "pid %d exit %d", p->pid, WEXITSTATUS(st));
     }
-    if (p->audit_violations) {
+    if (h->audit_violations) {
         ok = false;
         size_t n = strlen(detail);
-        ksnprintf(detail + n, sizeof(detail) - n, ", %u audit violations", p->audit_violations);
+        ksnprintf(detail + n, sizeof(detail) - n, ", %u audit violations", h->audit_violations);
     }
     report(ok, p->name, detail);
 }
@@ -108,7 +83,7 @@ void ktest_process_done(struct proc *p)
 static void audit(struct proc *p)
 {
     uint32_t bad = paging_audit_user(p->pd, p->name);
-    p->audit_violations += bad;
+    harness_of(p)->audit_violations += bad;
     audit_violations += bad;
     audits_run++;
 }

@@ -17,6 +17,7 @@
  */
 #include "defs.h"
 #include "elf.h"
+#include "harness.h"
 #include "kstring.h"
 #include "memlayout.h"
 #include "preempt.h"
@@ -63,22 +64,8 @@ static long map_segment(paddr_t pd, const struct elf_segment *s)
 struct boot_module boot_modules[MB2_MAX_MODULES];
 uint32_t nboot_modules;
 
-/* Words on a module command line that are for the kernel, not argv. */
-static bool harness_word(const char *w)
-{
-    return strncmp(w, "expect=", 7) == 0 || (strncmp(w, "nostart", 7) == 0 && (w[7] == ' ' || !w[7]));
-}
-
-bool module_has_word(const struct boot_module *m, const char *word)
-{
-    size_t n = strlen(word);
-    for (const char *p = m->cmdline; *p; p++)
-        if ((p == m->cmdline || p[-1] == ' ') && strncmp(p, word, n) == 0 && (p[n] == ' ' || !p[n]))
-            return true;
-    return false;
-}
-
-/* Split @cmdline into argv words in @buf, leaving out harness words.
+/* Split @cmdline into argv words in @buf, leaving out harness words
+ * (harness_word: expect=..., nostart).
  * Returns argc. */
 static int split_args(const char *cmdline, char *buf, char **argv)
 {
@@ -218,8 +205,7 @@ int spawn_boot_module(const struct boot_module *m)
         ktest_module_rejected(m, r);
         return r;
     }
-    p->boot = true;
-    ktest_parse_expectation(m->cmdline, &p->expect);
+    harness_boot_process(p, m);
     kprintf("module %s: pid %d\n", m->name, p->pid);
     proc_make_runnable(p);
     return r;

@@ -19,7 +19,7 @@
 /* A module the kernel starts at boot: not kernel.sym, not marked nostart. */
 static bool starts_at_boot(const struct boot_module *m)
 {
-    return strcmp(m->name, KSYMS_MODULE) != 0 && !module_has_word(m, "nostart");
+    return strcmp(m->name, KSYMS_MODULE) != 0 && !harness_module_nostart(m);
 }
 
 /* init first (it adopts orphans), then every other module that starts at

@@ -255,7 +255,7 @@ void proc_exit(int status)
     for (uint32_t i = 0; i < NPROC; i++)
         if (procs[i].state != P_UNUSED && procs[i].parent == p)
             reparent(&procs[i]);
-    if (p->boot) {
+    if (harness_is_boot(p)) {
         record_finished(p);
         ktest_process_done(p);
     }

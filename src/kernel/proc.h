@@ -38,13 +38,6 @@ struct context {
     uint32_t edi, esi, ebx, ebp, eip;
 };
 
-/* What the test harness expects of a boot process (module command line expect=...). */
-enum expect_kind { EXPECT_EXIT, EXPECT_FAULT, EXPECT_REJECT };
-struct expectation {
-    enum expect_kind kind;
-    int value;                  /* exit status, or fault vector */
-};
-
 /* Where a process is blocked in IPC (ipc.c). */
 enum ipc_wait { IPC_IDLE, IPC_SENDING, IPC_RECEIVING, IPC_AWAIT_REPLY };
 struct ipc_state {
@@ -83,10 +76,7 @@ struct proc {
     int fault_vector;           /* -1 = not killed by an exception */
     struct ipc_state ipc;
     struct file *ofile[NOFILE]; /* open files by descriptor (file.c); NULL = free */
-    /* boot processes and the test harness */
-    bool boot;                  /* started by the kernel from a boot module */
-    uint32_t audit_violations;  /* found when its address space was built */
-    struct expectation expect;
+    /* (what the test harness keeps about a process is in harness.h) */
 };
 
 extern struct proc *current;

@@ -10,7 +10,7 @@
 #define TRAPFRAME_H
 
 #include <stdint.h>
-#include "uapi/syscall.h"   /* RING_TRIP_VECTOR, SYSENTER_RING_TRIP */
+#include "uapi/syscall.h"   /* RING_TRIP_VECTOR, SYSENTER_RING_TRIP [own pair]: layout-syscall checks it */
 
 /* GDT selectors (index << 3 | RPL); the GDT itself is in the trampoline. */
 #define KERNEL_CS           0x08
@@ -27,26 +27,26 @@
 #define IDT_VECTORS         256
 
 /* Exception vectors (Intel SDM Vol. 3A §6.3.1, Table 6-1). */
-#define VEC_DE  0   /* divide error */
-#define VEC_DB  1
-#define VEC_NMI 2
-#define VEC_BP  3
-#define VEC_UD  6   /* invalid opcode */
-#define VEC_NM  7
-#define VEC_DF  8
-#define VEC_TS  10
-#define VEC_NP  11
-#define VEC_SS  12
-#define VEC_GP  13  /* general protection */
-#define VEC_PF  14  /* page fault; CR2 holds the linear address */
-#define VEC_AC  17
-#define IRQ_BASE 0x20 /* the 8259 PICs are remapped here */
+#define VEC_DE  0   /* divide error [C only] */
+#define VEC_DB  1  /* [C only] */
+#define VEC_NMI 2  /* [C only] */
+#define VEC_BP  3  /* [C only] */
+#define VEC_UD  6   /* invalid opcode [C only] */
+#define VEC_NM  7  /* [C only] */
+#define VEC_DF  8  /* [C only] */
+#define VEC_TS  10  /* [C only] */
+#define VEC_NP  11  /* [C only] */
+#define VEC_SS  12  /* [C only] */
+#define VEC_GP  13  /* general protection [C only] */
+#define VEC_PF  14  /* page fault; CR2 holds the linear address [C only] */
+#define VEC_AC  17  /* [C only] */
+#define IRQ_BASE 0x20 /* the 8259 PICs are remapped here [C only] */
 
 /* #PF error code bits (SDM Vol. 3A §4.7). */
-#define PF_ERR_P    0x1     /* 0 = not present, 1 = protection violation */
-#define PF_ERR_W    0x2     /* write access */
-#define PF_ERR_U    0x4     /* CPL 3 */
-#define PF_ERR_I    0x10    /* instruction fetch (only with NX, unused here) */
+#define PF_ERR_P    0x1     /* 0 = not present, 1 = protection violation [C only] */
+#define PF_ERR_W    0x2     /* write access [C only] */
+#define PF_ERR_U    0x4     /* CPL 3 [C only] */
+#define PF_ERR_I    0x10    /* instruction fetch (only with NX, unused here) [C only] */
 
 /* Register state at a trap, as laid out on the stack. user_esp/user_ss are
  * only valid when (cs & 3) == 3: the CPU pushes them only on a privilege
@@ -80,16 +80,16 @@ struct trapframe {
 #define TF_USER_SS          72
 #define TRAPFRAME_SIZE      76
 
-#define EFLAGS_CF   0x00000001
+#define EFLAGS_CF   0x00000001  /* [C only] */
 #define EFLAGS_TF           0x00000100
 #define EFLAGS_IF           0x00000200
-#define EFLAGS_DF   0x00000400
-#define EFLAGS_IOPL 0x00003000
-#define EFLAGS_NT   0x00004000
-#define EFLAGS_RF   0x00010000
-#define EFLAGS_VM   0x00020000
-#define EFLAGS_AC   0x00040000
-#define EFLAGS_ID   0x00200000
-#define EFLAGS_RSVD1 0x00000002 /* bit 1 always reads as 1 */
+#define EFLAGS_DF   0x00000400  /* [C only] */
+#define EFLAGS_IOPL 0x00003000  /* [C only] */
+#define EFLAGS_NT   0x00004000  /* [C only] */
+#define EFLAGS_RF   0x00010000  /* [C only] */
+#define EFLAGS_VM   0x00020000  /* [C only] */
+#define EFLAGS_AC   0x00040000  /* [C only] */
+#define EFLAGS_ID   0x00200000  /* [C only] */
+#define EFLAGS_RSVD1 0x00000002 /* bit 1 always reads as 1 [C only] */
 
 #endif /* TRAPFRAME_H */

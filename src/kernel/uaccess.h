@@ -21,8 +21,7 @@
 #define UACCESS_H
 
 #include "types.h"
-
-#define UACCESS_MAX_LEN (16u << 20)  /* bytes in one copy; larger requests get -EFAULT */
+#include "uapi/limits.h"    /* UACCESS_MAX_LEN: bytes in one copy; larger requests get -EFAULT */
 
 /* user_range_ok - check [va, va + len) as described above, for writing if
  * @write. Returns 0 or -EFAULT. */

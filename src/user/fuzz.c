@@ -60,7 +60,6 @@
 #include "expect.h"
 
 #define STACK_BOTTOM    (USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE)
-#define UACCESS_MAX     (16u << 20)
 #define FENCE           0x00400000u     /* brk ceiling: one mapped page */
 #define SCRATCH         0x20000000u     /* 2 pages RW, then an unmapped page */
 #define SCRATCH_PAGES   2
@@ -76,7 +75,6 @@
 #define MAX_NOTELF      3               /* each one prints a "rejected" line */
 #define MAX_FAULTING    3               /* `child fault`: each one prints a "killed" line */
 #define MAX_OPEN_FDS    24              /* then close every fd above 2 */
-#define CR3_PAIR_ROUNDS 1000            /* most rounds a valid cr3_pair gets here */
 
 /* ------------------------------------------------------------ random numbers */
 
@@ -161,7 +159,7 @@ static uint32_t good_buffer(void)
 static uint32_t any_length(void)
 {
     static const uint32_t lens[] = { 0, 1, 4, 8, 16, 32, 100, 4095, 4096, 4097, 8192, 0x10000,
-                                     0x7fffffff, 0x80000000u, 0xffffffffu, UACCESS_MAX, UACCESS_MAX + 1 };
+                                     0x7fffffff, 0x80000000u, 0xffffffffu, UACCESS_MAX_LEN, UACCESS_MAX_LEN + 1 };
     return below(4) ? PICK(lens) : any_value();
 }
 
@@ -269,7 +267,7 @@ static uint32_t any_argv(void)
 /* [p, p + len) is certainly not user memory, whatever is mapped. */
 static int surely_invalid(uint32_t p, uint32_t len)
 {
-    return p < USER_BASE || p >= TRAMPOLINE_BASE || len > UACCESS_MAX || len > TRAMPOLINE_BASE - p;
+    return p < USER_BASE || p >= TRAMPOLINE_BASE || len > UACCESS_MAX_LEN || len > TRAMPOLINE_BASE - p;
 }
 
 /* Does [va, va + npages pages) touch what we must keep? */
@@ -510,10 +508,11 @@ static void one_call(unsigned i, long nr, int literal)
         a[1] = below(2) ? 0 : any_pointer();
         break;
     case SYS_cr3_pair: {
-        static const uint32_t rounds[] = { 0, 1, 2, 10, CR3_PAIR_ROUNDS, 100001, 0x7fffffff, 0xffffffffu };
+        static const uint32_t rounds[] = { 0, 1, 2, 10, CR3_PAIR_ROUNDS, CR3_PAIR_MAX_ROUNDS + 1,
+                                           0x7fffffff, 0xffffffffu };
         a[0] = below(2) ? PICK(rounds) : any_value();
-        if (a[0] > CR3_PAIR_ROUNDS && a[0] <= 100000)
-            a[0] = CR3_PAIR_ROUNDS;                 /* valid, only slow */
+        if (a[0] > CR3_PAIR_ROUNDS && a[0] <= CR3_PAIR_MAX_ROUNDS)
+            a[0] = CR3_PAIR_ROUNDS;                 /* valid, only slow: the most it gets here */
         break;
     }
     case SYS_sysinfo:

@@ -12,16 +12,14 @@
 ; four callee-saved pushes).
 
 %include "regs.inc"
+%include "cdecl.inc"
 
 global regs_syscall
 section .bss
 out_ptr: resd 1
 section .text
 regs_syscall:
-    push ebp
-    push ebx
-    push esi
-    push edi
+    PUSH_REGS ebp, ebx, esi, edi
     mov eax, [esp + 24]             ; out
     mov [out_ptr], eax
     mov [eax + R_ESP_BEFORE], esp
@@ -65,10 +63,7 @@ regs_syscall:
     cld
     mov ebx, ds
     mov es, ebx
-    pop edi
-    pop esi
-    pop ebx
-    pop ebp
+    POP_REGS ebp, ebx, esi, edi
     ret
 
 ; long sysenter_with_esp(long nr, long a1, long a2, long a3, uint32_t esp)
@@ -81,17 +76,13 @@ section .bss
 saved_esp: resd 1
 section .text
 sysenter_with_esp:
-    push ebp
-    push ebx
-    mov eax, [esp + 12]
-    mov ebx, [esp + 16]
-    mov ebp, [esp + 20]
-    mov ecx, [esp + 28]
+    PUSH_REGS ebp, ebx
+    LOAD_ARGS 12, eax, ebx, ebp     ; nr, a1, a2
+    LOAD_ARGS 28, ecx               ; esp
     mov [saved_esp], esp
     mov edx, .back
     sysenter
 .back:
     mov esp, [saved_esp]
-    pop ebx
-    pop ebp
+    POP_REGS ebp, ebx
     ret

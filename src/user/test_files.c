@@ -401,7 +401,7 @@ static void efault_everywhere(void)
     EXPECT_EQ(read(z, (void *)(uintptr_t)mod_hello_read, 16), -EFAULT);
     EXPECT_EQ(write(n, bad(KERNEL_VIRT_BASE), 16), -EFAULT);
     EXPECT_EQ(write(n, bad(0), 16), -EFAULT);
-    EXPECT_EQ(write(n, pages, 0x1000001), -EFAULT);     /* over UACCESS_MAX_LEN */
+    EXPECT_EQ(write(n, pages, UACCESS_MAX_LEN + 1), -EFAULT);   /* over UACCESS_MAX_LEN */
     EXPECT_EQ(write(z, bad(TRAMPOLINE_BASE - 4), 16), -EFAULT);
     EXPECT_EQ(close(m), 0);
     EXPECT_EQ(close(z), 0);

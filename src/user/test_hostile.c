@@ -166,7 +166,7 @@ static void write_wrapping_ranges(void)
     EXPECT_EQ(write(1, P(TEXT), 0xFFFFFFFFu), -EFAULT);
     EXPECT_EQ(write(1, P(0xFFFFFFFFu), 2), -EFAULT);
     EXPECT_EQ(write(1, P(SCRATCH), 0u - SCRATCH + 0x10), -EFAULT);  /* wraps past 4 GiB to 0x10 */
-    EXPECT_EQ(write(1, P(TEXT), 0x1000001), -EFAULT);                 /* over UACCESS_MAX_LEN */
+    EXPECT_EQ(write(1, P(TEXT), UACCESS_MAX_LEN + 1), -EFAULT);       /* over UACCESS_MAX_LEN */
 }
 
 /* read(0) with a bad buffer must fail before it blocks for input. Run in a

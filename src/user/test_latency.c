@@ -32,7 +32,6 @@
 #define SHARED        0x3F000000u       /* one page shared with a child */
 #define CHILD_SHARED  0x3F800000u       /* where the child maps it */
 #define CONSOLE_CAP   (64u << 10)
-#define CR3_CAP       100000u           /* CR3_PAIR_MAX_ROUNDS (kevents.c) */
 
 static int ok;
 static const char *scenario;
@@ -205,7 +204,7 @@ static uint32_t cr3_rounds;     /* the cr3_pair size found: reused below */
 
 static void cr3_pair_keeps_the_timer(void)
 {
-    cr3_rounds = judge(op_cr3, NULL, NULL, 1000, CR3_CAP, "cr3_pair rounds");
+    cr3_rounds = judge(op_cr3, NULL, NULL, 1000, CR3_PAIR_MAX_ROUNDS, "cr3_pair rounds");
 }
 
 static void map_keeps_the_timer(void)
@@ -238,7 +237,7 @@ static void fork_keeps_the_timer(void)
 static long longest_call(void)
 {
     if (cr3_rounds)
-        return cr3_pair(cr3_rounds * 2 < CR3_CAP ? cr3_rounds * 2 : CR3_CAP);
+        return cr3_pair(cr3_rounds * 2 < CR3_PAIR_MAX_ROUNDS ? cr3_rounds * 2 : CR3_PAIR_MAX_ROUNDS);
     return read((int)fd_zero, (void *)REGION, region_pages * PAGE);
 }
 

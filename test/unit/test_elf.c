@@ -20,55 +20,14 @@
 #include "elf.h"
 #include "memlayout.h"
 #include "uapi/errno.h"
+#include "../elf_bytes.h"   /* gABI offsets and values (shared with test/mkbadelf.c) */
 
 #ifndef REPO_ROOT
 #define REPO_ROOT "."
 #endif
 
-/* gABI values, spelled out here on purpose. */
-#define T_ELFCLASS32  1
-#define T_ELFCLASS64  2
-#define T_ELFDATA2LSB 1
-#define T_ELFDATA2MSB 2
-#define T_ET_EXEC     2
-#define T_ET_DYN      3
-#define T_EM_386      3
-#define T_EM_X86_64   62
-#define T_PT_NULL     0
-#define T_PT_LOAD     1
-#define T_PT_DYNAMIC  2
-#define T_PT_INTERP   3
-#define T_PT_NOTE     4
-#define T_PT_PHDR     6
-#define T_GNU_STACK   0x6474e551u
-
-#define EHDR 52
-#define PHDR 32
-
-/* Ehdr field offsets. */
-#define E_TYPE      16
-#define E_MACHINE   18
-#define E_VERSION   20
-#define E_ENTRY     24
-#define E_PHOFF     28
-#define E_EHSIZE    40
-#define E_PHENTSIZE 42
-#define E_PHNUM     44
-
-/* Phdr field offsets. */
-#define P_TYPE   0
-#define P_OFFSET 4
-#define P_VADDR  8
-#define P_PADDR  12
-#define P_FILESZ 16
-#define P_MEMSZ  20
-#define P_FLAGS  24
-#define P_ALIGN  28
-
 #define IMG_CAP 0x2000
 
-static void wr16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void wr32(uint8_t *p, uint32_t v) { wr16(p, v); wr16(p + 2, v >> 16); }
 
 struct img {
     uint8_t *b;     /* heap buffer of exactly `size` bytes (ASan sees overruns) */
@@ -90,17 +49,17 @@ static struct img img_new(size_t size, uint32_t phnum, uint32_t entry)
     wr16(b + E_MACHINE, T_EM_386);
     wr32(b + E_VERSION, 1);
     wr32(b + E_ENTRY, entry);
-    wr32(b + E_PHOFF, EHDR);
-    wr16(b + E_EHSIZE, EHDR);
-    wr16(b + E_PHENTSIZE, PHDR);
+    wr32(b + E_PHOFF, EHDR_SIZE);
+    wr16(b + E_EHSIZE, EHDR_SIZE);
+    wr16(b + E_PHENTSIZE, PHDR_SIZE);
     wr16(b + E_PHNUM, phnum);
-    assert_true(EHDR + (size_t)phnum * PHDR <= size);
+    assert_true(EHDR_SIZE + (size_t)phnum * PHDR_SIZE <= size);
     return im;
 }
 
 static uint8_t *ph(struct img *im, uint32_t i)
 {
-    return im->b + EHDR + (size_t)i * PHDR;
+    return im->b + EHDR_SIZE + (size_t)i * PHDR_SIZE;
 }
 
 static void set_ph(struct img *im, uint32_t i, uint32_t type, uint32_t off, uint32_t vaddr,
@@ -177,6 +136,29 @@ static void expect_reject(const struct img *im)
     expect_reject_bytes(im->b, im->size);
 }
 
+/* One case of the reference image with program header 1 (its data
+ * segment) replaced by a PT_LOAD of these fields, and the verdict. */
+struct seg1_case {
+    uint32_t off, vaddr, filesz, memsz, flags;
+    bool ok;
+};
+#define RW (PF_R | PF_W)
+
+/* Each case on a fresh reference image: elf_validate accepts it or refuses
+ * it with -ENOEXEC and a reason, as the case says. */
+static void run_seg1_cases(const struct seg1_case *c, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        struct img im = good_checked();
+        set_ph(&im, 1, T_PT_LOAD, c[k].off, c[k].vaddr, c[k].filesz, c[k].memsz, c[k].flags);
+        if (!c[k].ok)
+            expect_reject(&im);
+        else
+            expect_accept(&im);
+        img_free(&im);
+    }
+}
+
 /* ---- acceptance ---------------------------------------------------------- */
 
 static void test_accept_text_and_data_segments(void **state)
@@ -235,7 +217,7 @@ static void test_accept_segment_ending_exactly_at_user_top(void **state)
 static void test_accept_exactly_max_phdrs(void **state)
 {
     (void)state;
-    struct img im = img_new(EHDR + ELF_MAX_PHDRS * PHDR + 0x100, ELF_MAX_PHDRS, 0x1000);
+    struct img im = img_new(EHDR_SIZE + ELF_MAX_PHDRS * PHDR_SIZE + 0x100, ELF_MAX_PHDRS, 0x1000);
     for (uint32_t i = 0; i < ELF_MAX_PHDRS; i++)
         set_ph(&im, i, T_PT_NOTE, 0, 0, 0, 0, PF_R);
     set_ph(&im, ELF_MAX_PHDRS - 1, T_PT_LOAD, 0, 0x1000, 0x100, 0x100, PF_R | PF_X);
@@ -259,8 +241,8 @@ static void test_accept_exactly_max_load_segments(void **state)
 static void test_accept_phdrs_ending_exactly_at_end_of_file(void **state)
 {
     (void)state;
-    struct img im = img_new(EHDR + PHDR, 1, 0x1000);
-    set_ph(&im, 0, T_PT_LOAD, 0, 0x1000, EHDR + PHDR, 0x1000, PF_R | PF_X);
+    struct img im = img_new(EHDR_SIZE + PHDR_SIZE, 1, 0x1000);
+    set_ph(&im, 0, T_PT_LOAD, 0, 0x1000, EHDR_SIZE + PHDR_SIZE, 0x1000, PF_R | PF_X);
     expect_accept(&im);
     img_free(&im);
 }
@@ -272,7 +254,7 @@ static void test_reject_file_smaller_than_header(void **state)
     (void)state;
     struct img im = good_checked();
     expect_accept(&im);
-    for (size_t n = 0; n < EHDR; n++) {
+    for (size_t n = 0; n < EHDR_SIZE; n++) {
         uint8_t *copy = malloc(n ? n : 1);
         assert_non_null(copy);
         memcpy(copy, im.b, n);
@@ -389,7 +371,7 @@ static void test_reject_phnum_above_max(void **state)
 {
     (void)state;
     /* Big enough that the headers would fit in the file: only the cap refuses. */
-    struct img im = img_new(EHDR + (ELF_MAX_PHDRS + 1) * PHDR + 0x100, ELF_MAX_PHDRS + 1, 0x1000);
+    struct img im = img_new(EHDR_SIZE + (ELF_MAX_PHDRS + 1) * PHDR_SIZE + 0x100, ELF_MAX_PHDRS + 1, 0x1000);
     for (uint32_t i = 0; i <= ELF_MAX_PHDRS; i++)
         set_ph(&im, i, T_PT_NOTE, 0, 0, 0, 0, PF_R);
     set_ph(&im, 0, T_PT_LOAD, 0, 0x1000, 0x100, 0x100, PF_R | PF_X);
@@ -406,12 +388,12 @@ static void test_reject_phdrs_outside_file(void **state)
     (void)state;
     struct img im = good_checked();
     /* Move the headers so that the last one ends one byte past the file. */
-    uint32_t phoff = GOOD_SIZE - GOOD_PHNUM * PHDR + 1;
+    uint32_t phoff = GOOD_SIZE - GOOD_PHNUM * PHDR_SIZE + 1;
     wr32(im.b + E_PHOFF, phoff);
     expect_reject(&im);
     /* One byte earlier they fit (and happen to be PT_NULL-ish zeros/data). */
-    wr32(im.b + E_PHOFF, GOOD_SIZE - GOOD_PHNUM * PHDR);
-    memmove(im.b + GOOD_SIZE - GOOD_PHNUM * PHDR, ph(&im, 0), GOOD_PHNUM * PHDR);
+    wr32(im.b + E_PHOFF, GOOD_SIZE - GOOD_PHNUM * PHDR_SIZE);
+    memmove(im.b + GOOD_SIZE - GOOD_PHNUM * PHDR_SIZE, ph(&im, 0), GOOD_PHNUM * PHDR_SIZE);
     expect_accept(&im);
     /* Entirely past the end. */
     wr32(im.b + E_PHOFF, GOOD_SIZE);
@@ -456,10 +438,10 @@ static void test_reject_dynamic_as_first_header(void **state)
     (void)state;
     struct img im = good_checked();
     /* Swap so PT_INTERP comes before the loads. */
-    uint8_t tmp[PHDR];
-    memcpy(tmp, ph(&im, 0), PHDR);
+    uint8_t tmp[PHDR_SIZE];
+    memcpy(tmp, ph(&im, 0), PHDR_SIZE);
     set_ph(&im, 0, T_PT_INTERP, 0x100, 0, 0x10, 0x10, PF_R);
-    memcpy(ph(&im, 2), tmp, PHDR);
+    memcpy(ph(&im, 2), tmp, PHDR_SIZE);
     expect_reject(&im);
     img_free(&im);
 }
@@ -467,101 +449,85 @@ static void test_reject_dynamic_as_first_header(void **state)
 static void test_reject_filesz_greater_than_memsz(void **state)
 {
     (void)state;
-    struct img im = good_checked();
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0x3000, 0x100, 0xFF, PF_R | PF_W);
-    expect_reject(&im);
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0x3000, 0x100, 0x100, PF_R | PF_W);
-    expect_accept(&im);
-    img_free(&im);
+    const struct seg1_case cases[] = {
+        { 0x300, 0x3000, 0x100, 0xFF, RW, false },
+        { 0x300, 0x3000, 0x100, 0x100, RW, true },
+    };
+    run_seg1_cases(cases, ARRAY_SIZE(cases));
 }
 
 static void test_reject_file_bytes_outside_file(void **state)
 {
     (void)state;
-    struct img im = good_checked();
-    /* Ends one byte past the file. */
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0x3000, GOOD_SIZE - 0x300 + 1, 0x2000, PF_R | PF_W);
-    expect_reject(&im);
-    /* Ends exactly at the end of the file. */
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0x3000, GOOD_SIZE - 0x300, 0x2000, PF_R | PF_W);
-    expect_accept(&im);
-    /* Starts past the end. */
-    set_ph(&im, 1, T_PT_LOAD, GOOD_SIZE + 0x10, 0x3000, 0x10, 0x2000, PF_R | PF_W);
-    expect_reject(&im);
-    img_free(&im);
+    const struct seg1_case cases[] = {
+        { 0x300, 0x3000, GOOD_SIZE - 0x300 + 1, 0x2000, RW, false },   /* ends one byte past the file */
+        { 0x300, 0x3000, GOOD_SIZE - 0x300, 0x2000, RW, true },        /* ends exactly at its end */
+        { GOOD_SIZE + 0x10, 0x3000, 0x10, 0x2000, RW, false },         /* starts past the end */
+    };
+    run_seg1_cases(cases, ARRAY_SIZE(cases));
 }
 
 static void test_reject_file_offset_plus_filesz_overflow(void **state)
 {
     (void)state;
-    /* 0xFFFFF000 + 0x1100 wraps to 0x100 in 32 bits: inside the file if wrapped. */
-    struct img im = good_checked();
-    set_ph(&im, 1, T_PT_LOAD, 0xFFFFF000u, 0x3000, 0x1100, 0x2000, PF_R | PF_W);
-    expect_reject(&im);
-    set_ph(&im, 1, T_PT_LOAD, 0xFFFFFFFFu, 0x3000, 1, 0x2000, PF_R | PF_W);
-    expect_reject(&im);
-    img_free(&im);
+    const struct seg1_case cases[] = {
+        /* 0xFFFFF000 + 0x1100 wraps to 0x100 in 32 bits: inside the file if wrapped. */
+        { 0xFFFFF000u, 0x3000, 0x1100, 0x2000, RW, false },
+        { 0xFFFFFFFFu, 0x3000, 1, 0x2000, RW, false },
+    };
+    run_seg1_cases(cases, ARRAY_SIZE(cases));
 }
 
 static void test_reject_vaddr_zero(void **state)
 {
     (void)state;
-    struct img im = good_checked();
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0, 0x100, 0x100, PF_R | PF_W);
-    expect_reject(&im);
-    img_free(&im);
+    const struct seg1_case cases[] = {
+        { 0x300, 0, 0x100, 0x100, RW, false },
+    };
+    run_seg1_cases(cases, ARRAY_SIZE(cases));
 }
 
 static void test_reject_vaddr_just_below_user_base(void **state)
 {
     (void)state;
-    struct img im = good_checked();
-    set_ph(&im, 1, T_PT_LOAD, 0x300, USER_BASE - 1, 0x1, 0x1, PF_R | PF_W);
-    expect_reject(&im);
-    set_ph(&im, 1, T_PT_LOAD, 0x300, USER_BASE - 0x10, 0x0, 0x10, PF_R | PF_W);
-    expect_reject(&im);
-    img_free(&im);
+    const struct seg1_case cases[] = {
+        { 0x300, USER_BASE - 1, 0x1, 0x1, RW, false },
+        { 0x300, USER_BASE - 0x10, 0x0, 0x10, RW, false },
+    };
+    run_seg1_cases(cases, ARRAY_SIZE(cases));
 }
 
 static void test_reject_segment_past_user_top(void **state)
 {
     (void)state;
-    struct img im = good_checked();
-    set_ph(&im, 1, T_PT_LOAD, 0x300, USER_TOP - 0x1000, 0x100, 0x1001, PF_R | PF_W);
-    expect_reject(&im);
-    set_ph(&im, 1, T_PT_LOAD, 0x300, USER_TOP, 0x100, 0x100, PF_R | PF_W);
-    expect_reject(&im);
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0xFFFFF000u, 0x100, 0x100, PF_R | PF_W);
-    expect_reject(&im);
-    img_free(&im);
+    const struct seg1_case cases[] = {
+        { 0x300, USER_TOP - 0x1000, 0x100, 0x1001, RW, false },
+        { 0x300, USER_TOP, 0x100, 0x100, RW, false },
+        { 0x300, 0xFFFFF000u, 0x100, 0x100, RW, false },
+    };
+    run_seg1_cases(cases, ARRAY_SIZE(cases));
 }
 
 static void test_reject_vaddr_plus_memsz_wrapping_32_bits(void **state)
 {
     (void)state;
-    struct img im = good_checked();
-    /* 0x2000 + 0xFFFFF000 = 0x1_0000_1000: wraps to 0x1000 in 32 bits. */
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0x2000, 0x100, 0xFFFFF000u, PF_R | PF_W);
-    expect_reject(&im);
-    /* The maximum memsz from USER_BASE wraps to exactly 0. */
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0x1000, 0, 0xFFFFF000u, PF_R | PF_W);
-    expect_reject(&im);
-    img_free(&im);
+    const struct seg1_case cases[] = {
+        { 0x300, 0x2000, 0x100, 0xFFFFF000u, RW, false },  /* 0x2000 + 0xFFFFF000 wraps to 0x1000 */
+        { 0x300, 0x1000, 0, 0xFFFFF000u, RW, false },      /* the maximum memsz from USER_BASE wraps to 0 */
+    };
+    run_seg1_cases(cases, ARRAY_SIZE(cases));
 }
 
 static void test_reject_overlapping_segments(void **state)
 {
     (void)state;
-    /* Second overlaps the tail of the first. */
+    const struct seg1_case cases[] = {
+        { 0x300, 0x11FF, 0x100, 0x100, RW, false },     /* overlaps the tail of the first */
+        { 0x300, 0x1080, 0x10, 0x10, RW, false },       /* entirely inside the first */
+        { 0x300, 0x1000, 0x10, 0x1000, RW, false },     /* covers the first entirely */
+    };
+    run_seg1_cases(cases, ARRAY_SIZE(cases));
     struct img im = good_checked();
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0x11FF, 0x100, 0x100, PF_R | PF_W);
-    expect_reject(&im);
-    /* Second entirely inside the first. */
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0x1080, 0x10, 0x10, PF_R | PF_W);
-    expect_reject(&im);
-    /* Second covers the first entirely. */
-    set_ph(&im, 1, T_PT_LOAD, 0x300, 0x1000, 0x10, 0x1000, PF_R | PF_W);
-    expect_reject(&im);
     /* Second starts below the first and ends inside it. */
     set_ph(&im, 0, T_PT_LOAD, 0x100, 0x2000, 0x200, 0x200, PF_R | PF_X);
     set_ph(&im, 1, T_PT_LOAD, 0x300, 0x1000, 0x100, 0x1001, PF_R | PF_W);
@@ -590,7 +556,7 @@ static void test_reject_no_load_segment(void **state)
     (void)state;
     struct img im = good_checked();
     set_ph(&im, 0, T_PT_NOTE, 0x100, 0x1000, 0x10, 0x10, PF_R);
-    set_ph(&im, 1, T_PT_PHDR, EHDR, 0x1000, PHDR * GOOD_PHNUM, PHDR * GOOD_PHNUM, PF_R);
+    set_ph(&im, 1, T_PT_PHDR, EHDR_SIZE, 0x1000, PHDR_SIZE * GOOD_PHNUM, PHDR_SIZE * GOOD_PHNUM, PF_R);
     expect_reject(&im);
     img_free(&im);
 }

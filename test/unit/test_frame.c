@@ -461,6 +461,17 @@ static void refs_pool(struct fixture *f)
     assert_int_equal(f->fp.free, 7);
 }
 
+/* refs_pool with reference counts on, and one frame allocated: its count is 1. */
+static paddr_t counted_frame(struct fixture *f)
+{
+    refs_pool(f);
+    frame_pool_enable_refs(&f->fp, f->refs);
+    paddr_t a;
+    assert_int_equal(frame_alloc(&f->fp, &a), 0);
+    assert_int_equal(frame_refcount(&f->fp, a), 1);
+    return a;
+}
+
 static void test_refs_enable_counts_allocated_frames_as_one(void **state)
 {
     struct fixture *f = *state;
@@ -539,29 +550,23 @@ static void test_refs_frame_ref_and_refcount(void **state)
 static void test_refs_frame_free_frees_only_at_zero(void **state)
 {
     struct fixture *f = *state;
-    refs_pool(f);
-    frame_pool_enable_refs(&f->fp, f->refs);
-    paddr_t a;
-    assert_int_equal(frame_alloc(&f->fp, &a), 0);
+    paddr_t a = counted_frame(f);
     assert_int_equal(frame_ref(&f->fp, a), 0);
     assert_int_equal(frame_ref(&f->fp, a), 0);
     assert_int_equal(frame_refcount(&f->fp, a), 3);
     const uint32_t free_before = f->fp.free;
 
-    assert_int_equal(frame_free(&f->fp, a), 0);
-    assert_int_equal(frame_refcount(&f->fp, a), 2);
-    assert_int_equal(f->fp.free, free_before);
-    assert_false(frame_is_free(&f->fp, a));
-
-    assert_int_equal(frame_free(&f->fp, a), 0);
-    assert_int_equal(frame_refcount(&f->fp, a), 1);
-    assert_int_equal(f->fp.free, free_before);
-    assert_false(frame_is_free(&f->fp, a));
-
-    assert_int_equal(frame_free(&f->fp, a), 0);          /* the last reference */
-    assert_int_equal(frame_refcount(&f->fp, a), 0);
-    assert_int_equal(f->fp.free, free_before + 1);
-    assert_true(frame_is_free(&f->fp, a));
+    /* Each frame_free drops one reference; only the last frees the frame. */
+    static const struct { uint32_t refcount, freed; } steps[] = {
+        { 2, 0 }, { 1, 0 },
+        { 0, 1 },                                        /* the last reference */
+    };
+    for (size_t k = 0; k < ARRAY_SIZE(steps); k++) {
+        assert_int_equal(frame_free(&f->fp, a), 0);
+        assert_int_equal(frame_refcount(&f->fp, a), steps[k].refcount);
+        assert_int_equal(f->fp.free, free_before + steps[k].freed);
+        assert_int_equal(frame_is_free(&f->fp, a), steps[k].freed == 1);
+    }
     assert_int_equal(f->fp.total, 7);
     assert_int_equal(count_free_frames(&f->fp), f->fp.free);
 }
@@ -569,10 +574,7 @@ static void test_refs_frame_free_frees_only_at_zero(void **state)
 static void test_refs_double_free_after_zero_is_einval(void **state)
 {
     struct fixture *f = *state;
-    refs_pool(f);
-    frame_pool_enable_refs(&f->fp, f->refs);
-    paddr_t a;
-    assert_int_equal(frame_alloc(&f->fp, &a), 0);
+    paddr_t a = counted_frame(f);
     assert_int_equal(frame_ref(&f->fp, a), 0);
     assert_int_equal(frame_free(&f->fp, a), 0);
     assert_int_equal(frame_free(&f->fp, a), 0);
@@ -592,10 +594,7 @@ static void test_refs_double_free_after_zero_is_einval(void **state)
 static void test_refs_frame_ref_on_free_unmanaged_or_misaligned_is_einval(void **state)
 {
     struct fixture *f = *state;
-    refs_pool(f);
-    frame_pool_enable_refs(&f->fp, f->refs);
-    paddr_t a;
-    assert_int_equal(frame_alloc(&f->fp, &a), 0);
+    paddr_t a = counted_frame(f);
     uint8_t before[NFRAMES];
     memcpy(before, f->refs, NFRAMES);
     const paddr_t bad[] = {
@@ -621,10 +620,7 @@ static void test_refs_frame_ref_on_free_unmanaged_or_misaligned_is_einval(void *
 static void test_refs_frame_ref_at_max_is_eagain(void **state)
 {
     struct fixture *f = *state;
-    refs_pool(f);
-    frame_pool_enable_refs(&f->fp, f->refs);
-    paddr_t a;
-    assert_int_equal(frame_alloc(&f->fp, &a), 0);
+    paddr_t a = counted_frame(f);
     for (uint32_t k = 1; k < FRAME_REF_MAX; k++)
         assert_int_equal(frame_ref(&f->fp, a), 0);
     assert_int_equal(frame_refcount(&f->fp, a), FRAME_REF_MAX);
@@ -675,10 +671,7 @@ static void test_refs_frame_ref_without_refs_enabled_is_eagain(void **state)
 static void test_refs_refused_frees_leave_counts_alone(void **state)
 {
     struct fixture *f = *state;
-    refs_pool(f);
-    frame_pool_enable_refs(&f->fp, f->refs);
-    paddr_t a;
-    assert_int_equal(frame_alloc(&f->fp, &a), 0);
+    paddr_t a = counted_frame(f);
     assert_int_equal(frame_ref(&f->fp, a), 0);
     /* Misaligned frees of a counted frame must not drop a reference. */
     assert_int_equal(frame_free(&f->fp, a + 1), -EINVAL);

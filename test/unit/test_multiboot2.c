@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,6 +166,64 @@ static const struct mm good_map[3] = {
     { 0x100000, 0x7EE0000, MB2_MMAP_AVAILABLE },
 };
 
+/* The last parse's memory map reads back as good_map, entry by entry. */
+static void expect_good_map(void)
+{
+    assert_int_equal(info.mmap_count, ARRAY_SIZE(good_map));
+    for (uint32_t i = 0; i < ARRAY_SIZE(good_map); i++) {
+        struct mb2_mmap_entry e;
+        assert_int_equal(mb2_mmap_get(&info, i, &e), 0);
+        assert_true(e.base == good_map[i].base);
+        assert_true(e.len == good_map[i].len);
+        assert_int_equal(e.type, good_map[i].type);
+    }
+}
+
+/* One case of a one-tag MBI: the tag @type with the @len bytes at
+ * @payload (size field 8 + len), then the end tag. */
+struct tag_case {
+    const char *what;
+    uint32_t type;
+    const void *payload;
+    uint32_t len;
+    bool pad_nul;       /* a NUL in the padding right after the payload */
+    bool ok;            /* expected verdict: accepted, or -EINVAL */
+};
+
+/* Build each case's MBI and check mb2_parse's verdict; a table mixes
+ * rejections with the accepted near-miss, so a builder fault shows. */
+static void run_tag_cases(const struct tag_case *c, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        print_message("  case: %s\n", c[k].what);
+        struct mbi m = mbi_begin(BUF, BUF_BYTES);
+        uint32_t at = mbi_tag(&m, c[k].type, c[k].payload, c[k].len);
+        if (c[k].pad_nul)
+            BUF[at + 8 + c[k].len] = 0;
+        uint32_t total = mbi_finish(&m);
+        if (c[k].ok)
+            expect_ok(BUF, total);
+        else
+            expect_reject(BUF, total);
+    }
+}
+
+/* Memory map tags whose entry_size is each of @bad (and @len payload bytes
+ * of zero entries) are refused. */
+static void reject_mmap_entry_sizes(const uint32_t *bad, size_t n, uint32_t len)
+{
+    uint8_t p[128];
+    assert_true(len <= sizeof(p));
+    for (size_t k = 0; k < n; k++) {
+        memset(p, 0, sizeof(p));
+        wr32(p, bad[k]);
+        run_tag_cases(&(struct tag_case){ "mmap entry_size", MB2_TAG_MMAP, p, len, false, false }, 1);
+    }
+}
+
+/* Little-endian bytes of a module tag's start 0x1000 and end 0x2000. */
+#define MOD_1000_2000 0x00, 0x10, 0, 0, 0x00, 0x20, 0, 0
+
 /* ---- acceptance ---------------------------------------------------------- */
 
 static void test_good_mbi_is_indexed(void **state)
@@ -198,13 +257,7 @@ static void test_good_mbi_is_indexed(void **state)
     assert_non_null(info.mmap);
     assert_int_equal(info.mmap_entry_size, 24);
     assert_int_equal(info.mmap_count, 3);
-    for (uint32_t i = 0; i < 3; i++) {
-        struct mb2_mmap_entry e;
-        assert_int_equal(mb2_mmap_get(&info, i, &e), 0);
-        assert_true(e.base == good_map[i].base);
-        assert_true(e.len == good_map[i].len);
-        assert_int_equal(e.type, good_map[i].type);
-    }
+    expect_good_map();
 }
 
 static void test_minimal_mbi_end_tag_only_with_exact_avail(void **state)
@@ -315,13 +368,7 @@ static void test_mmap_entry_size_32_uses_the_stride(void **state)
     expect_ok(BUF, total);
     assert_int_equal(info.mmap_entry_size, 32);
     assert_int_equal(info.mmap_count, 3);
-    for (uint32_t i = 0; i < 3; i++) {
-        struct mb2_mmap_entry e;
-        assert_int_equal(mb2_mmap_get(&info, i, &e), 0);
-        assert_true(e.base == good_map[i].base);
-        assert_true(e.len == good_map[i].len);
-        assert_int_equal(e.type, good_map[i].type);
-    }
+    expect_good_map();
 }
 
 static void test_mmap_get_out_of_range_is_einval(void **state)
@@ -556,76 +603,40 @@ static void test_reject_end_tag_size_not_8(void **state)
 static void test_reject_cmdline_without_nul(void **state)
 {
     (void)state;
-    struct mbi m = mbi_begin(BUF, BUF_BYTES);
-    mbi_tag(&m, MB2_TAG_CMDLINE, "no terminator", 13);
-    uint32_t total = mbi_finish(&m);
-    expect_reject(BUF, total);
-
-    /* Header-only command line tag: no room for a NUL at all. */
-    m = mbi_begin(BUF, BUF_BYTES);
-    mbi_tag(&m, MB2_TAG_CMDLINE, NULL, 0);
-    total = mbi_finish(&m);
-    expect_reject(BUF, total);
-
-    /* The NUL in the padding after the tag does not count. */
-    m = mbi_begin(BUF, BUF_BYTES);
-    uint32_t at = mbi_tag(&m, MB2_TAG_CMDLINE, "abc", 3);
-    BUF[at + 8 + 3] = 0;
-    total = mbi_finish(&m);
-    expect_reject(BUF, total);
-
-    m = mbi_begin(BUF, BUF_BYTES);
-    mbi_tag(&m, MB2_TAG_CMDLINE, "terminated", 11);
-    total = mbi_finish(&m);
-    expect_ok(BUF, total);
+    static const struct tag_case cases[] = {
+        { "no terminator", MB2_TAG_CMDLINE, "no terminator", 13, false, false },
+        /* Header-only command line tag: no room for a NUL at all. */
+        { "header only", MB2_TAG_CMDLINE, NULL, 0, false, false },
+        /* The NUL in the padding after the tag does not count. */
+        { "NUL in the padding", MB2_TAG_CMDLINE, "abc", 3, true, false },
+        { "terminated", MB2_TAG_CMDLINE, "terminated", 11, false, true },
+    };
+    run_tag_cases(cases, ARRAY_SIZE(cases));
 }
 
 static void test_reject_module_tag_too_small(void **state)
 {
     (void)state;
-    uint8_t p[8];
-    wr32(p, 0x1000);
-    wr32(p + 4, 0x2000);
-    struct mbi m = mbi_begin(BUF, BUF_BYTES);
-    mbi_tag(&m, MB2_TAG_MODULE, p, 8);        /* size 16: no cmdline byte */
-    uint32_t total = mbi_finish(&m);
-    expect_reject(BUF, total);
-
-    m = mbi_begin(BUF, BUF_BYTES);
-    mbi_tag(&m, MB2_TAG_MODULE, p, 4);        /* size 12: no end field */
-    total = mbi_finish(&m);
-    expect_reject(BUF, total);
-
-    m = mbi_begin(BUF, BUF_BYTES);
-    mbi_tag(&m, MB2_TAG_MODULE, NULL, 0);     /* size 8 */
-    total = mbi_finish(&m);
-    expect_reject(BUF, total);
-
-    uint8_t ok[9] = { 0 };
-    memcpy(ok, p, 8);
-    m = mbi_begin(BUF, BUF_BYTES);
-    mbi_tag(&m, MB2_TAG_MODULE, ok, 9);       /* size 17: the minimum */
-    total = mbi_finish(&m);
-    expect_ok(BUF, total);
+    static const uint8_t p[9] = { MOD_1000_2000, 0 };
+    static const struct tag_case cases[] = {
+        { "size 16: no cmdline byte", MB2_TAG_MODULE, p, 8, false, false },
+        { "size 12: no end field", MB2_TAG_MODULE, p, 4, false, false },
+        { "size 8", MB2_TAG_MODULE, NULL, 0, false, false },
+        { "size 17: the minimum", MB2_TAG_MODULE, p, 9, false, true },
+    };
+    run_tag_cases(cases, ARRAY_SIZE(cases));
 }
 
 static void test_reject_module_cmdline_without_nul(void **state)
 {
     (void)state;
-    uint8_t p[8 + 5];
-    wr32(p, 0x1000);
-    wr32(p + 4, 0x2000);
-    memcpy(p + 8, "hello", 5);
-    struct mbi m = mbi_begin(BUF, BUF_BYTES);
-    uint32_t at = mbi_tag(&m, MB2_TAG_MODULE, p, sizeof(p));
-    BUF[at + 8 + sizeof(p)] = 0;              /* a NUL in the padding does not count */
-    uint32_t total = mbi_finish(&m);
-    expect_reject(BUF, total);
-
-    m = mbi_begin(BUF, BUF_BYTES);
-    mbi_module(&m, 0x1000, 0x2000, "hello");
-    total = mbi_finish(&m);
-    expect_ok(BUF, total);
+    static const uint8_t p[8 + 6] = { MOD_1000_2000, 'h', 'e', 'l', 'l', 'o', 0 };
+    static const struct tag_case cases[] = {
+        /* a NUL in the padding does not count */
+        { "hello, NUL in the padding", MB2_TAG_MODULE, p, 8 + 5, true, false },
+        { "hello, terminated", MB2_TAG_MODULE, p, 8 + 6, false, true },
+    };
+    run_tag_cases(cases, ARRAY_SIZE(cases));
 }
 
 static void test_reject_module_end_before_start(void **state)
@@ -646,60 +657,40 @@ static void test_reject_module_end_before_start(void **state)
 static void test_reject_mmap_entry_size_below_24(void **state)
 {
     (void)state;
-    const uint32_t bad[] = { 0, 8, 16, 23 };
-    for (size_t k = 0; k < ARRAY_SIZE(bad); k++) {
-        uint8_t p[8 + 48];
-        memset(p, 0, sizeof(p));
-        wr32(p, bad[k]);
-        struct mbi m = mbi_begin(BUF, BUF_BYTES);
-        mbi_tag(&m, MB2_TAG_MMAP, p, sizeof(p));
-        uint32_t total = mbi_finish(&m);
-        expect_reject(BUF, total);
-    }
+    static const uint32_t bad[] = { 0, 8, 16, 23 };
+    reject_mmap_entry_sizes(bad, ARRAY_SIZE(bad), 8 + 48);
 }
 
 static void test_reject_mmap_entry_size_not_multiple_of_8(void **state)
 {
     (void)state;
-    const uint32_t bad[] = { 25, 28, 30, 33 };
-    for (size_t k = 0; k < ARRAY_SIZE(bad); k++) {
-        uint8_t p[8 + 66];
-        memset(p, 0, sizeof(p));
-        wr32(p, bad[k]);
-        struct mbi m = mbi_begin(BUF, BUF_BYTES);
-        mbi_tag(&m, MB2_TAG_MMAP, p, sizeof(p));
-        uint32_t total = mbi_finish(&m);
-        expect_reject(BUF, total);
-    }
+    static const uint32_t bad[] = { 25, 28, 30, 33 };
+    reject_mmap_entry_sizes(bad, ARRAY_SIZE(bad), 8 + 66);
 }
 
 static void test_reject_mmap_tag_too_small(void **state)
 {
     (void)state;
-    uint8_t p[4];
-    wr32(p, 24);
-    struct mbi m = mbi_begin(BUF, BUF_BYTES);
-    mbi_tag(&m, MB2_TAG_MMAP, p, 4);          /* size 12: no entry_version */
-    uint32_t total = mbi_finish(&m);
-    expect_reject(BUF, total);
-
-    /* Size 16: header only, zero entries - acceptable. */
-    uint8_t q[8] = { 0 };
-    wr32(q, 24);
-    m = mbi_begin(BUF, BUF_BYTES);
-    mbi_tag(&m, MB2_TAG_MMAP, q, 8);
-    total = mbi_finish(&m);
-    expect_ok(BUF, total);
+    static const uint8_t p[8] = { 24, 0, 0, 0, 0, 0, 0, 0 };   /* entry_size 24, version 0 */
+    static const struct tag_case cases[] = {
+        { "size 12: no entry_version", MB2_TAG_MMAP, p, 4, false, false },
+        /* Size 16: header only, zero entries - acceptable. */
+        { "size 16: no entries", MB2_TAG_MMAP, p, 8, false, true },
+    };
+    run_tag_cases(cases, ARRAY_SIZE(cases));
     assert_int_equal(info.mmap_count, 0);
 }
 
 static void test_reject_load_base_tag_too_small(void **state)
 {
     (void)state;
-    struct mbi m = mbi_begin(BUF, BUF_BYTES);
-    mbi_tag(&m, MB2_TAG_LOAD_BASE, NULL, 0);
-    uint32_t total = mbi_finish(&m);
-    expect_reject(BUF, total);
+    static const uint8_t p[4] = { 0x00, 0x00, 0x20, 0x00 };    /* 0x00200000 */
+    static const struct tag_case cases[] = {
+        { "size 8: no load_base_addr", MB2_TAG_LOAD_BASE, NULL, 0, false, false },
+        { "size 12", MB2_TAG_LOAD_BASE, p, 4, false, true },
+    };
+    run_tag_cases(cases, ARRAY_SIZE(cases));
+    assert_int_equal(info.load_base, 0x00200000);
 }
 
 static void test_rejection_inside_later_tag_after_good_ones(void **state)

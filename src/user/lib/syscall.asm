@@ -7,26 +7,22 @@
 ; +16 argument 1 ...
 
 %include "syscall_nr.inc"        ; generated: uapi/syscalls.def, syscall_abi.inc
+%include "cdecl.inc"
 
 section .text
 
-; SYSCALL name, number: long name(a1, a2, a3, a4, a5)
-%macro SYSCALL 2
+; SYSCALL name, nr[, first]: long name(a1, a2, a3, a4, a5). Saves the
+; callee-saved registers the ABI uses, loads EAX = nr and EBX, ECX, EDX, ESI,
+; EDI from the stack arguments from [esp + first] on (counted after the three
+; pushes; default 16, argument 1), int 0x80, restores, returns EAX.
+%macro SYSCALL 2-3 16
 global $%1
 $%1:
-    push ebx
-    push esi
-    push edi
+    PUSH_REGS ebx, esi, edi
     mov eax, %2
-    mov ebx, [esp + 16]
-    mov ecx, [esp + 20]
-    mov edx, [esp + 24]
-    mov esi, [esp + 28]
-    mov edi, [esp + 32]
+    LOAD_ARGS %3, ebx, ecx, edx, esi, edi
     int 0x80
-    pop edi
-    pop esi
-    pop ebx
+    POP_REGS ebx, esi, edi
     ret
 %endmacro
 
@@ -34,20 +30,6 @@ $%1:
 ; Makefile generates into $(BUILD)/gen/syscall_stubs.inc.
 %include "syscall_stubs.inc"
 
-; long syscall_raw(long nr, long a1, long a2, long a3, long a4, long a5)
-global syscall_raw
-syscall_raw:
-    push ebx
-    push esi
-    push edi
-    mov eax, [esp + 16]
-    mov ebx, [esp + 20]
-    mov ecx, [esp + 24]
-    mov edx, [esp + 28]
-    mov esi, [esp + 32]
-    mov edi, [esp + 36]
-    int 0x80
-    pop edi
-    pop esi
-    pop ebx
-    ret
+; long syscall_raw(long nr, long a1, long a2, long a3, long a4, long a5):
+; the number is argument 1, a1..a5 follow it.
+SYSCALL syscall_raw, [esp + 16], 20

@@ -8,26 +8,19 @@
 ; Stack at the sysenter: [esp] a3, +4 saved edi, +8 esi, +12 ebx, +16 ebp,
 ; +20 return address, +24 nr, +28 a1, ...
 
+%include "cdecl.inc"
+
 global sysenter_call
 section .text
 sysenter_call:
-    push ebp
-    push ebx
-    push esi
-    push edi
-    mov eax, [esp + 20]
-    mov ebx, [esp + 24]
-    mov ebp, [esp + 28]
-    mov esi, [esp + 36]
-    mov edi, [esp + 40]
+    PUSH_REGS ebp, ebx, esi, edi
+    LOAD_ARGS 20, eax, ebx, ebp     ; nr, a1, a2
+    LOAD_ARGS 36, esi, edi          ; a4, a5
     push dword [esp + 32]       ; a3, where the kernel looks for it
     mov ecx, esp
     mov edx, .back
     sysenter
 .back:
     add esp, 4
-    pop edi
-    pop esi
-    pop ebx
-    pop ebp
+    POP_REGS ebp, ebx, esi, edi
     ret

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "uapi/errno.h"
 #include "uapi/layout.h"
+#include "uapi/limits.h"
 #include "uapi/syscall.h"
 
 /* Syscalls: return >= 0, or -errno. */
@@ -50,6 +51,10 @@ long dup(int fd);
 long pipe(int fds[2]);
 long kevents(struct kevents *out);
 long cr3_pair(unsigned rounds);
+/* Rounds of one cr3_pair() measurement in the user programs (fuzz.c's
+ * ceiling; src/user/replay/core.c repeats the value for its Linux build, and
+ * here the compiler checks the repeat: a different value is a redefinition). */
+#define CR3_PAIR_ROUNDS 1000
 long setfg(int pid);            /* Ctrl-C on the console kills pid (0: none); self or a child */
 long afill(struct afill *out, unsigned *pages);
 
@@ -66,7 +71,8 @@ static inline uint64_t rdtsc(void)
     return (uint64_t)hi << 32 | lo;
 }
 
-/* printf to fd 1. Conversions: %d %u %x %s %c %p %%, '0' flag and width. */
+/* printf to fd 1 (at most 511 bytes a call). Conversions: those of src/lib/fmt.h
+ * (%d %i %u %x %X %p %s %c %%, flags - and 0, width), as the kernel's kprintf. */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
