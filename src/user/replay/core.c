@@ -11,7 +11,7 @@
  *   replay: begin trace=T mode=M records=R names=K passes=N capped=C
  *   replay: progress trace=T entry=E pass=I/N
  *   row,T,M,E,SYSCALL,OP,count,skipped,min,p50,p90,p99,p999,max,calls,cr3_writes,pages_walked,bytes_copied,
- *       fills_kernel_4k,fills_kernel_4m,fills_tramp_kernel,fills_tramp_user,fills_user
+ *       fills_kernel_4k,fills_kernel_4m,fills_tramp_kernel,fills_tramp_user,fills_user,faults
  *   floor,T,M,E,ring_trip,cr3_pair,null_syscall,null_cr3_writes
  *   fills,T,M,E,WHAT,kernel_4k,kernel_4m,tramp_kernel,tramp_user,user,instrument   (WHAT: empty, null)
  *   fillpage,T,M,E,VA,KIND              (the null call's pages; KIND a FILL_* number)
@@ -351,13 +351,14 @@ static void events_delta(struct replay_events *acc, const struct replay_events *
     acc->cr3_writes += b->cr3_writes - a->cr3_writes - base->cr3_writes;
     acc->pages_walked += b->pages_walked - a->pages_walked - base->pages_walked;
     acc->bytes_copied += b->bytes_copied - a->bytes_copied - base->bytes_copied;
+    acc->faults += b->faults - a->faults - base->faults;
 }
 
 /* What two back-to-back os_events() calls see of each other: subtracted from
  * every record's difference so only the record's own events remain. */
 static struct replay_events events_baseline(void)
 {
-    struct replay_events a, b, base = { 0, 0, 0, 0 }, d = { 0, 0, 0, 0 };
+    struct replay_events a, b, base = { 0, 0, 0, 0, 0 }, d = { 0, 0, 0, 0, 0 };
     os_events(&a);
     os_events(&b);
     events_delta(&d, &a, &b, &base);
@@ -407,7 +408,7 @@ static void run_pass(struct trace_run *t, struct replay_state *s, uint32_t *samp
         finish_record(s);
         if (!samples) {
             if (!skipped) {
-                struct replay_events one = { 0, 0, 0, 0 };
+                struct replay_events one = { 0, 0, 0, 0, 0 };
                 events_delta(&one, &a, &b, &base);
                 if (one.syscalls != 1)
                     s->window_errors++;
@@ -465,15 +466,16 @@ static void print_row(const struct trace_run *t, const char *mode, const char *e
            count, skipped, q[0], q[1], q[2], q[3], q[4], q[5], count - skipped, ev->cr3_writes,
            ev->pages_walked, ev->bytes_copied);
     if (t->fills_ok)
-        printf(",%u,%u,%u,%u,%u\n", fills[FILL_KERNEL_4K], fills[FILL_KERNEL_4M], fills[FILL_TRAMP_K],
+        printf(",%u,%u,%u,%u,%u", fills[FILL_KERNEL_4K], fills[FILL_KERNEL_4M], fills[FILL_TRAMP_K],
                fills[FILL_TRAMP_U], fills[FILL_USER]);
     else
-        printf(",-,-,-,-,-\n");
+        printf(",-,-,-,-,-");
+    printf(",%u\n", ev->faults);
 }
 
 static void print_rows(struct trace_run *t, const char *mode, const char *entry)
 {
-    struct replay_events all = { 0, 0, 0, 0 };
+    struct replay_events all = { 0, 0, 0, 0, 0 };
     uint32_t all_fills[FILL_KINDS] = { 0 };
     uint32_t all_skipped = 0, n = 0;
     for (uint32_t k = 0; k < t->nrec * (uint32_t)t->passes; k++)
@@ -484,6 +486,7 @@ static void print_rows(struct trace_run *t, const char *mode, const char *entry)
         all.cr3_writes += t->per_name[j].ev.cr3_writes;
         all.pages_walked += t->per_name[j].ev.pages_walked;
         all.bytes_copied += t->per_name[j].ev.bytes_copied;
+        all.faults += t->per_name[j].ev.faults;
         for (int k = 0; k < FILL_KINDS; k++)
             all_fills[k] += t->per_name[j].fills[k];
     }
@@ -521,7 +524,7 @@ static void print_floor(struct trace_run *t, const char *mode, int entry)
     struct replay_events base = events_baseline(), ev0, ev1;
     uint32_t writes = UINT32_MAX;
     for (int i = 0; i < UNIT_ROUNDS; i++) {   /* the fewest: an interrupt can only add writes */
-        struct replay_events one = { 0, 0, 0, 0 };
+        struct replay_events one = { 0, 0, 0, 0, 0 };
         os_events(&ev0);
         os_null();
         os_events(&ev1);

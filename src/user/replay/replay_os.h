@@ -25,6 +25,7 @@ struct replay_events {
     uint32_t cr3_writes;
     uint32_t pages_walked;
     uint32_t bytes_copied;
+    uint32_t faults;                     /* demand-paging faults (Linux: minor faults) */
 };
 
 /* TLB fills (translations loaded) of the system under test, by kind, as
