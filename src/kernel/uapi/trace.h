@@ -51,8 +51,21 @@ enum trace_op {
     OP_SEEK     = 10, /* lseek: no copy (bytes = 8 for _llseek's loff_t copy-out) */
     OP_DUP      = 11, /* dup, dup2, dup3, fcntl(F_DUPFD) */
     OP_PIPE     = 12, /* pipe, pipe2: copy-out of two fds, bytes = 8 on success */
-    OP_COUNT    = 13
+    /* 13..16: the process lifecycle (another branch). */
+    /* Memory at the traced addresses: `bytes` is a page index into the trace
+     * arena (TRACE_ARENA_PAGES: the traced address minus the task's first
+     * mapping, in pages, plus TRACE_ARENA_PAGES / 2, wrapped into the
+     * arena); `aux` is TRACE_AT_PAGES pages | TRACE_AT_READ/WRITE bits. */
+    OP_MAP_AT     = 17, /* mmap at that place: replaces what is there (MAP_FIXED), demand-paged */
+    OP_UNMAP_AT   = 18, /* munmap of that range */
+    OP_PROTECT_AT = 19, /* mprotect of that range to the aux access bits */
+    OP_COUNT    = 20
 };
+
+#define TRACE_ARENA_PAGES  16384u      /* 64 MiB: OP_*_AT page indexes are below this */
+#define TRACE_AT_PAGES(aux) ((aux) & 0x0FFFFFFFu)  /* pages, clamped to 2^28 - 1 */
+#define TRACE_AT_READ      0x10000000u /* aux bit: PROT_READ (and PROT_EXEC) */
+#define TRACE_AT_WRITE     0x20000000u /* aux bit: PROT_WRITE */
 
 /* Result class of the traced Linux call: the record's `result` byte. */
 #define TRACE_RES_OK       0  /* "= N" or "= 0x..." */
@@ -66,7 +79,7 @@ enum trace_op {
 #define TRACE_F_UNFINISHED 0x04 /* "<unfinished ...>" never resumed: arguments partial, result unknown */
 #define TRACE_F_FROM_ARG   0x08 /* bytes comes from the count argument, not the return value */
 #define TRACE_F_RESTART    0x10 /* "= ? ERESTART..." (interrupted by a signal) */
-#define TRACE_F_PROTECT    0x20 /* OP_MAP from mprotect: the range exists, only its protection changes */
+#define TRACE_F_PROTECT    0x20 /* OP_MAP from mprotect (older converters; now OP_PROTECT_AT): protection only */
 #define TRACE_F_SHRINK     0x40 /* OP_BRK that lowered the break */
 #define TRACE_F_JOINED     0x80 /* joined from an "<unfinished ...>" / "<... resumed>" pair */
 
@@ -199,7 +212,8 @@ static inline const char *trace_op_name(uint32_t op)
 {
     static const char *const names[OP_COUNT] = {
         "SKIP", "NULL", "COPY_IN", "COPY_OUT", "PATH", "STAT_OUT", "MAP",
-        "UNMAP", "BRK", "CLOSE", "SEEK", "DUP", "PIPE",
+        "UNMAP", "BRK", "CLOSE", "SEEK", "DUP", "PIPE", "?", "?", "?", "?",
+        "MAP_AT", "UNMAP_AT", "PROTECT_AT",
     };
     return op < OP_COUNT ? names[op] : "?";
 }
