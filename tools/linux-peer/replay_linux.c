@@ -29,7 +29,10 @@
  *   pages_walked  4 KiB pages spanned by the user memory a successful call
  *                 copied (read/write buffers for the bytes transferred, the
  *                 stat64 buffer, the two pipe fds, path strings);
- *   bytes_copied  those bytes (a path counts its length + 1).
+ *   bytes_copied  those bytes (a path counts its length + 1);
+ *   faults        the kernel's own count: getrusage()'s ru_minflt (page
+ *                 faults served without I/O, user-mode and during copies
+ *                 alike, as this kernel's kevents.faults).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -62,20 +65,22 @@
 #define NR_pipe    42
 #define NR_brk     45
 #define NR_getppid 64
+#define NR_getrusage 77
 #define NR_munmap  91
+#define NR_mprotect 125
 #define NR_mmap2  192
 #define NR_stat64 195
 #define NR_fstat64 197
 
 #define PAGE 4096u
 
-/* Arena for os_map: 64 MiB at 1 GiB. A static i386 binary sits at
+/* Arena for os_map: 128 MiB at 1 GiB (the 64 MiB trace arena, then OP_MAP's). A static i386 binary sits at
  * 0x08048000 with its brk heap just above; Linux places mmap()s top-down
  * under the stack (~0xb7xxxxxx) and the vDSO near there, so this range is
  * free unless a run maps more than ~1.8 GiB. check_arena() verifies it
  * against /proc/self/maps before the replay starts. */
 #define ARENA_BASE  0x40000000u
-#define ARENA_PAGES 16384u
+#define ARENA_PAGES 32768u
 
 static uintptr_t vsyscall;            /* __kernel_vsyscall, from AT_SYSINFO; 0 if none */
 static int use_sysenter;              /* os_set_entry(ENTRY_SYSENTER) */
@@ -311,11 +316,18 @@ long os_pipe(int fds[2])
     return r;
 }
 
-long os_map(uintptr_t va, uint32_t npages)
+/* REPLAY_PROT_* are Linux's PROT_READ/PROT_WRITE; Linux maps on first touch. */
+long os_map(uintptr_t va, uint32_t npages, int prot)
 {
     count_call();
-    return sys_mmap2_anon((long)va, (long)(npages * PAGE), 0x1 | 0x2 /* PROT_READ|PROT_WRITE */,
+    return sys_mmap2_anon((long)va, (long)(npages * PAGE), prot,
                           0x10 | 0x02 | 0x20 /* MAP_FIXED|MAP_PRIVATE|MAP_ANONYMOUS */);
+}
+
+long os_protect(uintptr_t va, uint32_t npages, int prot)
+{
+    count_call();
+    return sys3(NR_mprotect, (long)va, (long)(npages * PAGE), prot);
 }
 
 long os_unmap(uintptr_t va, uint32_t npages)
@@ -335,7 +347,10 @@ long os_brk(uintptr_t end)
 
 void os_events(struct replay_events *out)
 {
+    long ru[18] = { 0 };   /* i386 struct rusage: 2 timevals, then 14 longs; ru_minflt is ru[8] */
     *out = ev;
+    if (sys3(NR_getrusage, 0 /* RUSAGE_SELF */, (long)ru, 0) == 0)
+        out->faults = (uint32_t)ru[8];
 }
 
 long os_ring_trip(int entry)

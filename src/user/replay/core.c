@@ -77,7 +77,9 @@ struct replay_state {
     int fds[FD_STACK], nfds;               /* opened by the trace (open, dup, pipe) */
     struct { uintptr_t va; uint32_t npages; } maps[MAP_STACK];
     int nmaps;
-    uintptr_t arena, arena_end, arena_next;
+    uintptr_t arena, arena_end, arena_next; /* OP_*_AT below bump_base, OP_MAP's bump area above */
+    uintptr_t bump_base;
+    uint8_t at_used[TRACE_ARENA_PAGES / 8]; /* trace-arena pages mapped now (OP_*_AT) */
     uintptr_t brk_base, brk_cur;
     uint8_t *buf;                          /* BUF_MAX bytes for copies, page-aligned */
     void *buf_block;                       /* what malloc returned for buf */
@@ -179,7 +181,68 @@ static void unmap_all(struct replay_state *s)
         s->nmaps--;
         os_unmap(s->maps[s->nmaps].va, s->maps[s->nmaps].npages);
     }
-    s->arena_next = s->arena;
+    s->arena_next = s->bump_base;
+}
+
+/* ---------------------------------------------------------------- the trace arena (OP_*_AT) */
+
+/*
+ * OP_MAP_AT / OP_UNMAP_AT / OP_PROTECT_AT carry a page index into the trace
+ * arena (uapi/trace.h): page i is arena + i * 4096 here. at_used[] says
+ * which pages the replay has mapped, so that each record's one call meets
+ * the state the traced program had: before a map, whatever is in its range
+ * is unmapped (MAP_FIXED replaces; untimed, where Linux does it inside the
+ * call); before a successful munmap or mprotect, holes in its range (left by
+ * a cap or a wrapped index) are mapped (untimed). Nothing is touched after a
+ * map: strace does not show which pages a program touched, so the faults of
+ * mapped memory are not replayed (brk growth is, see OP_BRK).
+ */
+static int at_is_used(const struct replay_state *s, uint32_t i)
+{
+    return (s->at_used[i / 8] >> (i % 8)) & 1;
+}
+
+static void at_mark(struct replay_state *s, uint32_t i, uint32_t n, int used)
+{
+    for (; n > 0; i++, n--)
+        s->at_used[i / 8] = (uint8_t)(used ? s->at_used[i / 8] | (1u << (i % 8))
+                                           : s->at_used[i / 8] & ~(1u << (i % 8)));
+}
+
+/* The record's page count, cut at the arena's end (counted as capped if @count). */
+static uint32_t at_len(struct replay_state *s, const struct trace_record *rec, int count)
+{
+    uint32_t pages = TRACE_AT_PAGES(rec->aux), room = rec->bytes < TRACE_ARENA_PAGES ? TRACE_ARENA_PAGES - rec->bytes : 0;
+    if (pages <= room)
+        return pages;
+    if (count)
+        s->capped++;
+    return room;
+}
+
+static int at_prot(uint32_t aux)
+{
+    return (aux & TRACE_AT_READ ? REPLAY_PROT_READ : 0) | (aux & TRACE_AT_WRITE ? REPLAY_PROT_WRITE : 0);
+}
+
+/* Make every page of [i, i + n) used (@used) or unused, one call per run (untimed). */
+static void at_set_range(struct replay_state *s, uint32_t i, uint32_t n, int used)
+{
+    uint32_t end = i + n;
+    while (i < end) {
+        if (at_is_used(s, i) == used) {
+            i++;
+            continue;
+        }
+        uint32_t run = i;
+        while (run < end && at_is_used(s, run) != used)
+            run++;
+        uintptr_t va = s->arena + (uintptr_t)i * PAGE_BYTES;
+        long r = used ? os_map(va, run - i, REPLAY_PROT_READ | REPLAY_PROT_WRITE) : os_unmap(va, run - i);
+        if (r >= 0)
+            at_mark(s, i, run - i, used);
+        i = run;
+    }
 }
 
 /* Undo everything a pass left behind (untimed), so every pass starts alike. */
@@ -188,6 +251,7 @@ static void reset_pass(struct replay_state *s)
     while (s->nfds > 0)
         os_close(s->fds[--s->nfds]);
     unmap_all(s);
+    at_set_range(s, 0, TRACE_ARENA_PAGES, 0);
     if (s->brk_cur != s->brk_base)
         s->brk_cur = (uintptr_t)os_brk(s->brk_base);
 }
@@ -209,11 +273,15 @@ static void prepare_record(struct replay_state *s, const struct trace_record *re
     if (rec->op == OP_MAP &&
         (s->nmaps == MAP_STACK || s->arena_next + (uintptr_t)MAP_CAP * PAGE_BYTES > s->arena_end))
         unmap_all(s);                          /* start the arena over */
+    if (rec->op == OP_MAP_AT && rec->result != TRACE_RES_ERR)
+        at_set_range(s, rec->bytes, at_len(s, rec, 0), 0);   /* MAP_FIXED: replace */
     if (rec->result == TRACE_RES_ERR)
         return;
+    if (rec->op == OP_UNMAP_AT || rec->op == OP_PROTECT_AT)
+        at_set_range(s, rec->bytes, at_len(s, rec, 0), 1);   /* it was mapped in the trace */
     if (rec->op == OP_CLOSE && s->nfds == 0)
         push_fd(s, os_dup(s->devzero));
-    if (rec->op == OP_UNMAP && s->nmaps == 0 && os_map(s->arena_next, 1) == 0) {
+    if (rec->op == OP_UNMAP && s->nmaps == 0 && os_map(s->arena_next, 1, REPLAY_PROT_READ | REPLAY_PROT_WRITE) == 0) {
         s->maps[s->nmaps].va = s->arena_next, s->maps[s->nmaps].npages = 1;
         s->nmaps++;
         s->arena_next += PAGE_BYTES;
@@ -274,16 +342,19 @@ static int replay_record(struct replay_state *s, const struct trace_record *rec,
         TIMED(os_fstat(ok ? s->devzero : BAD_FD, s->st));  /* a failed fstat: EBADF */
         break;
     case OP_MAP: {
-        if (rec->flags & TRACE_F_PROTECT) {    /* mprotect: no equivalent here */
-            TIMED(os_null());
+        if (rec->flags & TRACE_F_PROTECT) {    /* an older trace's mprotect: on the newest mapping */
+            if (s->nmaps > 0)
+                TIMED(os_protect(s->maps[s->nmaps - 1].va, 1, REPLAY_PROT_READ | REPLAY_PROT_WRITE));
+            else
+                TIMED(os_null());
             break;
         }
-        if (!ok) {                             /* a failed mmap: a map refused up front, */
-            TIMED(os_map(s->arena_next, 0));   /* no frame zeroed (0 pages: -EINVAL) */
+        if (!ok) {                             /* a failed mmap: a map refused up front */
+            TIMED(os_map(s->arena_next, 0, REPLAY_PROT_READ)); /* (0 pages: -EINVAL) */
             break;
         }
         uint32_t n = cap(s, rec->aux ? rec->aux : 1, MAP_CAP);
-        TIMED(os_map(s->arena_next, n));
+        TIMED(os_map(s->arena_next, n, REPLAY_PROT_READ | REPLAY_PROT_WRITE));
         if (r >= 0) {
             s->maps[s->nmaps].va = s->arena_next, s->maps[s->nmaps].npages = n;
             s->nmaps++;
@@ -299,9 +370,36 @@ static int replay_record(struct replay_state *s, const struct trace_record *rec,
             TIMED(os_unmap(s->arena_end - PAGE_BYTES, 1)); /* the trace's munmap failed too */
         }
         break;
+    case OP_MAP_AT:
+    case OP_UNMAP_AT:
+    case OP_PROTECT_AT: {
+        uint32_t n = at_len(s, rec, 1);
+        uintptr_t va = s->arena + (uintptr_t)rec->bytes * PAGE_BYTES;
+        if (!ok || n == 0) {                   /* refused up front: a misaligned address */
+            if (rec->op == OP_MAP_AT)
+                TIMED(os_map(s->arena, 0, REPLAY_PROT_READ));
+            else if (rec->op == OP_UNMAP_AT)
+                TIMED(os_unmap(s->arena + 1, 1));
+            else
+                TIMED(os_protect(s->arena + 1, 1, REPLAY_PROT_READ));
+            break;
+        }
+        if (rec->op == OP_MAP_AT) {
+            TIMED(os_map(va, n, at_prot(rec->aux)));
+            if (r >= 0)
+                at_mark(s, rec->bytes, n, 1);
+        } else if (rec->op == OP_UNMAP_AT) {
+            TIMED(os_unmap(va, n));
+            if (r >= 0)
+                at_mark(s, rec->bytes, n, 0);
+        } else {
+            TIMED(os_protect(va, n, at_prot(rec->aux)));
+        }
+        break;
+    }
     case OP_BRK: {
         uint32_t delta = cap(s, rec->bytes, BRK_CAP);
-        uintptr_t want = s->brk_cur;
+        uintptr_t want = s->brk_cur, old = s->brk_cur;
         if (rec->flags & TRACE_F_SHRINK)
             want = want - s->brk_base > delta ? want - delta : s->brk_base;
         else
@@ -309,6 +407,12 @@ static int replay_record(struct replay_state *s, const struct trace_record *rec,
         TIMED(os_brk(delta ? want : 0));
         if (r > 0)
             s->brk_cur = (uintptr_t)r;
+        /* A program grows its heap to write it: touch each new page once,
+         * after the timed call but inside the record's event window, so
+         * its faults (and their CR3 writes) join the brk row's events. */
+        for (uintptr_t pg = (old + PAGE_BYTES - 1) & ~(uintptr_t)(PAGE_BYTES - 1); r > 0 && pg < s->brk_cur;
+             pg += PAGE_BYTES)
+            *(volatile uint8_t *)pg = 0;
         break;
     }
     case OP_CLOSE:
@@ -744,8 +848,13 @@ static int state_init(struct replay_state *s)
                           : NULL;
     s->devnull = (int)os_open("/dev/null", 2);
     s->devzero = (int)os_open("/dev/zero", 2);
-    s->arena = s->arena_next = os_arena_base();
+    s->arena = os_arena_base();
+    s->bump_base = s->arena_next = s->arena + (uintptr_t)TRACE_ARENA_PAGES * PAGE_BYTES;
     s->arena_end = s->arena + (uintptr_t)os_arena_pages() * PAGE_BYTES;
+    if (os_arena_pages() < TRACE_ARENA_PAGES + MAP_CAP) {
+        printf("replay: the arena has %u pages, fewer than %u\n", os_arena_pages(), TRACE_ARENA_PAGES + MAP_CAP);
+        return -1;
+    }
     if (!s->buf || s->devnull < 0 || s->devzero < 0) {
         printf("replay: set-up failed (buffer %p, /dev/null %d, /dev/zero %d)\n", (void *)s->buf, s->devnull,
                s->devzero);
