@@ -25,7 +25,8 @@
  * Linux has no per-syscall event counters, so os_events() derives them
  * here, from the calls this backend issued:
  *   syscalls      os_* calls issued;
- *   cr3_writes    2 per call with PTI (one on entry, one on exit), else 0;
+ *   cr3_writes    2 per call with PTI (one on entry, one on exit), and 2 per
+ *                 page fault (below), else 0;
  *   pages_walked  4 KiB pages spanned by the user memory a successful call
  *                 copied (read/write buffers for the bytes transferred, the
  *                 stat64 buffer, the two pipe fds, path strings);
@@ -351,6 +352,9 @@ void os_events(struct replay_events *out)
     *out = ev;
     if (sys3(NR_getrusage, 0 /* RUSAGE_SELF */, (long)ru, 0) == 0)
         out->faults = (uint32_t)ru[8];
+    if (pti > 0)
+        out->cr3_writes += 2 * out->faults; /* a user fault's entry and exit, as a call's (the
+                                             * replay's copies land in touched pages) */
 }
 
 long os_ring_trip(int entry)
