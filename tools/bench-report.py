@@ -14,7 +14,7 @@ lines of the replay program are read (comma-separated, no spaces; -1 means
     replay: begin trace=<name> mode=<mode> records=<R> names=<K> passes=<N> capped=<C>
     replay: progress trace=<name> entry=<entry> pass=<i>/<N>
     replay: mismatches trace=<name> mode=<mode> entry=<entry> n=<X> window=<W>
-    row,<trace>,<mode>,<entry>,<syscall>,<op>,<count>,<skipped>,<min>,<p50>,<p90>,<p99>,<p999>,<max>,<calls>,<cr3_writes>,<pages_walked>,<bytes_copied>[,<fills_kernel_4k>,<fills_kernel_4m>,<fills_tramp_kernel>,<fills_tramp_user>,<fills_user>]
+    row,<trace>,<mode>,<entry>,<syscall>,<op>,<count>,<skipped>,<min>,<p50>,<p90>,<p99>,<p999>,<max>,<calls>,<cr3_writes>,<pages_walked>,<bytes_copied>[,<fills_kernel_4k>,<fills_kernel_4m>,<fills_tramp_kernel>,<fills_tramp_user>,<fills_user>[,<faults>]]
     floor,<trace>,<mode>,<entry>,<ring_trip>,<cr3_pair>,<null_syscall>,<null_cr3_writes>
     fills,<trace>,<mode>,<entry>,empty|null,<kernel_4k>,<kernel_4m>,<tramp_kernel>,<tramp_user>,<user>,<instrument>
     fillpage,<trace>,<mode>,<entry>,<0xVA>,<kind>
@@ -132,15 +132,15 @@ MODE_COLOURS = {"split": "#d62728", "split-global": "#ff7f0e", "shared": "#1f77b
 
 CSV_COLUMNS = ["mode", "entry", "syscall", "op", "count", "skipped", "min", "p50",
                "p90", "p99", "p999", "max", "unit", "calls", "cr3_writes_per_call",
-               "pages_walked_per_call", "bytes_copied_per_call",
+               "pages_walked_per_call", "bytes_copied_per_call", "faults_per_call",
                "fills_kernel_4k_per_call", "fills_kernel_4m_per_call", "fills_tramp_per_call",
                "fills_user_per_call", "fills_model_per_call", "fills_source", "est_cycles"]
 FILL_FIELDS = ["fills_kernel_4k", "fills_kernel_4m", "fills_tramp_kernel", "fills_tramp_user",
                "fills_user"]
 ROW_FIELDS = ["trace", "mode", "entry", "syscall", "op", "count", "skipped", "min",
               "p50", "p90", "p99", "p999", "max", "calls", "cr3_writes",
-              "pages_walked", "bytes_copied"] + FILL_FIELDS
-ROW_OPTIONAL = len(FILL_FIELDS)   # trailing fields a row may lack (older logs): -1
+              "pages_walked", "bytes_copied"] + FILL_FIELDS + ["faults"]
+ROW_OPTIONAL = len(FILL_FIELDS) + 1   # trailing fields a row may lack (older logs): -1
 ROW_INTS = ROW_FIELDS[5:]
 FILLS_FIELDS = ["trace", "mode", "entry", "what", "kernel_4k", "kernel_4m", "tramp_kernel",
                 "tramp_user", "user", "instrument"]
@@ -154,7 +154,8 @@ UNIT_FIELDS = ["trace", "mode", "check", "n", "ticks"]
 UNIT_INTS = UNIT_FIELDS[3:]
 PER_CALL = [("cr3_writes", "cr3_writes_per_call"),
             ("pages_walked", "pages_walked_per_call"),
-            ("bytes_copied", "bytes_copied_per_call")]
+            ("bytes_copied", "bytes_copied_per_call"),
+            ("faults", "faults_per_call")]   # demand-paging faults in the call's window
 
 PLOT_TOP = 12    # syscalls in the SVG, besides ALL
 TABLE_TOP = 20   # syscalls in the terminal table, besides ALL
@@ -193,10 +194,10 @@ def parse_int(text):
 def parse_record(line, fields, int_fields, optional=0):
     """Split a `row,...` or `floor,...` line into a dict, or return None (with
     the reason as a string) if the field count or a number is wrong. The last
-    `optional` fields may be missing all together (then -1)."""
+    `optional` fields, or the last of them, may be missing (then -1)."""
     parts = line.split(",")
-    if optional and len(parts) == len(fields) + 1 - optional:
-        parts += ["-1"] * optional
+    if optional and len(fields) + 1 - optional <= len(parts) < len(fields) + 1:
+        parts += ["-1"] * (len(fields) + 1 - len(parts))
     if len(parts) != len(fields) + 1:
         return None, "%d fields, want %d" % (len(parts), len(fields) + 1)
     rec = dict(zip(fields, parts[1:]))
@@ -839,6 +840,22 @@ def p50_table(rows, entry):
     return format_table(header, body, left=2)
 
 
+def fault_table(rows, entry):
+    """Rows whose calls took demand-paging faults (brk growth touched by the
+    replay): faults and CR3 writes per call, per mode, at `entry`. Empty if
+    no row has any."""
+    body = []
+    for r in rows:
+        if r["entry"] == entry and r["syscall"] != "ALL" and (r.get("faults_per_call") or 0) > 0:
+            body.append([r["syscall"], r["mode"], fmt(r["faults_per_call"], 2),
+                         fmt(r["cr3_writes_per_call"], 2), fmt(r["p50"])])
+    if not body:
+        return []
+    header = ["syscall", "mode", "faults/call", "cr3_writes/call", "p50 (call alone)"]
+    return (["demand-paging faults at entry=%s (the touches after the call, inside its event "
+             "window; p50 times the call alone):" % entry] + format_table(header, body, left=2))
+
+
 def est_table(rows, unit):
     """Ticks and est_cycles of the ALL row side by side, with the measured
     fills per call behind the model: one line per mode and entry."""
@@ -986,6 +1003,10 @@ def report_lines(trace, unit, cpu, rows, floors, entry, checks=(), nm=None):
     if nm is not None:
         lines.append("")
         lines += not_measured_lines(nm)
+    faults = fault_table(rows, entry)
+    if faults:
+        lines.append("")
+        lines += faults
     lines.append("")
     lines += est_table(rows, unit)
     if floors:

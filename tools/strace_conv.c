@@ -557,7 +557,7 @@ static void feed_line(struct s2t *c, const char *s, size_t n)
         c->st.exits++;
         flush_pending(c, ti);
         t = &c->tasks[ti];
-        t->brk.known = 0;   /* the pid may be reused */
+        t->brk.known = t->brk.vm_known = 0;   /* the pid may be reused */
         return;
     case SP_CALL:
         flush_pending(c, ti);  /* strace never does this; be safe */

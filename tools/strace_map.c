@@ -374,6 +374,50 @@ long sp_map_pid(const struct sp_map_entry *e, const struct sp_line *L)
     return ok ? 0 : -1;                      /* WNOHANG found nothing ({}), or any child */
 }
 
+/* TRACE_AT_READ/WRITE of a prot argument (names or a number). */
+static uint32_t at_prot(struct sp_span p)
+{
+    uint64_t v;
+    if (sp_arg_num(p, &v) == 0)
+        return (v & 5 ? TRACE_AT_READ : 0) | (v & 2 ? TRACE_AT_WRITE : 0);
+    return (sp_has_word(p, "PROT_READ") || sp_has_word(p, "PROT_EXEC") ? TRACE_AT_READ : 0) |
+           (sp_has_word(p, "PROT_WRITE") ? TRACE_AT_WRITE : 0);
+}
+
+/*
+ * M_MAP with the address known: a successful mmap (its result), a munmap or
+ * an mprotect (argument 0) becomes OP_*_AT with bytes = the page index in the
+ * trace arena, counted from the task's first mapping (set here on first
+ * sight) plus half the arena, wrapped (uapi/trace.h). Returns 1 if it did.
+ */
+static int map_at(const struct sp_map_entry *e, const struct sp_span *a, size_t na, const struct sp_line *L,
+                  struct sp_brk *brk, struct trace_record *r)
+{
+    int is_mmap = !(e->x & SP_X_PROT) && e->op == OP_MAP;
+    uint64_t addr, len;
+    if (is_mmap ? L->result != TRACE_RES_OK || L->ret <= 0 : na < 1 || sp_arg_num(a[0], &addr) != 0)
+        return 0;
+    if (is_mmap)
+        addr = (uint64_t)L->ret;
+    if (e->a1 < 0 || (size_t)e->a1 >= na || sp_arg_num(a[e->a1], &len) != 0 || addr % TRACE_PAGE_SIZE)
+        return 0;
+    if (!brk->vm_known) {
+        brk->vm_known = 1;
+        brk->vm_anchor = addr;
+    }
+    int64_t rel = (int64_t)(addr - brk->vm_anchor) / (int64_t)TRACE_PAGE_SIZE + TRACE_ARENA_PAGES / 2;
+    int64_t idx = rel % (int64_t)TRACE_ARENA_PAGES;
+    uint64_t pages = len / TRACE_PAGE_SIZE + (len % TRACE_PAGE_SIZE != 0);
+    r->op = is_mmap ? OP_MAP_AT : (e->x & SP_X_PROT) ? OP_PROTECT_AT : OP_UNMAP_AT;
+    r->bytes = (uint32_t)(idx < 0 ? idx + TRACE_ARENA_PAGES : idx);
+    r->aux = pages > TRACE_AT_PAGES(~0u) ? TRACE_AT_PAGES(~0u) : (uint32_t)pages;
+    if (pages > TRACE_AT_PAGES(~0u))
+        r->flags |= TRACE_F_TRUNCATED;
+    if (r->op != OP_UNMAP_AT && na > 2)
+        r->aux |= at_prot(a[2]);
+    return 1;
+}
+
 void sp_map_call(const struct sp_map_entry *e, const struct sp_line *L, struct sp_brk *brk,
                  struct trace_record *r)
 {
@@ -442,6 +486,8 @@ void sp_map_call(const struct sp_map_entry *e, const struct sp_line *L, struct s
         r->aux = e->out;
         break;
     case M_MAP:
+        if (map_at(e, a, na, L, brk, r))
+            break;
         if (e->a1 >= 0 && (size_t)e->a1 < na && sp_arg_num(a[e->a1], &v) == 0) {
             uint64_t pages = v / TRACE_PAGE_SIZE + (v % TRACE_PAGE_SIZE != 0);
             if (pages > UINT32_MAX / TRACE_PAGE_SIZE) {
@@ -532,7 +578,7 @@ void sp_map_call(const struct sp_map_entry *e, const struct sp_line *L, struct s
     }
     }
     if ((e->x & SP_X_EXEC) && ok)
-        brk->known = 0;
+        brk->known = brk->vm_known = 0;
 }
 
 /* ------------------------------------------------------------ Linux errno names */

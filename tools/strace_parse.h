@@ -94,7 +94,9 @@ enum sp_method {
     M_PATH,     /* bytes = path length(s); aux = `out` (or the return value) on success */
     M_PATH_AT,  /* like M_PATH, but "" + AT_EMPTY_PATH makes it OP_STAT_OUT of `out` bytes */
     M_STAT,     /* bytes = `out` on success, else 0; aux = `out` */
-    M_MAP,      /* bytes = length argument rounded up to pages; aux = pages */
+    M_MAP,      /* bytes = length argument rounded up to pages; aux = pages; with the
+                 * address known (mmap's result, munmap's/mprotect's argument 0):
+                 * OP_MAP_AT / OP_UNMAP_AT / OP_PROTECT_AT (uapi/trace.h) */
     M_BRK,      /* bytes = |break delta|, aux = heap size */
     M_FIXED,    /* bytes = `out` on success, else 0 */
     M_FCNTL,    /* OP_DUP for F_DUPFD / F_DUPFD_CLOEXEC, OP_NULL for F_GETFD/SETFD/GETFL/SETFL,
@@ -139,10 +141,13 @@ extern const size_t sp_map_table_len;
 /* The entry for a syscall name, or NULL (OP_SKIP). */
 const struct sp_map_entry *sp_map_lookup(const char *name, size_t n);
 
-/* Per-task break state for OP_BRK. */
+/* Per-task break state for OP_BRK, and the anchor of OP_*_AT addresses:
+ * the task's first mapping (page indexes count from it, uapi/trace.h). */
 struct sp_brk {
     int known;
     uint64_t base, cur;
+    int vm_known;
+    uint64_t vm_anchor;
 };
 
 /* Fill op, result, err, bytes, aux, flags of r from a parsed SP_CALL line

@@ -15,7 +15,7 @@
 
 /* The two the trampoline's fast path counts sit in the hot data line (fastpath.c). */
 __attribute__((section(".data.hot"))) uint32_t kev_syscalls, kev_cr3_writes;
-uint32_t kev_pages_walked, kev_bytes_copied;
+uint32_t kev_pages_walked, kev_bytes_copied, kev_faults;
 
 #define CR3_PAIR_MAX_ROUNDS 100000
 
@@ -30,6 +30,7 @@ long sys_kevents(uaddr_t out)
         .cr3_writes = kev_cr3_writes,
         .pages_walked = kev_pages_walked,
         .bytes_copied = kev_bytes_copied,
+        .faults = kev_faults,
     };
     return copy_to_user(current->pd, out, &k, sizeof(k));
 }

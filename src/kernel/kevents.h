@@ -15,6 +15,7 @@ extern uint32_t kev_syscalls;     /* system calls dispatched */
 extern uint32_t kev_cr3_writes;   /* CR3 loads: write_cr3() in C and the trampoline's */
 extern uint32_t kev_pages_walked; /* page pieces moved by copy-in/copy-out */
 extern uint32_t kev_bytes_copied; /* bytes moved by copy-in/copy-out */
+extern uint32_t kev_faults;       /* demand-paging fills (vm.c): user #PF or copy-in/out */
 
 /* kevents_copied - one user page piece of @bytes bytes was moved. */
 static inline void kevents_copied(size_t bytes)

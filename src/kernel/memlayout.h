@@ -77,6 +77,10 @@
 #define PDE_PS              0x080       /* 4 MiB page (PDE only, CR4.PSE) */
 #define PTE_G               0x100       /* global: kept across CR3 writes when CR4.PGE = 1 */
 #define PTE_SHARED          0x200       /* available-to-software bit 9: a shared-memory page (fork shares, not copies) */
+/* Software states of a NOT-present user PTE (P = 0: the CPU ignores bits
+ * 31:1, SDM Vol. 3A §4.3 Table 4-6). pgtable.h describes the encoding. */
+#define PTE_LAZY            0x400       /* bit 10: reserved, no frame yet: the first touch maps a zeroed one */
+#define PTE_NONE            0x800       /* bit 11: PROT_NONE: inaccessible; holds its frame unless PTE_LAZY */
 
 /* CR4 bits (SDM Vol. 3A §2.5, Figure 2-7). */
 #define CR4_PSE             0x00000010  /* 4 MiB pages in non-PAE paging (boot.asm) */

@@ -23,6 +23,21 @@ typedef uint32_t pte_t;
 #define PTX(va)         (((uint32_t)(va) >> 12) & 0x3FF)
 
 /*
+ * A user PTE is in one of four states (the software bits: memlayout.h):
+ *   0                                  unused
+ *   frame | P | U [| W] [| SHARED]     present (what the CPU sees)
+ *   LAZY | U [| W] [| NONE]            reserved: no frame yet; the first touch
+ *                                      (uvm_fault_in) maps a zeroed one with
+ *                                      U [| W]; NONE: PROT_NONE, never filled
+ *   frame | NONE | U [| SHARED]        PROT_NONE over a page that has a frame
+ * P = 0 in the last two, so the CPU faults on any access and ignores the
+ * other bits (SDM Vol. 3A §4.3, Table 4-6); the TLB never caches a
+ * not-present entry (§4.10.2.3), so making one present needs no flush.
+ */
+static inline bool pte_in_use(pte_t e) { return (e & (PTE_P | PTE_LAZY | PTE_NONE)) != 0; }
+static inline bool pte_has_frame(pte_t e) { return (e & PTE_P) || (e & (PTE_NONE | PTE_LAZY)) == PTE_NONE; }
+
+/*
  * phys_to_virt - a kernel pointer to physical address @pa. The kernel
  * implements it with the direct map (paging.c); the host tests with an
  * array standing in for RAM.
@@ -41,7 +56,8 @@ pte_t *pt_lookup(paddr_t pd, uint32_t va);
  * added). A missing page table is allocated from @fp, zeroed, and entered
  * with PTE_P | PTE_W | PTE_U (the PTE decides the access).
  * Returns 0; -EINVAL if @va or @pa is not page aligned; -EEXIST if @va is
- * mapped already; -ENOMEM if no frame is left for the page table.
+ * in use already (present, reserved or PROT_NONE); -ENOMEM if no frame is
+ * left for the page table.
  */
 int pt_map(struct frame_pool *fp, paddr_t pd, uint32_t va, paddr_t pa, uint32_t flags);
 
@@ -59,17 +75,47 @@ void frame_zero(paddr_t pa);
 int uvm_map_zeroed(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npages, uint32_t flags);
 
 /*
- * uvm_range_unmapped - true if no page of [va, va + npages pages) is present
+ * uvm_reserve - reserve @npages pages from @va (page aligned) for demand
+ * paging: each PTE becomes PTE_LAZY | @flags (PTE_U, optionally PTE_W), not
+ * present, no frame; only missing page tables are allocated. All or
+ * nothing, like uvm_map_zeroed. Returns 0, -EINVAL (misaligned, outside
+ * [USER_BASE, USER_TOP), or flags other than U/W), -EEXIST (a page is in
+ * use), -ENOMEM (page table), -EINTR (killed, preempt.h).
+ */
+int uvm_reserve(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npages, uint32_t flags);
+
+/*
+ * uvm_fault_in - demand paging: if the page at @va (page aligned) is
+ * reserved, accessible and (for @write) writable, give it a zeroed frame
+ * from @fp and make it present with its U/W. Returns 0; -EFAULT if it is
+ * not such a page (unused, present, PROT_NONE, read-only for a write);
+ * -ENOMEM out of frames (nothing changed).
+ */
+int uvm_fault_in(struct frame_pool *fp, paddr_t pd, uint32_t va, bool write);
+
+/*
+ * uvm_protect - set the access of @npages pages from @va: @flags 0
+ * (PROT_NONE: not present, frame kept), PTE_U (read) or PTE_U | PTE_W.
+ * Reserved pages stay reserved (their first touch gets the new access);
+ * PTE_SHARED is kept. All or nothing: -EINVAL (misaligned, outside the user
+ * range, npages 0, bad @flags), -EFAULT (a page not in use), -EINTR (killed
+ * during the check; nothing changed); else 0. The caller flushes the TLB.
+ */
+int uvm_protect(paddr_t pd, uint32_t va, uint32_t npages, uint32_t flags);
+
+/*
+ * uvm_range_unmapped - true if no page of [va, va + npages pages) is in use
+ * (present, reserved or PROT_NONE)
  * (false too if a preempt point reported the process killed).
  */
 bool uvm_range_unmapped(paddr_t pd, uint32_t va, uint32_t npages);
 
 /*
  * uvm_unmap_range - unmap @npages pages from @va (page aligned), dropping a
- * reference to each frame (frame_free) and freeing page tables that become
- * empty. All or nothing: returns -EINVAL, changing nothing, if @va is
- * misaligned, the range leaves [USER_BASE, USER_TOP), or any page in it is
- * not mapped; -EINTR, changing nothing, if the process was killed during
+ * reference to each frame (frame_free; reserved pages have none) and
+ * freeing page tables that become empty. All or nothing: returns -EINVAL,
+ * changing nothing, if @va is misaligned, the range leaves [USER_BASE,
+ * USER_TOP), or any page in it is not in use; -EINTR, changing nothing, if the process was killed during
  * that check; else 0 (a kill after the check does not stop the unmap).
  */
 int uvm_unmap_range(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npages);
@@ -77,7 +123,8 @@ int uvm_unmap_range(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npa
 /*
  * uvm_clone - copy every user page of @src into @dst (a PD from uvm_create):
  * fresh frames with the same contents and flags; PTE_SHARED pages share the
- * frame (one more reference). Returns 0, -ENOMEM, or -EINTR (the process
+ * frame (one more reference); reserved pages stay reserved (no frame), and
+ * PROT_NONE pages keep their state. Returns 0, -ENOMEM, or -EINTR (the process
  * was killed, preempt.h); on failure @dst holds what was copied so far and
  * the caller frees it with uvm_destroy().
  */

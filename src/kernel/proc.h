@@ -179,18 +179,36 @@ void ipc_exit(struct proc *p);       /* wake everyone blocked on @p with -ESRCH 
 /* vm.c: heap, anonymous mappings, shared memory (docs/processes.md). A valid
  * range: @va page-aligned, @npages > 0, inside [USER_BASE, USER_TOP), no wrap. */
 /* sys_brk - brk(end): 0 returns the break; else move it to @end (bytes),
- * mapping zeroed pages or unmapping those above. Returns the new break;
+ * reserving pages for demand paging or unmapping those above. Returns the new break;
  * -EINVAL below the heap start, -ENOMEM above HEAP_LIMIT, something mapped
- * in the way or no frames (nothing changed). Details in vm.c. */
+ * in the way, a growth larger than the free frames, or no frame for a page
+ * table (nothing changed). Details in vm.c. */
 long sys_brk(uaddr_t end);
 /* sys_map - map(va, npages, prot): @npages zeroed pages at @va, writable if
- * PROT_WRITE, shared with children forked later (not copied) if
- * PROT_SHARED; all or nothing. 0; -EINVAL bad range, unknown @prot bits or a
- * page already mapped, -ENOMEM out of frames, -EINTR killed meanwhile. */
+ * PROT_WRITE; shared with children forked later (not copied) if
+ * PROT_SHARED; with PROT_LAZY only reserved, each page getting its zeroed
+ * frame at its first touch (demand paging); all or nothing. 0; -EINVAL bad
+ * range, unknown @prot bits, PROT_SHARED with PROT_LAZY, or a page already
+ * in use, -ENOMEM out of frames (PROT_LAZY: more pages than frames are free,
+ * or none left for a page table), -EINTR killed meanwhile. */
 long sys_map(uaddr_t va, uint32_t npages, uint32_t prot);
-/* sys_unmap - unmap(va, npages): 0; -EINVAL bad range or a page in it not
- * mapped (then nothing is unmapped). */
+/* sys_unmap - unmap(va, npages): any part of mappings and heap, touched or
+ * not. 0; -EINVAL bad range or a page in it not in use (then nothing is
+ * unmapped). */
 long sys_unmap(uaddr_t va, uint32_t npages);
+/* sys_protect - protect(va, npages, prot): set the access of every page:
+ * prot 0 (PROT_NONE: any access faults), PROT_READ, PROT_WRITE (implies
+ * read); reserved pages stay reserved. Rewrites the PTEs and invalidates
+ * their TLB entries. All or nothing: 0; -EINVAL bad range or unknown @prot
+ * bits, -ENOMEM a page not in use (as Linux's mprotect), -EINTR killed. */
+long sys_protect(uaddr_t va, uint32_t npages, uint32_t prot);
+/* vm_user_fault - a CPU exception @tf from ring 3 of the current process:
+ * if it is a not-present #PF (SDM Vol. 3A §4.7) on a reserved page the
+ * access may use, map a zeroed frame there (counted in kevents.faults) and
+ * return true: the faulting instruction runs again. false: the caller
+ * kills the process (any other fault, PROT_NONE, a write to a read-only
+ * page, out of frames). Reads CR2. */
+bool vm_user_fault(const struct trapframe *tf);
 /* sys_shm_grant - shm_grant(pid, va, npages): let @pid map these mapped,
  * writable pages of the caller once (marks them PTE_SHARED). 0; -ESRCH no
  * such process, -EINVAL the caller itself, bad range or a page not mapped

@@ -125,6 +125,7 @@ KERNEL_HOT_TEXT void syscall_dispatch(struct trapframe *tf)
     case SYS_cr3_pair:  r = sys_cr3_pair(a); break;
     case SYS_setfg:     r = sys_setfg((int)a); break;
     case SYS_afill:     r = sys_afill(a, b); break;
+    case SYS_protect:   r = sys_protect(a, b, c); break;
     default:            r = -ENOSYS; break;
     }
 #pragma GCC diagnostic pop

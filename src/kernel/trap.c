@@ -163,7 +163,7 @@ KERNEL_HOT_TEXT void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
         handle_irq(tf->vector - IRQ_BASE);
         if (tf->vector - IRQ_BASE == IRQ_TIMER)
             proc_tick(p);
-    } else {
+    } else if (!vm_user_fault(tf)) { /* demand paging: true = retry the instruction */
         proc_kill_by_trap(tf); /* CPU exceptions, and int N for any N but the syscall vector */
     }
     if (p->killed)

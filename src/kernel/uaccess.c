@@ -12,14 +12,22 @@
 #include "uapi/errno.h"
 #include "kevents.h"
 
-/* Translate one user page, checking P/U (and W). 0 and *pa, or -EFAULT. */
+/* Translate one user page, checking P/U (and W); a reserved page (PTE_LAZY,
+ * pgtable.h) is filled first by uaccess_populate(), as a CPU access would
+ * have been. 0 and *pa, or -EFAULT. */
 static long user_page(paddr_t pd, uaddr_t va, bool write, paddr_t *pa)
 {
     uint32_t need = PTE_P | PTE_U | (write ? PTE_W : 0);
     pde_t pde = ((const pde_t *)phys_to_virt(pd))[PDX(va)];
     if ((pde & need) != need || (pde & PDE_PS))
         return -EFAULT;
-    pte_t pte = ((const pte_t *)phys_to_virt(PTE_FRAME(pde)))[PTX(va)];
+    const pte_t *slot = (const pte_t *)phys_to_virt(PTE_FRAME(pde)) + PTX(va);
+    pte_t pte = *slot;
+    if (!(pte & PTE_P) && (pte & PTE_LAZY)) {
+        if (uaccess_populate(pd, ALIGN_DOWN(va, PAGE_SIZE), write) < 0)
+            return -EFAULT;
+        pte = *slot;
+    }
     if ((pte & need) != need)
         return -EFAULT;
     *pa = PTE_FRAME(pte) | (va & (PAGE_SIZE - 1));

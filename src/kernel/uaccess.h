@@ -8,7 +8,10 @@
  *  - the range [va, va + len) must lie inside [USER_BASE, USER_TOP) without
  *    wrapping, and len <= UACCESS_MAX_LEN;
  *  - every PDE and PTE it touches must be present and user (U=1), and also
- *    writable (W=1) for copy-out;
+ *    writable (W=1) for copy-out; a reserved page (demand paging, PTE_LAZY in
+ *    pgtable.h) is filled on the way by uaccess_populate() as the user's own
+ *    access would fill it (Linux faults it in during copy_from_user), so a
+ *    copy into a fresh lazy mapping works; anything else not present fails;
  *  - all or nothing: the whole range is checked before the first byte moves,
  *    so a failed copy-out writes nothing and a failed copy-in reads nothing;
  *  - failure is -EFAULT, never a kernel fault; len == 0 succeeds without
@@ -22,6 +25,13 @@
 
 #include "types.h"
 #include "uapi/limits.h"    /* UACCESS_MAX_LEN: bytes in one copy; larger requests get -EFAULT */
+
+/* uaccess_populate - the kernel's demand-paging hook (vm.c; the host tests
+ * supply their own): give the reserved user page at @va (page aligned) in
+ * @pd a zeroed frame if it may be accessed (written, if @write), counting
+ * one fault. Returns 0, or < 0 (the copy then fails -EFAULT). The pages a
+ * copy filled before a later page failed stay filled (they hold zeros). */
+long uaccess_populate(paddr_t pd, uaddr_t va, bool write);
 
 /* user_range_ok - check [va, va + len) as described above, for writing if
  * @write. Returns 0 or -EFAULT. */

@@ -1,6 +1,9 @@
 /*
- * vm.c - memory syscalls: the heap (brk), anonymous mappings (map/unmap)
- * and shared memory (shm_grant/shm_map).
+ * vm.c - memory syscalls: the heap (brk), anonymous mappings (map/unmap/
+ * protect), shared memory (shm_grant/shm_map), and demand paging: the heap
+ * and map(PROT_LAZY) reserve pages (PTE_LAZY, pgtable.h) that get a zeroed
+ * frame at their first touch, by a user #PF (vm_user_fault) or by a
+ * copy-in/copy-out (uaccess_populate).
  *
  * Every range is checked whole before anything changes, and every change
  * is all or nothing: a failed call leaves the address space and the frame
@@ -11,6 +14,7 @@
 #include "defs.h"
 #include "memlayout.h"
 #include "proc.h"
+#include "kevents.h"
 #include "uapi/errno.h"
 #include "x86.h"
 
@@ -26,24 +30,38 @@ static bool valid_range(uaddr_t va, uint32_t npages)
 
 #define INVLPG_MAX 32   /* pages; beyond this one CR3 reload is cheaper */
 
+/* A reservation no touch could ever fill: more pages than frames are free
+ * now. Refused with -ENOMEM at once, as Linux's heuristic overcommit
+ * (vm.overcommit_memory = 0) refuses a request larger than its RAM. */
+static bool reservation_too_big(uint32_t npages)
+{
+    return npages > kernel_frames.free;
+}
+
 /*
- * unmap_user - uvm_unmap_range() plus the TLB invalidation it needs. If @pd
+ * flush_user / unmap_user - the TLB invalidation a change to @pd's PTEs
+ * needs, and uvm_unmap_range() followed by it. If @pd
  * is the loaded CR3 (aspace=shared runs the kernel on the process's own PD),
  * no CR3 write happens before ring 3 runs again, so the translations of the
  * frames just freed would outlive them (SDM Vol. 3A §4.10.4: the TLB is not
  * coherent with the page tables). Split modes reload CR3 on every exit, but
  * the rule is applied whatever the mode. Returns uvm_unmap_range's result.
  */
-static long unmap_user(paddr_t pd, uaddr_t va, uint32_t npages)
+static void flush_user(paddr_t pd, uaddr_t va, uint32_t npages)
 {
-    long r = uvm_unmap_range(&kernel_frames, pd, va, npages);
     if (read_cr3() != pd)
-        return r;
+        return;
     if (npages > INVLPG_MAX)
         write_cr3(pd);
     else
         for (uint32_t i = 0; i < npages; i++)
-            invlpg(va + i * PAGE_SIZE);
+            invlpg(va + i * PAGE_SIZE); /* SDM Vol. 3A §4.10.4.1 */
+}
+
+static long unmap_user(paddr_t pd, uaddr_t va, uint32_t npages)
+{
+    long r = uvm_unmap_range(&kernel_frames, pd, va, npages);
+    flush_user(pd, va, npages);
     return r;
 }
 
@@ -77,9 +95,10 @@ static long unmap_present(paddr_t pd, uaddr_t va, uint32_t npages, uaddr_t *low_
 
 /*
  * sys_brk - move the end of the heap to @end (bytes, any alignment; 0: just
- * report it). Growing maps zeroed pages over [old top, new top) and fails
- * with -ENOMEM, changing nothing, if any page there is mapped already or
- * memory runs out. Shrinking unmaps every page still mapped above the new
+ * report it). Growing reserves [old top, new top) for demand paging (no
+ * frame until a page is touched, as on Linux) and fails with -ENOMEM,
+ * changing nothing, if any page there is in use already or no frame is
+ * left for a page table. Shrinking unmaps every page still mapped above the new
  * top, holes the user unmapped included. Returns the new end, or -EINVAL
  * (@end below the heap's start) / -ENOMEM (above HEAP_LIMIT, or as above).
  */
@@ -95,9 +114,9 @@ long sys_brk(uaddr_t end)
     uaddr_t old_top = ALIGN_UP(p->brk, PAGE_SIZE), new_top = ALIGN_UP(end, PAGE_SIZE);
     if (new_top > old_top) {
         uint32_t n = (new_top - old_top) / PAGE_SIZE;
-        if (!uvm_range_unmapped(p->pd, old_top, n))
-            return -ENOMEM; /* something is mapped in the way */
-        long r = uvm_map_zeroed(&kernel_frames, p->pd, old_top, n, PTE_U | PTE_W);
+        if (!uvm_range_unmapped(p->pd, old_top, n) || reservation_too_big(n))
+            return -ENOMEM; /* something is mapped in the way, or it could never be filled */
+        long r = uvm_reserve(&kernel_frames, p->pd, old_top, n, PTE_U | PTE_W);
         if (r < 0)
             return -ENOMEM;
     } else if (new_top < old_top) {
@@ -117,12 +136,17 @@ long sys_brk(uaddr_t end)
 
 long sys_map(uaddr_t va, uint32_t npages, uint32_t prot)
 {
-    if (!valid_range(va, npages) || (prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_SHARED)))
+    if (!valid_range(va, npages) || (prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_SHARED | PROT_LAZY)))
         return -EINVAL;
+    if ((prot & PROT_SHARED) && (prot & PROT_LAZY))
+        return -EINVAL; /* a lazy page would get a frame per process after fork */
     if (!uvm_range_unmapped(current->pd, va, npages))
         return -EINVAL;
-    long r = uvm_map_zeroed(&kernel_frames, current->pd, va, npages,
-                            PTE_U | ((prot & PROT_WRITE) ? PTE_W : 0) | ((prot & PROT_SHARED) ? PTE_SHARED : 0));
+    if ((prot & PROT_LAZY) && reservation_too_big(npages))
+        return -ENOMEM;
+    uint32_t flags = PTE_U | ((prot & PROT_WRITE) ? PTE_W : 0) | ((prot & PROT_SHARED) ? PTE_SHARED : 0);
+    long r = (prot & PROT_LAZY) ? uvm_reserve(&kernel_frames, current->pd, va, npages, flags)
+                                : uvm_map_zeroed(&kernel_frames, current->pd, va, npages, flags);
     if (r < 0)
         return r == -ENOMEM || r == -EINTR ? r : -EINVAL; /* -EINTR: killed, nothing mapped */
     audit_address_space_change(current);
@@ -137,6 +161,40 @@ long sys_unmap(uaddr_t va, uint32_t npages)
     if (r == 0)
         audit_address_space_change(current);
     return r;
+}
+
+long sys_protect(uaddr_t va, uint32_t npages, uint32_t prot)
+{
+    if (!valid_range(va, npages) || (prot & ~(uint32_t)(PROT_READ | PROT_WRITE)))
+        return -EINVAL;
+    uint32_t flags = prot ? PTE_U | ((prot & PROT_WRITE) ? PTE_W : 0) : 0;
+    long r = uvm_protect(current->pd, va, npages, flags);
+    if (r == -EFAULT)
+        return -ENOMEM; /* a page not mapped: Linux's mprotect answer */
+    if (r < 0)
+        return r;
+    flush_user(current->pd, va, npages); /* split modes: the exit's CR3 write flushes too */
+    audit_address_space_change(current);
+    return 0;
+}
+
+long uaccess_populate(paddr_t pd, uaddr_t va, bool write)
+{
+    long r = uvm_fault_in(&kernel_frames, pd, va, write);
+    if (r == 0)
+        kev_faults++;
+    return r;
+}
+
+bool vm_user_fault(const struct trapframe *tf)
+{
+    uint32_t cr2 = read_cr2(); /* first: nothing below may fault, but read it before anything */
+    if (tf->vector != VEC_PF || (tf->err & PF_ERR_P) || cr2 < USER_BASE || cr2 >= USER_TOP)
+        return false; /* a protection violation, or outside the user range: the caller kills */
+    if (uvm_fault_in(&kernel_frames, current->pd, ALIGN_DOWN(cr2, PAGE_SIZE), (tf->err & PF_ERR_W) != 0) < 0)
+        return false; /* not reserved, PROT_NONE, read-only, or no frame left */
+    kev_faults++;
+    return true;
 }
 
 /* Grants: "process granter lets process grantee map these pages". One-shot. */

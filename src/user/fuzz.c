@@ -393,7 +393,7 @@ enum {
     W_unmap = 6, W_fork = 1, W_shm_grant = 4, W_shm_map = 4, W_ipc_send = 4, W_ipc_recv = 4,
     W_ipc_call = 4, W_ipc_reply = 4, W_ps = 4, W_modules = 4, W_poweroff = 0, W_ticks = 1, W_open = 5,
     W_close = 4, W_lseek = 3, W_stat = 4, W_fstat = 4, W_dup = 3, W_pipe = 2, W_kevents = 2,
-    W_cr3_pair = 1, W_setfg = 1, W_afill = 1,
+    W_cr3_pair = 1, W_setfg = 1, W_afill = 1, W_protect = 4,
 };
 /* ... and by number (0: unknown numbers). */
 #define SYSCALL(nr, name, nargs, class, desc) [nr] = W_##name,
@@ -552,6 +552,13 @@ static void one_call(unsigned i, long nr, int literal)
         if (touches_own(a[0], a[1]))
             a[0] = 0;
         break;
+    case SYS_protect:                               /* never its own code, data, stack */
+        a[0] = any_va();
+        a[1] = any_npages();
+        a[2] = below(4) ? below(4) : any_value();
+        if (touches_own(a[0], a[1]))
+            a[0] = 0;
+        break;
     case SYS_fork:
         if (nchildren >= MAX_CHILDREN)
             reap_all();
@@ -632,6 +639,7 @@ static void one_call(unsigned i, long nr, int literal)
     case SYS_ipc_send: case SYS_ipc_recv: case SYS_ipc_call: case SYS_ipc_reply:
     case SYS_open: case SYS_close: case SYS_lseek: case SYS_stat: case SYS_fstat: case SYS_dup:
     case SYS_pipe: case SYS_kevents: case SYS_cr3_pair: case SYS_setfg: case SYS_afill:
+    case SYS_protect:
         break;
     default:
         if (r != -ENOSYS)

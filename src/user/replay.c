@@ -16,7 +16,7 @@
 #include "replay/replay_os.h"
 
 #define ARENA_BASE  0x40000000u    /* os_map's pages: far above the heap, far below the stack */
-#define ARENA_PAGES 32768u         /* 128 MiB of address space (pages are mapped on demand) */
+#define ARENA_PAGES 32768u         /* 128 MiB of address space (demand-paged) */
 
 static long (*sys)(long nr, long a1, long a2, long a3, long a4, long a5) = syscall_raw;
 static struct sysinfo info;
@@ -50,8 +50,10 @@ long os_close(int fd) { return sys(SYS_close, fd, 0, 0, 0, 0); }
 long os_lseek(int fd, int32_t offset, int whence) { return sys(SYS_lseek, fd, offset, whence, 0, 0); }
 long os_dup(int fd) { return sys(SYS_dup, fd, 0, 0, 0, 0); }
 long os_pipe(int fds[2]) { return sys(SYS_pipe, (long)fds, 0, 0, 0, 0); }
-long os_map(uintptr_t va, uint32_t npages) { return sys(SYS_map, (long)va, (long)npages, PROT_READ | PROT_WRITE, 0, 0); }
+/* REPLAY_PROT_* are PROT_READ/PROT_WRITE; PROT_LAZY: demand-paged, as Linux maps. */
+long os_map(uintptr_t va, uint32_t npages, int prot) { return sys(SYS_map, (long)va, (long)npages, prot | PROT_LAZY, 0, 0); }
 long os_unmap(uintptr_t va, uint32_t npages) { return sys(SYS_unmap, (long)va, (long)npages, 0, 0, 0); }
+long os_protect(uintptr_t va, uint32_t npages, int prot) { return sys(SYS_protect, (long)va, (long)npages, prot, 0, 0); }
 long os_brk(uintptr_t end) { return sys(SYS_brk, (long)end, 0, 0, 0, 0); }
 
 long os_fork(void) { return sys(SYS_fork, 0, 0, 0, 0, 0); }

@@ -528,10 +528,12 @@ static void brk_grow_shrink(void)
     char *p = sbrk(65536);
     EXPECT_EQ(p, b0);
     EXPECT_EQ(brk(NULL), b0 + 65536);
-    EXPECT(frames_free() + 16 <= f0, "frames_free %u after growing 64 KiB from %u", frames_free(), f0);
     if (p != (void *)-1) {
         for (int i = 0; i < 65536; i++)
             p[i] = (char)(i ^ (i >> 8));
+        /* The heap is demand-paged (lazy_brk_faults): frames come with the touch. */
+        EXPECT(frames_free() + 16 <= f0, "frames_free %u after touching 64 KiB of new heap from %u",
+               frames_free(), f0);
         int bad = 0;
         for (int i = 0; i < 65536; i++)
             bad += p[i] != (char)(i ^ (i >> 8));
@@ -730,19 +732,240 @@ static void unmap_then_touch_faults(void)
     EXPECT_FRAMES(f0);
 }
 
+/* ------------------------------------------------------------ demand paging (issue 12) */
+
+#define LAZY_VA 0x58000000u             /* its own 4 MiB: the first map there takes a page table */
+#define RWL     (PROT_READ | PROT_WRITE | PROT_LAZY)
+
+static unsigned faults_now(void)
+{
+    struct kevents k;
+    return kevents(&k) == 0 ? k.faults : 0;
+}
+
+/* map(PROT_LAZY) takes no frame for its pages; each first touch is one fault
+ * and one frame; a second touch is free; unmap gives every frame back. */
+static void lazy_map_faults_per_page(void)
+{
+    volatile uint32_t *p = (volatile uint32_t *)LAZY_VA;
+    unsigned f0 = frames_free();
+    EXPECT_EQ(map((void *)p, 8, RWL), 0);
+    EXPECT(frames_free() + 1 >= f0, "frames_free %u after a lazy map of 8 pages from %u (1 page table)",
+           frames_free(), f0);
+    unsigned k0 = faults_now();
+    uint64_t t0 = rdtsc();
+    for (int i = 0; i < 8; i++)
+        p[i * 1024] = (uint32_t)i + 1;
+    uint64_t t1 = rdtsc();
+    EXPECT_EQ(faults_now() - k0, 8);
+    EXPECT(frames_free() + 8 <= f0, "frames_free %u after touching 8 pages from %u", frames_free(), f0);
+    uint64_t t2 = rdtsc();
+    for (int i = 0; i < 8; i++)
+        p[i * 1024 + 1] = p[i * 1024];
+    uint64_t t3 = rdtsc();
+    EXPECT_EQ(faults_now() - k0, 8);                     /* present now: no more faults */
+    /* Information only (docs/benchmarking.md; under -icount a tick is an instruction). */
+    DIAG("8 first touches (faults) %u ticks, 8 second touches %u ticks",
+         (unsigned)(t1 - t0), (unsigned)(t3 - t2));
+    EXPECT_EQ(p[7 * 1024 + 1], 8);
+    EXPECT_EQ(unmap((void *)p, 8), 0);
+    EXPECT_FRAMES(f0);
+}
+
+/* A read of an untouched lazy page gives zeros (and maps it); so does a read
+ * of a read-only lazy page. */
+static void lazy_read_zero(void)
+{
+    volatile uint32_t *p = (volatile uint32_t *)LAZY_VA;
+    unsigned f0 = frames_free();
+    EXPECT_EQ(map((void *)p, 2, RWL), 0);
+    EXPECT_EQ(map((void *)(LAZY_VA + 0x10000), 1, PROT_READ | PROT_LAZY), 0);
+    unsigned k0 = faults_now();
+    EXPECT_EQ(p[1023] | p[1024 + 5], 0);
+    EXPECT_EQ(((volatile uint32_t *)(LAZY_VA + 0x10000))[9], 0);
+    EXPECT_EQ(faults_now() - k0, 3);
+    EXPECT_EQ(unmap((void *)p, 2), 0);
+    EXPECT_EQ(unmap((void *)(LAZY_VA + 0x10000), 1), 0);
+    EXPECT_FRAMES(f0);
+}
+
+/* copy-out into a lazy page fills it as the user's own write would (one
+ * fault per page, also across a page boundary); copy-in from one works too;
+ * copy-out into a read-only lazy page is -EFAULT and takes no frame. */
+static void lazy_copy_out(void)
+{
+    unsigned f0 = frames_free();
+    EXPECT_EQ(map((void *)LAZY_VA, 3, RWL), 0);
+    EXPECT_EQ(map((void *)(LAZY_VA + 0x10000), 1, PROT_READ | PROT_LAZY), 0);
+    unsigned k0 = faults_now();
+    struct sysinfo *si = (struct sysinfo *)LAZY_VA;
+    EXPECT_EQ(sysinfo(si), 0);
+    EXPECT_EQ(si->pid, getpid());
+    EXPECT_EQ(faults_now() - k0, 1);
+    struct kevents *ke = (struct kevents *)(LAZY_VA + 2 * PAGE_SIZE - 8);   /* spans pages 1 and 2 */
+    EXPECT_EQ(kevents(ke), 0);
+    EXPECT_EQ(faults_now() - k0, 3);
+    unsigned before = frames_free();
+    EXPECT_EQ(sysinfo((struct sysinfo *)(LAZY_VA + 0x10000)), -EFAULT);
+    EXPECT_EQ(frames_free(), before);
+    long fd = open("/dev/null", O_WRONLY);
+    EXPECT(fd >= 0, "open /dev/null = %d", (int)fd);
+    EXPECT_EQ(write((int)fd, (void *)(LAZY_VA + 0x10000), 100), 100);     /* copy-in fills it */
+    EXPECT_EQ(faults_now() - k0, 4);
+    close((int)fd);
+    EXPECT_EQ(unmap((void *)LAZY_VA, 3), 0);
+    EXPECT_EQ(unmap((void *)(LAZY_VA + 0x10000), 1), 0);
+    EXPECT_FRAMES(f0);
+}
+
+/* The break is demand-paged too: growing takes no frame, touching does. */
+static void lazy_brk_faults(void)
+{
+    unsigned f0 = frames_free();
+    long b0 = brk(NULL);
+    EXPECT_EQ(brk((void *)(b0 + (long)(f0 + 1) * PAGE_SIZE)), -ENOMEM);   /* could never be filled */
+    char *p = sbrk(4 * PAGE_SIZE);
+    EXPECT(p != (void *)-1, "sbrk failed");
+    if (p == (void *)-1)
+        return;
+    uintptr_t first = ((uintptr_t)p + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);
+    EXPECT(frames_free() >= f0, "frames_free %u after sbrk from %u", frames_free(), f0);
+    unsigned k0 = faults_now();
+    ((volatile char *)first)[0] = 1;
+    ((volatile char *)first)[PAGE_SIZE + 7] = ((volatile char *)first)[2 * PAGE_SIZE];
+    EXPECT_EQ(faults_now() - k0, 3);
+    EXPECT_EQ(sbrk(-4 * (long)PAGE_SIZE), (long)p + 4 * PAGE_SIZE);
+    EXPECT_FRAMES(f0);
+}
+
+/* protect(PROT_READ) on a written page, then a write: the process is killed
+ * by #PF; PROT_NONE: a read kills it; a read-only lazy page: a write kills
+ * it. In the parent: copy-out into a read-only page is -EFAULT, and PROT_WRITE
+ * again makes it writable with its data kept. */
+static void protect_ro_write_kills(void)
+{
+    volatile uint32_t *p = (volatile uint32_t *)LAZY_VA;
+    unsigned f0 = frames_free();
+    static const int kinds[] = { 0, 1, 2 };   /* RO + write, NONE + read, lazy RO + write */
+    for (unsigned k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+        long pid = fork();
+        if (pid == 0) {
+            if (map((void *)p, 2, k == 2 ? RWL : RW) != 0)
+                exit(102);
+            if (k != 2)
+                p[0] = 0xC0FFEE;
+            if (protect((void *)p, 2, k == 1 ? 0 : PROT_READ) != 0)
+                exit(103);
+            if (k == 0 && p[0] != 0xC0FFEE)
+                exit(104);                        /* still readable */
+            if (k == 1)
+                exit(p[0] == 0xC0FFEE ? 100 : 101); /* must fault first */
+            p[0] = 1;
+            exit(100);                            /* must fault first */
+        }
+        EXPECT(pid > 0, "fork() = %d", (int)pid);
+        if (pid > 0) {
+            int st = wait_status(pid);
+            EXPECT(st == STATUS_FAULT(14), "kind %u: child status %#x, expected a #PF kill", k, st);
+        }
+    }
+    EXPECT_EQ(map((void *)p, 1, RW), 0);
+    p[3] = 77;
+    EXPECT_EQ(protect((void *)p, 1, PROT_READ), 0);
+    EXPECT_EQ(sysinfo((struct sysinfo *)p), -EFAULT);
+    EXPECT_EQ(p[3], 77);
+    EXPECT_EQ(protect((void *)p, 1, PROT_READ | PROT_WRITE), 0);
+    p[4] = 78;
+    EXPECT_EQ(p[3] + p[4], 155);
+    EXPECT_EQ(protect((void *)p, 1, 0), 0);
+    EXPECT_EQ(protect((void *)p, 1, PROT_WRITE), 0);          /* write implies read */
+    EXPECT_EQ(p[3], 77);
+    EXPECT_EQ(unmap((void *)p, 1), 0);
+    EXPECT_FRAMES(f0);
+}
+
+/* Bad protect() ranges change nothing. */
+static void protect_bad_range(void)
+{
+    volatile uint32_t *p = (volatile uint32_t *)LAZY_VA;
+    unsigned f0 = frames_free();
+    EXPECT_EQ(map((void *)p, 2, RW), 0);
+    EXPECT_EQ(protect((void *)(LAZY_VA + 4), 1, PROT_READ), -EINVAL);       /* misaligned */
+    EXPECT_EQ(protect((void *)p, 0, PROT_READ), -EINVAL);
+    EXPECT_EQ(protect((void *)p, 1, 4), -EINVAL);                          /* unknown bit */
+    EXPECT_EQ(protect((void *)p, 1, PROT_READ | PROT_LAZY), -EINVAL);
+    EXPECT_EQ(protect(bad(0), 1, PROT_READ), -EINVAL);                     /* page 0 */
+    EXPECT_EQ(protect(bad(USER_STACK_TOP), 1, PROT_READ), -ENOMEM);        /* the guard page */
+    EXPECT_EQ(protect(bad(TRAMPOLINE_BASE), 1, PROT_READ), -EINVAL);       /* not user memory */
+    EXPECT_EQ(protect((void *)p, 0xFFFFFFFFu, PROT_READ), -EINVAL);        /* wraps */
+    EXPECT_EQ(protect((void *)p, 3, PROT_READ), -ENOMEM);                  /* page 2 not mapped */
+    EXPECT_EQ(protect((void *)(LAZY_VA + 0x100000), 1, PROT_READ), -ENOMEM);
+    p[1024] = 5;                                   /* all or nothing: still writable */
+    EXPECT_EQ(p[1024], 5);
+    EXPECT_EQ(unmap((void *)p, 2), 0);
+    EXPECT_FRAMES(f0);
+}
+
+/* unmap() of any part of a mapping: untouched pages, touched ones, one page
+ * in the middle; the rest stays; frames are exact at every step. */
+static void unmap_partial(void)
+{
+    volatile char *p = (volatile char *)LAZY_VA;
+    unsigned f0 = frames_free();
+    EXPECT_EQ(map((void *)p, 8, RWL), 0);
+    p[0] = 1, p[PAGE_SIZE] = 2, p[6 * PAGE_SIZE] = 7;
+    unsigned f1 = frames_free();
+    EXPECT_EQ(unmap((void *)(LAZY_VA + 2 * PAGE_SIZE), 3), 0);   /* never touched */
+    EXPECT_FRAMES(f1);
+    EXPECT_EQ(unmap((void *)(LAZY_VA + PAGE_SIZE), 1), 0);       /* touched */
+    EXPECT_FRAMES(f1 + 1);
+    EXPECT_EQ(unmap((void *)(LAZY_VA + 2 * PAGE_SIZE), 1), -EINVAL); /* gone already */
+    EXPECT_EQ(p[0] + p[6 * PAGE_SIZE], 8);                        /* the rest stays */
+    EXPECT_EQ(p[5 * PAGE_SIZE], 0);
+    EXPECT_EQ(map((void *)(LAZY_VA + 2 * PAGE_SIZE), 3, RWL), 0); /* the hole takes a new map */
+    EXPECT_EQ(unmap((void *)(LAZY_VA + 2 * PAGE_SIZE), 6), 0);
+    EXPECT_EQ(unmap((void *)p, 1), 0);
+    EXPECT_FRAMES(f0);
+}
+
+/* fork copies touched lazy pages and keeps untouched ones reserved in the
+ * child; everything is freed when both are done. */
+static void lazy_fork_conserves_frames(void)
+{
+    volatile uint32_t *p = (volatile uint32_t *)LAZY_VA;
+    unsigned f0 = frames_free();
+    EXPECT_EQ(map((void *)p, 4, RWL), 0);
+    p[0] = 42;
+    EXPECT_EQ(protect((void *)(LAZY_VA + 3 * PAGE_SIZE), 1, PROT_READ), 0);
+    long pid = fork();
+    if (pid == 0) {
+        if (p[0] != 42 || p[1024] != 0)
+            exit(101);
+        p[2048] = 9;                              /* its own fault, its own frame */
+        exit(p[3 * 1024] == 0 ? 100 : 102);
+    }
+    EXPECT(pid > 0, "fork() = %d", (int)pid);
+    if (pid > 0)
+        EXPECT_EQ(exit_code(pid), 100);
+    EXPECT_EQ(p[2048], 0);                        /* the child's write stayed there */
+    EXPECT_EQ(unmap((void *)p, 4), 0);
+    EXPECT_FRAMES(f0);
+}
+
 /* Counter differences across one call of @what; a timer interrupt can only
  * add events, so the smallest difference over 5 tries is the call's own. */
 static struct kevents kevents_delta(void (*what)(void))
 {
-    struct kevents best = { ~0u, ~0u, ~0u, ~0u }, a, b;
+    struct kevents best = { ~0u, ~0u, ~0u, ~0u, ~0u }, a, b;
     for (int i = 0; i < 5; i++) {
         kevents(&a);
         what();
         kevents(&b);
-        unsigned d[4] = { b.syscalls - a.syscalls, b.cr3_writes - a.cr3_writes,
-                          b.pages_walked - a.pages_walked, b.bytes_copied - a.bytes_copied };
+        unsigned d[5] = { b.syscalls - a.syscalls, b.cr3_writes - a.cr3_writes,
+                          b.pages_walked - a.pages_walked, b.bytes_copied - a.bytes_copied,
+                          b.faults - a.faults };
         unsigned *m = &best.syscalls;
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < 5; k++)
             if (d[k] < m[k])
                 m[k] = d[k];
     }
@@ -1301,6 +1524,14 @@ static const struct scenario cases[] = {
     { map_invalid, "map_invalid" },
     { map_readonly_write_faults, "map_readonly_write_faults" },
     { unmap_then_touch_faults, "unmap_then_touch_faults" },
+    { lazy_map_faults_per_page, "lazy_map_faults_per_page" },
+    { lazy_read_zero, "lazy_read_zero" },
+    { lazy_copy_out, "lazy_copy_out" },
+    { lazy_brk_faults, "lazy_brk_faults" },
+    { protect_ro_write_kills, "protect_ro_write_kills" },
+    { protect_bad_range, "protect_bad_range" },
+    { unmap_partial, "unmap_partial" },
+    { lazy_fork_conserves_frames, "lazy_fork_conserves_frames" },
     { kevents_and_calibration, "kevents_and_calibration" },
     { map_exhaust_enomem, "map_exhaust_enomem" },
     { fork_enomem, "fork_enomem" },

@@ -41,7 +41,7 @@ fillpage,tiny,split,int80,0x80000000,1
 fillpage,tiny,split,int80,0xc0108000,0
 replay: mismatches trace=tiny mode=split entry=int80 n=2 window=1
 replay: progress trace=tiny entry=sysenter pass=50/100
-row,tiny,split,sysenter,ALL,-,23,3,640,700,850,1250,3050,5050,20,40,30,2000,200,20,60,60,80
+row,tiny,split,sysenter,ALL,-,23,3,640,700,850,1250,3050,5050,20,40,30,2000,200,20,60,60,80,10
 row,tiny,split,sysenter,read,COPY_OUT,10,0,740,790,940,1340,3140,5040,10,20,20,1800,100,10,30,30,40
 row,tiny,split,sysenter,openat,PATH,6,0,840,890,1040,1440,2940,4040,6,12,10,200,72,6,18,18,24
 row,tiny,split,sysenter,close,CLOSE,4,0,240,250,270,300,340,350,4,8,0,0,28,4,12,12,16
@@ -98,7 +98,7 @@ else
 fi
 
 csv=$out/tiny.csv
-want='mode,entry,syscall,op,count,skipped,min,p50,p90,p99,p999,max,unit,calls,cr3_writes_per_call,pages_walked_per_call,bytes_copied_per_call,fills_kernel_4k_per_call,fills_kernel_4m_per_call,fills_tramp_per_call,fills_user_per_call,fills_model_per_call,fills_source,est_cycles'
+want='mode,entry,syscall,op,count,skipped,min,p50,p90,p99,p999,max,unit,calls,cr3_writes_per_call,pages_walked_per_call,bytes_copied_per_call,faults_per_call,fills_kernel_4k_per_call,fills_kernel_4m_per_call,fills_tramp_per_call,fills_user_per_call,fills_model_per_call,fills_source,est_cycles'
 check "the CSV header is exact" [ "$(head -n 1 "$csv" 2>/dev/null)" = "$want" ]
 check "the CSV has 20 rows (2 modes x 2 entries x 5, no other trace)" \
     [ "$(tail -n +2 "$csv" 2>/dev/null | wc -l)" -eq 20 ]
@@ -123,16 +123,16 @@ check "CSV rows in mode, entry, count order" order_ok
 # split/sysenter ALL: 700 + 73 + 100 x 2 + 89 x (10 + 1 + 6 + 4) measured fills = 2842;
 # shared/int80 ALL: no fills measured, no CR3 write: 647 + 610 = 1257.
 check "est_cycles (model) of split/sysenter ALL charges the measured fills" \
-    grep -qx 'split,sysenter,ALL,-,23,3,640,700,850,1250,3050,5050,instructions,20,2.00,1.50,100.00,10.00,1.00,6.00,4.00,21.00,measured,2842' "$csv"
+    grep -qx 'split,sysenter,ALL,-,23,3,640,700,850,1250,3050,5050,instructions,20,2.00,1.50,100.00,0.50,10.00,1.00,6.00,4.00,21.00,measured,2842' "$csv"
 check "est_cycles (model) of shared/int80 ALL (a row without fills)" \
-    grep -qx 'shared,int80,ALL,-,23,3,597,647,797,1197,2997,4997,instructions,20,0.00,1.50,100.00,,,,,0.00,assumed,1257' "$csv"
+    grep -qx 'shared,int80,ALL,-,23,3,597,647,797,1197,2997,4997,instructions,20,0.00,1.50,100.00,,,,,,0.00,assumed,1257' "$csv"
 check "not-available percentiles are empty fields, per-call 0 for 0 calls" \
-    grep -qx 'split,int80,rt_sigaction,SKIP,3,3,,,,,,,instructions,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,measured,' "$csv"
+    grep -qx 'split,int80,rt_sigaction,SKIP,3,3,,,,,,,instructions,0,0.00,0.00,0.00,,0.00,0.00,0.00,0.00,0.00,measured,' "$csv"
 
 # The replay prints 0 percentiles for a row without samples (core.c
 # print_row): such a row has no est_cycles either (issue 12: 610 / 73).
 check "a row with no samples (all SKIP, 0 percentiles) has no est_cycles" \
-    grep -qx 'shared,int80,rt_sigaction,SKIP,3,3,,,,,,,instructions,0,0.00,0.00,0.00,,,,,0.00,assumed,' "$csv"
+    grep -qx 'shared,int80,rt_sigaction,SKIP,3,3,,,,,,,instructions,0,0.00,0.00,0.00,,,,,,0.00,assumed,' "$csv"
 
 # What was not measured as traced: skipped names with their share, and per
 # mode/entry the result-class mismatches, capped records and window errors
@@ -153,6 +153,18 @@ assert r == {("split", "int80"): (2, 5, 1), ("split", "sysenter"): (2, 5, 0), ("
 ' "$out/tiny.json"
 }
 check "the table and the JSON say what was skipped (with shares), mismatched, capped" not_measured_ok
+
+# A row's trailing faults field (demand-paging faults in its event window)
+# becomes faults_per_call; a row without one (an older log) has none.
+faults_ok() {
+    python3 -c '
+import json, sys
+rows = {(x["mode"], x["entry"], x["syscall"]): x for x in json.load(open(sys.argv[1]))["rows"]}
+assert rows[("split", "sysenter", "ALL")]["faults_per_call"] == 0.5, rows[("split", "sysenter", "ALL")]
+assert rows[("split", "int80", "ALL")]["faults_per_call"] is None, rows[("split", "int80", "ALL")]
+' "$out/tiny.json"
+}
+check "the faults field: faults_per_call in the JSON, empty for a log without it" faults_ok
 
 json_ok() {
     python3 -c '
@@ -231,7 +243,7 @@ python3 "$tool" --quiet --trace tiny --unit cycles --outdir "$tmp/q" "$tmp/seria
 rc=$?
 check "--quiet --unit cycles prints nothing" [ ! -s "$tmp/q.stdout" ]
 check "unit=cycles: est_cycles is the measured p50" \
-    grep -q '^split,sysenter,ALL,.*,cycles,20,2.00,1.50,100.00,10.00,1.00,6.00,4.00,21.00,measured,700$' "$tmp/q/tiny.csv"
+    grep -q '^split,sysenter,ALL,.*,cycles,20,2.00,1.50,100.00,0.50,10.00,1.00,6.00,4.00,21.00,measured,700$' "$tmp/q/tiny.csv"
 
 # split-global differs from split in est_cycles only through measured fills:
 # identical ticks and fills give split-global 89 x (trampoline fills) less,

@@ -1306,6 +1306,98 @@ static void test_uvm_range_unmapped(void **state)
     assert_int_equal(pool.free, baseline_free);
 }
 
+/* ---- demand paging: reserve, fault in, protect (issue 12) --------------------- */
+
+#define LZ 0x00400000u
+
+/* A reservation takes only its page table; each fault-in one zeroed frame;
+ * unmap of any part (touched or not) and destroy give every frame back. */
+static void test_reserve_fault_in_unmap_exact_frames(void **state)
+{
+    (void)state;
+    uint32_t f0 = pool.free;
+    assert_int_equal(uvm_reserve(&pool, pd, LZ, 8, PTE_U | PTE_W), 0);
+    assert_int_equal(pool.free, f0 - 1);                          /* the page table */
+    assert_int_equal(pte_of(pd, LZ + 3 * PAGE_SIZE), PTE_LAZY | PTE_U | PTE_W);
+    assert_false(uvm_range_unmapped(pd, LZ + 7 * PAGE_SIZE, 1));  /* in use */
+    assert_int_equal(uvm_reserve(&pool, pd, LZ + 7 * PAGE_SIZE, 2, PTE_U), -EEXIST);
+    assert_int_equal(pte_of(pd, LZ + 8 * PAGE_SIZE), 0);          /* undone */
+    assert_int_equal(uvm_fault_in(&pool, pd, LZ + PAGE_SIZE, true), 0);
+    pte_t e = pte_of(pd, LZ + PAGE_SIZE);
+    assert_int_equal(e & ~0xFFFFF000u, PTE_P | PTE_U | PTE_W);
+    assert_true(all_zero(PTE_FRAME(e)));
+    assert_int_equal(pool.free, f0 - 2);
+    assert_int_equal(uvm_fault_in(&pool, pd, LZ + PAGE_SIZE, true), -EFAULT);   /* present now */
+    assert_int_equal(uvm_fault_in(&pool, pd, LZ + 9 * PAGE_SIZE, false), -EFAULT); /* not reserved */
+    assert_int_equal(uvm_unmap_range(&pool, pd, LZ, 2), 0);      /* one touched, one not */
+    assert_int_equal(pool.free, f0 - 1);
+    assert_int_equal(uvm_unmap_range(&pool, pd, LZ, 3), -EINVAL); /* pages 0-1 gone */
+    assert_int_equal(uvm_fault_in(&pool, pd, LZ + 5 * PAGE_SIZE, false), 0);
+    assert_int_equal(uvm_unmap_range(&pool, pd, LZ + 2 * PAGE_SIZE, 6), 0);
+    assert_int_equal(pool.free, f0);                              /* table freed too */
+    assert_int_equal(uvm_reserve(&pool, pd, LZ, 4, PTE_U | PTE_W), 0);
+    assert_int_equal(uvm_fault_in(&pool, pd, LZ, false), 0);
+    uvm_destroy(&pool, pd);                                       /* reserved pages: no frame to free */
+    assert_int_equal(free_refused, 0);
+    assert_int_equal(pool.free, baseline_free);
+}
+
+/* Fault-in refuses a write to a read-only reservation, a PROT_NONE one, and
+ * fails -ENOMEM with nothing changed when no frame is left. */
+static void test_fault_in_refusals(void **state)
+{
+    (void)state;
+    assert_int_equal(uvm_reserve(&pool, pd, LZ, 2, PTE_U), 0);
+    assert_int_equal(uvm_fault_in(&pool, pd, LZ, true), -EFAULT);
+    assert_int_equal(uvm_protect(pd, LZ + PAGE_SIZE, 1, 0), 0);
+    assert_int_equal(pte_of(pd, LZ + PAGE_SIZE), PTE_LAZY | PTE_NONE | PTE_U);
+    assert_int_equal(uvm_fault_in(&pool, pd, LZ + PAGE_SIZE, false), -EFAULT);
+    assert_int_equal(uvm_reserve(&pool, pd, LZ + 4 * PAGE_SIZE, 1, PTE_U | PTE_W | PTE_SHARED), -EINVAL);
+    static paddr_t taken[NFRAMES];
+    uint32_t n = drain_pool(taken, NFRAMES);
+    assert_int_equal(uvm_fault_in(&pool, pd, LZ, false), -ENOMEM);
+    assert_int_equal(pte_of(pd, LZ), PTE_LAZY | PTE_U);
+    for (uint32_t i = 0; i < n; i++)
+        frame_free(&pool, taken[i]);
+    uvm_destroy(&pool, pd);
+    assert_int_equal(pool.free, baseline_free);
+}
+
+/* protect rewrites W and P: PROT_NONE keeps the frame (not present), back to
+ * RW restores it with its data; reserved pages stay reserved; a range with a
+ * page not in use changes nothing. */
+static void test_protect_rewrites_ptes(void **state)
+{
+    (void)state;
+    paddr_t fr = map_filled(pd, LZ, PTE_U | PTE_W, 5);
+    assert_int_equal(uvm_reserve(&pool, pd, LZ + PAGE_SIZE, 1, PTE_U | PTE_W), 0);
+    assert_int_equal(uvm_protect(pd, LZ, 2, PTE_U), 0);
+    assert_int_equal(pte_of(pd, LZ), fr | PTE_P | PTE_U);
+    assert_int_equal(pte_of(pd, LZ + PAGE_SIZE), PTE_LAZY | PTE_U);
+    assert_int_equal(uvm_protect(pd, LZ, 2, 0), 0);
+    assert_int_equal(pte_of(pd, LZ), fr | PTE_NONE | PTE_U);      /* P = 0, frame kept */
+    assert_int_equal(uvm_protect(pd, LZ, 3, PTE_U | PTE_W), -EFAULT); /* page 2 not in use */
+    assert_int_equal(pte_of(pd, LZ), fr | PTE_NONE | PTE_U);
+    assert_int_equal(uvm_protect(pd, LZ, 1, PTE_W), -EINVAL);     /* W without U */
+    assert_int_equal(uvm_protect(pd, LZ + 1, 1, PTE_U), -EINVAL);
+    assert_int_equal(uvm_protect(pd, LZ, 0, PTE_U), -EINVAL);
+    /* fork keeps every state: PROT_NONE pages copied (frame and all), reserved ones reserved */
+    paddr_t child = new_user_pd(TRAMP_PA);
+    assert_int_equal(uvm_clone(&pool, pd, child), 0);
+    pte_t ce = pte_of(child, LZ);
+    assert_int_equal(ce & 0xFFF, PTE_NONE | PTE_U);
+    assert_true(PTE_FRAME(ce) != fr);
+    assert_memory_equal(phys_to_virt(PTE_FRAME(ce)), phys_to_virt(fr), PAGE_SIZE);
+    assert_int_equal(pte_of(child, LZ + PAGE_SIZE), PTE_LAZY | PTE_NONE | PTE_U);
+    assert_int_equal(uvm_protect(pd, LZ, 2, PTE_U | PTE_W), 0);
+    assert_int_equal(pte_of(pd, LZ), fr | PTE_P | PTE_U | PTE_W);
+    assert_int_equal(pte_of(pd, LZ + PAGE_SIZE), PTE_LAZY | PTE_U | PTE_W);
+    uvm_destroy(&pool, child);
+    uvm_destroy(&pool, pd);
+    assert_int_equal(free_refused, 0);
+    assert_int_equal(pool.free, baseline_free);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, NULL)
 #define TR(fn) cmocka_unit_test_setup_teardown(fn, setup_refs, NULL)
 
@@ -1371,6 +1463,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_pt_lookup_on_empty_pd_is_null),
+        T(test_reserve_fault_in_unmap_exact_frames),
+        T(test_fault_in_refusals),
+        T(test_protect_rewrites_ptes),
         T(test_uvm_map_zeroed_reaches_a_preempt_point_every_few_pages),
         T(test_uvm_map_zeroed_killed_is_all_or_nothing),
         T(test_uvm_range_unmapped_skips_absent_tables),

@@ -680,21 +680,53 @@ static void test_map_memory(void **state)
     struct trace_record r;
 
     r = one("mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f6b13a3d000");
-    assert_rec(r, OP_MAP, TRACE_RES_OK, 8192, 2, 0);
+    /* A task's first mapping sits in the middle of the trace arena. */
+    assert_rec(r, OP_MAP_AT, TRACE_RES_OK, TRACE_ARENA_PAGES / 2, 2 | TRACE_AT_READ | TRACE_AT_WRITE, 0);
     r = one("mmap(NULL, 57663, PROT_READ, MAP_PRIVATE, 3, 0) = 0x7f79b9841000");
-    assert_rec(r, OP_MAP, TRACE_RES_OK, 61440, 15, 0);
+    assert_rec(r, OP_MAP_AT, TRACE_RES_OK, TRACE_ARENA_PAGES / 2, 15 | TRACE_AT_READ, 0);
     r = one("mmap(0, 0xe13f, 0x1, 0x2, 0x3, 0)       = 0x7f364fceb000");                       /* raw */
-    assert_rec(r, OP_MAP, TRACE_RES_OK, 61440, 15, 0);
-    r = one("mmap2(NULL, 4097, PROT_READ, MAP_PRIVATE, 3, 0) = 0xb7f00000");
-    assert_rec(r, OP_MAP, TRACE_RES_OK, 8192, 2, 0);
+    assert_rec(r, OP_MAP_AT, TRACE_RES_OK, TRACE_ARENA_PAGES / 2, 15 | TRACE_AT_READ, 0);
+    r = one("mmap2(NULL, 4097, PROT_READ|PROT_EXEC, MAP_PRIVATE, 3, 0) = 0xb7f00000");
+    assert_rec(r, OP_MAP_AT, TRACE_RES_OK, TRACE_ARENA_PAGES / 2, 2 | TRACE_AT_READ, 0);
     r = one("mmap(NULL, 1099511627776, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = -1 ENOMEM (Cannot allocate memory)");
     assert_rec(r, OP_MAP, TRACE_RES_ERR, 0xFFFFF000u, 0x10000000u, TRACE_F_TRUNCATED);
     r = one("munmap(0x7f79b9841000, 57663)           = 0");
-    assert_rec(r, OP_UNMAP, TRACE_RES_OK, 61440, 15, 0);
+    assert_rec(r, OP_UNMAP_AT, TRACE_RES_OK, TRACE_ARENA_PAGES / 2, 15, 0);
     r = one("mprotect(0x7f79b982e000, 16384, PROT_READ) = 0");
-    assert_rec(r, OP_MAP, TRACE_RES_OK, 16384, 4, TRACE_F_PROTECT);
+    assert_rec(r, OP_PROTECT_AT, TRACE_RES_OK, TRACE_ARENA_PAGES / 2, 4 | TRACE_AT_READ, 0);
+    r = one("mprotect(0x7f79b982e000, 4096, PROT_NONE) = -1 ENOMEM (Cannot allocate memory)");
+    assert_rec(r, OP_PROTECT_AT, TRACE_RES_ERR, TRACE_ARENA_PAGES / 2, 1, 0);
+    r = one("munmap(0x7f79b982e001, 4096)            = -1 EINVAL (Invalid argument)");   /* misaligned */
+    assert_rec(r, OP_UNMAP, TRACE_RES_ERR, 4096, 1, 0);
     r = one("mmap(NULL, 0, PROT_READ, MAP_PRIVATE, 3, 0) = -1 EINVAL (Invalid argument)");
     assert_rec(r, OP_MAP, TRACE_RES_ERR, 0, 0, 0);
+}
+
+/* OP_*_AT: addresses become page indexes from the task's first mapping
+ * (half the arena up), below it too, wrapped into the arena; each task has
+ * its own anchor; exec forgets it. */
+static void test_map_at_addresses(void **state)
+{
+    (void)state;
+    struct s2t *c = conv(
+        "100 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000010000\n"
+        "100 mmap(NULL, 40960, PROT_READ, MAP_PRIVATE, 3, 0) = 0x7f0000000000\n"
+        "100 mmap(0x7f0000002000, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED, 3, 0x1000) = 0x7f0000002000\n"
+        "100 mprotect(0x7f0000004000, 4096, PROT_NONE) = 0\n"
+        "100 munmap(0x7f0000010000, 8192) = 0\n"
+        "100 munmap(0x7f0100000000, 4096) = 0\n"
+        "200 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f5500000000\n");
+    const uint32_t mid = TRACE_ARENA_PAGES / 2;
+    assert_int_equal(s2t_nrecords(c), 7);
+    assert_rec(*rec(c, 0), OP_MAP_AT, TRACE_RES_OK, mid, 2 | TRACE_AT_READ | TRACE_AT_WRITE, 0);
+    assert_rec(*rec(c, 1), OP_MAP_AT, TRACE_RES_OK, mid - 16, 10 | TRACE_AT_READ, 0);
+    assert_rec(*rec(c, 2), OP_MAP_AT, TRACE_RES_OK, mid - 14, 2 | TRACE_AT_READ | TRACE_AT_WRITE, 0);
+    assert_rec(*rec(c, 3), OP_PROTECT_AT, TRACE_RES_OK, mid - 12, 1, 0);
+    assert_rec(*rec(c, 4), OP_UNMAP_AT, TRACE_RES_OK, mid, 2, 0);
+    /* 2^20 - 16 pages up (4 GiB less 64 KiB): wrapped into the arena */
+    assert_rec(*rec(c, 5), OP_UNMAP_AT, TRACE_RES_OK, (mid + (1u << 20) - 16) % TRACE_ARENA_PAGES, 1, 0);
+    assert_rec(*rec(c, 6), OP_MAP_AT, TRACE_RES_OK, mid, 1 | TRACE_AT_READ, 0);   /* its own anchor */
+    s2t_free(c);
 }
 
 static void test_map_brk(void **state)
@@ -888,6 +920,8 @@ static void test_map_table_sane_and_documented(void **state)
     }
     for (unsigned op = 0; op < OP_COUNT; op++) {
         char want[40];
+        if (trace_op_name(op)[0] == '?')
+            fail_msg("op %u has no name in trace_op_name()", op);
         snprintf(want, sizeof(want), "OP_%s", trace_op_name(op));
         if (strstr(doc, want) == NULL)
             fail_msg("docs/trace-format.md does not mention %s", want);
@@ -1116,7 +1150,7 @@ static void test_i386_names(void **state)
     assert_rec(*rec(c, 3), OP_SKIP, TRACE_RES_OK, 0, 0, 0);
     assert_rec(*rec(c, 5), OP_NULL, TRACE_RES_OK, 0, 0, 0);
     assert_rec(*rec(c, 6), OP_SEEK, TRACE_RES_OK, 8, 0, 0);
-    assert_rec(*rec(c, 7), OP_MAP, TRACE_RES_OK, 200704, 49, 0);
+    assert_rec(*rec(c, 7), OP_MAP_AT, TRACE_RES_OK, TRACE_ARENA_PAGES / 2, 49 | TRACE_AT_READ | TRACE_AT_WRITE, 0);
     assert_rec(*rec(c, 8), OP_STAT_OUT, TRACE_RES_OK, 96, 96, 0);
     assert_rec(*rec(c, 9), OP_DUP, TRACE_RES_OK, 0, 0, 0);
     assert_rec(*rec(c, 10), OP_STAT_OUT, TRACE_RES_OK, 256, 256, 0);
@@ -1890,6 +1924,7 @@ int main(void)
         cmocka_unit_test(test_map_path),
         cmocka_unit_test(test_map_stat_out),
         cmocka_unit_test(test_map_memory),
+        cmocka_unit_test(test_map_at_addresses),
         cmocka_unit_test(test_map_brk),
         cmocka_unit_test(test_map_fd_and_null),
         cmocka_unit_test(test_map_traffic_model),

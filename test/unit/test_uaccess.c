@@ -52,6 +52,29 @@ void preempt_window(void) {}
 
 static uint8_t mem[MEM_SIZE] __attribute__((aligned(4096)));
 
+/* The kernel's demand-paging hook (vm.c, over pgtable.c's uvm_fault_in):
+ * here it gives a reserved (PTE_LAZY) page the next spare frame from
+ * F_LAZY up, zeroed, refusing what uvm_fault_in refuses; next_lazy == 0
+ * plays "out of frames". populate_calls counts every call. */
+#define F_LAZY 0x00400000u
+static unsigned populate_calls;
+static paddr_t next_lazy;
+void *phys_to_virt(paddr_t pa);
+long uaccess_populate(paddr_t dir, uaddr_t va, bool write)
+{
+    populate_calls++;
+    pde_t pde = ((pde_t *)phys_to_virt(dir))[PDX(va)];
+    pte_t *pte = (pte_t *)phys_to_virt(PTE_FRAME(pde)) + PTX(va);
+    if ((*pte & (PTE_P | PTE_LAZY | PTE_NONE)) != PTE_LAZY || (write && !(*pte & PTE_W)))
+        return -EFAULT;
+    if (!next_lazy)
+        return -ENOMEM;
+    memset(phys_to_virt(next_lazy), 0, PAGE_SIZE);
+    *pte = next_lazy | PTE_P | (*pte & (PTE_U | PTE_W));
+    next_lazy += PAGE_SIZE;
+    return 0;
+}
+
 void *phys_to_virt(paddr_t pa)
 {
     assert_true(pa < MEM_SIZE);
@@ -149,6 +172,8 @@ static int setup(void **state)
     memset(mem, 0xEE, MEM_SIZE);
     memset(phys(pd), 0, PAGE_SIZE);
     next_table = TABLES_PA;
+    populate_calls = 0;
+    next_lazy = F_LAZY;
 
     map(0x00000000, F_PAGE0, URW);
     map(USER_BASE, F_BASE, URW);
@@ -983,6 +1008,63 @@ static void test_copy_between_len_above_max_faults(void **state)
     assert_memory_equal(phys(G_ALIAS), phys(F_ALIAS), PAGE_SIZE);
 }
 
+/* ---- demand paging: reserved (PTE_LAZY) pages ------------------------------ */
+
+#define LAZY_RW (PTE_LAZY | PTE_U | PTE_W)
+
+/* copy-out into a reserved page fills it once (the hook), then writes it;
+ * a second copy finds it present. */
+static void test_copy_to_user_fills_a_reserved_page(void **state)
+{
+    (void)state;
+    map(VA_HOLE1, 0, LAZY_RW);
+    const char msg[16] = "lazy page data!";
+    assert_int_equal(copy_to_user(pd, VA_HOLE1 + 100, msg, sizeof(msg)), 0);
+    assert_int_equal(populate_calls, 1);
+    assert_memory_equal(phys(F_LAZY) + 100, msg, sizeof(msg));
+    assert_int_equal(phys(F_LAZY)[99], 0);                         /* the rest is zero */
+    assert_int_equal(copy_to_user(pd, VA_HOLE1, msg, 4), 0);
+    assert_int_equal(populate_calls, 1);
+}
+
+/* copy-in from a reserved page reads zeros; across a present page and a
+ * reserved one, only the reserved one is filled. */
+static void test_copy_from_user_reserved_page_reads_zeros(void **state)
+{
+    (void)state;
+    map(VA_HOLE2, 0, LAZY_RW);
+    uint8_t buf[32];
+    memset(buf, 0x77, sizeof(buf));
+    assert_int_equal(copy_from_user(pd, buf, VA_HOLE2 - 16, sizeof(buf)), 0);   /* D, then the hole */
+    assert_int_equal(populate_calls, 1);
+    for (int i = 0; i < 16; i++)
+        assert_int_equal(buf[i], pattern(F_D, PAGE_SIZE - 16 + (uint32_t)i));
+    for (int i = 16; i < 32; i++)
+        assert_int_equal(buf[i], 0);
+}
+
+/* A reserved read-only or PROT_NONE page, or a fill that fails, is -EFAULT
+ * with nothing written and the PTE as it was. */
+static void test_reserved_page_refusals_fault(void **state)
+{
+    (void)state;
+    const char msg[4] = "abc";
+    map(VA_HOLE1, 0, PTE_LAZY | PTE_U);
+    take_snapshot();
+    assert_int_equal(copy_to_user(pd, VA_HOLE1, msg, sizeof(msg)), -EFAULT);
+    assert_memory_unchanged();
+    map(VA_HOLE1, 0, LAZY_RW | PTE_NONE);
+    assert_int_equal(copy_to_user(pd, VA_HOLE1, msg, sizeof(msg)), -EFAULT);
+    uint8_t b;
+    assert_int_equal(copy_from_user(pd, &b, VA_HOLE1, 1), -EFAULT);
+    map(VA_HOLE1, 0, LAZY_RW);
+    next_lazy = 0;                                                 /* out of frames */
+    take_snapshot();
+    assert_int_equal(copy_to_user(pd, VA_HOLE1, msg, sizeof(msg)), -EFAULT);
+    assert_memory_unchanged();
+    assert_int_equal(populate_calls, 4);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, NULL)
 #define T2(fn) cmocka_unit_test_setup_teardown(fn, setup_two, NULL)
 
@@ -998,6 +1080,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_copy_from_user_within_one_page),
+        T(test_copy_to_user_fills_a_reserved_page),
+        T(test_copy_from_user_reserved_page_reads_zeros),
+        T(test_reserved_page_refusals_fault),
         T(test_copy_to_user_within_one_page),
         T(test_copy_whole_page_at_first_user_page),
         T(test_copy_from_user_straddling_two_mapped_pages),

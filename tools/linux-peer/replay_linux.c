@@ -25,11 +25,15 @@
  * Linux has no per-syscall event counters, so os_events() derives them
  * here, from the calls this backend issued:
  *   syscalls      os_* calls issued;
- *   cr3_writes    2 per call with PTI (one on entry, one on exit), else 0;
+ *   cr3_writes    2 per call with PTI (one on entry, one on exit), and 2 per
+ *                 page fault (below), else 0;
  *   pages_walked  4 KiB pages spanned by the user memory a successful call
  *                 copied (read/write buffers for the bytes transferred, the
  *                 stat64 buffer, the two pipe fds, path strings);
- *   bytes_copied  those bytes (a path counts its length + 1).
+ *   bytes_copied  those bytes (a path counts its length + 1);
+ *   faults        the kernel's own count: getrusage()'s ru_minflt (page
+ *                 faults served without I/O, user-mode and during copies
+ *                 alike, as this kernel's kevents.faults).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -63,7 +67,9 @@
 #define NR_pipe    42
 #define NR_brk     45
 #define NR_getppid 64
+#define NR_getrusage 77
 #define NR_munmap  91
+#define NR_mprotect 125
 #define NR_mmap2  192
 #define NR_stat64 195
 #define NR_fstat64 197
@@ -81,13 +87,13 @@
 
 #define PAGE 4096u
 
-/* Arena for os_map: 64 MiB at 1 GiB. A static i386 binary sits at
+/* Arena for os_map: 128 MiB at 1 GiB (the 64 MiB trace arena, then OP_MAP's). A static i386 binary sits at
  * 0x08048000 with its brk heap just above; Linux places mmap()s top-down
  * under the stack (~0xb7xxxxxx) and the vDSO near there, so this range is
  * free unless a run maps more than ~1.8 GiB. check_arena() verifies it
  * against /proc/self/maps before the replay starts. */
 #define ARENA_BASE  0x40000000u
-#define ARENA_PAGES 16384u
+#define ARENA_PAGES 32768u
 
 static uintptr_t vsyscall;            /* __kernel_vsyscall, from AT_SYSINFO; 0 if none */
 static int use_sysenter;              /* os_set_entry(ENTRY_SYSENTER) */
@@ -95,6 +101,7 @@ static int pti = -1;                  /* -1: not yet known */
 static struct replay_events ev_boot;  /* derived counters, see the header comment ... */
 static struct replay_events *ev = &ev_boot; /* ... in os_shared() memory once main has it, so
                                              * every replay process adds to the same ones */
+static uint32_t minflt_seen;          /* this process's ru_minflt when os_events last looked */
 
 /* ------------------------------------------------------------------ */
 /* Raw system calls. __kernel_vsyscall preserves every register but eax,
@@ -325,11 +332,18 @@ long os_pipe(int fds[2])
     return r;
 }
 
-long os_map(uintptr_t va, uint32_t npages)
+/* REPLAY_PROT_* are Linux's PROT_READ/PROT_WRITE; Linux maps on first touch. */
+long os_map(uintptr_t va, uint32_t npages, int prot)
 {
     count_call();
-    return sys_mmap2_anon((long)va, (long)(npages * PAGE), 0x1 | 0x2 /* PROT_READ|PROT_WRITE */,
+    return sys_mmap2_anon((long)va, (long)(npages * PAGE), prot,
                           0x10 | 0x02 | 0x20 /* MAP_FIXED|MAP_PRIVATE|MAP_ANONYMOUS */);
+}
+
+long os_protect(uintptr_t va, uint32_t npages, int prot)
+{
+    count_call();
+    return sys3(NR_mprotect, (long)va, (long)(npages * PAGE), prot);
 }
 
 long os_unmap(uintptr_t va, uint32_t npages)
@@ -347,7 +361,10 @@ long os_brk(uintptr_t end)
 long os_fork(void)
 {
     count_call();
-    return sys3(NR_fork, 0, 0, 0);
+    long pid = sys3(NR_fork, 0, 0, 0);
+    if (pid == 0)
+        minflt_seen = 0;              /* a child's rusage starts at zero */
+    return pid;
 }
 
 void os_exit(int code)
@@ -448,6 +465,16 @@ void os_unshared(void *p, uint32_t bytes)
 
 void os_events(struct replay_events *out)
 {
+    long ru[18] = { 0 };   /* i386 struct rusage: 2 timevals, then 14 longs; ru_minflt is ru[8] */
+    if (sys3(NR_getrusage, 0 /* RUSAGE_SELF */, (long)ru, 0) == 0 && (uint32_t)ru[8] != minflt_seen) {
+        /* ru_minflt is this process's own: add what it gained since this
+         * process last looked to the counters every replay process shares */
+        uint32_t d = (uint32_t)ru[8] - minflt_seen;
+        minflt_seen = (uint32_t)ru[8];
+        ev->faults += d;
+        if (pti > 0)
+            ev->cr3_writes += 2 * d; /* a user fault's entry and exit, as a call's */
+    }
     *out = *ev;
 }
 

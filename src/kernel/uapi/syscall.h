@@ -44,6 +44,7 @@ enum { NR_SYSCALLS = 1
 #define PROT_WRITE    0x2
 #define PROT_SHARED   0x8    /* map(): pages that fork shares with the child instead of copying
                               * (PTE_SHARED; like Linux MAP_SHARED | MAP_ANONYMOUS) */
+#define PROT_LAZY     0x10   /* map(): reserve only; each page is zeroed at its first touch */
 #define MAX_ARGS      16     /* spawn(): argv entries */
 #define MAX_ARG_LEN   128    /* spawn(): bytes per argument, NUL included */
 #define MODULE_NAME_MAX 16   /* bytes in a module/process name, NUL included */
@@ -127,6 +128,7 @@ struct kevents {
     unsigned int cr3_writes;     /* CR3 loads: trampoline entry/exit and in-kernel switches */
     unsigned int pages_walked;   /* user pages resolved by copy-in/copy-out page-table walks */
     unsigned int bytes_copied;   /* bytes moved by copy-in/copy-out */
+    unsigned int faults;         /* demand-paging fills: user #PF on a reserved page, or a copy-in/out reaching one */
 };
 
 /* Filled in by SYS_afill (src/kernel/afill.c): translations the CPU loaded

@@ -59,8 +59,20 @@ enum trace_op {
                        * bytes = status bytes copied out (4) */
     OP_EXEC     = 16, /* execve, execveat: bytes = argv + envp string bytes (NULs included;
                        * TRACE_F_NOSTRING: envp or argv not shown), aux = path length */
-    OP_COUNT    = 17
+    /* Memory at the traced addresses: `bytes` is a page index into the trace
+     * arena (TRACE_ARENA_PAGES: the traced address minus the task's first
+     * mapping, in pages, plus TRACE_ARENA_PAGES / 2, wrapped into the
+     * arena); `aux` is TRACE_AT_PAGES pages | TRACE_AT_READ/WRITE bits. */
+    OP_MAP_AT     = 17, /* mmap at that place: replaces what is there (MAP_FIXED), demand-paged */
+    OP_UNMAP_AT   = 18, /* munmap of that range */
+    OP_PROTECT_AT = 19, /* mprotect of that range to the aux access bits */
+    OP_COUNT    = 20
 };
+
+#define TRACE_ARENA_PAGES  16384u      /* 64 MiB: OP_*_AT page indexes are below this */
+#define TRACE_AT_PAGES(aux) ((aux) & 0x0FFFFFFFu)  /* pages, clamped to 2^28 - 1 */
+#define TRACE_AT_READ      0x10000000u /* aux bit: PROT_READ (and PROT_EXEC) */
+#define TRACE_AT_WRITE     0x20000000u /* aux bit: PROT_WRITE */
 
 /* OP_FORK / OP_WAIT `aux` values that name no task. */
 #define TRACE_TASK_ANY   0xFFFFFFFFu  /* OP_WAIT: any child (pid -1, P_ALL) */
@@ -78,7 +90,7 @@ enum trace_op {
 #define TRACE_F_UNFINISHED 0x04 /* "<unfinished ...>" never resumed: arguments partial, result unknown */
 #define TRACE_F_FROM_ARG   0x08 /* bytes comes from the count argument, not the return value */
 #define TRACE_F_RESTART    0x10 /* "= ? ERESTART..." (interrupted by a signal) */
-#define TRACE_F_PROTECT    0x20 /* OP_MAP from mprotect: the range exists, only its protection changes */
+#define TRACE_F_PROTECT    0x20 /* OP_MAP from mprotect (older converters; now OP_PROTECT_AT): protection only */
 #define TRACE_F_SHRINK     0x40 /* OP_BRK that lowered the break */
 #define TRACE_F_JOINED     0x80 /* joined from an "<unfinished ...>" / "<... resumed>" pair */
 
@@ -212,6 +224,7 @@ static inline const char *trace_op_name(uint32_t op)
     static const char *const names[OP_COUNT] = {
         "SKIP", "NULL", "COPY_IN", "COPY_OUT", "PATH", "STAT_OUT", "MAP",
         "UNMAP", "BRK", "CLOSE", "SEEK", "DUP", "PIPE", "FORK", "EXIT", "WAIT", "EXEC",
+        "MAP_AT", "UNMAP_AT", "PROTECT_AT",
     };
     return op < OP_COUNT ? names[op] : "?";
 }

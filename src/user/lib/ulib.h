@@ -31,6 +31,7 @@ long kill(int pid);
 long brk(void *end);
 long map(void *va, unsigned npages, int prot);
 long unmap(void *va, unsigned npages);
+long protect(void *va, unsigned npages, int prot);
 long fork(void);
 long shm_grant(int pid, void *va, unsigned npages);
 long shm_map(int granter, void *va);

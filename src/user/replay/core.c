@@ -11,7 +11,7 @@
  *   replay: begin trace=T mode=M records=R names=K passes=N capped=C
  *   replay: progress trace=T entry=E pass=I/N
  *   row,T,M,E,SYSCALL,OP,count,skipped,min,p50,p90,p99,p999,max,calls,cr3_writes,pages_walked,bytes_copied,
- *       fills_kernel_4k,fills_kernel_4m,fills_tramp_kernel,fills_tramp_user,fills_user
+ *       fills_kernel_4k,fills_kernel_4m,fills_tramp_kernel,fills_tramp_user,fills_user,faults
  *   floor,T,M,E,ring_trip,cr3_pair,null_syscall,null_cr3_writes
  *   fills,T,M,E,WHAT,kernel_4k,kernel_4m,tramp_kernel,tramp_user,user,instrument   (WHAT: empty, null)
  *   fillpage,T,M,E,VA,KIND              (the null call's pages; KIND a FILL_* number)
@@ -102,7 +102,9 @@ struct replay_state {
     int fds[FD_STACK], nfds;               /* opened by the trace (open, dup, pipe) */
     struct { uintptr_t va; uint32_t npages; } maps[MAP_STACK];
     int nmaps;
-    uintptr_t arena, arena_end, arena_next;
+    uintptr_t arena, arena_end, arena_next; /* OP_*_AT below bump_base, OP_MAP's bump area above */
+    uintptr_t bump_base;
+    uint8_t at_used[TRACE_ARENA_PAGES / 8]; /* trace-arena pages mapped now (OP_*_AT) */
     uintptr_t brk_base, brk_cur;
     uint32_t npids;                        /* entries in pid_of: the trace's tasks */
     uint8_t *buf;                          /* BUF_MAX bytes for copies, page-aligned (os_shared) */
@@ -204,7 +206,68 @@ static void unmap_all(struct replay_state *s)
         s->nmaps--;
         os_unmap(s->maps[s->nmaps].va, s->maps[s->nmaps].npages);
     }
-    s->arena_next = s->arena;
+    s->arena_next = s->bump_base;
+}
+
+/* ---------------------------------------------------------------- the trace arena (OP_*_AT) */
+
+/*
+ * OP_MAP_AT / OP_UNMAP_AT / OP_PROTECT_AT carry a page index into the trace
+ * arena (uapi/trace.h): page i is arena + i * 4096 here. at_used[] says
+ * which pages the replay has mapped, so that each record's one call meets
+ * the state the traced program had: before a map, whatever is in its range
+ * is unmapped (MAP_FIXED replaces; untimed, where Linux does it inside the
+ * call); before a successful munmap or mprotect, holes in its range (left by
+ * a cap or a wrapped index) are mapped (untimed). Nothing is touched after a
+ * map: strace does not show which pages a program touched, so the faults of
+ * mapped memory are not replayed (brk growth is, see OP_BRK).
+ */
+static int at_is_used(const struct replay_state *s, uint32_t i)
+{
+    return (s->at_used[i / 8] >> (i % 8)) & 1;
+}
+
+static void at_mark(struct replay_state *s, uint32_t i, uint32_t n, int used)
+{
+    for (; n > 0; i++, n--)
+        s->at_used[i / 8] = (uint8_t)(used ? s->at_used[i / 8] | (1u << (i % 8))
+                                           : s->at_used[i / 8] & ~(1u << (i % 8)));
+}
+
+/* The record's page count, cut at the arena's end (counted as capped if @count). */
+static uint32_t at_len(struct replay_state *s, const struct trace_record *rec, int count)
+{
+    uint32_t pages = TRACE_AT_PAGES(rec->aux), room = rec->bytes < TRACE_ARENA_PAGES ? TRACE_ARENA_PAGES - rec->bytes : 0;
+    if (pages <= room)
+        return pages;
+    if (count)
+        s->sh->capped++;
+    return room;
+}
+
+static int at_prot(uint32_t aux)
+{
+    return (aux & TRACE_AT_READ ? REPLAY_PROT_READ : 0) | (aux & TRACE_AT_WRITE ? REPLAY_PROT_WRITE : 0);
+}
+
+/* Make every page of [i, i + n) used (@used) or unused, one call per run (untimed). */
+static void at_set_range(struct replay_state *s, uint32_t i, uint32_t n, int used)
+{
+    uint32_t end = i + n;
+    while (i < end) {
+        if (at_is_used(s, i) == used) {
+            i++;
+            continue;
+        }
+        uint32_t run = i;
+        while (run < end && at_is_used(s, run) != used)
+            run++;
+        uintptr_t va = s->arena + (uintptr_t)i * PAGE_BYTES;
+        long r = used ? os_map(va, run - i, REPLAY_PROT_READ | REPLAY_PROT_WRITE) : os_unmap(va, run - i);
+        if (r >= 0)
+            at_mark(s, i, run - i, used);
+        i = run;
+    }
 }
 
 /* Undo everything a pass left behind (untimed), so every pass starts alike. */
@@ -213,6 +276,7 @@ static void reset_pass(struct replay_state *s)
     while (s->nfds > 0)
         os_close(s->fds[--s->nfds]);
     unmap_all(s);
+    at_set_range(s, 0, TRACE_ARENA_PAGES, 0);
     if (s->brk_cur != s->brk_base)
         s->brk_cur = (uintptr_t)os_brk(s->brk_base);
 }
@@ -234,11 +298,15 @@ static void prepare_record(struct replay_state *s, const struct trace_record *re
     if (rec->op == OP_MAP &&
         (s->nmaps == MAP_STACK || s->arena_next + (uintptr_t)MAP_CAP * PAGE_BYTES > s->arena_end))
         unmap_all(s);                          /* start the arena over */
+    if (rec->op == OP_MAP_AT && rec->result != TRACE_RES_ERR)
+        at_set_range(s, rec->bytes, at_len(s, rec, 0), 0);   /* MAP_FIXED: replace */
     if (rec->result == TRACE_RES_ERR)
         return;
+    if (rec->op == OP_UNMAP_AT || rec->op == OP_PROTECT_AT)
+        at_set_range(s, rec->bytes, at_len(s, rec, 0), 1);   /* it was mapped in the trace */
     if (rec->op == OP_CLOSE && s->nfds == 0)
         push_fd(s, os_dup(s->devzero));
-    if (rec->op == OP_UNMAP && s->nmaps == 0 && os_map(s->arena_next, 1) == 0) {
+    if (rec->op == OP_UNMAP && s->nmaps == 0 && os_map(s->arena_next, 1, REPLAY_PROT_READ | REPLAY_PROT_WRITE) == 0) {
         s->maps[s->nmaps].va = s->arena_next, s->maps[s->nmaps].npages = 1;
         s->nmaps++;
         s->arena_next += PAGE_BYTES;
@@ -299,16 +367,19 @@ static int replay_record(struct replay_state *s, const struct trace_record *rec,
         TIMED(os_fstat(ok ? s->devzero : BAD_FD, s->st));  /* a failed fstat: EBADF */
         break;
     case OP_MAP: {
-        if (rec->flags & TRACE_F_PROTECT) {    /* mprotect: no equivalent here */
-            TIMED(os_null());
+        if (rec->flags & TRACE_F_PROTECT) {    /* an older trace's mprotect: on the newest mapping */
+            if (s->nmaps > 0)
+                TIMED(os_protect(s->maps[s->nmaps - 1].va, 1, REPLAY_PROT_READ | REPLAY_PROT_WRITE));
+            else
+                TIMED(os_null());
             break;
         }
-        if (!ok) {                             /* a failed mmap: a map refused up front, */
-            TIMED(os_map(s->arena_next, 0));   /* no frame zeroed (0 pages: -EINVAL) */
+        if (!ok) {                             /* a failed mmap: a map refused up front */
+            TIMED(os_map(s->arena_next, 0, REPLAY_PROT_READ)); /* (0 pages: -EINVAL) */
             break;
         }
         uint32_t n = cap(s, rec->aux ? rec->aux : 1, MAP_CAP);
-        TIMED(os_map(s->arena_next, n));
+        TIMED(os_map(s->arena_next, n, REPLAY_PROT_READ | REPLAY_PROT_WRITE));
         if (r >= 0) {
             s->maps[s->nmaps].va = s->arena_next, s->maps[s->nmaps].npages = n;
             s->nmaps++;
@@ -324,9 +395,36 @@ static int replay_record(struct replay_state *s, const struct trace_record *rec,
             TIMED(os_unmap(s->arena_end - PAGE_BYTES, 1)); /* the trace's munmap failed too */
         }
         break;
+    case OP_MAP_AT:
+    case OP_UNMAP_AT:
+    case OP_PROTECT_AT: {
+        uint32_t n = at_len(s, rec, 1);
+        uintptr_t va = s->arena + (uintptr_t)rec->bytes * PAGE_BYTES;
+        if (!ok || n == 0) {                   /* refused up front: a misaligned address */
+            if (rec->op == OP_MAP_AT)
+                TIMED(os_map(s->arena, 0, REPLAY_PROT_READ));
+            else if (rec->op == OP_UNMAP_AT)
+                TIMED(os_unmap(s->arena + 1, 1));
+            else
+                TIMED(os_protect(s->arena + 1, 1, REPLAY_PROT_READ));
+            break;
+        }
+        if (rec->op == OP_MAP_AT) {
+            TIMED(os_map(va, n, at_prot(rec->aux)));
+            if (r >= 0)
+                at_mark(s, rec->bytes, n, 1);
+        } else if (rec->op == OP_UNMAP_AT) {
+            TIMED(os_unmap(va, n));
+            if (r >= 0)
+                at_mark(s, rec->bytes, n, 0);
+        } else {
+            TIMED(os_protect(va, n, at_prot(rec->aux)));
+        }
+        break;
+    }
     case OP_BRK: {
         uint32_t delta = cap(s, rec->bytes, BRK_CAP);
-        uintptr_t want = s->brk_cur;
+        uintptr_t want = s->brk_cur, old = s->brk_cur;
         if (rec->flags & TRACE_F_SHRINK)
             want = want - s->brk_base > delta ? want - delta : s->brk_base;
         else
@@ -334,6 +432,12 @@ static int replay_record(struct replay_state *s, const struct trace_record *rec,
         TIMED(os_brk(delta ? want : 0));
         if (r > 0)
             s->brk_cur = (uintptr_t)r;
+        /* A program grows its heap to write it: touch each new page once,
+         * after the timed call but inside the record's event window, so
+         * its faults (and their CR3 writes) join the brk row's events. */
+        for (uintptr_t pg = (old + PAGE_BYTES - 1) & ~(uintptr_t)(PAGE_BYTES - 1); r > 0 && pg < s->brk_cur;
+             pg += PAGE_BYTES)
+            *(volatile uint8_t *)pg = 0;
         break;
     }
     case OP_CLOSE:
@@ -394,13 +498,14 @@ static void events_delta(struct replay_events *acc, const struct replay_events *
     acc->cr3_writes += b->cr3_writes - a->cr3_writes - base->cr3_writes;
     acc->pages_walked += b->pages_walked - a->pages_walked - base->pages_walked;
     acc->bytes_copied += b->bytes_copied - a->bytes_copied - base->bytes_copied;
+    acc->faults += b->faults - a->faults - base->faults;
 }
 
 /* What two back-to-back os_events() calls see of each other: subtracted from
  * every record's difference so only the record's own events remain. */
 static struct replay_events events_baseline(void)
 {
-    struct replay_events a, b, base = { 0, 0, 0, 0 }, d = { 0, 0, 0, 0 };
+    struct replay_events a, b, base = { 0, 0, 0, 0, 0 }, d = { 0, 0, 0, 0, 0 };
     os_events(&a);
     os_events(&b);
     events_delta(&d, &a, &b, &base);
@@ -474,7 +579,7 @@ static void measure_record(struct trace_run *t, struct replay_state *s, uint32_t
     if (skipped)
         return;
     if (kind == PASS_EVENTS) {
-        struct replay_events one = { 0, 0, 0, 0 };
+        struct replay_events one = { 0, 0, 0, 0, 0 };
         events_delta(&one, &a, &b, &t->base);
         if (one.syscalls != s->calls)
             s->sh->window_errors++;
@@ -547,7 +652,7 @@ static void run_child(struct trace_run *t, struct replay_state *s, uint32_t fork
         if ((pid < 0) != (rec->result == TRACE_RES_ERR) && rec->result != TRACE_RES_UNKNOWN)
             sh->mismatches++;
         if (kind == PASS_EVENTS) {
-            struct replay_events one = { 0, 0, 0, 0 };
+            struct replay_events one = { 0, 0, 0, 0, 0 };
             events_delta(&one, &a, &b, &t->base);
             if (one.syscalls != 1)
                 sh->window_errors++;
@@ -576,7 +681,7 @@ static void run_child(struct trace_run *t, struct replay_state *s, uint32_t fork
         uint32_t i = sh->exit_rec - 1;
         struct name_stat *ns = &t->per_name[t->rec[i].name];
         if (kind == PASS_EVENTS) {
-            struct replay_events one = { 0, 0, 0, 0 };
+            struct replay_events one = { 0, 0, 0, 0, 0 };
             events_delta(&one, &sh->exit_ev, &b, &t->base);
             if (one.syscalls != 1)
                 sh->window_errors++;
@@ -661,15 +766,16 @@ static void print_row(const struct trace_run *t, const char *mode, const char *e
            count, skipped, q[0], q[1], q[2], q[3], q[4], q[5], count - skipped, ev->cr3_writes,
            ev->pages_walked, ev->bytes_copied);
     if (t->fills_ok)
-        printf(",%u,%u,%u,%u,%u\n", fills[FILL_KERNEL_4K], fills[FILL_KERNEL_4M], fills[FILL_TRAMP_K],
+        printf(",%u,%u,%u,%u,%u", fills[FILL_KERNEL_4K], fills[FILL_KERNEL_4M], fills[FILL_TRAMP_K],
                fills[FILL_TRAMP_U], fills[FILL_USER]);
     else
-        printf(",-,-,-,-,-\n");
+        printf(",-,-,-,-,-");
+    printf(",%u\n", ev->faults);
 }
 
 static void print_rows(struct trace_run *t, const char *mode, const char *entry)
 {
-    struct replay_events all = { 0, 0, 0, 0 };
+    struct replay_events all = { 0, 0, 0, 0, 0 };
     uint32_t all_fills[FILL_KINDS] = { 0 };
     uint32_t all_skipped = 0, n = 0;
     for (uint32_t k = 0; k < t->nrec * (uint32_t)t->passes; k++)
@@ -680,6 +786,7 @@ static void print_rows(struct trace_run *t, const char *mode, const char *entry)
         all.cr3_writes += t->per_name[j].ev.cr3_writes;
         all.pages_walked += t->per_name[j].ev.pages_walked;
         all.bytes_copied += t->per_name[j].ev.bytes_copied;
+        all.faults += t->per_name[j].ev.faults;
         for (int k = 0; k < FILL_KINDS; k++)
             all_fills[k] += t->per_name[j].fills[k];
     }
@@ -717,7 +824,7 @@ static void print_floor(struct trace_run *t, const char *mode, int entry)
     struct replay_events base = events_baseline(), ev0, ev1;
     uint32_t writes = UINT32_MAX;
     for (int i = 0; i < UNIT_ROUNDS; i++) {   /* the fewest: an interrupt can only add writes */
-        struct replay_events one = { 0, 0, 0, 0 };
+        struct replay_events one = { 0, 0, 0, 0, 0 };
         os_events(&ev0);
         os_null();
         os_events(&ev1);
@@ -1020,8 +1127,13 @@ static int state_init(struct replay_state *s, struct trace_run *t)
     s->pid_of = malloc(sizeof(long) * (t->ntasks + 1));
     s->devnull = (int)os_open("/dev/null", 2);
     s->devzero = (int)os_open("/dev/zero", 2);
-    s->arena = s->arena_next = os_arena_base();
+    s->arena = os_arena_base();
+    s->bump_base = s->arena_next = s->arena + (uintptr_t)TRACE_ARENA_PAGES * PAGE_BYTES;
     s->arena_end = s->arena + (uintptr_t)os_arena_pages() * PAGE_BYTES;
+    if (os_arena_pages() < TRACE_ARENA_PAGES + MAP_CAP) {
+        printf("replay: the arena has %u pages, fewer than %u\n", os_arena_pages(), TRACE_ARENA_PAGES + MAP_CAP);
+        return -1;
+    }
     if (!s->buf || !s->sh || !s->pid_of || s->devnull < 0 || s->devzero < 0) {
         printf("replay: set-up failed (buffer %p, /dev/null %d, /dev/zero %d)\n", (void *)s->buf, s->devnull,
                s->devzero);

@@ -25,6 +25,7 @@ struct replay_events {
     uint32_t cr3_writes;
     uint32_t pages_walked;
     uint32_t bytes_copied;
+    uint32_t faults;                     /* demand-paging faults (Linux: minor faults) */
 };
 
 /* TLB fills (translations loaded) of the system under test, by kind, as
@@ -47,7 +48,9 @@ const char *os_mode_name(void);          /* "split", "shared", "linux-pti", ... 
 int os_entry_supported(int entry);       /* 1 if ENTRY_* works here */
 void os_set_entry(int entry);            /* route the os_* calls below through it */
 uintptr_t os_arena_base(void);           /* page-aligned VA where os_map may place pages */
-uint32_t os_arena_pages(void);           /* pages available from os_arena_base() */
+uint32_t os_arena_pages(void);           /* pages available from os_arena_base() (at least
+                                          * TRACE_ARENA_PAGES + 1024: the trace arena, then
+                                          * OP_MAP's area) */
 
 /* --- one system call each (timed by the core) --- */
 long os_null(void);                                   /* getppid */
@@ -60,8 +63,12 @@ long os_close(int fd);
 long os_lseek(int fd, int32_t offset, int whence);
 long os_dup(int fd);
 long os_pipe(int fds[2]);
-long os_map(uintptr_t va, uint32_t npages);           /* anonymous, zeroed, RW, exactly at va */
+#define REPLAY_PROT_READ  1                           /* os_map/os_protect access bits */
+#define REPLAY_PROT_WRITE 2                           /* (0: no access) */
+long os_map(uintptr_t va, uint32_t npages, int prot); /* anonymous, demand-paged (zeroed at the first
+                                                       * touch), exactly at va */
 long os_unmap(uintptr_t va, uint32_t npages);
+long os_protect(uintptr_t va, uint32_t npages, int prot); /* mprotect */
 long os_brk(uintptr_t end);                           /* -> the break after the call; 0: query */
 
 /* --- processes (docs/benchmarking.md, "Processes") --- */
