@@ -105,7 +105,9 @@ for e in ("int80", "sysenter"):
     assert r["fills_source"] == "measured", r
     k4, k4m, tr, us = (float(r[c]) for c in ("fills_kernel_4k_per_call", "fills_kernel_4m_per_call",
                                                "fills_tramp_per_call", "fills_user_per_call"))
-    assert k4 >= 1 and k4m >= 1 and tr >= 2 and us >= 1, (e, r)
+    # ALL averages over every call, exit calls included, whose fills no
+    # bracket can measure (they read 0: docs/benchmarking.md, Processes)
+    assert k4 >= 1 and k4m > 0.5 and tr >= 2 and us >= 1, (e, r)
     f = floors[("split", e)]
     nf = f["null_fills"]
     assert nf and nf["kernel_4k"] >= 1 and nf["kernel_4m"] >= 1 and nf["tramp_kernel"] >= 1 \
