@@ -51,3 +51,16 @@ syscall_raw:
     pop esi
     pop ebx
     ret
+
+; long afill_gate(struct afill *out, unsigned *pages): afill() through the
+; TLB-fill instrument's own gate, `int AFILL_VECTOR` (uapi/syscall.h,
+; trampoline/afill.asm), which touches no kernel page but the instrument's.
+global afill_gate
+afill_gate:
+    push ebx
+    mov eax, SYS_afill
+    mov ebx, [esp + 8]
+    mov ecx, [esp + 12]
+    int AFILL_VECTOR
+    pop ebx
+    ret
