@@ -843,9 +843,9 @@ static void afill_gate_exact(void)
     }
     EXPECT_EQ(empty, 0);
     if (SYSINFO_ASPACE(si.features) == 0) {              /* split (Global trampoline PTEs may survive elsewhere): */
-        EXPECT_EQ(tramp, 1);                             /* the fast path's text after the entry write, */
-        EXPECT(call >= 2, "getppid's kernel-side fills: %u", call); /* the hot data line (DEBUG: its checks) */
-    }
+        EXPECT(tramp >= 1, "getppid's trampoline fills: %u", tramp); /* the fast path's text, and the hot */
+        EXPECT(call >= 2, "getppid's kernel-side fills: %u", call);  /* data line; exactly these two but */
+    }                                                    /* in DEBUG=1 (test/bench/pathtrace.sh, smoke.sh) */
 
     long pid;
     __asm__ volatile("int %1" : "=a"(pid) : "i"(AFILL_VECTOR), "0"(SYS_getpid) : "memory");
