@@ -109,7 +109,7 @@ for e in ("int80", "sysenter"):
     f = floors[("split", e)]
     nf = f["null_fills"]
     # The null call (getppid) takes the fast path, and the readout its own
-    # gate: exactly the fast path's two kernel-side translations, the hot data
+    # gate: exactly the two kernel-side translations of the fast path, the hot data
     # line and the trampoline text (no kernel stack); an empty bracket loads
     # none (docs/benchmarking.md "TLB fills, measured").
     assert nf and nf["kernel_4k"] == 1 and nf["kernel_4m"] == 0 and nf["tramp_kernel"] == 1 \
