@@ -5,9 +5,10 @@
  * translate; it does not set it again while the translation is cached).
  * docs/benchmarking.md explains how the trace replay uses SYS_afill.
  *
- * The walk is pure logic over phys_to_virt() (the kernel reads page tables
- * through the direct map), so test/unit/test_afill.c runs it over simulated
- * page tables.
+ * The walk is pure logic over the page tables it is given (the kernel maps
+ * each one through the instrument's window, AFILL_WINDOW_BASE; the host
+ * tests through phys_to_virt()), so test/unit/test_afill.c runs it over
+ * simulated page tables.
  */
 #ifndef AFILL_H
 #define AFILL_H
@@ -15,21 +16,26 @@
 #include "types.h"
 #include "uapi/syscall.h"
 
+#define AFILL_INSTR_RANGES 4   /* the gate, its stack and data, this code, the window */
+
 /* One scan: what is excluded, and what was found. */
 struct afill_scan {
-    uint32_t instr_lo, instr_hi;   /* in: [lo, hi) linear addresses of the instrument's own
-                                    * text; 4 KiB leaves there count as AFILL_INSTR */
-    uint32_t instr_pdx;            /* in: a PD index the instrument reads through (4 MiB
-                                    * leaves there count as AFILL_INSTR); >= 1024: none */
+    uint32_t instr_lo[AFILL_INSTR_RANGES];  /* in: [lo, hi) linear ranges of the instrument's own */
+    uint32_t instr_hi[AFILL_INSTR_RANGES];  /* pages; leaves there count as AFILL_INSTR (a 4 MiB */
+    uint32_t ninstr;                        /* leaf if it holds any part of a range) */
     uint32_t *list;                /* in: optional page list (VA | AFILL_* kind), or NULL */
     uint32_t list_max;             /* in: words list holds */
     uint32_t n[AFILL_KINDS];       /* out: leaves with A set, per AFILL_* kind */
     uint32_t listed;               /* out: words written to list */
 };
 
-/* afill_scan_init - zero @s's counts and set the exclusions: no
- * instrument range, no instrument PD index, no list. */
+/* afill_scan_init - zero @s's counts and exclusions; no list. */
 void afill_scan_init(struct afill_scan *s);
+
+/* afill_scan_exclude - leaves mapping [@lo, @hi) (linear addresses, page
+ * aligned) count as AFILL_INSTR in @s. At most AFILL_INSTR_RANGES ranges;
+ * more are ignored. */
+void afill_scan_exclude(struct afill_scan *s, uint32_t lo, uint32_t hi);
 
 /*
  * afill_walk - count the leaf entries (4 KiB PTEs, 4 MiB PDEs) with P and A
@@ -51,13 +57,28 @@ void afill_walk(struct afill_scan *s, paddr_t pd, paddr_t other, bool user_pd);
  */
 void afill_clear(paddr_t pd);
 
+/* afill_init - map the window's own page table into its slot 0 and keep a
+ * copy of kernel_cr3 for the gate; once, from paging_init(). */
+void afill_init(void);
+
+/*
+ * afill_entry(user_cr3, out, pages) - sys_afill for the instrument's gate
+ * (trampoline/afill.asm, `int AFILL_VECTOR`): called on the gate's stack
+ * with interrupts off and the kernel CR3 loaded (aspace=shared: the user's);
+ * @user_cr3 is the CR3 the CPU came in with. Counts the call and the gate's
+ * two CR3 writes in kevents, after the count. Same result as sys_afill.
+ */
+long afill_entry(uint32_t user_cr3, uaddr_t out, uaddr_t pages);
+
 /*
  * sys_afill(out, pages): count the Accessed bits set since the previous
  * afill() in the kernel PD and the caller's PD, copy struct afill to user
  * @out and up to AFILL_LIST_MAX page words to user @pages (either may be 0:
  * not copied), then clear every A bit again. Returns the number of leaves
  * found (all kinds), or -EFAULT if a copy-out failed (the bits are cleared
- * all the same).
+ * all the same). Reached from syscall_dispatch, the general path up to the
+ * count is in the count; through the gate (afill_entry) nothing but the
+ * instrument's own pages is.
  */
 long sys_afill(uaddr_t out, uaddr_t pages);
 

@@ -316,6 +316,7 @@ extern bool sysenter_available;     /* CPUID.1:EDX.SEP, MSRs set up (desc.c) */
 /* Linker symbols (link/kernel.ld). */
 extern char __kernel_image_start[], __text_start[], __data_start[], __bss_start[], __bss_end[];
 extern char __trampoline_start[], __trampoline_text_end[], __trampoline_data_end[], __trampoline_end[];
+extern char __trampoline_afill_start[], __trampoline_afill_end[];
 extern char __trampoline_lma_start[], __kernel_image_end_lma[];
 
 /* boot.asm */

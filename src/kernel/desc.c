@@ -114,7 +114,7 @@ void desc_init(void)
     tss->iomap_base = sizeof(struct tss);                   /* no I/O bitmap: ring 3 gets #GP on in/out */
 
     for (uint32_t v = 0; v < IDT_VECTORS; v++) {
-        uint8_t dpl = v == SYSCALL_VECTOR || v == RING_TRIP_VECTOR ? SEG_DPL(3) : SEG_DPL(0);
+        uint8_t dpl = v == SYSCALL_VECTOR || v == RING_TRIP_VECTOR || v == AFILL_VECTOR ? SEG_DPL(3) : SEG_DPL(0);
         tramp_idt[v] = gate(trampoline_vectors[v], KERNEL_CS, GATE_INTR32 | dpl);
     }
     tramp_kernel_cr3 = kernel_cr3;

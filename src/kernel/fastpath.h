@@ -7,9 +7,10 @@
  * marked SC_FAST; fastpath.c names each one's answer word) are answered by the trampoline
  * itself: it loads the kernel CR3, counts the write and the call, reads the
  * answer word, loads the user CR3 again (counted) and returns, with no trap
- * frame, no C and no kernel stack. The kernel side of the path touches four
- * pages: trampoline text, trampoline data, the entry stack, and the hot data
- * line below (.data.hot, link/kernel.ld).
+ * frame, no C and no kernel stack. The path touches four kernel-side pages:
+ * trampoline text, trampoline data, the entry stack, and the hot data line
+ * below (.data.hot, link/kernel.ld); between its two CR3 writes only the
+ * text and the hot line (2 TLB fills, as afill() measures them).
  *
  * What the kernel keeps for it:
  *   tramp_fast_answer[nr]  (trampoline data) kernel VA of the answer word of

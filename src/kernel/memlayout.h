@@ -60,6 +60,15 @@
 #define DIRECT_MAP_BASE     0x80000000
 #define DIRECT_MAP_SIZE     0x40000000  /* 1 GiB */
 
+/* The TLB-fill instrument's window (afill.c): AFILL_WINDOW_SLOTS 4 KiB PTEs
+ * at the bottom of the kernel window, below the image, where boot.asm maps
+ * nothing. Slot 0 maps the window's own page table (kernel_window_pts[0]);
+ * afill.c points the others at page directories, page tables and the user
+ * frames it copies out to, so that its reads and writes set the Accessed bit
+ * in these PTEs only, never in the direct map's (docs/benchmarking.md). */
+#define AFILL_WINDOW_BASE   KERNEL_WINDOW_BASE  /* [C only] */
+#define AFILL_WINDOW_SLOTS  8                   /* [C only] */
+
 /* Trampoline window (TRAMPOLINE_BASE, TRAMPOLINE_SIZE: uapi/layout.h). */
 #define ENTRY_STACK_SIZE    0x1000      /* one page: TSS.esp0 points at its top */
 

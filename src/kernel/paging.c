@@ -11,6 +11,7 @@
  * User PDs get a private page table for the last PDE with exactly the
  * trampoline PTEs (tramp_user_ptes) and nothing else of the kernel.
  */
+#include "afill.h"
 #include "defs.h"
 #include "kstring.h"
 #include "memlayout.h"
@@ -59,8 +60,9 @@ static void map_trampoline(void)
     uint32_t global = aspace_mode == ASPACE_SPLIT_GLOBAL ? PTE_G : 0;
     for (uint32_t i = 0; i < tramp_npages; i++) {
         uint32_t va = TRAMPOLINE_BASE + i * PAGE_SIZE;
-        bool text = va < (uintptr_t)__trampoline_text_end;
-        bool stack = va >= (uintptr_t)__trampoline_data_end;
+        /* code: the trampoline text and the TLB-fill instrument's gate */
+        bool text = va < (uintptr_t)__trampoline_text_end || va >= (uintptr_t)__trampoline_afill_start;
+        bool stack = !text && va >= (uintptr_t)__trampoline_data_end;
         paddr_t pa = first + i * PAGE_SIZE;
         /* Kernel: the tables and the entry stack are written by the kernel. */
         tramp_pt[PTX(va)] = pa | PTE_P | (text ? 0 : PTE_W) | global;
@@ -92,6 +94,7 @@ void paging_init(paddr_t load_base)
     if (aspace_mode == ASPACE_SPLIT_GLOBAL)
         write_cr4(read_cr4() | CR4_PGE); /* Global pages (SDM Vol. 3A §4.10.2.4) */
     tramp_switch_cr3 = aspace_mode != ASPACE_SHARED;
+    afill_init();
     write_cr3(kernel_cr3);
 }
 

@@ -21,8 +21,9 @@
 #define GDT_ENTRIES         6
 
 #define SYSCALL_VECTOR      0x80        /* int 0x80: a DPL 3 gate */
-/* RING_TRIP_VECTOR (0x81, uapi/syscall.h) is the other DPL 3 gate: its stub
- * only irets (the benchmark's calibration ring trip). */
+/* RING_TRIP_VECTOR (0x81, uapi/syscall.h) is another DPL 3 gate: its stub
+ * only irets (the benchmark's calibration ring trip). AFILL_VECTOR (0x83,
+ * uapi/syscall.h), the third, is the TLB-fill instrument's (afill.asm). */
 #define SYSENTER_VECTOR     0x100       /* not an IDT vector: marks a frame built by the sysenter path */
 #define IDT_VECTORS         256
 

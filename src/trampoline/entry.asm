@@ -53,6 +53,7 @@
 extern trap_from_user, trap_from_kernel, kev_cr3_writes
 extern tramp_kernel_cr3, tramp_kstack_top, tramp_entry_stack_top, tramp_switch_cr3
 extern tramp_fast_answer, tramp_fast_limit, kev_syscalls, fast_user_pd, tramp_fast_check
+extern trampoline_afill_entry
 global trampoline_vectors, trampoline_common, trampoline_return_to_user
 global trampoline_syscall_entry, trampoline_cr3_switched, trampoline_exit_to_user, trampoline_exit_end
 global trampoline_sysenter_entry, trampoline_sysenter_end
@@ -406,6 +407,10 @@ align 4
 trampoline_vectors:
 %assign v 0
 %rep IDT_VECTORS
+  %if v == AFILL_VECTOR
+    dd trampoline_afill_entry       ; the TLB-fill instrument's gate (afill.asm)
+  %else
     dd vector_ %+ v
+  %endif
 %assign v v+1
 %endrep

@@ -153,15 +153,16 @@ long os_ring_trip(int entry)
 
 long os_cr3_pair(uint32_t rounds) { return cr3_pair(rounds); }
 
-/* Through `sys`, so the readout's own path up to the count is the same
- * entry path as the measured call's (src/kernel/afill.c). */
+/* Through the instrument's gate (`int AFILL_VECTOR`, whatever the entry
+ * being measured): it touches no kernel page but the instrument's own
+ * (src/trampoline/afill.asm), so the kernel-side count is the call's. */
 long os_fills(struct replay_fills *out, uint32_t *pages)
 {
     _Static_assert(sizeof(struct replay_fills) == sizeof(struct afill), "same counts");
     _Static_assert(FILL_KINDS == AFILL_KINDS && FILL_INSTR == AFILL_INSTR && FILL_USER == AFILL_USER &&
                    FILL_TRAMP_K == AFILL_TRAMP_K && FILL_KERNEL_4M == AFILL_KERNEL_4M, "same kinds");
     _Static_assert(REPLAY_FILL_LIST_MAX == AFILL_LIST_MAX, "same list");
-    long r = sys(SYS_afill, (long)out, (long)pages, 0, 0, 0);
+    long r = afill_gate((struct afill *)out, pages);
     return r < 0 ? -1 : r;
 }
 

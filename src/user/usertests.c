@@ -1017,6 +1017,68 @@ static void kevents_and_calibration(void)
     EXPECT_EQ(d.cr3_writes, 20 + (split ? 4 : 0));
 }
 
+/* Kernel-side fills in @a: the kinds a call loads between its CR3 writes. */
+static unsigned kernel_side(const struct afill *a)
+{
+    return a->n[AFILL_KERNEL_4K] + a->n[AFILL_KERNEL_4M] + a->n[AFILL_TRAMP_K];
+}
+
+static void two_gates(void) { afill_gate(NULL, NULL); afill_gate(NULL, NULL); }
+
+/* The TLB-fill instrument (docs/benchmarking.md "TLB fills, measured"):
+ * afill() through its gate, `int AFILL_VECTOR`, answers as through int 0x80;
+ * the gate's own path loads no kernel-side translation (an empty bracket
+ * counts none, in every mode), so a bracket around getppid counts the fast
+ * path's pages and nothing else; bad pointers get -EFAULT; the gate with
+ * another EAX is int 0x80; kevents counts each readout as one system call
+ * with two CR3 writes (split modes). */
+static void afill_gate_exact(void)
+{
+    static unsigned pages[AFILL_LIST_MAX];
+    struct afill a;
+    struct sysinfo si;
+    EXPECT_EQ(sysinfo(&si), 0);
+    unsigned split = SYSINFO_ASPACE(si.features) != 2;
+
+    long n = afill(&a, NULL);                            /* int 0x80: the general path */
+    EXPECT(n >= 0 && (unsigned long)n == a.n[0] + a.n[1] + a.n[2] + a.n[3] + a.n[4] + a.n[5],
+           "afill = %d", (int)n);
+    n = afill_gate(&a, pages);
+    EXPECT(n > 0 && (unsigned long)n == a.n[0] + a.n[1] + a.n[2] + a.n[3] + a.n[4] + a.n[5],
+           "afill_gate = %d", (int)n);
+    EXPECT_EQ(a.listed, (unsigned)n < AFILL_LIST_MAX ? (unsigned)n : AFILL_LIST_MAX);
+    EXPECT(a.n[AFILL_INSTR] > 0, "the instrument's own pages are counted apart: %u", a.n[AFILL_INSTR]);
+    EXPECT_EQ(afill_gate(bad(KERNEL_VIRT_BASE), NULL), -EFAULT);
+    EXPECT_EQ(afill_gate(bad(TRAMPOLINE_BASE), NULL), -EFAULT);
+    EXPECT_EQ(afill_gate(&a, bad(0x10)), -EFAULT);       /* the list is never empty: the instrument's pages */
+
+    unsigned empty = ~0u, call = ~0u, tramp = ~0u;       /* fewest of 5: an interrupt can only add */
+    for (int i = 0; i < 5; i++) {
+        afill_gate(NULL, NULL);
+        afill_gate(&a, NULL);
+        if (kernel_side(&a) < empty)
+            empty = kernel_side(&a);
+        afill_gate(NULL, NULL);
+        getppid();
+        afill_gate(&a, NULL);
+        if (kernel_side(&a) < call)
+            call = kernel_side(&a), tramp = a.n[AFILL_TRAMP_K];
+    }
+    EXPECT_EQ(empty, 0);
+    if (SYSINFO_ASPACE(si.features) == 0) {              /* split (Global trampoline PTEs may survive elsewhere): */
+        EXPECT(tramp >= 1, "getppid's trampoline fills: %u", tramp); /* the fast path's text, and the hot */
+        EXPECT(call >= 2, "getppid's kernel-side fills: %u", call);  /* data line; exactly these two but */
+    }                                                    /* in DEBUG=1 (test/bench/pathtrace.sh, smoke.sh) */
+
+    long pid;
+    __asm__ volatile("int %1" : "=a"(pid) : "i"(AFILL_VECTOR), "0"(SYS_getpid) : "memory");
+    EXPECT_EQ(pid, getpid());
+    struct kevents d = kevents_delta(two_gates);
+    EXPECT_EQ(d.syscalls, 3);                            /* two readouts and the second kevents */
+    EXPECT_EQ(d.cr3_writes, split ? 6 : 0);
+    EXPECT_EQ(d.bytes_copied, sizeof(struct kevents));   /* the readouts copied nothing out */
+}
+
 static void map_exhaust_enomem(void)
 {
     unsigned f0 = frames_free();
@@ -1533,6 +1595,7 @@ static const struct scenario cases[] = {
     { unmap_partial, "unmap_partial" },
     { lazy_fork_conserves_frames, "lazy_fork_conserves_frames" },
     { kevents_and_calibration, "kevents_and_calibration" },
+    { afill_gate_exact, "afill_gate_exact" },
     { map_exhaust_enomem, "map_exhaust_enomem" },
     { fork_enomem, "fork_enomem" },
     { shm_between_processes, "shm_between_processes" },

@@ -76,7 +76,7 @@ static struct afill_scan scan(uint32_t *list, uint32_t list_max)
 {
     struct afill_scan s;
     afill_scan_init(&s);
-    s.instr_lo = INSTR_VA, s.instr_hi = INSTR_VA + PAGE_SIZE;
+    afill_scan_exclude(&s, INSTR_VA, INSTR_VA + PAGE_SIZE);
     s.list = list, s.list_max = list_max;
     afill_walk(&s, KPD, 0, false);
     afill_walk(&s, UPD, KPD, true);
@@ -140,17 +140,23 @@ static void test_list_bound(void **state)
     assert_int_equal(list[3], 0);
 }
 
-/* A 4 MiB page the instrument reads through is its own, not the call's. */
-static void test_instr_pdx(void **state)
+/* A 4 MiB leaf that holds part of an excluded range is the instrument's;
+ * ranges beyond AFILL_INSTR_RANGES are ignored, not written past the end. */
+static void test_instr_ranges(void **state)
 {
     (void)state;
     touch(KPD, DIRECT_MAP_BASE);
+    touch(KPD, KERNEL_VIRT_BASE + 0x8000u);
     struct afill_scan s;
     afill_scan_init(&s);
-    s.instr_pdx = PDX(DIRECT_MAP_BASE);
+    afill_scan_exclude(&s, DIRECT_MAP_BASE + 0x1000u, DIRECT_MAP_BASE + 0x2000u);
+    for (int r = 0; r < AFILL_INSTR_RANGES + 2; r++)
+        afill_scan_exclude(&s, KERNEL_VIRT_BASE + 0x8000u, KERNEL_VIRT_BASE + 0x9000u);
+    assert_int_equal(s.ninstr, AFILL_INSTR_RANGES);
     afill_walk(&s, KPD, 0, false);
     assert_int_equal(s.n[AFILL_KERNEL_4M], 0);
-    assert_int_equal(s.n[AFILL_INSTR], 1);
+    assert_int_equal(s.n[AFILL_KERNEL_4K], 0);
+    assert_int_equal(s.n[AFILL_INSTR], 2);
 }
 
 /* aspace=shared: the user PD copies the kernel's PDEs and shares its window
@@ -198,7 +204,7 @@ int main(void)
         cmocka_unit_test_setup(test_clean, setup),
         cmocka_unit_test_setup(test_split_call, setup),
         cmocka_unit_test_setup(test_list_bound, setup),
-        cmocka_unit_test_setup(test_instr_pdx, setup),
+        cmocka_unit_test_setup(test_instr_ranges, setup),
         cmocka_unit_test_setup(test_shared_table_once, setup),
         cmocka_unit_test_setup(test_clear, setup),
     };

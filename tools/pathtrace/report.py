@@ -19,7 +19,11 @@ taken off, as src/user/replay/core.c does, so the total is the call's ticks
 in the benchmark's sense. Checks, each a non-zero exit when it fails:
   - the empty bracket traced holds as many instructions as the guest read;
   - the traced call holds as many instructions as the guest read;
-  - that call minus the overhead equals the guest's p50 of 1001 calls.
+  - that call minus the overhead equals the guest's p50 of 1001 calls;
+  - with two CR3 writes, the kernel-side TLB fills that afill() counted for
+    the same call (the guest's "fillpage" lines: kernel 4 KiB, kernel 4 MiB,
+    trampoline through the kernel PD) are exactly the pages traced between
+    the writes, a direct-map page counted as its 4 MiB page.
 Python 3 standard library and binutils' objdump only.
 """
 import argparse
@@ -174,9 +178,48 @@ def read_log(path):
         m = re.match(r"pathtrace: window=(\d+) kind=(\w+) raw=(\d+)", line)
         if m:
             wins[int(m.group(1))] = (m.group(2), int(m.group(3)))
+        m = re.match(r"pathtrace: fills ((?:\w+=\d+ ?)+)$", line)
+        if m:
+            head["fills"] = {k: int(v) for k, v in (kv.split("=") for kv in m.group(1).split())}
+            head["fillpages"] = []
+        m = re.match(r"pathtrace: fillpage=0x([0-9a-f]+) kind=(\d+)", line)
+        if m and head and "fillpages" in head:
+            head["fillpages"].append((int(m.group(1), 16), int(m.group(2))))
     if head is None:
         sys.exit(f"pathtrace: {path}: no 'pathtrace: syscall=' line (did the guest run?)")
     return head, wins
+
+
+# AFILL_* kinds (src/kernel/uapi/syscall.h): the kernel side of a call.
+FILL_KERNEL_SIDE = {0: "kernel 4 KiB", 1: "kernel 4 MiB", 2: "trampoline, kernel PD"}
+
+
+def compare_fills(head, kernel_epoch, namer):
+    """The kernel-side fills afill() measured for the same call (the guest's
+    'fillpage' lines of kinds AFILL_KERNEL_4K, _4M, _TRAMP_K) against the
+    pages traced between the two CR3 writes, a direct-map page as its 4 MiB
+    page. Prints one line; returns a failure message or None."""
+    if "fills" not in head:
+        return "the guest printed no 'pathtrace: fills' line (afill() failed?)"
+    f = head["fills"]
+    measured = {va for va, k in head["fillpages"] if k in FILL_KERNEL_SIDE}
+    counted = f["kernel_4k"] + f["kernel_4m"] + f["tramp_kernel"]
+    if kernel_epoch is None:
+        print(f"  fills (afill, Accessed bits): kernel side {counted} ({f['kernel_4k']} x 4 KiB + "
+              f"{f['kernel_4m']} x 4 MiB + {f['tramp_kernel']} trampoline); aspace={head['mode']} writes no CR3, "
+              f"so nothing is flushed: these are QEMU's own TLB misses, not compared")
+        return None
+    traced = {p & ~0x3FFFFF if namer.in_direct_map(p) else p for _, p in kernel_epoch}
+    ok = measured == traced and counted == len(traced)
+    print(f"  fills (afill, Accessed bits): kernel side {counted} ({f['kernel_4k']} x 4 KiB + {f['kernel_4m']} "
+          f"x 4 MiB + {f['tramp_kernel']} trampoline) {'=' if ok else '!='} the {len(traced)} translations "
+          f"traced between the CR3 writes: {'ok' if ok else 'MISMATCH'}; instrument {f['instrument']} (not charged)")
+    if ok:
+        return None
+    extra = " ".join(f"{p:08x}" for p in sorted(measured - traced))
+    missing = " ".join(f"{p:08x}" for p in sorted(traced - measured))
+    return (f"the kernel-side fills ({counted}) differ from the traced kernel epoch ({len(traced)}): "
+            f"measured only: [{extra}], traced only: [{missing}]")
 
 
 def opcode(b):
@@ -448,6 +491,11 @@ def main():
             kinds = "".join(c for c in "xrw" if c in e["kinds"])
             pa = f" (pa {','.join(f'{x:08x}' for x in sorted(e['pa']))})" if e["pa"] else ""
             print(f"    {p:08x} {kinds:<3} {namer.page_name(p, side, e['touched'], e.get('note', ''))}{pa}")
+
+    kernel_epoch = pages(eps[1], namer) if writes == 2 else None
+    msg = compare_fills(head, kernel_epoch, namer)
+    if msg:
+        failed.append(msg)
 
     if a.listing:
         text = {}

@@ -35,6 +35,11 @@ enum { NR_SYSCALLS = 1
 #define SYSENTER_RING_TRIP 0xFFFFFFFFu
 /* IDT vector of the calibration ring trip by `int`: the stub only irets. */
 #define RING_TRIP_VECTOR   0x81
+/* IDT vector of the TLB-fill instrument's gate (trampoline/afill.asm): `int
+ * AFILL_VECTOR` with EAX = SYS_afill, EBX, ECX as for `int 0x80` runs afill()
+ * touching no kernel page but the instrument's own; with any other EAX it is
+ * `int 0x80`. docs/benchmarking.md "TLB fills, measured". */
+#define AFILL_VECTOR       0x83
 
 #define TIMER_HZ      100
 #define BOCHSBREAK_USER_MAGIC 0xB0C5B0C5 /* EAX at the first process's entry with bochsbreak=user (crt0) */

@@ -33,3 +33,16 @@ $%1:
 ; long syscall_raw(long nr, long a1, long a2, long a3, long a4, long a5):
 ; the number is argument 1, a1..a5 follow it.
 SYSCALL syscall_raw, [esp + 16], 20
+
+; long afill_gate(struct afill *out, unsigned *pages): afill() through the
+; TLB-fill instrument's own gate, `int AFILL_VECTOR` (uapi/syscall.h,
+; trampoline/afill.asm), which touches no kernel page but the instrument's.
+global afill_gate
+afill_gate:
+    push ebx
+    mov eax, SYS_afill
+    mov ebx, [esp + 8]
+    mov ecx, [esp + 12]
+    int AFILL_VECTOR
+    pop ebx
+    ret

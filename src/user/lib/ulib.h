@@ -58,6 +58,9 @@ long cr3_pair(unsigned rounds);
 #define CR3_PAIR_ROUNDS 1000
 long setfg(int pid);            /* Ctrl-C on the console kills pid (0: none); self or a child */
 long afill(struct afill *out, unsigned *pages);
+/* afill() through the instrument's gate, `int AFILL_VECTOR` (syscall.asm):
+ * the readout the trace replay brackets each call with; same result. */
+long afill_gate(struct afill *out, unsigned *pages);
 
 /* sbrk on top of brk: returns the old break, or (void *)-1 with nothing changed. */
 void *sbrk(long increment);
