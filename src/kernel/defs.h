@@ -183,11 +183,12 @@ typedef long syscall_fn(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t
  * hot text page; the trampoline's general path calls through the table. */
 extern syscall_fn *const syscall_table[NR_SYSCALLS];
 extern const uint8_t syscall_nargs[NR_SYSCALLS];
-/* syscall_sysenter_arg3 - the sysenter general path's call of a handler
- * with three or more arguments: copies arg 3 in from the user's stack
- * (-EFAULT, no call, if it cannot) and calls the handler of the frame's
- * EAX with @a, @b, it, @d, @e. Returns the handler's result. */
-long syscall_sysenter_arg3(uint32_t a, uint32_t b, uint32_t d, uint32_t e);
+/* syscall_sysenter_table[nr] - the same for the sysenter general path, whose
+ * arg 3 waits on the user stack: a call with three or more arguments has
+ * syscall_sysenter_arg3 there, which copies arg 3 in (-EFAULT, and no
+ * call, if it cannot) and calls syscall_table[nr] with it in place of @c. */
+extern syscall_fn *const syscall_sysenter_table[NR_SYSCALLS];
+long syscall_sysenter_arg3(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e);
 
 /* proc.c: process table and scheduler */
 /* scheduler_run - run processes from the run queue until none is left alive

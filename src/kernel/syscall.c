@@ -122,20 +122,31 @@ HOT_RODATA syscall_fn *const syscall_table[NR_SYSCALLS] = {
 #undef SYSCALL
 
 /*
- * syscall_sysenter_arg3 - the sysenter general path's call of a handler
- * that takes three or more arguments (syscall_nargs[]): copies arg 3 in
- * from the word at the user's ESP (the frame's user_esp, on the entry
- * stack) and calls syscall_table[EAX] with @a, @b, it, @d, @e. Returns the
- * handler's result, or -EFAULT (no handler runs) if the word cannot be read.
+ * syscall_sysenter_arg3 - in syscall_sysenter_table[] for each call with
+ * three or more arguments (the sysenter ABI leaves arg 3 on the user
+ * stack; the trampoline passes 0 for it): copies arg 3 in from the word at
+ * the user's ESP (the frame's user_esp, on the entry stack) and calls
+ * syscall_table[EAX] with @a, @b, it, @d, @e. Returns the handler's
+ * result, or -EFAULT (no handler runs) if the word cannot be read.
  */
-KERNEL_HOT_TEXT long syscall_sysenter_arg3(uint32_t a, uint32_t b, uint32_t d, uint32_t e)
+KERNEL_HOT_TEXT long syscall_sysenter_arg3(uint32_t a, uint32_t b, UNUSED uint32_t c, uint32_t d, uint32_t e)
 {
     const struct trapframe *tf = TRAMP_ENTRY_FRAME;
-    uint32_t c;
-    if (copy_from_user(current->pd, &c, tf->user_esp, sizeof(c)) < 0)
+    uint32_t arg3;
+    if (copy_from_user(current->pd, &arg3, tf->user_esp, sizeof(arg3)) < 0)
         return -EFAULT;
-    return syscall_table[tf->eax](a, b, c, d, e);
+    return syscall_table[tf->eax](a, b, arg3, d, e);
 }
+
+/* syscall_sysenter_table[nr]: the sysenter general path's table: the
+ * handler itself for a call with fewer than three arguments, else
+ * syscall_sysenter_arg3, which copies arg 3 in first. */
+#define SYSCALL(nr, name, nargs, class, desc) [nr] = (nargs) >= 3 ? syscall_sysenter_arg3 : sc_##name,
+HOT_RODATA syscall_fn *const syscall_sysenter_table[NR_SYSCALLS] = {
+    [0] = sc_enosys,
+#include "uapi/syscalls.def"
+};
+#undef SYSCALL
 
 /*
  * syscall_dispatch - the slow path's dispatch (trap_from_user): run the

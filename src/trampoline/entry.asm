@@ -53,7 +53,7 @@
 extern trap_from_user, trap_from_kernel, kev_cr3_writes
 extern tramp_kernel_cr3, tramp_kstack_top, tramp_entry_stack_top, tramp_switch_cr3
 extern tramp_fast_answer, tramp_fast_limit, kev_syscalls, fast_user_pd, tramp_fast_check
-extern syscall_table, syscall_nargs, syscall_sysenter_arg3, syscall_finish_slow
+extern syscall_table, syscall_sysenter_table, syscall_finish_slow
 extern syscall_check_entry, syscall_check_exit
 global trampoline_vectors, trampoline_common, trampoline_return_to_user
 global trampoline_syscall_entry, trampoline_cr3_switched, trampoline_exit_to_user, trampoline_exit_end
@@ -61,6 +61,7 @@ global trampoline_sysenter_entry, trampoline_sysenter_end
 global trampoline_sysexit_to_user, trampoline_sysexit_window, trampoline_sysexit_end
 global tramp_cr3_pair, tramp_tsc_pair, trampoline_fast_int80, trampoline_fast_sysenter
 global trampoline_syscall_slow, trampoline_syscall_general, trampoline_sysenter_general
+global trampoline_syscall_call, trampoline_sysenter_call
 
 ; Vectors for which the CPU pushes an error code (SDM Vol. 3A §6.15).
 %define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
@@ -197,18 +198,6 @@ global trampoline_syscall_slow, trampoline_syscall_general, trampoline_sysenter_
     mov eax, [fast_user_pd]
     inc dword [kev_cr3_writes]      ; counted while the kernel PD still maps it
     SWITCH_TO_USER_CR3 eax
-%endmacro
-
-; FAST_CALL_OR slow: jump to `slow` unless EAX is a call the fast path
-; answers (fastpath.h). tramp_fast_limit is 0 while the current process has
-; slow work pending, so one compare tests both the number and that. Reads
-; trampoline data only, SS-relative (DS is still the user's; SS is KERNEL_DS
-; after an interrupt gate from ring 3 and after sysenter). Clobbers flags.
-%macro FAST_CALL_OR 1
-    cmp eax, [ss:tramp_fast_limit]
-    jae %1
-    cmp dword [ss:tramp_fast_answer + eax * 4], 0
-    je %1
 %endmacro
 
 ; FAST_DEBUG_CHECK: DEBUG builds: the entry and exit invariants, in C
@@ -382,6 +371,7 @@ trampoline_syscall_general:
     mov ebp, eax                    ; the number (EBP is no argument of int 0x80)
     SAVE_SEGMENTS_LOAD_KERNEL_DS    ; the frame is complete: ENTRY_FRAME
     SWITCH_TO_KERNEL_CR3_FOR_SYSCALL
+trampoline_syscall_call:            ; kernel CR3, kernel stack: call the handler
     push edi                        ; the handler's five arguments (cdecl),
     push esi                        ; still in the registers the user
     push edx                        ; passed them in
@@ -439,15 +429,13 @@ trampoline_sysenter_general:
     mov edx, eax                    ; the number (EDX, the return EIP, is in the frame)
     SAVE_SEGMENTS_LOAD_KERNEL_DS
     SWITCH_TO_KERNEL_CR3_FOR_SYSCALL
+trampoline_sysenter_call:           ; kernel CR3, kernel stack: call the handler
     push edi                        ; arg 5
     push esi                        ; arg 4
-    cmp byte [syscall_nargs + edx], 3
-    jae trampoline_sysenter_arg3
-    push dword 0                    ; arg 3: waits on the user stack, for calls that take one
-    push ebp                        ; arg 2
-    push ebx                        ; arg 1
-    call [syscall_table + edx * 4]
-trampoline_sysenter_return:
+    push dword 0                    ; arg 3 waits on the user stack: syscall_sysenter_table
+    push ebp                        ; arg 2   sends the calls that take it to
+    push ebx                        ; arg 1   syscall_sysenter_arg3, which copies it in
+    call [syscall_sysenter_table + edx * 4]
     SWITCH_TO_USER_CR3_AFTER_SYSCALL trampoline_sysexit_window
 ; The way out by SYSEXIT (CS = KERNEL_CS + 16, SS = KERNEL_CS + 24, both
 ; RPL 3; EIP = EDX, ESP = ECX), for frames from the sysenter path with
@@ -467,11 +455,6 @@ trampoline_sysexit_window:          ; also the end of trampoline_sysexit_to_user
     sti
     sysexit
 trampoline_sysexit_end:
-trampoline_sysenter_arg3:           ; a call with three or more arguments
-    push ebp                        ; arg 2
-    push ebx                        ; arg 1
-    call syscall_sysenter_arg3      ; syscall.c: copies arg 3 in, calls the handler
-    jmp trampoline_sysenter_return
 trampoline_fast_sysenter:           ; entry stack: the user's EFLAGS (IF off), EDX (, ECX)
     push edx
   %if DEBUG_CHECKS
