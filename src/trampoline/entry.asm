@@ -8,7 +8,8 @@
 ;   trampoline_vectors[256]  (in .rodata) address of the stub for each IDT
 ;                            vector; desc.c builds the IDT from it.
 ;   void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
-;       [C, noreturn] called on the current process's kernel stack (from
+;       [C, noreturn] every trap from ring 3 but the system calls of the
+;       fast and general paths (below); called on the current process's kernel stack (from
 ;       tramp_kstack_top - TRAPFRAME_SIZE down), kernel CR3 loaded; tf is
 ;       still on the entry stack (ENTRY_FRAME), where it stays until the
 ;       process gives up the CPU (proc.c switch_to_scheduler moves it);
@@ -25,6 +26,7 @@
 ;       path (ECX and EDX come back as the user's return ESP and EIP).
 ;   trampoline_sysenter_entry   IA32_SYSENTER_EIP points here. EAX =
 ;       SYSENTER_RING_TRIP sysexits at once (the benchmark's calibration trip).
+;       IA32_SYSENTER_ESP is tramp_entry_stack_top - 8 (desc.c).
 ;   vector RING_TRIP_VECTOR (0x81, DPL 3): its stub is a bare iretd.
 ;   uint32_t tramp_cr3_pair(uint32_t user_cr3, uint32_t kernel_cr3)
 ;   uint32_t tramp_tsc_pair(uint32_t user_cr3, uint32_t kernel_cr3)
@@ -34,6 +36,14 @@
 ;       tramp_fast_answer[] entry is set, below tramp_fast_limit, are answered
 ;       here: kernel CR3, count, read one word, user CR3, return. No frame,
 ;       no C (DEBUG builds call tramp_fast_check on the entry stack).
+;   The general path (docs/trampoline.md §3b): every other call below
+;       tramp_fast_limit builds the frame, loads the kernel CR3 and calls
+;       syscall_table[nr] (sysenter: syscall_sysenter_table[nr]) from the
+;       kernel stack with the five argument words (cdecl); back here with
+;       EAX = the result, it tests tramp_fast_limit once: non-zero, the
+;       result goes into the frame and the frame out by iretd / sysexit;
+;       0 (slow work), syscall_finish_slow(result) [C, noreturn] finishes.
+;       DEBUG builds call syscall_check_entry(cr3) and syscall_check_exit().
 ;
 ; Stack layouts (addresses grow up; see docs/trampoline.md)
 ;   On entry from ring 3 the CPU switches to TSS.ss0:esp0 = the entry stack
