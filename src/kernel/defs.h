@@ -155,6 +155,19 @@ void trap_return(struct proc *p) __attribute__((noreturn));
 /* trap_name - a short name for IDT vector @vector ("#PF page fault",
  * "syscall", "IRQ", ...), for reports; never NULL. */
 const char *trap_name(uint32_t vector);
+/* syscall_finish_slow - the general path's end (entry.asm) when the
+ * process has slow work pending after its call (tramp_fast_limit == 0):
+ * stores @result in the frame's EAX (current->tf: the frame may have
+ * moved), ends the process if it was killed, else trap_return(). Kernel
+ * stack, kernel CR3. Never returns. */
+void syscall_finish_slow(long result) __attribute__((noreturn));
+/* syscall_check_entry, syscall_check_exit - DEBUG builds: the general
+ * path's entry checks (@cr3_at_entry: the CR3 the CPU came in with) and
+ * exit checks (the frame on the entry stack, untouched but for EAX, the
+ * PD the trampoline will load), the same as trap_from_user's and
+ * trap_return's. Panic on a failure. */
+void syscall_check_entry(uint32_t cr3_at_entry);
+void syscall_check_exit(void);
 
 /* syscall.c */
 /* syscall_dispatch - run the system call in @tf (EAX = number, arguments as
@@ -163,6 +176,20 @@ const char *trap_name(uint32_t vector);
  * -errno; an unknown number gets -ENOSYS, a bad sysenter argument pointer
  * -EFAULT. exit() does not return. */
 void syscall_dispatch(struct trapframe *tf);
+/* syscall_fn - a handler in syscall_table[]: the five argument words in
+ * ABI order (uapi/syscall.h); returns the result, >= 0 or -errno. */
+typedef long syscall_fn(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e);
+/* syscall_table[nr] - the handler of call nr (< NR_SYSCALLS; 0: -ENOSYS);
+ * syscall_nargs[nr] - how many arguments it takes. In .rodata.hot, on the
+ * hot text page; the trampoline's general path calls through the table. */
+extern syscall_fn *const syscall_table[NR_SYSCALLS];
+extern const uint8_t syscall_nargs[NR_SYSCALLS];
+/* syscall_sysenter_table[nr] - the same for the sysenter general path, whose
+ * arg 3 waits on the user stack: a call with three or more arguments has
+ * syscall_sysenter_arg3 there, which copies arg 3 in (-EFAULT, and no
+ * call, if it cannot) and calls syscall_table[nr] with it in place of @c. */
+extern syscall_fn *const syscall_sysenter_table[NR_SYSCALLS];
+long syscall_sysenter_arg3(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e);
 
 /* proc.c: process table and scheduler */
 /* scheduler_run - run processes from the run queue until none is left alive

@@ -17,9 +17,13 @@ HOT static uint32_t fast_zero; /* nop's answer */
 /* trampoline/tables.asm */
 extern uint32_t tramp_fast_answer[NR_SYSCALLS];
 
+/* Slow work: a kill to take, a sysenter's TF to put back, the first Bochs
+ * break, or a frame that is not on the entry stack (the process gave up
+ * the CPU, or has not run yet): trap_return must copy it back, so neither
+ * the fast path nor the general path's own exit may be taken. */
 static bool has_slow_work(const struct proc *p)
 {
-    return p->killed || p->sysenter_tf || (bochsbreak_places & BOCHSBREAK_CR3);
+    return p->killed || p->sysenter_tf || (bochsbreak_places & BOCHSBREAK_CR3) || p->tf != TRAMP_ENTRY_FRAME;
 }
 
 /* The answer word of each call uapi/syscalls.def marks SC_FAST: a row

@@ -46,91 +46,135 @@ static long sys_poweroff(uint32_t failed)
 
 /* Arguments each call takes (uapi/syscalls.def), for the sysenter ABI (only
  * arg 3 costs a copy-in: it waits on the user stack). A row numbered 0 or
- * NR_SYSCALLS and up stops the build here; two rows with one number stop
- * it at their two cases below. */
+ * NR_SYSCALLS and up stops the build here. */
 #define SYSCALL(nr, name, nargs, class, desc) \
     _Static_assert((nr) >= 1 && (nr) < NR_SYSCALLS && (nargs) <= 5, #name ": number or nargs out of range");
 #include "uapi/syscalls.def"
 #undef SYSCALL
+
+/* The hot read-only data of the general path (.rodata.hot, link/kernel.ld:
+ * on the page of .text.hot, so that the call through the table touches no
+ * page of its own). Read by the trampoline (entry.asm) with the kernel CR3. */
+#define HOT_RODATA __attribute__((section(".rodata.hot")))
+
 #define SYSCALL(nr, name, nargs, class, desc) [nr] = (nargs),
-static const uint8_t nargs[NR_SYSCALLS] = {
+HOT_RODATA const uint8_t syscall_nargs[NR_SYSCALLS] = {
 #include "uapi/syscalls.def"
 };
 #undef SYSCALL
 
 /*
- * syscall_dispatch - run the call in @tf->eax and put its result in
- * @tf->eax. Arguments: int 0x80 passes EBX, ECX, EDX, ESI, EDI; sysenter
- * (ECX and EDX carry the return ESP and EIP) passes EBX, EBP, the word at
- * the user's ESP (copied in only for calls with three or more arguments:
- * -EFAULT if it cannot be read), ESI, EDI. Each case loads only the
- * registers its call uses, straight from the frame. @tf is where the frame
- * was at entry; the result goes to current->tf, where it is now.
+ * The handlers, one per row of uapi/syscalls.def, all of one type
+ * (syscall_fn, defs.h): the five argument registers in ABI order, as
+ * words; each passes on the ones its call takes. Most compile to a jump to
+ * the sys_ function. A row without its SC() here stops the build at the
+ * table below ("sc_NAME undeclared").
+ */
+#define UNUSED __attribute__((unused))
+#define SC(name) \
+    static KERNEL_HOT_TEXT long sc_##name(UNUSED uint32_t a, UNUSED uint32_t b, UNUSED uint32_t c, \
+                                          UNUSED uint32_t d, UNUSED uint32_t e)
+SC(exit)      { proc_exit(W_EXITCODE(a)); }
+SC(write)     { return sys_write((int)a, b, c); }
+SC(getpid)    { return current->pid; }
+SC(yield)     { proc_yield(); return 0; }
+SC(nop)       { return 0; }
+SC(sysinfo)   { return sys_sysinfo(a); }
+SC(read)      { return sys_read((int)a, b, c); }
+SC(spawn)     { return sys_spawn(a, b); }
+SC(wait)      { return sys_wait((int)a, b); }
+SC(getppid)   { return current->parent ? current->parent->pid : 0; }
+SC(kill)      { return sys_kill((int)a); }
+SC(brk)       { return sys_brk(a); }
+SC(map)       { return sys_map(a, b, c); }
+SC(unmap)     { return sys_unmap(a, b); }
+SC(fork)      { return sys_fork(); }
+SC(shm_grant) { return sys_shm_grant((int)a, b, c); }
+SC(shm_map)   { return sys_shm_map((int)a, b); }
+SC(ipc_send)  { return sys_ipc_send((int)a, b, c); }
+SC(ipc_recv)  { return sys_ipc_recv((int)a, b, c, d); }
+SC(ipc_call)  { return sys_ipc_call((int)a, b, c, d, e); }
+SC(ipc_reply) { return sys_ipc_reply((int)a, b, c); }
+SC(ps)        { return sys_ps(a, b); }
+SC(modules)   { return sys_modules(a, b); }
+SC(poweroff)  { return sys_poweroff(a); }
+SC(ticks)     { return (long)timer_ticks(); }
+SC(open)      { return sys_open(a, b); }
+SC(close)     { return sys_close((int)a); }
+SC(lseek)     { return sys_lseek((int)a, (int32_t)b, (int)c); }
+SC(stat)      { return sys_stat(a, b); }
+SC(fstat)     { return sys_fstat((int)a, b); }
+SC(dup)       { return sys_dup((int)a); }
+SC(pipe)      { return sys_pipe(a); }
+SC(kevents)   { return sys_kevents(a); }
+SC(cr3_pair)  { return sys_cr3_pair(a); }
+SC(setfg)     { return sys_setfg((int)a); }
+SC(afill)     { return sys_afill(a, b); }
+SC(protect)   { return sys_protect(a, b, c); }
+SC(enosys)    { return -ENOSYS; } /* number 0, and the table's only gap-filler */
+
+/* syscall_table[nr]: the handler of call nr; 0 (no call) answers -ENOSYS.
+ * The trampoline indexes it with any number below tramp_fast_limit. */
+#define SYSCALL(nr, name, nargs, class, desc) [nr] = sc_##name,
+HOT_RODATA syscall_fn *const syscall_table[NR_SYSCALLS] = {
+    [0] = sc_enosys,
+#include "uapi/syscalls.def"
+};
+#undef SYSCALL
+
+/*
+ * syscall_sysenter_arg3 - in syscall_sysenter_table[] for each call with
+ * three or more arguments (the sysenter ABI leaves arg 3 on the user
+ * stack; the trampoline passes 0 for it): copies arg 3 in from the word at
+ * the user's ESP (the frame's user_esp, on the entry stack) and calls
+ * syscall_table[EAX] with @a, @b, it, @d, @e. Returns the handler's
+ * result, or -EFAULT (no handler runs) if the word cannot be read.
+ */
+KERNEL_HOT_TEXT long syscall_sysenter_arg3(uint32_t a, uint32_t b, UNUSED uint32_t c, uint32_t d, uint32_t e)
+{
+    const struct trapframe *tf = TRAMP_ENTRY_FRAME;
+    uint32_t arg3;
+    if (copy_from_user(current->pd, &arg3, tf->user_esp, sizeof(arg3)) < 0)
+        return -EFAULT;
+    return syscall_table[tf->eax](a, b, arg3, d, e);
+}
+
+/* syscall_sysenter_table[nr]: the sysenter general path's table: the
+ * handler itself for a call with fewer than three arguments, else
+ * syscall_sysenter_arg3, which copies arg 3 in first. */
+#define SYSCALL(nr, name, nargs, class, desc) [nr] = (nargs) >= 3 ? syscall_sysenter_arg3 : sc_##name,
+HOT_RODATA syscall_fn *const syscall_sysenter_table[NR_SYSCALLS] = {
+    [0] = sc_enosys,
+#include "uapi/syscalls.def"
+};
+#undef SYSCALL
+
+/*
+ * syscall_dispatch - the slow path's dispatch (trap_from_user): run the
+ * call in @tf->eax and put its result in the frame's EAX. Arguments: int
+ * 0x80 passes EBX, ECX, EDX, ESI, EDI; sysenter (ECX and EDX carry the
+ * return ESP and EIP) passes EBX, EBP, the word at the user's ESP (copied
+ * in only for calls with three or more arguments: -EFAULT if it cannot be
+ * read), ESI, EDI. A number out of range gets -ENOSYS. @tf is where the
+ * frame was at entry; the result goes to current->tf, where it is now.
  */
 KERNEL_HOT_TEXT void syscall_dispatch(struct trapframe *tf)
 {
     kev_syscalls++;
     uint32_t nr = tf->eax;
     uint32_t b = tf->ecx, c = tf->edx;
-    if (tf->vector == SYSENTER_VECTOR) {
-        b = tf->ebp, c = 0;
-        if (nr < NR_SYSCALLS && nargs[nr] >= 3 &&
-            copy_from_user(current->pd, &c, tf->user_esp, sizeof(uint32_t)) < 0) {
-            tf->eax = (uint32_t)-EFAULT;
-            return;
-        }
-    }
-/* a, d, e: read from the frame only by the cases that use them */
-#define a (tf->ebx)
-#define d (tf->esi)
-#define e (tf->edi)
     long r;
-    /* -Wswitch-enum: a row of uapi/syscalls.def without a case stops the build. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic error "-Wswitch-enum"
-    switch ((enum sysno)nr) {
-    case SYS_exit:      proc_exit(W_EXITCODE(a));
-    case SYS_write:     r = sys_write((int)a, b, c); break;
-    case SYS_getpid:    r = current->pid; break;
-    case SYS_yield:     proc_yield(); r = 0; break;
-    case SYS_nop:       r = 0; break;
-    case SYS_sysinfo:   r = sys_sysinfo(a); break;
-    case SYS_read:      r = sys_read((int)a, b, c); break;
-    case SYS_spawn:     r = sys_spawn(a, b); break;
-    case SYS_wait:      r = sys_wait((int)a, b); break;
-    case SYS_getppid:   r = current->parent ? current->parent->pid : 0; break;
-    case SYS_kill:      r = sys_kill((int)a); break;
-    case SYS_brk:       r = sys_brk(a); break;
-    case SYS_map:       r = sys_map(a, b, c); break;
-    case SYS_unmap:     r = sys_unmap(a, b); break;
-    case SYS_fork:      r = sys_fork(); break;
-    case SYS_shm_grant: r = sys_shm_grant((int)a, b, c); break;
-    case SYS_shm_map:   r = sys_shm_map((int)a, b); break;
-    case SYS_ipc_send:  r = sys_ipc_send((int)a, b, c); break;
-    case SYS_ipc_recv:  r = sys_ipc_recv((int)a, b, c, d); break;
-    case SYS_ipc_call:  r = sys_ipc_call((int)a, b, c, d, e); break;
-    case SYS_ipc_reply: r = sys_ipc_reply((int)a, b, c); break;
-    case SYS_ps:        r = sys_ps(a, b); break;
-    case SYS_modules:   r = sys_modules(a, b); break;
-    case SYS_poweroff:  r = sys_poweroff(a); break;
-    case SYS_ticks:     r = (long)timer_ticks(); break;
-    case SYS_open:      r = sys_open(a, b); break;
-    case SYS_close:     r = sys_close((int)a); break;
-    case SYS_lseek:     r = sys_lseek((int)a, (int32_t)b, (int)c); break;
-    case SYS_stat:      r = sys_stat(a, b); break;
-    case SYS_fstat:     r = sys_fstat((int)a, b); break;
-    case SYS_dup:       r = sys_dup((int)a); break;
-    case SYS_pipe:      r = sys_pipe(a); break;
-    case SYS_kevents:   r = sys_kevents(a); break;
-    case SYS_cr3_pair:  r = sys_cr3_pair(a); break;
-    case SYS_setfg:     r = sys_setfg((int)a); break;
-    case SYS_afill:     r = sys_afill(a, b); break;
-    case SYS_protect:   r = sys_protect(a, b, c); break;
-    default:            r = -ENOSYS; break;
+    if (nr >= NR_SYSCALLS) {
+        r = -ENOSYS;
+    } else {
+        if (tf->vector == SYSENTER_VECTOR) {
+            b = tf->ebp, c = 0;
+            if (syscall_nargs[nr] >= 3 && copy_from_user(current->pd, &c, tf->user_esp, sizeof(uint32_t)) < 0) {
+                tf->eax = (uint32_t)-EFAULT;
+                return;
+            }
+        }
+        r = syscall_table[nr](tf->ebx, b, c, tf->esi, tf->edi);
     }
-#pragma GCC diagnostic pop
-#undef a
-#undef d
-#undef e
     current->tf->eax = (uint32_t)r; /* not tf: a call that slept has had its frame moved (proc.c) */
 }

@@ -65,7 +65,7 @@ static void check_entry(const struct proc *p, const struct trapframe *tf, uint32
         panic("trampoline entry: CR3 %p at entry, expected pid %d's PD %p", (void *)cr3_at_entry, p->pid, (void *)p->pd);
     if (read_cr3() != kernel_side_cr3(p))
         panic("trampoline entry: CR3 %p after the switch, expected the kernel PD %p", (void *)read_cr3(), (void *)kernel_cr3);
-    if (tf != TRAMP_ENTRY_FRAME || (p->tf != tf && p->tf != proc_kframe(p)) || tramp_kstack_top != p->kstack_top)
+    if (tf != TRAMP_ENTRY_FRAME || p->tf != tf || tramp_kstack_top != p->kstack_top)
         panic("trampoline entry: frame at %p, expected %p (pid %d's saved frame at %p)", (void *)tf,
               (void *)TRAMP_ENTRY_FRAME, p->pid, (void *)p->tf);
     if (read_eflags() & EFLAGS_IF)
@@ -96,13 +96,60 @@ KERNEL_HOT_TEXT void trap_return(struct proc *p)
     tf->cs = USER_CS;
     tf->user_ss = USER_DS;
     tf->eflags = (tf->eflags & ~EFLAGS_FORCED_CLEAR) | EFLAGS_IF | EFLAGS_RSVD1;
+    /* A frame from sysenter leaves by sysexit, unless the user's TF is set
+     * (the popfd before sysexit would single-step the kernel): iret then.
+     * sysexit takes the return ESP and EIP in ECX and EDX, and its popfd
+     * must leave IF off until `sti; sysexit` (entry.asm). */
+    bool sysexit = tf->vector == SYSENTER_VECTOR && !(tf->eflags & EFLAGS_TF);
+    if (sysexit) {
+        tf->ecx = tf->user_esp;
+        tf->edx = tf->eip;
+        tf->eflags &= ~EFLAGS_IF;
+    }
+    p->tf = TRAMP_ENTRY_FRAME; /* where the trampoline's exit puts it; the next entry finds it there */
     if (!tramp_fast_limit)
         fastpath_recheck(p); /* its slow work is done: fast calls again */
-    /* A frame from sysenter leaves by sysexit, unless the user's TF is set
-     * (the popfd before sysexit would single-step the kernel): iret then. */
-    if (tf->vector == SYSENTER_VECTOR && !(tf->eflags & EFLAGS_TF))
+    if (sysexit)
         trampoline_sysexit_to_user(tf, p->pd);
     trampoline_return_to_user(tf, p->pd);
+}
+
+KERNEL_HOT_TEXT void syscall_finish_slow(long result)
+{
+    struct proc *p = current;
+    p->tf->eax = (uint32_t)result;
+    if (p->killed)
+        proc_exit(STATUS_KILLED);
+    trap_return(p);
+}
+
+void syscall_check_entry(uint32_t cr3_at_entry)
+{
+    const struct proc *p = current;
+    check_entry(p, TRAMP_ENTRY_FRAME, cr3_at_entry);
+    if (!tramp_fast_limit)
+        panic("general path entry: pid %d has slow work pending", p->pid);
+}
+
+void syscall_check_exit(void)
+{
+    const struct proc *p = current;
+    const struct trapframe *tf = TRAMP_ENTRY_FRAME;
+    check_exit(p);
+    if (p->tf != tf)
+        panic("general path exit: pid %d's frame is not on the entry stack", p->pid);
+    if (fast_user_pd != p->pd)
+        panic("general path exit: fast_user_pd %p is not pid %d's PD %p", (void *)fast_user_pd, p->pid,
+              (void *)p->pd);
+    /* The frame goes out unsanitised: it must be the one the entry built. */
+    if ((tf->vector != SYSCALL_VECTOR && tf->vector != SYSENTER_VECTOR) || tf->cs != USER_CS ||
+        tf->user_ss != USER_DS || (tf->eflags & EFLAGS_FORCED_CLEAR))
+        panic("general path exit: pid %d's frame was changed (vector %u cs %x ss %x eflags %x)", p->pid,
+              tf->vector, tf->cs, tf->user_ss, tf->eflags);
+    if (tf->vector == SYSCALL_VECTOR && !(tf->eflags & EFLAGS_IF))
+        panic("general path exit: pid %d's int 0x80 frame has IF off", p->pid);
+    if (tf->vector == SYSENTER_VECTOR && (tf->ecx != tf->user_esp || tf->edx != tf->eip || (tf->eflags & (EFLAGS_IF | EFLAGS_TF))))
+        panic("general path exit: pid %d's sysenter frame was changed", p->pid);
 }
 
 #define IRQ_TIMER 0

@@ -8,7 +8,8 @@
 ;   trampoline_vectors[256]  (in .rodata) address of the stub for each IDT
 ;                            vector; desc.c builds the IDT from it.
 ;   void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
-;       [C, noreturn] called on the current process's kernel stack (from
+;       [C, noreturn] every trap from ring 3 but the system calls of the
+;       fast and general paths (below); called on the current process's kernel stack (from
 ;       tramp_kstack_top - TRAPFRAME_SIZE down), kernel CR3 loaded; tf is
 ;       still on the entry stack (ENTRY_FRAME), where it stays until the
 ;       process gives up the CPU (proc.c switch_to_scheduler moves it);
@@ -25,6 +26,7 @@
 ;       path (ECX and EDX come back as the user's return ESP and EIP).
 ;   trampoline_sysenter_entry   IA32_SYSENTER_EIP points here. EAX =
 ;       SYSENTER_RING_TRIP sysexits at once (the benchmark's calibration trip).
+;       IA32_SYSENTER_ESP is tramp_entry_stack_top - 8 (desc.c).
 ;   vector RING_TRIP_VECTOR (0x81, DPL 3): its stub is a bare iretd.
 ;   uint32_t tramp_cr3_pair(uint32_t user_cr3, uint32_t kernel_cr3)
 ;   uint32_t tramp_tsc_pair(uint32_t user_cr3, uint32_t kernel_cr3)
@@ -34,6 +36,14 @@
 ;       tramp_fast_answer[] entry is set, below tramp_fast_limit, are answered
 ;       here: kernel CR3, count, read one word, user CR3, return. No frame,
 ;       no C (DEBUG builds call tramp_fast_check on the entry stack).
+;   The general path (docs/trampoline.md §3b): every other call below
+;       tramp_fast_limit builds the frame, loads the kernel CR3 and calls
+;       syscall_table[nr] (sysenter: syscall_sysenter_table[nr]) from the
+;       kernel stack with the five argument words (cdecl); back here with
+;       EAX = the result, it tests tramp_fast_limit once: non-zero, the
+;       result goes into the frame and the frame out by iretd / sysexit;
+;       0 (slow work), syscall_finish_slow(result) [C, noreturn] finishes.
+;       DEBUG builds call syscall_check_entry(cr3) and syscall_check_exit().
 ;
 ; Stack layouts (addresses grow up; see docs/trampoline.md)
 ;   On entry from ring 3 the CPU switches to TSS.ss0:esp0 = the entry stack
@@ -54,11 +64,15 @@ extern trap_from_user, trap_from_kernel, kev_cr3_writes
 extern tramp_kernel_cr3, tramp_kstack_top, tramp_entry_stack_top, tramp_switch_cr3
 extern tramp_fast_answer, tramp_fast_limit, kev_syscalls, fast_user_pd, tramp_fast_check
 extern trampoline_afill_entry
+extern syscall_table, syscall_sysenter_table, syscall_finish_slow
+extern syscall_check_entry, syscall_check_exit
 global trampoline_vectors, trampoline_common, trampoline_return_to_user
 global trampoline_syscall_entry, trampoline_cr3_switched, trampoline_exit_to_user, trampoline_exit_end
 global trampoline_sysenter_entry, trampoline_sysenter_end
 global trampoline_sysexit_to_user, trampoline_sysexit_window, trampoline_sysexit_end
 global tramp_cr3_pair, tramp_tsc_pair, trampoline_fast_int80, trampoline_fast_sysenter
+global trampoline_syscall_slow, trampoline_syscall_general, trampoline_sysenter_general
+global trampoline_syscall_call, trampoline_sysenter_call
 
 ; Vectors for which the CPU pushes an error code (SDM Vol. 3A §6.15).
 %define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
@@ -123,16 +137,78 @@ global tramp_cr3_pair, tramp_tsc_pair, trampoline_fast_int80, trampoline_fast_sy
 %endmacro
 
 
-; FAST_CALL_OR slow: jump to `slow` unless EAX is a call the fast path
-; answers (fastpath.h). tramp_fast_limit is 0 while the current process has
-; slow work pending, so one compare tests both the number and that. Reads
-; trampoline data only, SS-relative (DS is still the user's; SS is KERNEL_DS
-; after an interrupt gate from ring 3 and after sysenter). Clobbers flags.
-%macro FAST_CALL_OR 1
-    cmp eax, [ss:tramp_fast_limit]
-    jae %1
-    cmp dword [ss:tramp_fast_answer + eax * 4], 0
+; The general system call path (docs/trampoline.md "The general path"):
+; every call the fast path does not answer, while the current process has
+; no slow work pending (tramp_fast_limit != 0), goes from the vector stub or
+; the sysenter entry straight to its handler through syscall_table[]
+; (syscall.c), with its five arguments pushed from the live registers, and
+; back: no trap_from_user, no syscall_dispatch, no trap_return. The macros
+; below are its steps, shared by the int 0x80 and sysenter entries.
+
+; SAVE_SEGMENTS_LOAD_KERNEL_DS: complete the frame with DS, ES, FS, GS
+; (zero-extended: no stale stack bytes enter it) and load KERNEL_DS into DS
+; and ES. FS and GS keep the user's selectors: no kernel code uses them,
+; and the way out reloads all four from the frame. Clobbers EAX.
+%macro SAVE_SEGMENTS_LOAD_KERNEL_DS 0
+    mov eax, ds
+    push eax
+    mov eax, es
+    push eax
+    mov eax, fs
+    push eax
+    mov eax, gs
+    push eax
+    mov eax, KERNEL_DS              ; the user's DS may be null or odd: load
+    mov ds, eax                     ; ours before the first memory access
+    mov es, eax
+%endmacro
+
+; SWITCH_TO_KERNEL_CR3_FOR_SYSCALL: the entry's CR3 write (none under
+; aspace=shared) and the call's count; then the process's kernel stack,
+; below the slot its frame moves to if it sleeps (proc.c). DEBUG builds
+; run the entry checks (syscall_check_entry, trap.c) with the CR3 the CPU
+; came in with. Clobbers EAX; ESP ends on the kernel stack.
+%macro SWITCH_TO_KERNEL_CR3_FOR_SYSCALL 0
+  %if DEBUG_CHECKS
+    mov eax, cr3
+    push eax                        ; [ENTRY_FRAME - 4]: the user CR3, for the check
+  %endif
+    cmp dword [tramp_switch_cr3], 0
+    je %%switched
+    SWITCH_TO_KERNEL_CR3
+%%switched:
+    inc dword [kev_syscalls]
+    mov esp, [tramp_kstack_top]
+    sub esp, TRAPFRAME_SIZE
+  %if DEBUG_CHECKS
+    pushad
+    push dword [ENTRY_FRAME - 4]
+    call syscall_check_entry
+    add esp, 4
+    popad
+  %endif
+%endmacro
+
+; SWITCH_TO_USER_CR3_AFTER_SYSCALL tail: EAX = the handler's result. If
+; the process now has slow work (tramp_fast_limit == 0: a kill, a frame
+; moved off the entry stack because it slept, a TF to restore), C finishes
+; the call (trampoline_syscall_finish_slow). Else store the result in the
+; frame, which is still on the entry stack as the entry left it, move ESP
+; to it and load the user CR3 (fast_user_pd, counted; none under
+; aspace=shared). Must be followed by `tail`, the register pops.
+%macro SWITCH_TO_USER_CR3_AFTER_SYSCALL 1
+    cmp dword [tramp_fast_limit], 0
+    je trampoline_syscall_finish_slow
+    mov [ENTRY_FRAME + TF_EAX], eax
+  %if DEBUG_CHECKS
+    call syscall_check_exit
+  %endif
+    mov esp, ENTRY_FRAME
+    cmp dword [tramp_switch_cr3], 0
     je %1
+    mov eax, [fast_user_pd]
+    inc dword [kev_cr3_writes]      ; counted while the kernel PD still maps it
+    SWITCH_TO_USER_CR3 eax
 %endmacro
 
 ; FAST_DEBUG_CHECK: DEBUG builds: the entry and exit invariants, in C
@@ -206,24 +282,21 @@ trampoline_fast_int80:
 
 section .trampoline.text progbits alloc exec nowrite align=4096
 
-; One stub per IDT vector, each the same shape.
+; One stub per IDT vector, each the same shape; vector 0x80's
+; (trampoline_syscall_entry) is below, with the general path it falls into.
 %assign v 0
 %rep IDT_VECTORS
+  %if v != SYSCALL_VECTOR
 vector_ %+ v:
-  %if v == RING_TRIP_VECTOR
+    %if v == RING_TRIP_VECTOR
     iretd                           ; the calibration ring trip: no CR3 write, no C
-  %else
-    %if v == SYSCALL_VECTOR
-trampoline_syscall_entry:
-    FAST_CALL_OR trampoline_syscall_slow
-    FAST_INT80
-trampoline_syscall_slow:
-    %endif
-    %if !HAS_ERROR_CODE(v)
+    %else
+      %if !HAS_ERROR_CODE(v)
     push dword 0
-    %endif
+      %endif
     push dword v
     jmp trampoline_common
+    %endif
   %endif
 %assign v v+1
 %endrep
@@ -289,22 +362,110 @@ trampoline_from_kernel:
 .same_cr3:
     RESTORE_REGS_AND_IRET
 
-; The fast path: SYSENTER (Intel SDM Vol. 2B "SYSENTER"; MSRs written once
-; by desc.c: CS = KERNEL_CS, SS = KERNEL_CS + 8, ESP = tramp_entry_stack_top,
-; EIP = here). The CPU clears IF, VM and RF, but not TF, NT, AC or DF.
+; int 0x80 (vector SYSCALL_VECTOR). User ABI (src/user/lib/syscall.asm):
+; EAX = number, EBX, ECX, EDX, ESI, EDI = arguments 1-5; EAX = result.
+; A fast call (fastpath.h) is answered at trampoline_fast_int80; a number
+; at or above tramp_fast_limit (a bad number, or slow work pending: the
+; limit is 0 then) takes the stub's old way, trampoline_common and
+; trap_from_user; every other call the general path below.
+trampoline_syscall_entry:
+    cmp eax, [ss:tramp_fast_limit]
+    jae trampoline_syscall_slow
+    cmp dword [ss:tramp_fast_answer + eax * 4], 0
+    jne trampoline_fast_int80
+trampoline_syscall_general:
+    ; entry stack: the CPU's eip, cs, eflags, esp, ss
+    push dword 0                    ; error code
+    push dword SYSCALL_VECTOR
+    cld                             ; DF is the user's until now
+    pushad
+    mov ebp, eax                    ; the number (EBP is no argument of int 0x80)
+    SAVE_SEGMENTS_LOAD_KERNEL_DS    ; the frame is complete: ENTRY_FRAME
+    SWITCH_TO_KERNEL_CR3_FOR_SYSCALL
+trampoline_syscall_call:            ; kernel CR3, kernel stack: call the handler
+    push edi                        ; the handler's five arguments (cdecl),
+    push esi                        ; still in the registers the user
+    push edx                        ; passed them in
+    push ecx
+    push ebx
+    call [syscall_table + ebp * 4]  ; syscall.c: EAX = the result
+    SWITCH_TO_USER_CR3_AFTER_SYSCALL trampoline_exit_to_user
+trampoline_exit_to_user:            ; also the end of trampoline_return_to_user
+    RESTORE_REGS_AND_IRET
+trampoline_exit_end:
+    FAST_INT80
+trampoline_syscall_slow:
+    push dword 0
+    push dword SYSCALL_VECTOR
+    jmp trampoline_common
+
+; The general path's way out when the process has slow work (see
+; SWITCH_TO_USER_CR3_AFTER_SYSCALL): EAX = the handler's result; on the
+; kernel stack, kernel CR3 loaded.
+trampoline_syscall_finish_slow:
+    push eax
+    call syscall_finish_slow        ; trap.c; does not return
+    ud2
+
+; SYSENTER (Intel SDM Vol. 2B "SYSENTER"; MSRs written once by desc.c:
+; CS = KERNEL_CS, SS = KERNEL_CS + 8, EIP = here, ESP = 8 bytes below
+; tramp_entry_stack_top, so that the pushfd below lands where a frame's
+; EFLAGS goes, under the user_esp and user_ss slots). The CPU clears IF, VM
+; and RF, but not TF, NT, AC or DF.
 ; User ABI (src/user/lib/sysenter.asm): EAX = number, EBX = arg 1,
 ; EBP = arg 2, [ECX] = arg 3, ESI = arg 4, EDI = arg 5; ECX = the ESP and
-; EDX = the EIP to return to. We push the same frame an `int 0x80` from
-; ring 3 would (vector SYSENTER_VECTOR, so trap_return may leave by
-; sysexit) and join the common path. Only SS-relative accesses until then:
-; DS is still the user's.
+; EDX = the EIP to return to. The frame has the shape an `int 0x80` from
+; ring 3 leaves (vector SYSENTER_VECTOR), EFLAGS as pushfd saw it (IF off).
+; Only SS-relative accesses until DS is loaded: DS is still the user's.
 trampoline_sysenter_entry:
     pushfd                          ; first, so the user's TF is recorded: the #DB
                                     ; it raises lands after this instruction, and
                                     ; trap.c resumes us with TF clear
     cmp eax, SYSENTER_RING_TRIP     ; the calibration ring trip (docs/benchmarking.md)
     je trampoline_sysenter_ring_trip
-    FAST_CALL_OR trampoline_sysenter_slow
+    cmp eax, [ss:tramp_fast_limit]
+    jae trampoline_sysenter_slow
+    cmp dword [ss:tramp_fast_answer + eax * 4], 0
+    jne trampoline_fast_sysenter
+trampoline_sysenter_general:
+    mov [esp + 4], ecx              ; user esp
+    mov dword [esp + 8], USER_DS    ; user ss
+    push dword USER_CS              ; cs
+    push edx                        ; eip
+    push dword 0                    ; error code
+    push dword SYSENTER_VECTOR
+    push dword 0x2
+    popfd                           ; kernel EFLAGS: TF, NT, AC, DF off
+    pushad
+    mov edx, eax                    ; the number (EDX, the return EIP, is in the frame)
+    SAVE_SEGMENTS_LOAD_KERNEL_DS
+    SWITCH_TO_KERNEL_CR3_FOR_SYSCALL
+trampoline_sysenter_call:           ; kernel CR3, kernel stack: call the handler
+    push edi                        ; arg 5
+    push esi                        ; arg 4
+    push dword 0                    ; arg 3 waits on the user stack: syscall_sysenter_table
+    push ebp                        ; arg 2   sends the calls that take it to
+    push ebx                        ; arg 1   syscall_sysenter_arg3, which copies it in
+    call [syscall_sysenter_table + edx * 4]
+    SWITCH_TO_USER_CR3_AFTER_SYSCALL trampoline_sysexit_window
+; The way out by SYSEXIT (CS = KERNEL_CS + 16, SS = KERNEL_CS + 24, both
+; RPL 3; EIP = EDX, ESP = ECX), for frames from the sysenter path with
+; EFLAGS.TF clear (else trap_return irets: the popfd would single-step the
+; kernel). The frame's ECX and EDX are the return ESP and EIP (sysenter put
+; them there; trap_return copies user_esp and eip in) and its EFLAGS has IF
+; off: `sti; sysexit`, STI's one-instruction interrupt shadow keeps
+; interrupts off until we are back in ring 3.
+trampoline_sysexit_window:          ; also the end of trampoline_sysexit_to_user
+    pop gs
+    pop fs
+    pop es
+    pop ds
+    popad                           ; ECX, EDX: the return ESP and EIP
+    add esp, TF_EFLAGS - TF_VECTOR  ; vector, error code, eip, cs
+    popfd                           ; the user's EFLAGS, IF still off
+    sti
+    sysexit
+trampoline_sysexit_end:
 trampoline_fast_sysenter:           ; entry stack: the user's EFLAGS (IF off), EDX (, ECX)
     push edx
   %if DEBUG_CHECKS
@@ -318,11 +479,9 @@ trampoline_fast_sysenter:           ; entry stack: the user's EFLAGS (IF off), E
     popfd                           ; the user's EFLAGS (TF clear: else slow work was pending)
     sti                             ; its shadow covers sysexit
     sysexit
-trampoline_sysenter_slow:
-    push ecx                        ; esp
-    push dword [esp + 4]            ; eflags, moved down to its place in the frame
-    mov dword [esp + 8], USER_DS    ; ss, where pushfd put the flags
-    or dword [esp], EFLAGS_IF       ; IF: sysenter cleared it, it was on in ring 3
+trampoline_sysenter_slow:           ; the same frame as the general path, then C
+    mov [esp + 4], ecx              ; user esp
+    mov dword [esp + 8], USER_DS    ; user ss
     push dword USER_CS              ; cs
     push edx                        ; eip
     push dword 0                    ; error code
@@ -339,28 +498,14 @@ trampoline_sysenter_end:
 ; void trampoline_return_to_user(const struct trapframe *tf, uint32_t cr3)
 trampoline_return_to_user:
     LEAVE_FOR_USER_CR3 trampoline_exit_to_user
-trampoline_exit_to_user:
-    RESTORE_REGS_AND_IRET
-trampoline_exit_end:
+    jmp trampoline_exit_to_user
 
 ; void trampoline_sysexit_to_user(const struct trapframe *tf, uint32_t cr3)
-; The same way out for a frame from the sysenter path, ending in SYSEXIT
-; (CS = KERNEL_CS + 16, SS = KERNEL_CS + 24, both RPL 3; EIP = EDX, ESP = ECX).
-; trap_return uses it only when the frame's EFLAGS has TF clear (popfd would
-; otherwise single-step the kernel). `sti; sysexit`: STI's one-instruction
-; interrupt shadow keeps interrupts off until we are back in ring 3.
+; trap_return uses it only when the frame's EFLAGS has TF clear; it has put
+; the return ESP and EIP in the frame's ECX and EDX and cleared its IF.
 trampoline_sysexit_to_user:
     LEAVE_FOR_USER_CR3 trampoline_sysexit_window
-trampoline_sysexit_window:
-    RESTORE_REGS
-    mov edx, [esp]                  ; return EIP
-    mov ecx, [esp + 12]             ; return ESP
-    and dword [esp + 8], ~EFLAGS_IF
-    push dword [esp + 8]
-    popfd                           ; the user's EFLAGS, IF still off
-    sti
-    sysexit
-trampoline_sysexit_end:
+    jmp trampoline_sysexit_window
 
 ; TSC_AROUND writes: the body of tramp_cr3_pair (writes = 1) and
 ; tramp_tsc_pair (writes = 0): the TSC ticks across `mov cr3, user_cr3;
@@ -409,6 +554,8 @@ trampoline_vectors:
 %rep IDT_VECTORS
   %if v == AFILL_VECTOR
     dd trampoline_afill_entry       ; the TLB-fill instrument's gate (afill.asm)
+  %elif v == SYSCALL_VECTOR
+    dd trampoline_syscall_entry
   %else
     dd vector_ %+ v
   %endif

@@ -1,6 +1,6 @@
 #!/bin/sh
-# pathtrace.sh OUTDIR - `make pathtrace` end to end (split: getppid via int80
-# and sysenter, close via int80).
+# pathtrace.sh OUTDIR - `make pathtrace` end to end (split: getppid and
+# close via int80 and sysenter).
 #
 # Checks what docs/benchmarking.md ("Path trace") promises:
 #   - make pathtrace exits 0: report.py's own checks passed (the traced empty
@@ -9,7 +9,8 @@
 #     p50 of 1001 calls);
 #   - getppid takes the trampoline fast path (harness, user stub, trampoline
 #     entry, fast path, trampoline exit; no C, no frame copy); close(-1)
-#     takes the general path (C entry, dispatch, handler, exit) with no frame
+#     takes the general path (trampoline entry, handler, trampoline exit:
+#     no trap_from_user, syscall_dispatch or trap_return) with no frame
 #     copy;
 #   - the table's total equals the benchmark's own figure: the replay's
 #     floor null_syscall p50 for the same call (scripts/bench.sh on
@@ -22,7 +23,7 @@
 #     line is also required, with the fast path's figure);
 #   - bad input (an unknown SYSCALL=, ENTRY= or ASPACE=) gets a clear error,
 #     exit status non-zero, and boots nothing (no ISO, no QEMU left running).
-# Takes about 35 s on a lightly loaded 2-core host (four boots under TCG).
+# Takes about 45 s on a lightly loaded 2-core host (five boots under TCG).
 # Prints TAP; exit status 1 if anything failed.
 set -u
 out=$1
@@ -81,17 +82,25 @@ for e in int80 sysenter; do
         sh -c "test \$(grep -cE '^ *[0-9]+ [0-9a-f]{8} ' '$BUILD/pathtrace/getppid-$e-split.txt') -ge $total"
 done
 
-# A general call (close of fd -1: -EBADF) runs the C dispatcher; its frame
-# stays on the entry stack (no copy unless the process gives up the CPU).
-trace close int80
-t=$out/close-int80.out
-check "close/int80: the general path's segments have ticks (trampoline entry, C entry, dispatch, handler, exit, trampoline exit)" \
-    has_segments "$t" 'harness' 'user stub' 'trampoline entry' 'C entry' 'dispatch' 'handler' 'exit' 'trampoline exit'
-check "close/int80: no frame copy (the frame stays on the entry stack)" \
-    sh -c "! grep -Eq '^  frame copy (in|out) ' '$t'"
-check "close/int80: 2 CR3 writes, 3 epochs, each with pages" epochs "$t"
-check "close/int80: measured kernel-side fills = the translations traced between the CR3 writes" \
-    grep -qE 'kernel side ([0-9]+) \(.*\) = the \1 translations traced between the CR3 writes: ok' "$t"
+# A general call (close of fd -1: -EBADF) goes from the trampoline straight
+# to its handler through syscall_table[] and back (docs/trampoline.md §3b):
+# no C entry, dispatch or exit of the slow path; its frame stays on the
+# entry stack (no copy unless the process gives up the CPU).
+for e in int80 sysenter; do
+    trace close $e
+    t=$out/close-$e.out
+    check "close/$e: the general path's segments have ticks (trampoline entry, handler, trampoline exit)" \
+        has_segments "$t" 'harness' 'user stub' 'trampoline entry' 'handler' 'trampoline exit'
+    # (DEBUG=1 builds run syscall_check_entry and syscall_check_exit, which
+    # the table counts as C entry and exit: look for the functions.)
+    check "close/$e: no slow-path C (trap_from_user, syscall_dispatch, trap_return) and no frame copy" \
+        sh -c "! grep -Eq '^ *[0-9]+ [0-9a-f]{8} (trap_from_user|syscall_dispatch|trap_return|syscall_finish_slow)[+ ]' '$BUILD/pathtrace/close-$e-split.txt' &&
+               grep -Eq '^ *[0-9]+ [0-9a-f]{8} sc_close ' '$BUILD/pathtrace/close-$e-split.txt' &&
+               ! grep -Eq '^  (dispatch|frame copy in|frame copy out) ' '$t'"
+    check "close/$e: 2 CR3 writes, 3 epochs, each with pages" epochs "$t"
+    check "close/$e: measured kernel-side fills = the translations traced between the CR3 writes" \
+        grep -qE 'kernel side ([0-9]+) \(.*\) = the \1 translations traced between the CR3 writes: ok' "$t"
+done
 
 # Bad input: a clear error, nothing booted.
 for bad in "SYSCALL=bogus" "ENTRY=syscall" "ASPACE=flat"; do

@@ -6,8 +6,9 @@
 #      trampoline window; `page` shows the user pages U and the trampoline S;
 #   3. `page` on the kernel's link address: not mapped;
 #   4. continue into the trampoline (syscall entry; then, that breakpoint
-#      deleted, to the slow path past the CR3 switch: a fast-path call such
-#      as getpid never reaches trampoline_cr3_switched):
+#      deleted, to the general path past the CR3 switch, where it calls the
+#      handler: a fast-path call such as getpid never reaches
+#      trampoline_syscall_call, hello's write does):
 #      `creg` shows the kernel PD and `info tab` the kernel's layout;
 #   5. quit.
 # Then test/bochs/shell.py: `make bochs` itself (BOCHSBREAK=, COM1 on the
@@ -17,7 +18,7 @@ set -u
 BUILD=$1 LOGS=$2
 sym() { awk -v n="$1" '$2 == n { print "0x" $1 }' "$BUILD/kernel.sym"; }
 entry=$(sym trampoline_syscall_entry)
-switched=$(sym trampoline_cr3_switched)
+switched=$(sym trampoline_syscall_call)
 scripts/bochsrc.sh "$BUILD/bochstest.iso" "$LOGS/bochs-session-com1.log" "$LOGS/bochs-session.log" \
     > "$LOGS/bochsrc-session"
 cat > "$LOGS/bochs-session.rc" <<RC

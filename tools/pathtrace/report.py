@@ -43,16 +43,16 @@ STRING_OPS = {0x6C, 0x6D, 0x6E, 0x6F, 0xA4, 0xA5, 0xA6, 0xA7, 0xAA, 0xAB, 0xAC, 
 SEGMENTS = [
     ("harness", "the measuring code: bracket, call into os_NAME, os_NAME, return"),
     ("user stub", "syscall_raw / sysenter_call (src/user/lib)"),
-    ("trampoline entry", "vector stub or sysenter entry, trampoline_common, CR3 write"),
+    ("trampoline entry", "vector stub or sysenter entry, CR3 write, general path up to the table call (slow: trampoline_common)"),
     ("fast path", "trampoline fast path: the answer, between the two CR3 writes (no C)"),
     ("frame copy in", "COPY_FRAME_TO_KERNEL_STACK: rep movsd, per iteration"),
     ("entry scrub", "DEBUG=1 only: SCRUB_ENTRY_STACK, rep stosd, per iteration"),
-    ("C entry", "trap_from_user"),
-    ("dispatch", "syscall_dispatch, up to the jump-table branch and after the case"),
-    ("handler", "the case for this call (and whatever it calls)"),
-    ("exit", "trap_return"),
+    ("C entry", "trap_from_user (slow path); DEBUG=1: syscall_check_entry"),
+    ("dispatch", "syscall_dispatch (slow path), syscall_sysenter_arg3 (sysenter arg 3 copy-in)"),
+    ("handler", "syscall_table[nr] (sc_NAME, syscall.c) and whatever it calls"),
+    ("exit", "trap_return, syscall_finish_slow; DEBUG=1: syscall_check_exit"),
     ("frame copy out", "COPY_FRAME_TO_ENTRY_STACK: rep movsd, per iteration"),
-    ("trampoline exit", "trampoline_return_to_user / sysexit path, CR3 write, iret/sysexit"),
+    ("trampoline exit", "general path's return / trampoline_return_to_user, CR3 write, iret/sysexit"),
 ]
 
 
@@ -330,7 +330,7 @@ def segments(win, namer, kernel):
     fast = not any(va < tramp and namer.is_kernel_code(va) and kernel.symbol(va)[0] != FAST_CHECK
                    for va, _, _, _ in win)
     writes = 0 if any(is_cr3_write(b) for _, _, b, _ in win) else 1
-    labels, seen_c, cur, in_handler = [], False, "C entry", False
+    labels, seen_c, cur = [], False, "C entry"
     for va, size, b, _ in win:
         if fast and (va >= namer.l["TRAMPOLINE_BASE"] or namer.is_kernel_code(va)):
             if is_cr3_write(b):
@@ -348,17 +348,14 @@ def segments(win, namer, kernel):
         elif namer.is_kernel_code(va):
             seen_c = True
             fn, _ = kernel.symbol(va)
-            if fn == "trap_from_user":
+            if fn in ("trap_from_user", "syscall_check_entry"):
                 cur = "C entry"
-            elif fn == "trap_return":
+            elif fn in ("trap_return", "syscall_finish_slow", "syscall_check_exit"):
                 cur = "exit"
-            elif fn == "syscall_dispatch":
-                cur = "handler" if in_handler else "dispatch"
-                _, op, rest = opcode(b)
-                if in_handler and op in (0xE9, 0xEB):          # the case's jump to the join
-                    in_handler = False
-                elif not in_handler and op == 0xFF and rest and (rest[0] >> 3) & 7 == 4:
-                    in_handler = True                         # jmp [table]: the case follows
+            elif fn in ("syscall_dispatch", "syscall_sysenter_arg3"):
+                cur = "dispatch"
+            elif fn and fn.startswith("sc_"):                 # syscall_table[nr]: the handler
+                cur = "handler"
             seg = cur
         else:
             fn = namer.u.symbol(va)[0]
