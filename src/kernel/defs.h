@@ -194,7 +194,7 @@ long syscall_sysenter_arg3(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint3
 /* proc.c: process table and scheduler */
 /* scheduler_run - run processes from the run queue until none is left alive
  * (or the test run is over), halting with interrupts on while the queue is
- * empty; then print the boot summary and return. */
+ * empty; then print the boot summary (harness_run_over) and return. */
 void scheduler_run(void);
 
 /* loader.c: boot modules to processes */

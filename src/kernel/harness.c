@@ -1,12 +1,16 @@
 /*
- * harness.c - the test harness's per-process records and its module
- * command-line words (harness.h). Nothing here changes what a process does;
+ * harness.c - the test harness's per-process records, its module
+ * command-line words, the boot summary and the end of a test run's init
+ * (harness.h). Nothing here changes what a process does while it runs;
  * ktest.c judges the records at the end of a test boot.
  */
 #include "defs.h"
 #include "harness.h"
+#include "kevents.h"        /* write_cr3 */
 #include "kstring.h"
 #include "proc.h"
+#include "uapi/syscall.h"   /* WIFFAULTED, WEXITSTATUS, ... */
+#include "x86.h"
 
 static struct harness_proc records[NPROC];   /* by process-table slot */
 
@@ -72,4 +76,64 @@ void harness_boot_process(const struct proc *p, const struct boot_module *m)
 bool harness_is_boot(const struct proc *p)
 {
     return harness_of(p)->boot;
+}
+
+/* Finished boot processes, for the boot summary (harness_run_over). */
+#define SUMMARY_MAX 64
+static struct {
+    int pid, status;            /* status: as wait() reports it */
+    char name[PROC_NAME_MAX];
+} finished[SUMMARY_MAX];
+static uint32_t nfinished;
+
+static void record_finished(const struct proc *p)
+{
+    if (nfinished < SUMMARY_MAX) {
+        finished[nfinished].pid = p->pid;
+        finished[nfinished].status = p->exit_status;
+        memcpy(finished[nfinished].name, p->name, PROC_NAME_MAX);
+    }
+    nfinished++;
+}
+
+void harness_process_ended(struct proc *p)
+{
+    if (!harness_is_boot(p))
+        return;
+    record_finished(p);
+    ktest_process_done(p);
+}
+
+void harness_run_over(void)
+{
+    kprintf("summary: %u boot processes finished\n", nfinished);
+    for (uint32_t i = 0; i < nfinished && i < SUMMARY_MAX; i++) {
+        int st = finished[i].status;
+        if (WIFFAULTED(st))
+            kprintf("  pid %2d %-12s killed by %s (vector %d)\n", finished[i].pid, finished[i].name,
+                    trap_name((uint32_t)WFAULTVECTOR(st)), WFAULTVECTOR(st));
+        else if (WIFKILLED(st))
+            kprintf("  pid %2d %-12s killed by kill()\n", finished[i].pid, finished[i].name);
+        else
+            kprintf("  pid %2d %-12s exit %d\n", finished[i].pid, finished[i].name, WEXITSTATUS(st));
+    }
+}
+
+void harness_destroy_init(void)
+{
+    struct proc *p = initproc;
+    if (!p)
+        return;
+    if (runq_queued(&p->rq)) /* scheduler_run returns only with init asleep */
+        panic("end of run: init (pid %d) is still queued to run", p->pid);
+    for (uint32_t i = 0; i < NPROC; i++) {
+        struct proc *c = proc_slot(i);
+        if (c->state == P_ZOMBIE && c->parent == p)
+            proc_free(c); /* orphans init has not waited for yet */
+    }
+    if (read_cr3() == p->pd)
+        write_cr3(kernel_cr3);
+    uvm_destroy(&kernel_frames, p->pd);
+    initproc = NULL;
+    proc_free(p);
 }

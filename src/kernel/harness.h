@@ -7,8 +7,11 @@
  *                              for the harness (expect=..., nostart), not argv
  *   harness_module_nostart(m)  main.c: the module waits for spawn()
  *   harness_boot_process(p, m) loader.c: @p was started from boot module @m
- *   harness_is_boot(p)         proc.c: @p is a boot process (its end is a
- *                              test result and a line of the boot summary)
+ *   harness_is_boot(p)         @p is a boot process (its end is a test
+ *                              result and a line of the boot summary)
+ *   harness_process_ended(p)   proc.c (proc_exit): @p has just ended
+ *   harness_run_over()         proc.c (scheduler_run): print the boot summary
+ *   harness_destroy_init()     ktest.c (ktest_finish): end init
  *
  * and ktest.c (the KTAP verdicts) reads and writes the records below.
  *
@@ -63,5 +66,22 @@ void harness_boot_process(const struct proc *p, const struct boot_module *m);
 
 /* harness_is_boot - true if @p was started from a boot module. */
 bool harness_is_boot(const struct proc *p);
+
+/* harness_process_ended - @p has just ended (proc_exit; its exit status
+ * is set, its address space gone, it is not a zombie yet). A boot process
+ * gets a line in the boot summary and its KTAP result (ktest_process_done);
+ * any other process: nothing. */
+void harness_process_ended(struct proc *p);
+
+/* harness_run_over - the run is over (scheduler_run, nothing can run
+ * again): print the boot summary, "summary: N boot processes finished"
+ * and one line per finished boot process (the first 64), how it ended. */
+void harness_run_over(void);
+
+/* harness_destroy_init - for ktest at the end of a run: free the zombie
+ * children init has not waited for, init's address space and its slot, so
+ * that the free-frame count covers them. No-op without init. Panics if init
+ * is still queued to run (scheduler_run returns only with init asleep). */
+void harness_destroy_init(void);
 
 #endif /* HARNESS_H */

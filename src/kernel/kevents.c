@@ -1,7 +1,7 @@
 /*
  * kevents.c - the benchmark's event counters (kevents.h) and the in-situ
  * CR3-pair measurement. The counters are plain increments on one CPU: the
- * trampoline counts its CR3 writes, write_cr3() (x86.h) counts the C
+ * trampoline counts its CR3 writes, write_cr3() (kevents.h) counts the C
  * kernel's, uaccess.c counts page pieces and bytes.
  */
 #include "defs.h"

@@ -10,12 +10,22 @@
 
 #include "types.h"
 #include "uapi/limits.h"    /* CR3_PAIR_MAX_ROUNDS */
+#include "x86.h"            /* load_cr3 */
 
 extern uint32_t kev_syscalls;     /* system calls dispatched */
-extern uint32_t kev_cr3_writes;   /* CR3 loads: write_cr3() in C and the trampoline's */
+extern uint32_t kev_cr3_writes;   /* CR3 loads: write_cr3() below and the trampoline's */
 extern uint32_t kev_pages_walked; /* page pieces moved by copy-in/copy-out */
 extern uint32_t kev_bytes_copied; /* bytes moved by copy-in/copy-out */
 extern uint32_t kev_faults;       /* demand-paging fills (vm.c): user #PF or copy-in/out */
+
+/* write_cr3 - the kernel's CR3 load: load_cr3(@v) (x86.h), counted in
+ * kev_cr3_writes. Every CR3 write the C kernel makes goes through here
+ * (the trampoline counts its own, entry.asm), so the count is exact. */
+static inline void write_cr3(uint32_t v)
+{
+    kev_cr3_writes++;
+    load_cr3(v);
+}
 
 /* kevents_copied - one user page piece of @bytes bytes was moved. */
 static inline void kevents_copied(size_t bytes)

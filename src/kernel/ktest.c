@@ -103,7 +103,7 @@ void audit_address_space_change(struct proc *p)
 void ktest_finish(void)
 {
     char detail[96];
-    proc_destroy_init(); /* init never exits by itself; its frames count too */
+    harness_destroy_init(); /* init never exits by itself; its frames count too */
     uint32_t frames_after = kernel_frames.free;
     kprintf("frames: %u free before the modules, %u after\n", frames_before, frames_after);
 

@@ -13,6 +13,7 @@
  */
 #include "afill.h"
 #include "defs.h"
+#include "kevents.h"       /* write_cr3: counted */
 #include "kstring.h"
 #include "memlayout.h"
 #include "uapi/errno.h"

@@ -15,6 +15,7 @@
  */
 #include "defs.h"
 #include "fastpath.h"
+#include "kevents.h"       /* write_cr3: counted */
 #include "kstring.h"
 #include "memlayout.h"
 #include "proc.h"
@@ -29,14 +30,6 @@ static struct proc procs[NPROC];
 static struct runq runq = { { &runq.head, &runq.head }, 0 };
 static struct context *scheduler_context;
 static int next_pid = 1;
-
-/* Finished boot processes, for the end-of-run summary. */
-#define SUMMARY_MAX 64
-static struct {
-    int pid, status;            /* status: as wait() reports it */
-    char name[PROC_NAME_MAX];
-} finished[SUMMARY_MAX];
-static uint32_t nfinished;
 
 /* The first switch to a new process lands here: a kill() that came before
  * it ever ran ends it now, before its first user instruction. */
@@ -176,31 +169,6 @@ static void reap(struct proc *p)
     proc_free(p);
 }
 
-static void record_finished(struct proc *p)
-{
-    if (nfinished < SUMMARY_MAX) {
-        finished[nfinished].pid = p->pid;
-        finished[nfinished].status = p->exit_status;
-        memcpy(finished[nfinished].name, p->name, PROC_NAME_MAX);
-    }
-    nfinished++;
-}
-
-static void print_summary(void)
-{
-    kprintf("summary: %u boot processes finished\n", nfinished);
-    for (uint32_t i = 0; i < nfinished && i < SUMMARY_MAX; i++) {
-        int st = finished[i].status;
-        if (WIFFAULTED(st))
-            kprintf("  pid %2d %-12s killed by %s (vector %d)\n", finished[i].pid, finished[i].name,
-                    trap_name((uint32_t)WFAULTVECTOR(st)), WFAULTVECTOR(st));
-        else if (WIFKILLED(st))
-            kprintf("  pid %2d %-12s killed by kill()\n", finished[i].pid, finished[i].name);
-        else
-            kprintf("  pid %2d %-12s exit %d\n", finished[i].pid, finished[i].name, WEXITSTATUS(st));
-    }
-}
-
 void scheduler_run(void)
 {
     for (;;) {
@@ -224,7 +192,7 @@ void scheduler_run(void)
         if (p->state == P_ZOMBIE && !p->parent)
             reap(p);
     }
-    print_summary();
+    harness_run_over();
 }
 
 /* Hand @child to init (or to nobody, which reaps it when it exits). */
@@ -255,10 +223,7 @@ void proc_exit(int status)
     for (uint32_t i = 0; i < NPROC; i++)
         if (procs[i].state != P_UNUSED && procs[i].parent == p)
             reparent(&procs[i]);
-    if (harness_is_boot(p)) {
-        record_finished(p);
-        ktest_process_done(p);
-    }
+    harness_process_ended(p);
     p->state = P_ZOMBIE;
     if (p->parent)
         proc_wakeup(p->parent);
@@ -409,22 +374,4 @@ long sys_ps(uaddr_t out, uint32_t max)
         n++;
     }
     return (long)n;
-}
-
-/* Used by ktest at the end of a run: end init, which never exits by itself,
- * and reap the zombies it adopted. */
-void proc_destroy_init(void)
-{
-    struct proc *p = initproc;
-    if (!p)
-        return;
-    for (uint32_t i = 0; i < NPROC; i++)
-        if (procs[i].state == P_ZOMBIE && procs[i].parent == p)
-            reap(&procs[i]); /* orphans init has not waited for yet */
-    if (read_cr3() == p->pd)
-        write_cr3(kernel_cr3);
-    uvm_destroy(&kernel_frames, p->pd);
-    runq_remove(&runq, &p->rq);
-    initproc = NULL;
-    proc_free(p);
 }

@@ -148,9 +148,6 @@ long sys_fork(void);
 long sys_ps(uaddr_t out, uint32_t max);
 /* proc_count_alive - processes in the table that are neither unused nor zombies. */
 uint32_t proc_count_alive(void);
-/* proc_destroy_init - for ktest at the end of a run: reap init's zombie
- * children, free init's address space and slot. No-op without init. */
-void proc_destroy_init(void);
 
 /*
  * ipc.c: synchronous rendezvous messages (docs/ipc.md); @len and @max are

@@ -20,14 +20,11 @@ static inline uint32_t read_cr2(void) { uint32_t v; __asm__ volatile("mov %%cr2,
 static inline uint32_t read_cr3(void) { uint32_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
 static inline uint32_t read_cr4(void) { uint32_t v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
 static inline void write_cr0(uint32_t v) { __asm__ volatile("mov %0, %%cr0" ::"r"(v) : "memory"); }
-/* Every CR3 load the C kernel makes is counted (kevents.c); the trampoline
- * counts its own. */
-extern uint32_t kev_cr3_writes;
-static inline void write_cr3(uint32_t v)
-{
-    kev_cr3_writes++;
-    __asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory");
-}
+/* load_cr3 - load CR3 with @v (a PD's physical address and its PCD/PWT
+ * bits; SDM Vol. 3A §4.5): the TLB's non-global entries go. The CPU
+ * primitive only: the kernel loads CR3 through write_cr3() (kevents.h),
+ * which counts each load for the benchmark. */
+static inline void load_cr3(uint32_t v) { __asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory"); }
 /* invlpg - drop the TLB entry for the page holding @va (SDM Vol. 3A §4.10.4.1). */
 static inline void invlpg(uint32_t va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
 static inline void write_cr4(uint32_t v) { __asm__ volatile("mov %0, %%cr4" ::"r"(v) : "memory"); }
