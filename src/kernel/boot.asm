@@ -161,7 +161,7 @@ _start:
     add ebx, PAGE_SIZE
     loop .window_ptes
 
-    call bochsbreak_paging          ; `bochsbreak=paging`: stop in Bochs right here
+    call bochsbreak_paging          ; `bochsbreak=paging`: stop in Bochs right here (boot_bochs.inc)
     mov eax, cr4
     or eax, CR4_PSE
     mov cr4, eax
@@ -178,82 +178,9 @@ _start:
     mov eax, boot_high              ; absolute: the link address
     jmp eax
 
-; bochsbreak_paging: if the kernel command line (MBI tag 1) has the word
-; `bochsbreak=` and its comma-separated value names `paging`, execute the
-; Bochs magic breakpoint (xchg bx, bx; a no-op elsewhere). Position
-; independent; needs ESI = MBI, EBP = load base. Preserves every register.
-bochsbreak_paging:
-    pushad
-    lea edx, [esi + 8]
-    mov ecx, [esi]
-    add ecx, esi
-.tag:
-    lea eax, [edx + 8]
-    cmp eax, ecx
-    ja .done
-    mov eax, [edx]
-    test eax, eax
-    jz .done
-    cmp eax, MB2_TAG_CMDLINE
-    je .scan
-    mov eax, [edx + 4]
-    cmp eax, 8
-    jb .done
-    add eax, 7
-    and eax, ~7
-    add edx, eax
-    jmp .tag
-.scan:                              ; EDX+8: the NUL-terminated command line
-    lea ebx, [edx + 8]
-.word:                              ; EBX: start of a word
-    PHYS esi, str_bochsbreak
-    mov edi, ebx
-    mov ecx, str_bochsbreak_len
-    repe cmpsb
-    je .value
-.skip:                              ; to the next word
-    mov al, [ebx]
-    inc ebx
-    test al, al
-    jz .done
-    cmp al, ' '
-    jne .skip
-    jmp .word
-.value:                             ; EDI: the value, "a,b,c"
-    mov ebx, edi
-.item:
-    PHYS esi, str_paging
-    mov edi, ebx
-    mov ecx, str_paging_len
-    repe cmpsb
-    jne .next_item
-    mov al, [edi]                   ; a whole item: followed by , space or NUL
-    cmp al, ','
-    je .hit
-    cmp al, ' '
-    je .hit
-    test al, al
-    jz .hit
-.next_item:
-    mov al, [ebx]
-    inc ebx
-    cmp al, ','
-    je .item
-    cmp al, ' '
-    je .done
-    test al, al
-    jnz .next_item
-    jmp .done
-.hit:
-    xchg bx, bx                     ; Bochs magic breakpoint: paging is about to go on
-.done:
-    popad
-    ret
-
-str_bochsbreak: db "bochsbreak="
-str_bochsbreak_len equ $ - str_bochsbreak
-str_paging: db "paging"
-str_paging_len equ $ - str_paging
+; The Bochs magic breakpoint before paging (bochsbreak=paging), here in
+; .boot.text, position independent like the rest.
+%include "boot_bochs.inc"        ; bochsbreak_paging
 
 ; Now at link addresses. ESI = MBI physical, EBP = load base. boot_high stays
 ; in .boot.text (the kernel window maps .boot too): NASM gives a source file

@@ -152,6 +152,10 @@ void trap_from_kernel(struct trapframe *tf, uint32_t cr3_at_trap);
  * @p's PD and irets (or sysexits, for a sysenter frame with TF clear).
  * @p must be current with an address space. Never returns. */
 void trap_return(struct proc *p) __attribute__((noreturn));
+/* EFLAGS bits ring 3 may not hold, which trap_return clears: interrupts
+ * stay on, no I/O privilege, no virtual-8086 mode. The rest (CF..OF, DF,
+ * TF, NT, AC, ...) are the user's. */
+#define EFLAGS_FORCED_CLEAR (EFLAGS_IOPL | EFLAGS_VM)
 /* trap_name - a short name for IDT vector @vector ("#PF page fault",
  * "syscall", "IRQ", ...), for reports; never NULL. */
 const char *trap_name(uint32_t vector);
@@ -165,7 +169,7 @@ void syscall_finish_slow(long result) __attribute__((noreturn));
  * path's entry checks (@cr3_at_entry: the CR3 the CPU came in with) and
  * exit checks (the frame on the entry stack, untouched but for EAX, the
  * PD the trampoline will load), the same as trap_from_user's and
- * trap_return's. Panic on a failure. */
+ * trap_return's (debug_checks.c). Panic on a failure. */
 void syscall_check_entry(uint32_t cr3_at_entry);
 void syscall_check_exit(void);
 
@@ -274,12 +278,6 @@ void ksyms_init(const struct boot_module *m);
  * minus its address (bytes); NULL (and *@offset untouched) if none or no
  * table. The name lives in a static buffer (63 chars at most) until the next call. */
 const char *ksyms_lookup(uint32_t addr, uint32_t *offset);
-
-/* main.c: kernel command line bochsbreak=PLACES (comma-separated) */
-#define BOCHSBREAK_PAGING 0x1   /* before paging goes on (boot.asm reads it itself) */
-#define BOCHSBREAK_CR3    0x2   /* after the first switch to the kernel CR3 from ring 3 */
-#define BOCHSBREAK_USER   0x4   /* at the first user instruction (crt0) */
-extern uint32_t bochsbreak_places;
 
 /* ktest.c: KTAP results of a `test` boot, and the end-of-run summary (the
  * harness's per-process records and module words: harness.h, harness.c) */

@@ -2,6 +2,7 @@
  * fastpath.c - the kernel's side of the trampoline fast path (fastpath.h):
  * the answer table, the hot data line and the slow-work flag.
  */
+#include "bochs.h"
 #include "defs.h"
 #include "fastpath.h"
 #include "kevents.h"

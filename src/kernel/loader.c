@@ -15,6 +15,7 @@
  *   ESP + 4        ->  argv (pointer to argv[0])
  *   ESP            ->  argc
  */
+#include "bochs.h"
 #include "defs.h"
 #include "elf.h"
 #include "harness.h"
@@ -144,10 +145,7 @@ static long build_address_space(struct proc *p, const struct elf_image *elf, con
     tf->cs = USER_CS;
     tf->user_ss = tf->ds = tf->es = tf->fs = tf->gs = USER_DS;
     tf->eflags = EFLAGS_IF | EFLAGS_RSVD1;
-    if (bochsbreak_places & BOCHSBREAK_USER) {
-        bochsbreak_places &= ~(uint32_t)BOCHSBREAK_USER; /* the first process only */
-        tf->eax = BOCHSBREAK_USER_MAGIC;
-    }
+    bochs_first_user_entry(tf); /* bochsbreak=user: crt0 stops in Bochs */
     return 0;
 }
 

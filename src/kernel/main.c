@@ -10,6 +10,7 @@
  *   bochsbreak=paging,cr3,user   Bochs magic breakpoints (docs/debugging.md)
  *   aspace=split|split-global|shared   address-space mode (docs/benchmarking.md)
  */
+#include "bochs.h"
 #include "defs.h"
 #include "fastpath.h"
 #include "kstring.h"
@@ -44,34 +45,6 @@ static void start_boot_processes(void)
     for (uint32_t i = 0; i < nboot_modules; i++)
         if (starts_at_boot(&boot_modules[i]) && &boot_modules[i] != init)
             spawn_boot_module(&boot_modules[i]);
-}
-
-uint32_t bochsbreak_places;
-
-/* bochsbreak=paging,cr3,user: where to stop in the Bochs debugger. */
-static uint32_t parse_bochsbreak(const char *cmdline)
-{
-    static const struct { const char *name; uint32_t bit; } places[] = {
-        { "paging", BOCHSBREAK_PAGING }, { "cr3", BOCHSBREAK_CR3 }, { "user", BOCHSBREAK_USER },
-    };
-    uint32_t bits = 0;
-    for (const char *p = cmdline; *p; p++) {
-        if ((p != cmdline && p[-1] != ' ') || strncmp(p, "bochsbreak=", 11) != 0)
-            continue;
-        for (p += 11; *p && *p != ' ';) {
-            for (size_t i = 0; i < ARRAY_SIZE(places); i++) {
-                size_t n = strlen(places[i].name);
-                if (strncmp(p, places[i].name, n) == 0 && (p[n] == ',' || p[n] == ' ' || !p[n]))
-                    bits |= places[i].bit;
-            }
-            while (*p && *p != ',' && *p != ' ')
-                p++;
-            if (*p == ',')
-                p++;
-        }
-        break;
-    }
-    return bits;
 }
 
 /* aspace=split|split-global|shared (default split). */
@@ -145,7 +118,7 @@ void kmain(paddr_t mbi_pa, paddr_t load_base)
             (void *)__trampoline_end, ((uint32_t)(uintptr_t)__trampoline_end - TRAMPOLINE_BASE) / PAGE_SIZE);
 
     ktest_mode = cmdline_has(mbi->cmdline, "test");
-    bochsbreak_places = parse_bochsbreak(mbi->cmdline);
+    bochs_init(mbi->cmdline);
     for (uint32_t i = 0; i < mbi->nmodules; i++) {
         struct boot_module *m = &boot_modules[nboot_modules++];
         first_word(mbi->modules[i].cmdline, m->name, sizeof(m->name));

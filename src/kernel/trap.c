@@ -10,12 +10,13 @@
  * instructions of the exit path (a bad user segment or frame), which kills
  * the process instead.
  */
+#include "bochs.h"
+#include "debug_checks.h"
 #include "defs.h"
 #include "fastpath.h"
 #include "memlayout.h"
 #include "preempt.h"
 #include "proc.h"
-#include "x86.h"
 
 static const char *const exception_names[32] = {
     "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -37,62 +38,11 @@ const char *trap_name(uint32_t vector)
     return "software interrupt";
 }
 
-/* EFLAGS bits ring 3 may not hold: interrupts stay on, no I/O privilege,
- * no virtual-8086 mode. The rest (CF..OF, DF, TF, NT, AC, ...) are the user's. */
-#define EFLAGS_FORCED_CLEAR (EFLAGS_IOPL | EFLAGS_VM)
-
-static uint32_t read_eflags(void)
-{
-    uint32_t f;
-    __asm__ volatile("pushfl; popl %0" : "=r"(f));
-    return f;
-}
-
-/* Debug builds: the invariants of the trampoline, at every entry and exit.
- * Entry: we came from the process's own CR3, the trampoline loaded the
- * kernel's, the frame is at the top of the process's kernel stack, and the
- * interrupt gate turned IF off. Exit: the same, before the user CR3 goes
- * back. A failure is a kernel bug: panic with what was seen. */
-/* The CR3 the kernel runs on for @p: its own PD under aspace=shared. */
-static uint32_t kernel_side_cr3(const struct proc *p)
-{
-    return aspace_mode == ASPACE_SHARED ? p->pd : kernel_cr3;
-}
-
-static void check_entry(const struct proc *p, const struct trapframe *tf, uint32_t cr3_at_entry)
-{
-    if (cr3_at_entry != p->pd)
-        panic("trampoline entry: CR3 %p at entry, expected pid %d's PD %p", (void *)cr3_at_entry, p->pid, (void *)p->pd);
-    if (read_cr3() != kernel_side_cr3(p))
-        panic("trampoline entry: CR3 %p after the switch, expected the kernel PD %p", (void *)read_cr3(), (void *)kernel_cr3);
-    if (tf != TRAMP_ENTRY_FRAME || p->tf != tf || tramp_kstack_top != p->kstack_top)
-        panic("trampoline entry: frame at %p, expected %p (pid %d's saved frame at %p)", (void *)tf,
-              (void *)TRAMP_ENTRY_FRAME, p->pid, (void *)p->tf);
-    if (read_eflags() & EFLAGS_IF)
-        panic("trampoline entry: interrupts on in the kernel");
-}
-
-static void check_exit(const struct proc *p)
-{
-    if (read_cr3() != kernel_side_cr3(p))
-        panic("trampoline exit: CR3 %p, expected the kernel PD", (void *)read_cr3());
-    if (p != current || tramp_kstack_top != p->kstack_top || !p->pd)
-        panic("trampoline exit: pid %d is not the current process with an address space", p->pid);
-    if (read_eflags() & EFLAGS_IF)
-        panic("trampoline exit: interrupts on before the switch to the user CR3");
-    if (p->tf != TRAMP_ENTRY_FRAME && p->tf != proc_kframe(p))
-        panic("trampoline exit: pid %d's frame at %p is neither on the entry stack nor saved", p->pid, (void *)p->tf);
-    if (p->tf == proc_kframe(p))    /* it gave up the CPU: its frame was moved, the entry stack scrubbed */
-        for (const uint32_t *w = (const uint32_t *)TRAMP_ENTRY_FRAME; w < (const uint32_t *)tramp_entry_stack_top; w++)
-            if (*w)
-                panic("trampoline exit: the entry stack was not scrubbed");
-}
-
 KERNEL_HOT_TEXT void trap_return(struct proc *p)
 {
     struct trapframe *tf = p->tf;
     if (DEBUG_CHECKS)
-        check_exit(p);
+        debug_check_exit(p);
     tf->cs = USER_CS;
     tf->user_ss = USER_DS;
     tf->eflags = (tf->eflags & ~EFLAGS_FORCED_CLEAR) | EFLAGS_IF | EFLAGS_RSVD1;
@@ -121,35 +71,6 @@ KERNEL_HOT_TEXT void syscall_finish_slow(long result)
     if (p->killed)
         proc_exit(STATUS_KILLED);
     trap_return(p);
-}
-
-void syscall_check_entry(uint32_t cr3_at_entry)
-{
-    const struct proc *p = current;
-    check_entry(p, TRAMP_ENTRY_FRAME, cr3_at_entry);
-    if (!tramp_fast_limit)
-        panic("general path entry: pid %d has slow work pending", p->pid);
-}
-
-void syscall_check_exit(void)
-{
-    const struct proc *p = current;
-    const struct trapframe *tf = TRAMP_ENTRY_FRAME;
-    check_exit(p);
-    if (p->tf != tf)
-        panic("general path exit: pid %d's frame is not on the entry stack", p->pid);
-    if (fast_user_pd != p->pd)
-        panic("general path exit: fast_user_pd %p is not pid %d's PD %p", (void *)fast_user_pd, p->pid,
-              (void *)p->pd);
-    /* The frame goes out unsanitised: it must be the one the entry built. */
-    if ((tf->vector != SYSCALL_VECTOR && tf->vector != SYSENTER_VECTOR) || tf->cs != USER_CS ||
-        tf->user_ss != USER_DS || (tf->eflags & EFLAGS_FORCED_CLEAR))
-        panic("general path exit: pid %d's frame was changed (vector %u cs %x ss %x eflags %x)", p->pid,
-              tf->vector, tf->cs, tf->user_ss, tf->eflags);
-    if (tf->vector == SYSCALL_VECTOR && !(tf->eflags & EFLAGS_IF))
-        panic("general path exit: pid %d's int 0x80 frame has IF off", p->pid);
-    if (tf->vector == SYSENTER_VECTOR && (tf->ecx != tf->user_esp || tf->edx != tf->eip || (tf->eflags & (EFLAGS_IF | EFLAGS_TF))))
-        panic("general path exit: pid %d's sysenter frame was changed", p->pid);
 }
 
 #define IRQ_TIMER 0
@@ -189,10 +110,7 @@ static void slow_work_at_entry(struct proc *p, struct trapframe *tf)
         if (tf->vector == SYSENTER_VECTOR)
             tf->eflags |= EFLAGS_TF;
     }
-    if (bochsbreak_places & BOCHSBREAK_CR3) {
-        bochsbreak_places &= ~(uint32_t)BOCHSBREAK_CR3; /* the first time only */
-        BOCHS_BREAK(); /* the trampoline has just loaded the kernel CR3 */
-    }
+    bochs_at_kernel_cr3(); /* bochsbreak=cr3: the trampoline has just loaded the kernel CR3 */
 }
 
 /* cr3_at_entry: the CR3 the CPU came in with; set by DEBUG builds only. */
@@ -200,7 +118,7 @@ KERNEL_HOT_TEXT void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
 {
     struct proc *p = current;
     if (DEBUG_CHECKS)
-        check_entry(p, tf, cr3_at_entry);
+        debug_check_entry(p, tf, cr3_at_entry);
     p->tf = tf; /* the frame stays where the CPU put it until p gives up the CPU */
     if (!tramp_fast_limit)
         slow_work_at_entry(p, tf);
