@@ -114,7 +114,7 @@ static void switch_to_scheduler(void)
         memcpy(proc_kframe(p), p->tf, TRAPFRAME_SIZE);
         p->tf = proc_kframe(p);
         if (DEBUG_CHECKS)
-            memset(TRAMP_ENTRY_FRAME, 0, TRAPFRAME_SIZE); /* checked by trap.c's check_exit */
+            memset(TRAMP_ENTRY_FRAME, 0, TRAPFRAME_SIZE); /* checked by debug_check_exit (debug_checks.c) */
     }
     swtch(&p->context, scheduler_context);
 }

@@ -166,7 +166,7 @@ global trampoline_syscall_call, trampoline_sysenter_call
 ; SWITCH_TO_KERNEL_CR3_FOR_SYSCALL: the entry's CR3 write (none under
 ; aspace=shared) and the call's count; then the process's kernel stack,
 ; below the slot its frame moves to if it sleeps (proc.c). DEBUG builds
-; run the entry checks (syscall_check_entry, trap.c) with the CR3 the CPU
+; run the entry checks (syscall_check_entry, debug_checks.c) with the CR3 the CPU
 ; came in with. Clobbers EAX; ESP ends on the kernel stack.
 %macro SWITCH_TO_KERNEL_CR3_FOR_SYSCALL 0
   %if DEBUG_CHECKS
