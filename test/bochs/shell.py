@@ -5,8 +5,9 @@ Runs `make bochs-files BOCHSBREAK=paging,cr3,user` (what `make bochs` boots),
 starts Bochs on a pty with the debugger's start commands, and:
   1. the generated bochsrc puts COM1 on the terminal (mode=term) with port
      0xE9 off (else every byte shows twice);
-  2. `c` three times: the magic breakpoints of paging, cr3 and user stop in
-     that order, and COM1 shows the kernel command line with bochsbreak=;
+  2. `c` three times: the magic breakpoints of paging, cr3 (in
+     bochs_at_kernel_cr3, bochs.c) and user stop in that order, and COM1
+     shows the kernel command line with bochsbreak=;
   3. `creg` at the paging stop (CR0 as the firmware left it) and at the user
      stop: CD and NW clear then (boot.asm writes CR0; Intel SDM Vol. 3A §11.5.1);
   4. `c`: the serial shell answers `ps` typed on the same terminal;
@@ -124,7 +125,7 @@ def main():
             pos = end
         text = con.buf.decode(errors="replace").replace("\r", "")
         cmdline = re.search(r'boot: command line "([^"]*)"', text)
-        check(len(stops) == 3 and "trap_from_user" in stops[1] and "001b:" in stops[2] and cmdline is not None
+        check(len(stops) == 3 and "bochs_at_kernel_cr3" in stops[1] and "001b:" in stops[2] and cmdline is not None
               and "bochsbreak=" + BREAKS in cmdline.group(1),
               "magic breakpoints paging, cr3, user in order; bochsbreak= on the command line (%s)" %
               (cmdline.group(1) if cmdline else "no command line seen"))
