@@ -7,7 +7,6 @@
 #include "defs.h"
 #include "kstring.h"
 #include "uapi/syscall.h"   /* BOCHSBREAK_USER_MAGIC */
-#include "x86.h"            /* BOCHS_BREAK */
 
 uint32_t bochsbreak_places;
 

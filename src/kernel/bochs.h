@@ -10,7 +10,7 @@
  *                               the kernel CR3 from ring 3
  *   bochs_first_user_entry(tf)  loader.c: the first process's entry frame
  *
- * `xchg bx, bx` (BOCHS_BREAK(), x86.h) stops Bochs when its bochsrc says
+ * `xchg bx, bx` (BOCHS_BREAK() below) stops Bochs when its bochsrc says
  * magic_break: enabled=1; everywhere else it is a no-op.
  */
 #ifndef BOCHS_H
@@ -19,6 +19,10 @@
 #include "types.h"
 
 struct trapframe;
+
+/* BOCHS_BREAK - the Bochs magic breakpoint, for a stop placed in code
+ * (magic_break: enabled=1 in the bochsrc; unprivileged, a no-op elsewhere). */
+#define BOCHS_BREAK() __asm__ volatile("xchg %bx, %bx")
 
 #define BOCHSBREAK_PAGING 0x1   /* before paging goes on (boot_bochs.inc reads the word itself) */
 #define BOCHSBREAK_CR3    0x2   /* after the first switch to the kernel CR3 from ring 3 */

@@ -43,7 +43,4 @@ static inline __attribute__((noreturn)) void halt_forever(void)
         __asm__ volatile("cli; hlt");
 }
 
-/* Bochs magic breakpoint (magic_break: enabled=1 in the bochsrc). */
-#define BOCHS_BREAK() __asm__ volatile("xchg %bx, %bx")
-
 #endif /* X86_H */
