@@ -1,5 +1,6 @@
 #!/bin/sh
-# irqoff.sh ISO KERNEL.elf [ENTRY] - boot ISO under -icount shift=0 with the
+# irqoff.sh ISO KERNEL.elf - boot ISO under -icount shift=0,sleep=off (an
+# idle guest jumps to its next timer: the run is deterministic) with the
 # interrupt-latency plugin (tools/irqoff-plugin.c, build/irqoff.so) and print
 # its report: the longest runs of kernel instructions with IF = 0, grouped by
 # the last user instruction before them, each run's first and last kernel
@@ -19,7 +20,7 @@ window=$(printf '%#x' $((0x$window + 1)))   # the window's nop
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 rc=0
-timeout "${IRQOFF_TIMEOUT:-900}" "$qemu" -accel tcg -icount shift=0 -m "${QEMU_MEM:-256}" -no-reboot -display none \
+timeout "${IRQOFF_TIMEOUT:-900}" "$qemu" -accel tcg -icount shift=0,sleep=off -m "${QEMU_MEM:-256}" -no-reboot -display none \
     -cdrom "$iso" -serial "file:${IRQOFF_SERIAL:-/dev/null}" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -plugin "$build/irqoff.so,window=$window,idle=0x$idle,boot_end=0x$boot_end,profile=1" 2>"$out" || rc=$?
 grep '^irqoff:' "$out" | while read -r tag a b c d e rest; do

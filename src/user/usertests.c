@@ -1575,10 +1575,10 @@ static void orphan_reparented_to_init(void)
  * give every frame back; the irqoff boot (test/run.sh, tools/irqoff.sh)
  * runs this case under the interrupt-latency plugin and fails if any stretch
  * with interrupts off exceeds its bound. */
-#define LONG_VA     0x90000000u
+#define LONG_VA     0x10000000u                     /* below the kernel's PDEs (aspace=shared) */
 #define LONG_PAGES  1024u
 #define LONG_TABLES 64u
-#define SPARSE_VA   0xA0000000u                     /* LONG_TABLES x 4 MiB */
+#define SPARSE_VA   0x20000000u                     /* LONG_TABLES x 4 MiB */
 static void long_calls_bounded(void)
 {
     unsigned f0 = frames_free();
@@ -1652,6 +1652,7 @@ static const struct scenario cases[] = {
     { lazy_fork_conserves_frames, "lazy_fork_conserves_frames" },
     { kevents_and_calibration, "kevents_and_calibration" },
     { afill_gate_exact, "afill_gate_exact" },
+    { long_calls_bounded, "long_calls_bounded" },
     { map_exhaust_enomem, "map_exhaust_enomem" },
     { fork_enomem, "fork_enomem" },
     { shm_between_processes, "shm_between_processes" },
@@ -1663,7 +1664,6 @@ static const struct scenario cases[] = {
     { proc_limit, "proc_limit" },
     { spawn_1000_leak, "spawn_1000_leak" },
     { orphan_reparented_to_init, "orphan_reparented_to_init" },
-    { long_calls_bounded, "long_calls_bounded" },
 };
 
 /* frames_free is global: in a test boot the other boot modules run next to
