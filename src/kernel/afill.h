@@ -87,13 +87,17 @@ void afill_clear_part(paddr_t pd, unsigned parts, afill_between_fn between);
 void afill_clear(paddr_t pd);
 
 /* afill_init - map the window's own page table into its slot 0 and keep a
- * copy of kernel_cr3 for the gate; once, from paging_init(). */
+ * copy of kernel_cr3 for the gate; once, from paging_init(). Panics if the
+ * kernel PD maps a PDE outside the direct map, the kernel window and the
+ * trampoline: the readout looks for the kernel's entries there alone. */
 void afill_init(void);
 
 /*
  * afill_entry(user_cr3, out, pages) - sys_afill for the instrument's gate
  * (trampoline/afill.asm, `int AFILL_VECTOR`): called on the gate's stack
  * with interrupts off and the kernel CR3 loaded (aspace=shared: the user's);
+ * it opens interrupt windows only between the user page tables it walks
+ * (an IRQ there runs on the gate's stack, preempt.c), never a switch.
  * @user_cr3 is the CR3 the CPU came in with. Counts the call and the gate's
  * two CR3 writes in kevents, after the count. Same result as sys_afill.
  */
