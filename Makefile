@@ -192,6 +192,7 @@ ISO_ENTRY_bochstest  := 5
 ISO_ENTRY_bochs-suite := 11
 ISO_ENTRY_badelf     := 7
 ISO_ENTRY_demo       := 3
+ISO_ENTRY_irqoff     := 12
 ISO_NAMES := $(patsubst ISO_ENTRY_%,%,$(filter ISO_ENTRY_%,$(.VARIABLES)))
 $(patsubst %,$(BUILD)/%.iso,$(ISO_NAMES)): $(BUILD)/%.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
 	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) $(ISO_ENTRY_$*)
@@ -204,7 +205,7 @@ $(BUILD)/modes/%/test.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) sc
 	KERNEL_ARGS="aspace=$*" KERNELVA_EXPECT=$(if $(filter shared,$*),reject,) \
 	    scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 1
 
-TEST_ISOS := $(patsubst %,$(BUILD)/modes/%/test.iso,$(MODES)) $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso $(BUILD)/demo.iso $(BUILD)/gdbtest.iso $(BUILD)/gdbinit $(BUILD)/bochstest.iso $(BUILD)/bochs-suite.iso $(BUILD)/badelf.iso
+TEST_ISOS := $(patsubst %,$(BUILD)/modes/%/test.iso,$(MODES)) $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso $(BUILD)/demo.iso $(BUILD)/gdbtest.iso $(BUILD)/gdbinit $(BUILD)/bochstest.iso $(BUILD)/bochs-suite.iso $(BUILD)/badelf.iso $(BUILD)/irqoff.iso
 
 # ---------------------------------------------------------------- targets
 .PHONY: FORCE all iso run run-demo debug gdb bochs bochs-files bench bench-publish microbench fuzz test unit clean help deps debug-build

@@ -2,7 +2,7 @@
 # mkiso.sh OUT.iso KERNEL.elf KERNEL.sym MODULE_DIR DEFAULT_ENTRY
 #
 # Builds a GRUB 2 (i386-pc) rescue ISO with grub-mkrescue. The menu has the
-# same entries in every ISO; DEFAULT_ENTRY (0-11) picks the one booted
+# same entries in every ISO; DEFAULT_ENTRY (0-12) picks the one booted
 # without a keypress:
 #   0  shell: init starts sh on COM1 (make run)
 #   1  test:  `test` on the kernel command line, KTAP on COM1 (make test)
@@ -18,6 +18,9 @@
 #      PATHTRACE_ARGS="SYSCALL ENTRY" is its argument list
 #  11  bochs-suite: a slim test suite for Bochs (make test): boot, paging,
 #      the trampoline, faults, copy-in/out, registers, CR3 counts
+#  12  irqoff: the long calls (usertests long_calls_bounded and a few more)
+#      and a short fuzz run, for the interrupt-latency check (make test runs
+#      it under tools/irqoff.sh; docs/security.md "Interrupt latency")
 # Environment: KERNEL_ARGS are added to the kernel command line of the shell
 # and test entries (e.g. aspace=shared, bochsbreak=user), KERNELVA_EXPECT to
 # kernelva's (shared mode refuses it).
@@ -205,6 +208,15 @@ menuentry "split: one call traced (make pathtrace)" {
 menuentry "split: Bochs test subset (KTAP on COM1)" {
     multiboot2 /boot/kernel.elf test
     module2 /boot/kernel.sym kernel.sym$bochs_modules
+    boot
+}
+menuentry "split: interrupt-latency check (tools/irqoff.sh)" {
+    multiboot2 /boot/kernel.elf test${KERNEL_ARGS:+ $KERNEL_ARGS}
+    module2 /boot/kernel.sym kernel.sym
+    module2 /modules/init.elf init
+    module2 /modules/usertests.elf usertests long_calls_bounded brk_shrink_over_holes map_unmap_valid fork_copies_memory shm_between_processes afill_gate_exact
+    module2 /modules/fuzz.elf fuzz ${FUZZ_ARGS:-1 3000}
+    module2 /modules/child.elf child nostart
     boot
 }
 CFG

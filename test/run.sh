@@ -17,7 +17,10 @@
 #      replayed as failures, one replay process per traced process
 #      (test/bench/test_processes.sh), and `make pathtrace` (test/bench/pathtrace.sh: the
 #      per-segment trace of getppid adds up to the benchmark's p50)
-#   9. the docs still match the tree and this run's logs (tools/check-docs.sh)
+#   9. QEMU under the interrupt-latency plugin (tools/irqoff.sh, irqoff.iso:
+#      the long calls and a short fuzz): no stretch with interrupts off
+#      longer than IRQOFF_BOUND instructions
+#  10. the docs still match the tree and this run's logs (tools/check-docs.sh)
 # Every boot and session is a background job, JOBS at a time (default: the
 # number of CPUs), longest first; the checks then read their logs in the
 # order above. Each stage prints its job's wall time; the end lists every
@@ -129,6 +132,8 @@ job bench-report sh -c 'test/bench/test_report.sh > "$1/bench-report.tap" 2>&1' 
 job bench-inputs sh -c 'test/bench/test_inputs.sh > "$1/bench-inputs.tap" 2>&1' - "$LOGS"
 job bench-failed-calls sh -c 'timeout "$1" test/bench/test_failed_calls.sh > "$2/bench-failed-calls.tap" 2>&1' \
     - "$BOOT_TIMEOUT" "$LOGS"
+job irqoff sh -c 'IRQOFF_SERIAL="$2/irqoff-serial.log" IRQOFF_TIMEOUT="$1" tools/irqoff.sh "$3/irqoff.iso" "$3/kernel.elf" \
+    > "$2/irqoff.report" 2>&1' - "$BOOT_TIMEOUT" "$LOGS" "$BUILD"
 job pathtrace sh -c 'timeout "$1" test/bench/pathtrace.sh "$2/pathtrace" > "$2/pathtrace.tap" 2>&1' \
     - "$BOOT_TIMEOUT" "$LOGS"
 job bench-processes sh -c 'timeout "$1" test/bench/test_processes.sh > "$2/bench-processes.tap" 2>&1' \
@@ -299,6 +304,20 @@ stage pathtrace "make pathtrace: getppid traced per segment, total = the benchma
     "$LOGS/pathtrace.tap"
 timed_out "$RC" "$BOOT_TIMEOUT" "pathtrace" || true
 tap_count "$LOG" "pathtrace"
+
+# The longest stretch of kernel instructions with interrupts off, boot
+# aside, under -icount shift=0: deterministic, a property of where the
+# preempt points are (docs/security.md "Interrupt latency" quotes it).
+IRQOFF_BOUND=50000
+stage irqoff "QEMU under tools/irqoff.sh: the long calls keep interrupts off at most $IRQOFF_BOUND instructions" \
+    "$LOGS/irqoff.report"
+if ! timed_out "$RC" "$BOOT_TIMEOUT" "irqoff"; then
+    check "irqoff: every test in the boot passed (exit status $RC; COM1: $LOGS/irqoff-serial.log)" [ "$RC" -eq 33 ]
+    worst=$(awk '$1 == "irqoff:" && $2 ~ /^0x/ && $3 > m { m = $3 } END { print m + 0 }' "$LOG")
+    check "irqoff: the report lists the calls' runs" grep -qE '^irqoff: +0x[0-9a-f]+ +[0-9]+' "$LOG"
+    check "irqoff: longest run with interrupts off $worst instructions <= $IRQOFF_BOUND (by call: $LOG)" \
+        test "$worst" -gt 0 -a "$worst" -le "$IRQOFF_BOUND"
+fi
 
 # After the boots: the transcripts in the docs are checked against this run's logs.
 echo "== docs: every quoted FILE:LINE, constant count and transcript still matches (tools/check-docs.sh)"

@@ -17,10 +17,12 @@
  * Build (`make test` builds it too, so it cannot rot; the v1 API it uses is
  * declared in tools/qemu-plugin-v1.h, QEMU 7.2 ships no qemu-plugin.h):
  *     make build/irqoff.so
- * Run: window = irq_window + 1 (the nop), idle = the hlt in scheduler_run,
- * both from build/kernel.elf (objdump -d), with a test ISO:
+ * Run (tools/irqoff.sh ISO KERNEL.elf does all this and names the
+ * functions): window = irq_window + 1 (the nop), idle = the hlt in
+ * scheduler_run, boot_end (optional) = scheduler_run, all from
+ * build/kernel.elf (objdump -d), with a test ISO:
  *     qemu-system-i386 -accel tcg -icount shift=0 ... \
- *         -plugin build/irqoff.so,window=0xC01....,idle=0xC01....
+ *         -plugin build/irqoff.so,window=0xC01....,idle=0xC01....,boot_end=0xC01....
  * The report goes to stderr when QEMU exits. Addresses at or above
  * KERNEL_FROM count as kernel: a user program linked there (kernelva)
  * would be miscounted, so measure with an ISO without it.
@@ -54,6 +56,12 @@ static struct group groups[MAX_KEYS];
 static unsigned ngroups;
 
 static uint64_t run, run_start, last_pc, last_user_pc;
+/* Before the kernel first reaches boot_end (scheduler_run: the boot is
+ * over), nothing is user code: the firmware (some of it at the top of the
+ * address space), the boot loader and the kernel's own pre-paging code all
+ * run, and every run then is keyed 0, boot. */
+static uint64_t boot_end_pc;
+static bool booted;
 
 static uint64_t samples[SAMPLES], nsamples;
 static bool profile;
@@ -88,13 +96,17 @@ static void on_insn(unsigned int vcpu, void *udata)
 {
     (void)vcpu;
     uint64_t pc = (uintptr_t)udata;
+    if (!booted && !boot_end_pc)
+        booted = true;              /* no boot_end given: key by the last low address, as before */
     if (pc < KERNEL_FROM || pc == window_pc || pc == idle_pc) {
         if (run)
             end_run();
-        if (pc < KERNEL_FROM)
+        if (pc < KERNEL_FROM && booted)
             last_user_pc = pc;
         return;
     }
+    if (pc == boot_end_pc)
+        booted = true;
     if (run++ == 0)
         run_start = pc;
     if (run % SAMPLE_EVERY == 0)
@@ -153,6 +165,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
             window_pc = strtoull(a + 7, NULL, 0);
         else if (strncmp(a, "idle=", 5) == 0)
             idle_pc = strtoull(a + 5, NULL, 0);
+        else if (strncmp(a, "boot_end=", 9) == 0)
+            boot_end_pc = strtoull(a + 9, NULL, 0);
         else if (strncmp(a, "profile=", 8) == 0)
             profile = a[8] == '1';
     }

@@ -108,46 +108,149 @@ static AFILL_TEXT void note(struct afill_scan *s, uint32_t va, uint32_t e, bool 
         s->list[s->listed++] = va | (uint32_t)kind;
 }
 
-AFILL_TEXT void afill_walk(struct afill_scan *s, paddr_t pd, paddr_t other, bool user_pd)
+/* A page table private to its PD whose PDE has no A bit: not walked
+ * through since the last afill_clear(). The CPU sets the PDE's A whenever
+ * it uses the PDE to translate (SDM Vol. 3A §4.8), so none of the table's
+ * PTEs got an A bit, and afill_clear() left none: the walk and the clear
+ * skip it. User tables (U in the PDE) are private (uvm_create, pt_slot,
+ * uvm_clone each allocate their own); the kernel PD's own tables are too,
+ * except under aspace=shared, which shares them into every user PD, whose
+ * copy of the PDE may be the one the CPU marked (@parts without
+ * AFILL_PRIVATE_KERNEL: walked whole). The kernel writes no PTE with A
+ * set. Relies on a walk through the PDE setting its A: true under QEMU
+ * TCG, which caches no paging-structure entries, and on hardware once a
+ * CR3 write has flushed the PDE caches (SDM Vol. 3A §4.10.3, §4.10.4.1),
+ * as the measured call's does. */
+static AFILL_TEXT bool untouched_table(pde_t e, unsigned parts)
 {
-    const pde_t *d = AFILL_MAP(SLOT_PD, pd);
-    for (uint32_t i = 0; i < TABLE_ENTRIES; i++)          /* 4 MiB leaves first */
-        if ((d[i] & (PTE_P | PDE_PS | PTE_A)) == (PTE_P | PDE_PS | PTE_A))
-            note(s, i << PDE_SHIFT, d[i], true, user_pd);
-    const pde_t *o = other ? AFILL_MAP(SLOT_OTHER, other) : NULL;
-    for (uint32_t i = 0; i < TABLE_ENTRIES; i++) {
-        if ((d[i] & (PTE_P | PDE_PS)) != PTE_P)
+    return !(e & PTE_A) && ((e & PTE_U) || (parts & AFILL_PRIVATE_KERNEL));
+}
+
+/* The part (AFILL_PART_*) PDE @i (@e) belongs to: a user page table, but
+ * not the one that also holds the trampoline (an interrupt taken under
+ * aspace=shared walks it), is AFILL_PART_USER; the rest (4 MiB leaves,
+ * supervisor tables, the trampoline's) AFILL_PART_KERNEL. */
+static AFILL_TEXT unsigned part_of(uint32_t i, pde_t e)
+{
+    return (e & (PTE_U | PDE_PS)) == PTE_U && i != PDX(TRAMPOLINE_BASE) ? AFILL_PART_USER : AFILL_PART_KERNEL;
+}
+
+/* The PDEs the kernel PD uses: the direct map and the kernel window, then
+ * the trampoline's (paging.c; afill_init checks it maps nothing else). A
+ * user PD's user tables lie below the trampoline's. The kernel part is
+ * looked for in these alone, so that it costs the same however the user
+ * PD looks. */
+#define KPDE_FIRST PDX(DIRECT_MAP_BASE)
+#define KPDE_END   PDX(KERNEL_WINDOW_BASE + KERNEL_WINDOW_SIZE)
+#define TPDE       PDX(TRAMPOLINE_BASE)
+_Static_assert(KPDE_FIRST < KPDE_END && KPDE_END <= TPDE && TPDE == TABLE_ENTRIES - 1,
+               "the kernel's PDEs: the direct map and the window, below the trampoline's, the last");
+
+/* Page-table entries looked at together: most have no A bit, and one OR of
+ * eight entries tells (about 2.5 instructions an entry instead of 7; the
+ * kernel part's tables are walked with interrupts off). */
+#define SCAN_GROUP 8
+_Static_assert(TABLE_ENTRIES % SCAN_GROUP == 0, "a table is whole groups");
+static AFILL_TEXT inline pte_t group_or(const pte_t *t)
+{
+    return t[0] | t[1] | t[2] | t[3] | t[4] | t[5] | t[6] | t[7];
+}
+
+/* The table of PDE @i (@e) of @d if it is one of @parts to walk: present,
+ * not a 4 MiB leaf, not an untouched private table. */
+static AFILL_TEXT bool walk_table(uint32_t i, pde_t e, unsigned parts)
+{
+    return (e & (PTE_P | PDE_PS)) == PTE_P && !untouched_table(e, parts) && (part_of(i, e) & parts);
+}
+
+static AFILL_TEXT void walk_tables(struct afill_scan *s, const pde_t *d, const pde_t *o, bool user_pd,
+                                   uint32_t lo, uint32_t hi, unsigned parts, afill_between_fn between)
+{
+    for (uint32_t i = lo; i < hi; i++) {
+        if (!walk_table(i, d[i], parts))
             continue;
         if (o && (o[i] & (PTE_P | PDE_PS)) == PTE_P && PTE_FRAME(o[i]) == PTE_FRAME(d[i]))
             continue;                                      /* counted in `other` */
         const pte_t *t = AFILL_MAP(SLOT_PT, PTE_FRAME(d[i]));
-        for (uint32_t j = 0; j < TABLE_ENTRIES; j++)
-            if ((t[j] & (PTE_P | PTE_A)) == (PTE_P | PTE_A))
-                note(s, (i << PDE_SHIFT) | (j << PAGE_SHIFT), t[j], false, user_pd);
+        for (uint32_t j = 0; j < TABLE_ENTRIES; j += SCAN_GROUP) {
+            if (!(group_or(t + j) & PTE_A))
+                continue;
+            for (uint32_t k = j; k < j + SCAN_GROUP; k++)
+                if ((t[k] & (PTE_P | PTE_A)) == (PTE_P | PTE_A))
+                    note(s, (i << PDE_SHIFT) | (k << PAGE_SHIFT), t[k], false, user_pd);
+        }
+        if (between && part_of(i, d[i]) == AFILL_PART_USER)
+            between();                                     /* an interrupt touches no user table */
+    }
+}
+
+AFILL_TEXT void afill_walk_part(struct afill_scan *s, paddr_t pd, paddr_t other, bool user_pd,
+                                unsigned parts, afill_between_fn between)
+{
+    const pde_t *d = AFILL_MAP(SLOT_PD, pd);
+    const pde_t *o = other ? AFILL_MAP(SLOT_OTHER, other) : NULL;
+    if (parts & AFILL_PART_KERNEL) {
+        for (uint32_t i = KPDE_FIRST; i < KPDE_END; i++)  /* 4 MiB leaves first */
+            if ((d[i] & (PTE_P | PDE_PS | PTE_A)) == (PTE_P | PDE_PS | PTE_A))
+                note(s, i << PDE_SHIFT, d[i], true, user_pd);
+        walk_tables(s, d, o, user_pd, KPDE_FIRST, KPDE_END, parts & ~AFILL_PART_USER, NULL);
+    }
+    if (parts & AFILL_PART_USER)
+        walk_tables(s, d, o, user_pd, 0, TPDE, parts & ~AFILL_PART_KERNEL, between);
+    if (parts & AFILL_PART_KERNEL)
+        walk_tables(s, d, o, user_pd, TPDE, TABLE_ENTRIES, parts & ~AFILL_PART_USER, NULL);
+}
+
+AFILL_TEXT void afill_walk(struct afill_scan *s, paddr_t pd, paddr_t other, bool user_pd)
+{
+    afill_walk_part(s, pd, other, user_pd, AFILL_PART_ALL, NULL);
+}
+
+static AFILL_TEXT void clear_range(pde_t *d, uint32_t lo, uint32_t hi, unsigned parts, afill_between_fn between)
+{
+    for (uint32_t i = lo; i < hi; i++) {
+        if (!(d[i] & PTE_P) || !(part_of(i, d[i]) & parts))
+            continue;
+        if (walk_table(i, d[i], parts)) {
+            pte_t *t = AFILL_MAP(SLOT_PT, PTE_FRAME(d[i]));
+            for (uint32_t j = 0; j < TABLE_ENTRIES; j += SCAN_GROUP) {
+                if (!(group_or(t + j) & PTE_A))
+                    continue;
+                for (uint32_t k = j; k < j + SCAN_GROUP; k++)
+                    if (t[k] & PTE_A)
+                        t[k] &= ~(pte_t)PTE_A;
+            }
+            if (d[i] & PTE_A)
+                d[i] &= ~(pde_t)PTE_A;
+            if (between && part_of(i, d[i]) == AFILL_PART_USER)
+                between();
+        } else if (d[i] & PTE_A) {
+            d[i] &= ~(pde_t)PTE_A;
+        }
+    }
+}
+
+AFILL_TEXT void afill_clear_part(paddr_t pd, unsigned parts, afill_between_fn between)
+{
+    pde_t *d = AFILL_MAP(SLOT_PD, pd);
+    if (parts & AFILL_PART_USER)
+        clear_range(d, 0, TPDE, parts & ~AFILL_PART_KERNEL, between);
+    if (parts & AFILL_PART_KERNEL) {
+        clear_range(d, KPDE_FIRST, KPDE_END, parts & ~AFILL_PART_USER, NULL);
+        clear_range(d, TPDE, TABLE_ENTRIES, parts & ~AFILL_PART_USER, NULL);
     }
 }
 
 AFILL_TEXT void afill_clear(paddr_t pd)
 {
-    pde_t *d = AFILL_MAP(SLOT_PD, pd);
-    for (uint32_t i = 0; i < TABLE_ENTRIES; i++) {
-        if (!(d[i] & PTE_P))
-            continue;
-        if (!(d[i] & PDE_PS)) {
-            pte_t *t = AFILL_MAP(SLOT_PT, PTE_FRAME(d[i]));
-            for (uint32_t j = 0; j < TABLE_ENTRIES; j++)
-                if (t[j] & PTE_A)
-                    t[j] &= ~(pte_t)PTE_A;
-        }
-        if (d[i] & PTE_A)
-            d[i] &= ~(pde_t)PTE_A;
-    }
+    afill_clear_part(pd, AFILL_PART_ALL, NULL);
 }
 
 #ifndef HOST_TEST
 #include "defs.h"
 #include "fastpath.h"
 #include "kevents.h"
+#include "preempt.h"
 #include "proc.h"
 #include "uapi/errno.h"
 #include "x86.h"
@@ -158,6 +261,10 @@ extern paddr_t afill_kpd;           /* trampoline/afill.asm, .afill.bss */
 
 void afill_init(void)
 {
+    const pde_t *kpd = phys_to_virt(kernel_cr3);
+    for (uint32_t i = 0; i < TABLE_ENTRIES; i++)
+        if ((kpd[i] & PTE_P) && (i < KPDE_FIRST || i >= KPDE_END) && i != TPDE)
+            panic("afill: the kernel PD maps PDE %u, outside the PDEs the readout walks", i);
     afill_kpd = kernel_cr3;
     kernel_window_pts[PTX(AFILL_WINDOW_BASE)] = kernel_virt_to_phys(kernel_window_pts) | PTE_P | PTE_W;
 }
@@ -174,6 +281,14 @@ static inline uint32_t irq_save(void)
 static inline void irq_restore(uint32_t f)
 {
     __asm__ volatile("push %0; popf" ::"r"(f) : "memory", "cc");
+}
+
+/* Between two user tables of a readout: an interrupt window (preempt.c),
+ * on the process's kernel stack or the gate's; never a switch. What the
+ * interrupt touches is kernel-side: counted before, cleared after. */
+static AFILL_TEXT void afill_window(void)
+{
+    preempt_window();
 }
 
 /* Copy @len bytes to user @va of the PD at @upd through the window, with
@@ -225,8 +340,14 @@ static AFILL_TEXT long afill_readout(paddr_t upd, uaddr_t out, uaddr_t pages, bo
     afill_scan_exclude(&s, AFILL_WINDOW_BASE, AFILL_WINDOW_BASE + AFILL_WINDOW_SLOTS * PAGE_SIZE);
     s.list = pages ? list : NULL;
     s.list_max = AFILL_LIST_MAX;
-    afill_walk(&s, active, 0, active == upd);
-    afill_walk(&s, other, active, other == upd);
+    /* The kernel part first, with interrupts off throughout; then the user
+     * tables, with a window after each (an interrupt sets A in no user
+     * table: counts stay exact), so the time with interrupts off does not
+     * grow with the tables the process used. */
+    unsigned kpart = AFILL_PART_KERNEL | (active == upd ? 0 : AFILL_PRIVATE_KERNEL);
+    afill_walk_part(&s, active, 0, active == upd, kpart, NULL);
+    afill_walk_part(&s, other, active, other == upd, kpart, NULL);
+    afill_walk_part(&s, upd, 0, true, AFILL_PART_USER, afill_window);
     if (gate) {
         kev_syscalls++;
         if (active != upd)
@@ -246,8 +367,9 @@ static AFILL_TEXT long afill_readout(paddr_t upd, uaddr_t out, uaddr_t pages, bo
     if (pages && s.listed && afill_put(upd, pages, list, s.listed * sizeof(uint32_t)) < 0)
         r = -EFAULT;
 
-    afill_clear(other);                                  /* last: the copies' pages too */
-    afill_clear(active);
+    afill_clear_part(upd, AFILL_PART_USER, afill_window);
+    afill_clear_part(other, kpart, NULL);                /* last: the copies' and the interrupts' pages too */
+    afill_clear_part(active, kpart, NULL);
     irq_restore(flags);
     if (r < 0)
         return r;

@@ -47,24 +47,57 @@ void afill_scan_exclude(struct afill_scan *s, uint32_t lo, uint32_t hi);
  * table, so the walk's own reads through the direct map cannot count.
  * Page tables that @other (a PD already walked, or 0) maps at the same index
  * are skipped: they were counted there (aspace=shared shares the kernel's).
+ * So are user page tables (U=1 PDE) whose PDE has no A bit: not walked
+ * through since the last afill_clear(), so no PTE of theirs has A (afill.c).
+ * Supervisor tables are walked whole (see afill_walk_part).
  */
 void afill_walk(struct afill_scan *s, paddr_t pd, paddr_t other, bool user_pd);
+
+/* The two parts of a PD the readout walks apart (afill.c part_of): what an
+ * interrupt taken in the kernel may set A in (4 MiB leaves, supervisor
+ * tables, the table holding the trampoline), and the other user tables. */
+#define AFILL_PART_KERNEL 1u
+#define AFILL_PART_USER   2u
+#define AFILL_PART_ALL    3u
+/* With the parts: the kernel PD's tables are its own (the split modes), so
+ * one whose PDE has no A bit is skipped like a user table (afill.c). */
+#define AFILL_PRIVATE_KERNEL 4u
+typedef void (*afill_between_fn)(void);
+
+/*
+ * afill_walk_part, afill_clear_part - afill_walk and afill_clear restricted
+ * to @parts (AFILL_PART_*); @between (or NULL) is called after each user
+ * table: the readout opens an interrupt window there, once the kernel part
+ * is counted and before it is cleared (an interrupt sets no A bit in a
+ * user table), so its interrupts-off time does not grow with the user
+ * tables it walks.
+ */
+void afill_walk_part(struct afill_scan *s, paddr_t pd, paddr_t other, bool user_pd,
+                     unsigned parts, afill_between_fn between);
+void afill_clear_part(paddr_t pd, unsigned parts, afill_between_fn between);
 
 /*
  * afill_clear - clear A in every present PDE and PTE of the PD at @pd (page
  * tables shared with another PD are cleared through either). Clears no TLB
  * entry: translations still cached keep serving without setting A again.
+ * A user page table whose PDE has no A bit is not read: it has none to clear
+ * (afill_walk). So the time taken grows with the tables used since the last
+ * clear, not with the address space.
  */
 void afill_clear(paddr_t pd);
 
 /* afill_init - map the window's own page table into its slot 0 and keep a
- * copy of kernel_cr3 for the gate; once, from paging_init(). */
+ * copy of kernel_cr3 for the gate; once, from paging_init(). Panics if the
+ * kernel PD maps a PDE outside the direct map, the kernel window and the
+ * trampoline: the readout looks for the kernel's entries there alone. */
 void afill_init(void);
 
 /*
  * afill_entry(user_cr3, out, pages) - sys_afill for the instrument's gate
  * (trampoline/afill.asm, `int AFILL_VECTOR`): called on the gate's stack
  * with interrupts off and the kernel CR3 loaded (aspace=shared: the user's);
+ * it opens interrupt windows only between the user page tables it walks
+ * (an IRQ there runs on the gate's stack, preempt.c), never a switch.
  * @user_cr3 is the CR3 the CPU came in with. Counts the call and the gate's
  * two CR3 writes in kevents, after the count. Same result as sys_afill.
  */

@@ -181,6 +181,11 @@ int uvm_unmap_range(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npa
     return 0;
 }
 
+void uvm_unmap_undo(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npages)
+{
+    unmap_and_free(fp, pd, va, npages);
+}
+
 int uvm_clone(struct frame_pool *fp, paddr_t src, paddr_t dst)
 {
     const pde_t *pdes = pd_entries(src);

@@ -121,6 +121,14 @@ bool uvm_range_unmapped(paddr_t pd, uint32_t va, uint32_t npages);
 int uvm_unmap_range(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npages);
 
 /*
+ * uvm_unmap_undo - undo a mapping just made: unmap @npages pages from @va,
+ * every one known to be in use (the caller mapped them), as
+ * uvm_unmap_range does but with no check, so it cannot fail and a kill does
+ * not stop it (it still reaches preempt points).
+ */
+void uvm_unmap_undo(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npages);
+
+/*
  * uvm_clone - copy every user page of @src into @dst (a PD from uvm_create):
  * fresh frames with the same contents and flags; PTE_SHARED pages share the
  * frame (one more reference); reserved pages stay reserved (no frame), and

@@ -208,13 +208,16 @@ long sys_protect(uaddr_t va, uint32_t npages, uint32_t prot);
 bool vm_user_fault(const struct trapframe *tf);
 /* sys_shm_grant - shm_grant(pid, va, npages): let @pid map these mapped,
  * writable pages of the caller once (marks them PTE_SHARED). 0; -ESRCH no
- * such process, -EINVAL the caller itself, bad range or a page not mapped
- * writable, -EAGAIN grant table full. */
+ * such process (or it ended during the check), -EINVAL the caller itself,
+ * bad range or a page not mapped writable, -EAGAIN grant table full,
+ * -EINTR killed during the check (preempt points every PREEMPT_PTES pages). */
 long sys_shm_grant(int pid, uaddr_t va, uint32_t npages);
 /* sys_shm_map - shm_map(granter, va): map @granter's grant to us at @va.
- * Returns the page count; -ESRCH no grant from a live @granter, -EINVAL bad
- * or occupied range, -ENOMEM no frame for a page table. Panics if it cannot
- * undo a half-done mapping (cannot happen: unmapping needs no frame). */
+ * All or nothing; preempt points every 32 pages (vm.c), after which the
+ * grant and the granter are looked up again. Returns the page count;
+ * -ESRCH no grant from a live @granter (or it went meanwhile), -EINVAL bad
+ * or occupied range or a granted page no longer mapped, -ENOMEM no frame
+ * for a page table, -EINTR killed. */
 long sys_shm_map(int granter, uaddr_t va);
 void shm_exit(struct proc *p);       /* drop grants made by or to @p */
 

@@ -15,6 +15,7 @@
 #include "memlayout.h"
 #include "proc.h"
 #include "kevents.h"
+#include "preempt.h"
 #include "uapi/errno.h"
 #include "x86.h"
 
@@ -65,26 +66,56 @@ static long unmap_user(paddr_t pd, uaddr_t va, uint32_t npages)
     return r;
 }
 
+/* unmap_undo - uvm_unmap_undo() followed by the flush: takes back @npages
+ * pages this call just mapped at @va, whatever happens meanwhile. */
+static void unmap_undo(paddr_t pd, uaddr_t va, uint32_t npages)
+{
+    uvm_unmap_undo(&kernel_frames, pd, va, npages);
+    flush_user(pd, va, npages);
+}
+
 /*
  * unmap_present - unmap every page that is present in [va, va + npages
  * pages), skipping holes (the user may have unmapped pages of its heap),
- * one unmap_user() per run of present pages, from the top down. Returns 0
- * with exactly the mapped pages freed; or, if an unmap fails (it cannot:
- * each run was found present), its error with *@low_left = the top of the
- * run that stayed mapped, everything above it unmapped.
+ * one unmap_user() per run of present pages (at most PREEMPT_PTES of them),
+ * from the top down. The range can be the whole heap, so the scan skips a
+ * missing page table's 4 MiB at once and reaches a preempt point after
+ * every PREEMPT_PTES pages looked at: above the point everything is
+ * unmapped, below it nothing changed. Returns 0 with exactly the mapped
+ * pages freed; or -EINTR (killed at a point) or an unmap's error (it
+ * cannot fail: each run was found present), with *@low_left = the lowest
+ * address from which everything is unmapped.
  */
 static long unmap_present(paddr_t pd, uaddr_t va, uint32_t npages, uaddr_t *low_left)
 {
-    uint32_t i = npages;
+    uint32_t i = npages, work = 0;
     while (i > 0) {
-        if (uvm_range_unmapped(pd, va + (i - 1) * PAGE_SIZE, 1)) {
-            i--;
+        if (work >= PREEMPT_PTES) {
+            work = 0;
+            if (preempt_point() < 0) {
+                *low_left = va + i * PAGE_SIZE;
+                return -EINTR;
+            }
+        }
+        uaddr_t a = va + (i - 1) * PAGE_SIZE;
+        work++;
+        if (uvm_range_unmapped(pd, a, 1)) {
+            uint32_t skip = pt_lookup(pd, a) ? 1 : PTX(a) + 1; /* no table: its 4 MiB is free */
+            i -= skip < i ? skip : i;
             continue;
         }
         uint32_t top = i; /* one past the run */
-        while (i > 0 && !uvm_range_unmapped(pd, va + (i - 1) * PAGE_SIZE, 1))
+        while (i > 0 && top - i < PREEMPT_PTES && !uvm_range_unmapped(pd, va + (i - 1) * PAGE_SIZE, 1))
             i--;
-        long r = unmap_user(pd, va + i * PAGE_SIZE, top - i);
+        work += top - i;
+        if (work >= PREEMPT_PTES) { /* the run is found, not yet unmapped */
+            work = 0;
+            if (preempt_point() < 0) {
+                *low_left = va + top * PAGE_SIZE;
+                return -EINTR;
+            }
+        }
+        long r = unmap_user(pd, va + i * PAGE_SIZE, top - i); /* its own points, PREEMPT_PAGES apart */
         if (r < 0) {
             *low_left = va + top * PAGE_SIZE;
             return r;
@@ -216,7 +247,11 @@ long sys_shm_grant(int pid, uaddr_t va, uint32_t npages)
         pte_t *pte = pt_lookup(current->pd, va + i * PAGE_SIZE);
         if (!pte || (*pte & (PTE_P | PTE_U | PTE_W)) != (PTE_P | PTE_U | PTE_W))
             return -EINVAL;
+        if (i % PREEMPT_PTES == PREEMPT_PTES - 1 && preempt_point() < 0)
+            return -EINTR; /* nothing changed yet */
     }
+    if (proc_find(pid) != target)
+        return -ESRCH; /* it ended while this one waited at a point */
     int slot = -1;
     for (int i = 0; i < MAX_GRANTS; i++) {
         if (grants[i].granter == current->pid && grants[i].grantee == pid) {
@@ -229,8 +264,11 @@ long sys_shm_grant(int pid, uaddr_t va, uint32_t npages)
     if (slot < 0)
         return -EAGAIN;
     /* Mark the pages shared: fork shares them instead of copying. */
-    for (uint32_t i = 0; i < npages; i++)
+    for (uint32_t i = 0; i < npages; i++) {
         *pt_lookup(current->pd, va + i * PAGE_SIZE) |= PTE_SHARED;
+        if (i % PREEMPT_PTES == PREEMPT_PTES - 1)
+            preempt_window(); /* interrupts only: the grant is half marked */
+    }
     grants[slot].granter = current->pid;
     grants[slot].grantee = pid;
     grants[slot].va = va;
@@ -238,30 +276,56 @@ long sys_shm_grant(int pid, uaddr_t va, uint32_t npages)
     return 0;
 }
 
+/* shm_map: pages between two preempt points (a reference and a PTE each,
+ * about 220 instructions a page). */
+#define SHM_MAP_PAGES (PREEMPT_PTES / 4)
+
+/* The granter of @slot, if the grant the caller found there before a
+ * preempt point is still the same (@granter to the current process, @va,
+ * @npages): the granter may exit or grant anew while the caller waits. */
+static struct proc *grant_still(int slot, int granter, uaddr_t va, uint32_t npages)
+{
+    if (grants[slot].granter != granter || grants[slot].grantee != current->pid ||
+        grants[slot].va != va || grants[slot].npages != npages)
+        return NULL;
+    return proc_find(granter);
+}
+
+/* sys_shm_map: proc.h. */
 long sys_shm_map(int granter, uaddr_t va)
 {
     int slot = -1;
     for (int i = 0; i < MAX_GRANTS && slot < 0; i++)
         if (grants[i].granter && grants[i].granter == granter && grants[i].grantee == current->pid)
             slot = i;
-    struct proc *g = proc_find(granter);
-    if (slot < 0 || !g)
+    if (slot < 0 || !proc_find(granter))
         return -ESRCH;
     uint32_t npages = grants[slot].npages;
+    uaddr_t from = grants[slot].va;
     if (!valid_range(va, npages) || !uvm_range_unmapped(current->pd, va, npages))
-        return -EINVAL;
+        return current->killed ? -EINTR : -EINVAL;
+    struct proc *g = grant_still(slot, granter, from, npages); /* the check has points */
+    if (!g)
+        return -ESRCH;
     for (uint32_t i = 0; i < npages; i++) {
-        pte_t *src = pt_lookup(g->pd, grants[slot].va + i * PAGE_SIZE);
+        long r = 0;
+        if (i % SHM_MAP_PAGES == SHM_MAP_PAGES - 1) {
+            r = preempt_point();
+            if (r == 0 && !(g = grant_still(slot, granter, from, npages)))
+                r = -ESRCH;
+        }
+        pte_t *src = r == 0 ? pt_lookup(g->pd, from + i * PAGE_SIZE) : NULL;
         paddr_t pa = src && (*src & PTE_P) ? PTE_FRAME(*src) : 0;
-        long r = pa ? frame_ref(&kernel_frames, pa) : -EINVAL;
+        if (r == 0)
+            r = pa ? frame_ref(&kernel_frames, pa) : -EINVAL;
         if (r == 0 && pt_map(&kernel_frames, current->pd, va + i * PAGE_SIZE, pa, PTE_U | PTE_W | PTE_SHARED) < 0) {
             frame_free(&kernel_frames, pa);
             r = -ENOMEM;
         }
         if (r < 0) {
-            if (i > 0 && unmap_user(current->pd, va, i) < 0)
-                panic("shm_map: cannot undo the %u pages it just mapped at %p", i, (void *)va);
-            return r == -ENOMEM ? -ENOMEM : -EINVAL;
+            if (i > 0)
+                unmap_undo(current->pd, va, i);
+            return r == -ENOMEM || r == -EINTR || r == -ESRCH ? r : -EINVAL;
         }
     }
     grants[slot].granter = 0;

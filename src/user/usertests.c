@@ -1567,6 +1567,62 @@ static void orphan_reparented_to_init(void)
     EXPECT_EQ(wait(g, NULL), -ECHILD);              /* init's child now, not ours */
 }
 
+/* The calls whose work grows with a user-chosen size, at sizes where the
+ * time with interrupts off used to exceed the published bound
+ * (docs/security.md "Interrupt latency"): a 1024-page map, protect, fork
+ * copy, shm_grant/shm_map and unmap, a 64 MiB brk shrunk over holes, and
+ * afill readouts after touching 64 page tables. Here they must work and
+ * give every frame back; the irqoff boot (test/run.sh, tools/irqoff.sh)
+ * runs this case under the interrupt-latency plugin and fails if any stretch
+ * with interrupts off exceeds its bound. */
+#define LONG_VA     0x10000000u                     /* below the kernel's PDEs (aspace=shared) */
+#define LONG_PAGES  1024u
+#define LONG_TABLES 64u
+#define SPARSE_VA   0x20000000u                     /* LONG_TABLES x 4 MiB */
+static void long_calls_bounded(void)
+{
+    unsigned f0 = frames_free();
+    EXPECT_EQ(map((void *)LONG_VA, LONG_PAGES, RW), 0);
+    if (!ok)
+        return;
+    EXPECT_EQ(protect((void *)LONG_VA, LONG_PAGES, PROT_READ), 0);
+    EXPECT_EQ(protect((void *)LONG_VA, LONG_PAGES, RW), 0);
+    long pid = fork();                               /* copies 1024 pages */
+    if (pid == 0) {
+        long n;
+        while ((n = shm_map((int)getppid(), (void *)(LONG_VA + 0x1000000u))) == -ESRCH)
+            yield();
+        exit(n == (long)LONG_PAGES ? 0 : 1);         /* exit frees 2048 pages */
+    }
+    EXPECT(pid > 0, "fork() = %d", (int)pid);
+    if (pid > 0) {
+        EXPECT_EQ(shm_grant((int)pid, (void *)LONG_VA, LONG_PAGES), 0);
+        EXPECT_EQ(exit_code(pid), 0);
+    }
+    EXPECT_EQ(unmap((void *)LONG_VA, LONG_PAGES), 0);
+
+    long b0 = brk(NULL);                             /* 64 MiB of heap, 4 pages used, a hole */
+    uintptr_t a = ((uintptr_t)b0 + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);
+    uintptr_t top = a + 16384 * PAGE_SIZE;
+    EXPECT_EQ(brk((void *)top), (long)top);
+    for (uintptr_t p = a; p < top; p += 4096 * PAGE_SIZE)
+        *(volatile char *)p = 1;
+    EXPECT_EQ(unmap((void *)a, 1), 0);
+    EXPECT_EQ(brk((void *)b0), b0);
+
+    for (unsigned i = 0; i < LONG_TABLES; i++)       /* 64 page tables, each walked through */
+        EXPECT_EQ(map((void *)(SPARSE_VA + i * 0x400000u), 1, RW), 0);
+    for (unsigned i = 0; i < LONG_TABLES; i++)
+        *(volatile char *)(SPARSE_VA + i * 0x400000u) = 1;
+    EXPECT(afill(NULL, NULL) >= (long)LONG_TABLES, "afill after %u tables touched", LONG_TABLES);
+    for (unsigned i = 0; i < LONG_TABLES; i++)
+        *(volatile char *)(SPARSE_VA + i * 0x400000u) = 2;
+    EXPECT(afill_gate(NULL, NULL) >= (long)LONG_TABLES, "afill_gate after %u tables touched", LONG_TABLES);
+    for (unsigned i = 0; i < LONG_TABLES; i++)
+        EXPECT_EQ(unmap((void *)(SPARSE_VA + i * 0x400000u), 1), 0);
+    EXPECT_FRAMES(f0);
+}
+
 /* ------------------------------------------------------------ main */
 
 static const struct scenario cases[] = {
@@ -1596,6 +1652,7 @@ static const struct scenario cases[] = {
     { lazy_fork_conserves_frames, "lazy_fork_conserves_frames" },
     { kevents_and_calibration, "kevents_and_calibration" },
     { afill_gate_exact, "afill_gate_exact" },
+    { long_calls_bounded, "long_calls_bounded" },
     { map_exhaust_enomem, "map_exhaust_enomem" },
     { fork_enomem, "fork_enomem" },
     { shm_between_processes, "shm_between_processes" },
