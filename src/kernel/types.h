@@ -21,6 +21,6 @@ typedef uint32_t uaddr_t;
  * uaccess.c's fetch_user_word for sysenter's arg 3): one text page at the
  * start of .text (link/kernel.ld), so a call loads one translation for
  * them. Here, not in defs.h, because the host tests build uaccess.c too. */
-#define KERNEL_HOT_TEXT __attribute__((section(".text.hot")))
+#define KERNEL_HOT_TEXT __attribute__((section(".text.hot"))) /* [C only] */
 
 #endif /* TYPES_H */
