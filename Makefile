@@ -275,7 +275,7 @@ BENCH_OUT ?= $(BUILD)/bench/results
 bench: deps all ## replay strace logs (TRACE=, default bench/traces/*.log) in every mode x entry; ACCEL=tcg|kvm PEER=linux; CSV/JSON/SVG in build/bench/results
 	$(MAKE) -C tools
 	scripts/bench.sh -a $(ACCEL) -p $(PASSES) -o $(BENCH_OUT) $(if $(filter linux,$(PEER)),-l) $(TRACE)
-	@if [ "$(ACCEL)" = tcg ]; then echo "bench: per segment, next to the floors above (make pathtrace: TCG ticks, aspace=split): the null call (getppid, the trampoline's fast path) and a general call (close(-1), the C dispatcher)"; \
+	@if [ "$(ACCEL)" = tcg ]; then echo "bench: per segment, next to the floors above (make pathtrace: TCG ticks, aspace=split): the null call (getppid, the trampoline's fast path) and a general call (close(-1): the trampoline, syscall_table[nr] and the trampoline's exit)"; \
 	    for c in getppid close; do for e in int80 sysenter; do \
 	    BUILD=$(BUILD) QEMU="$(QEMU)" PATHTRACE_BRIEF=1 tools/pathtrace/pathtrace.sh $$c $$e split $(BUILD)/pathtrace || exit 1; done; done; \
 	else echo "bench: the null call's segment table is in TCG ticks under aspace=split: make pathtrace"; fi

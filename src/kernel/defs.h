@@ -127,9 +127,7 @@ void pic_unmask(uint32_t irq);
 void pic_eoi(uint32_t irq);
 
 /* trap.c */
-/* Every system call runs these: one text page at the start of .text
- * (link/kernel.ld), so a call loads one translation for them. */
-#define KERNEL_HOT_TEXT __attribute__((section(".text.hot")))
+/* KERNEL_HOT_TEXT (types.h): the functions every system call runs. */
 /* trap_from_user - C entry for every general-path trap from ring 3 (the
  * trampoline, src/trampoline/entry.asm, calls it with the kernel CR3 loaded
  * and ESP on the current process's kernel stack). @tf: the trap frame,

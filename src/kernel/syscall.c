@@ -125,16 +125,18 @@ HOT_RODATA syscall_fn *const syscall_table[NR_SYSCALLS] = {
 /*
  * syscall_sysenter_arg3 - in syscall_sysenter_table[] for each call with
  * three or more arguments (the sysenter ABI leaves arg 3 on the user
- * stack; the trampoline passes 0 for it): copies arg 3 in from the word at
- * the user's ESP (the frame's user_esp, on the entry stack) and calls
- * syscall_table[EAX] with @a, @b, it, @d, @e. Returns the handler's
+ * stack; the trampoline passes 0 for it): fetches arg 3 from the word at
+ * the user's ESP (the frame's user_esp, on the entry stack) with
+ * fetch_user_word (uaccess.h: copy_from_user's rules and counts, one
+ * walk, no calls) and calls syscall_table[EAX] with @a, @b, it, @d, @e.
+ * Returns the handler's
  * result, or -EFAULT (no handler runs) if the word cannot be read.
  */
 KERNEL_HOT_TEXT long syscall_sysenter_arg3(uint32_t a, uint32_t b, UNUSED uint32_t c, uint32_t d, uint32_t e)
 {
     const struct trapframe *tf = TRAMP_ENTRY_FRAME;
     uint32_t arg3;
-    if (copy_from_user(current->pd, &arg3, tf->user_esp, sizeof(arg3)) < 0)
+    if (fetch_user_word(current->pd, tf->user_esp, &arg3) < 0)
         return -EFAULT;
     return syscall_table[tf->eax](a, b, arg3, d, e);
 }
@@ -169,7 +171,7 @@ KERNEL_HOT_TEXT void syscall_dispatch(struct trapframe *tf)
     } else {
         if (tf->vector == SYSENTER_VECTOR) {
             b = tf->ebp, c = 0;
-            if (syscall_nargs[nr] >= 3 && copy_from_user(current->pd, &c, tf->user_esp, sizeof(uint32_t)) < 0) {
+            if (syscall_nargs[nr] >= 3 && fetch_user_word(current->pd, tf->user_esp, &c) < 0) {
                 tf->eax = (uint32_t)-EFAULT;
                 return;
             }

@@ -17,4 +17,10 @@ typedef uint32_t uaddr_t;
 #define ALIGN_UP(x, a)   (((x) + (a) - 1) & ~((a) - 1))
 #define ARRAY_SIZE(a)    (sizeof(a) / sizeof((a)[0]))
 
+/* KERNEL_HOT_TEXT: every system call runs these (trap.c, syscall.c, and
+ * uaccess.c's fetch_user_word for sysenter's arg 3): one text page at the
+ * start of .text (link/kernel.ld), so a call loads one translation for
+ * them. Here, not in defs.h, because the host tests build uaccess.c too. */
+#define KERNEL_HOT_TEXT __attribute__((section(".text.hot"))) /* [C only] */
+
 #endif /* TYPES_H */

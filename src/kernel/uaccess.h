@@ -41,6 +41,19 @@ long user_range_ok(paddr_t pd, uaddr_t va, size_t len, bool write);
  * Returns 0 or -EFAULT (nothing copied). */
 long copy_from_user(paddr_t pd, void *dst, uaddr_t src, size_t len);
 
+/*
+ * fetch_user_word - read the 32-bit word at user @va into *@out: the
+ * sysenter path's argument 3 (syscall.c). The same rules, result and event
+ * counts as copy_from_user(pd, out, va, 4) (one page piece of 4 bytes),
+ * with one walk of the PDE and PTE through the direct map and no calls:
+ * -EFAULT, and *@out untouched, if [va, va + 4) leaves the user range or
+ * the PDE (present, user, not 4 MiB) or PTE (present, user) refuses it. A
+ * word that crosses a page boundary, or that lies in a reserved page
+ * (PTE_LAZY, to be filled), or a table or frame beyond the direct map, is
+ * handed to copy_from_user itself. Returns 0 or -EFAULT.
+ */
+long fetch_user_word(paddr_t pd, uaddr_t va, uint32_t *out);
+
 /* copy_to_user - copy @len bytes from kernel @src to user @dst; the pages
  * must be writable. Returns 0 or -EFAULT (nothing written). */
 long copy_to_user(paddr_t pd, uaddr_t dst, const void *src, size_t len);

@@ -39,7 +39,7 @@ static long (*sys)(long nr, long a1, long a2, long a3, long a4, long a5) = sysca
  * separate function shaped like the replay's os_null. getppid, getpid and
  * nop take the trampoline's fast path; close (of fd -1: -EBADF at once) and
  * fstat (of fd 1, the console: a 96-byte copy-out) take the general path
- * through the C dispatcher. */
+ * (the trampoline calls syscall_table[nr] directly, docs/trampoline.md §3b). */
 static struct stat st;
 __attribute__((noinline)) long os_getppid(void) { return sys(SYS_getppid, 0, 0, 0, 0, 0); }
 __attribute__((noinline)) long os_getpid(void) { return sys(SYS_getpid, 0, 0, 0, 0, 0); }

@@ -1,5 +1,6 @@
 /*
- * test_uaccess.c - host tests for copy-in/copy-out (src/kernel/uaccess.c)
+ * test_uaccess.c - host tests for copy-in/copy-out and fetch_user_word
+ * (src/kernel/uaccess.c)
  * over hand-built page tables in a simulated physical memory.
  *
  * Physical memory is an 8 MiB page-aligned array; phys_to_virt() returns
@@ -1065,6 +1066,146 @@ static void test_reserved_page_refusals_fault(void **state)
     assert_int_equal(populate_calls, 4);
 }
 
+/* ---- fetch_user_word: sysenter's argument 3 -------------------------------- */
+
+/* One fetch and one copy_from_user(4) of @va, from the same state: the same
+ * result, the same word (or an untouched destination), the same counter
+ * steps. Returns fetch's result. Not for reserved pages (the first call
+ * fills them). */
+static long fetch_like_copy(uaddr_t va)
+{
+    uint32_t w = 0xA5A5A5A5u, c = 0xA5A5A5A5u;
+    uint32_t pages0 = kev_pages_walked, bytes0 = kev_bytes_copied;
+    unsigned fills0 = populate_calls;
+    long r = fetch_user_word(pd, va, &w);
+    uint32_t fpages = kev_pages_walked - pages0, fbytes = kev_bytes_copied - bytes0;
+    pages0 = kev_pages_walked, bytes0 = kev_bytes_copied;
+    long rc = copy_from_user(pd, &c, va, sizeof(c));
+    assert_int_equal(r, rc);
+    assert_int_equal(w, c);
+    assert_int_equal(fpages, kev_pages_walked - pages0);
+    assert_int_equal(fbytes, kev_bytes_copied - bytes0);
+    assert_int_equal(populate_calls, fills0);
+    if (r < 0) {
+        assert_int_equal(w, 0xA5A5A5A5u);
+        assert_int_equal(fpages, 0);
+        assert_int_equal(fbytes, 0);
+    }
+    return r;
+}
+
+/* A word inside one user page: its bytes (unaligned too), one page piece of
+ * four bytes counted, as copy_from_user counts it. */
+static void test_fetch_word_within_one_page(void **state)
+{
+    (void)state;
+    const uaddr_t vas[] = { VA_A, VA_A + 0x10, VA_A + 1, VA_A + 3, VA_A + 0xFFC, VA_RO + 8, USER_BASE,
+                            VA_TOP + 0xFFC, VA_ROPDE + 0x20 };
+    for (size_t i = 0; i < ARRAY_SIZE(vas); i++) {
+        uint32_t pages0 = kev_pages_walked, bytes0 = kev_bytes_copied, w;
+        assert_int_equal(fetch_user_word(pd, vas[i], &w), 0);
+        assert_int_equal(kev_pages_walked - pages0, 1);
+        assert_int_equal(kev_bytes_copied - bytes0, 4);
+        uint32_t pa = 0;
+        assert_int_equal(user_range_ok(pd, vas[i], 4, false), 0);
+        const pde_t pde = pdes()[PDX(vas[i])];
+        pa = PTE_FRAME(((pte_t *)phys_to_virt(PTE_FRAME(pde)))[PTX(vas[i])]) | (vas[i] & (PAGE_SIZE - 1));
+        assert_memory_equal(&w, phys(pa), 4);
+        assert_int_equal(fetch_like_copy(vas[i]), 0);
+    }
+}
+
+/* A word across a page boundary (A and B have frames far apart): the bytes
+ * of both pages in order, two pieces counted; into an unmapped page,
+ * -EFAULT with nothing read or counted. */
+static void test_fetch_word_crossing_a_page_boundary(void **state)
+{
+    (void)state;
+    for (uint32_t off = 0xFFD; off <= 0xFFF; off++) {
+        uint32_t w, pages0 = kev_pages_walked;
+        assert_int_equal(fetch_user_word(pd, VA_A + off, &w), 0);
+        assert_int_equal(kev_pages_walked - pages0, 2);
+        uint8_t want[4];
+        for (uint32_t i = 0; i < 4; i++)
+            want[i] = off + i < PAGE_SIZE ? pattern(F_A, off + i) : pattern(F_B, off + i - PAGE_SIZE);
+        assert_memory_equal(&w, want, 4);
+        assert_int_equal(fetch_like_copy(VA_A + off), 0);
+        assert_int_equal(fetch_like_copy(VA_D + off), -EFAULT);      /* D, then not present */
+        assert_int_equal(fetch_like_copy(VA_B + 0x1000 + off), -EFAULT); /* RO, then not present */
+        assert_int_equal(fetch_like_copy(VA_RO + off - 0x1000), 0);  /* B, then read-only: readable */
+        assert_int_equal(fetch_like_copy(VA_HOLE1 + off), -EFAULT);  /* not present, then supervisor */
+    }
+}
+
+/* Not present, supervisor PTE or PDE, a 4 MiB PDE (whose "table" at phys 0
+ * holds valid user PTEs), a missing page table: -EFAULT, nothing read,
+ * nothing counted, memory unchanged. */
+static void test_fetch_word_refusals_fault(void **state)
+{
+    (void)state;
+    const uaddr_t vas[] = { VA_HOLE1, VA_HOLE2 + 8, VA_SUP, VA_SUP + 0xFFC, VA_SUPPDE, VA_BIG, VA_BIG + 0x1234,
+                            0x40000000u, VA_ALIAS };
+    take_snapshot();
+    for (size_t i = 0; i < ARRAY_SIZE(vas); i++)
+        assert_int_equal(fetch_like_copy(vas[i]), -EFAULT);
+    assert_memory_unchanged();
+}
+
+/* Outside [USER_BASE, USER_TOP) in any byte, or wrapping past 2^32: page 0
+ * (mapped U=1 here), the word below USER_BASE and the one straddling it,
+ * the words reaching USER_TOP, the trampoline window (U=1 here), the last
+ * page of the space: -EFAULT, nothing looked up or filled. */
+static void test_fetch_word_outside_user_range_or_wrapping_faults(void **state)
+{
+    (void)state;
+    const uaddr_t vas[] = { 0, 4, USER_BASE - 4, USER_BASE - 1, USER_TOP - 3, USER_TOP - 1, USER_TOP,
+                            VA_TRAMP, VA_TRAMP + 0xFFC, VA_LAST, VA_LAST + 0xFFC, 0xFFFFFFFDu, 0xFFFFFFFFu };
+    take_snapshot();
+    for (size_t i = 0; i < ARRAY_SIZE(vas); i++)
+        assert_int_equal(fetch_like_copy(vas[i]), -EFAULT);
+    assert_memory_unchanged();
+    assert_int_equal(fetch_like_copy(USER_TOP - 4), 0);                /* the last word that fits */
+}
+
+/* Every offset of every kind of page, and across every pair of neighbours:
+ * fetch_user_word answers exactly as copy_from_user(4). */
+static void test_fetch_word_matches_copy_from_user_everywhere(void **state)
+{
+    (void)state;
+    const uaddr_t pages[] = { 0, USER_BASE, VA_A, VA_B, VA_RO, VA_HOLE1, VA_SUP, VA_D, VA_HOLE2, VA_SUPPDE,
+                              VA_ROPDE, VA_BIG, VA_TOP, VA_TRAMP, VA_LAST };
+    for (size_t i = 0; i < ARRAY_SIZE(pages); i++)
+        for (uint32_t off = 0; off < PAGE_SIZE; off++)
+            fetch_like_copy(pages[i] + off);
+}
+
+/* A reserved (PTE_LAZY) page is filled as copy_from_user fills it: zeros,
+ * one fill, one piece counted; the next fetch finds it present. A reserved
+ * PROT_NONE page, or a fill that fails, is -EFAULT with nothing read. */
+static void test_fetch_word_reserved_page(void **state)
+{
+    (void)state;
+    map(VA_HOLE1, 0, LAZY_RW);
+    uint32_t w = 0xA5A5A5A5u, pages0 = kev_pages_walked, bytes0 = kev_bytes_copied;
+    assert_int_equal(fetch_user_word(pd, VA_HOLE1 + 0x40, &w), 0);
+    assert_int_equal(w, 0);
+    assert_int_equal(populate_calls, 1);
+    assert_int_equal(kev_pages_walked - pages0, 1);
+    assert_int_equal(kev_bytes_copied - bytes0, 4);
+    phys(F_LAZY)[0x40] = 0x5A;
+    assert_int_equal(fetch_like_copy(VA_HOLE1 + 0x40), 0);
+    assert_int_equal(populate_calls, 1);
+    map(VA_HOLE2, 0, LAZY_RW | PTE_NONE);
+    w = 0xA5A5A5A5u;
+    assert_int_equal(fetch_user_word(pd, VA_HOLE2, &w), -EFAULT);
+    assert_int_equal(w, 0xA5A5A5A5u);
+    map(VA_HOLE2, 0, LAZY_RW);
+    next_lazy = 0;                                                 /* out of frames */
+    assert_int_equal(fetch_user_word(pd, VA_HOLE2 + 8, &w), -EFAULT);
+    assert_int_equal(w, 0xA5A5A5A5u);
+    assert_int_equal(populate_calls, 3);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, NULL)
 #define T2(fn) cmocka_unit_test_setup_teardown(fn, setup_two, NULL)
 
@@ -1084,6 +1225,12 @@ int main(void)
         T(test_copy_from_user_reserved_page_reads_zeros),
         T(test_reserved_page_refusals_fault),
         T(test_copy_to_user_within_one_page),
+        T(test_fetch_word_within_one_page),
+        T(test_fetch_word_crossing_a_page_boundary),
+        T(test_fetch_word_refusals_fault),
+        T(test_fetch_word_outside_user_range_or_wrapping_faults),
+        T(test_fetch_word_matches_copy_from_user_everywhere),
+        T(test_fetch_word_reserved_page),
         T(test_copy_whole_page_at_first_user_page),
         T(test_copy_from_user_straddling_two_mapped_pages),
         T(test_copy_to_user_straddling_two_mapped_pages),
@@ -1126,6 +1273,6 @@ int main(void)
         T2(test_copy_between_wrapping_or_outside_user_range_faults),
         T2(test_copy_between_len_above_max_faults),
     };
-    return cmocka_run_group_tests_name("user memory access (copy_from_user, copy_to_user, strncpy_from_user, uvm_copy_between)",
+    return cmocka_run_group_tests_name("user memory access (copy_from_user, copy_to_user, fetch_user_word, strncpy_from_user, uvm_copy_between)",
                                        tests, NULL, group_teardown);
 }
