@@ -187,17 +187,17 @@ done
 batches=$batch
 
 # The per-boot time limit scales with the work: every record is replayed
-# (passes + 1 warm-up) x entry paths times. BOOT_BASE_S covers booting, the
+# (passes + 2: the fills and warm-up passes) x entry paths times. BOOT_BASE_S covers booting, the
 # floors and the report; REPLAY_US is a generous allowance per replayed record
 # (docs/benchmarking.md, "Time limits": calibrated from the bundled traces'
-# boots, about 5x what they take). BENCH_BOOT_TIMEOUT=SECONDS replaces it.
-BOOT_BASE_S=120 REPLAY_US=1000
+# boots, about 4x the slowest). BENCH_BOOT_TIMEOUT=SECONDS replaces it.
+BOOT_BASE_S=120 REPLAY_US=2000
 nentries=$(echo $ENTRIES | wc -w)
 case ${BENCH_BOOT_TIMEOUT:-1} in ''|0|*[!0-9]*)
     echo "bench: BENCH_BOOT_TIMEOUT must be a number of seconds >= 1, not '$BENCH_BOOT_TIMEOUT'" >&2; exit 1 ;; esac
 boot_limit() { # boot_limit RECORDS: seconds one boot may take
     if [ -n "${BENCH_BOOT_TIMEOUT:-}" ]; then echo "$BENCH_BOOT_TIMEOUT"; return; fi
-    echo $(( BOOT_BASE_S + ($1 * (passes + 1) * nentries * REPLAY_US + 999999) / 1000000 ))
+    echo $(( BOOT_BASE_S + ($1 * (passes + 2) * nentries * REPLAY_US + 999999) / 1000000 ))
 }
 for b in $(seq 1 "$batches"); do
     recs=$(cat "$work/batch$b.records") bnames=$(cat "$work/batch$b.names")
@@ -205,7 +205,7 @@ for b in $(seq 1 "$batches"); do
     echo "$limit" > "$work/batch$b.limit"
     what="trace ${bnames% }"
     [ "$(cat "$work/batch$b.count")" -eq 1 ] || what="batch $b (traces ${bnames% })"
-    echo "bench: $what: $recs records x $passes passes (+1 warm-up) x $nentries entry paths:" \
+    echo "bench: $what: $recs records x $passes passes (+2: fills, warm-up) x $nentries entry paths:" \
          "allowing up to $limit s per boot ($( [ -n "${BENCH_BOOT_TIMEOUT:-}" ] && echo "BENCH_BOOT_TIMEOUT" ||
             echo "$BOOT_BASE_S s + $REPLAY_US us per replayed record; BENCH_BOOT_TIMEOUT=SECONDS overrides"))"
 done
@@ -318,7 +318,7 @@ for j in $JOBS; do
         b=${j##*.} limit=$(cat "$work/batch${j##*.}.limit")
         bn=$(cat "$work/batch$b.names")
         echo "bench: TIMED OUT: aspace=${j%.*} batch $b (traces ${bn% }) was stopped after its limit of $limit s per boot" \
-             "($(cat "$work/batch$b.records") records x $passes passes (+1 warm-up) x $nentries entry paths), with $ends of $want" \
+             "($(cat "$work/batch$b.records") records x $passes passes (+2: fills, warm-up) x $nentries entry paths), with $ends of $want" \
              "traces replayed. Allow more with BENCH_BOOT_TIMEOUT=SECONDS (e.g. BENCH_BOOT_TIMEOUT=$((limit * 4)) make bench ...)," \
              "or replay less (PASSES=, fewer traces per run). Last lines of $work/$j.log:" >&2
         tr -d '\r' < "$work/$j.log" 2>/dev/null | tail -5 >&2

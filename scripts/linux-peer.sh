@@ -42,10 +42,10 @@ CACHE=$ROOT/build/linux-peer
 QEMU=${QEMU:-qemu-system-i386}
 CPU=${LINUX_PEER_CPU:-qemu32,+nx}
 TIMEOUT=${LINUX_PEER_TIMEOUT:-}
-# The default per-boot limit: every record is replayed (PASSES + 1 warm-up) x 2
+# The default per-boot limit: every record is replayed (PASSES + 2: fills, warm-up) x 2
 # entry paths (int80, sysenter) times. BASE_S covers the boot and the floors;
 # REPLAY_US is a generous allowance per replayed record (docs/benchmarking.md,
-# "Time limits": about 5x what the bundled traces' boots take).
+# "Time limits": about 4x the slowest of the bundled traces' boots).
 BASE_S=300 REPLAY_US=2500 ENTRIES=2
 ICOUNT=${LINUX_PEER_ICOUNT:-shift=0}
 
@@ -178,10 +178,10 @@ boot() { # MODE PTI
 if [ -n "$TIMEOUT" ]; then
     why_limit="LINUX_PEER_TIMEOUT"
 else
-    TIMEOUT=$(( BASE_S + (RECORDS * (PASSES + 1) * ENTRIES * REPLAY_US + 999999) / 1000000 ))
+    TIMEOUT=$(( BASE_S + (RECORDS * (PASSES + 2) * ENTRIES * REPLAY_US + 999999) / 1000000 ))
     why_limit="$BASE_S s + $REPLAY_US us per replayed record; LINUX_PEER_TIMEOUT=SECONDS overrides"
 fi
-say "traces:$NAMES: $RECORDS records x $PASSES passes (+1 warm-up) x $ENTRIES entry paths: allowing up to $TIMEOUT s per boot ($why_limit)"
+say "traces:$NAMES: $RECORDS records x $PASSES passes (+2: fills, warm-up) x $ENTRIES entry paths: allowing up to $TIMEOUT s per boot ($why_limit)"
 say "kernel $PACKAGE, -cpu $CPU, traces:$NAMES, $PASSES pass(es); booting linux-pti and linux-nopti in parallel"
 boot linux-pti on &
 pid_pti=$!
@@ -200,7 +200,7 @@ for mode in linux-pti linux-nopti; do
     why=
     if [ "$rc" != 33 ]; then
         case $rc in
-            124) why="TIMED OUT: stopped after its limit of ${TIMEOUT} s per boot ($RECORDS records x $PASSES passes (+1 warm-up) x $ENTRIES entry paths, traces:$NAMES); allow more with LINUX_PEER_TIMEOUT=SECONDS (e.g. LINUX_PEER_TIMEOUT=$((TIMEOUT * 4))), or replay less (PASSES=, fewer traces)" ;;
+            124) why="TIMED OUT: stopped after its limit of ${TIMEOUT} s per boot ($RECORDS records x $PASSES passes (+2: fills, warm-up) x $ENTRIES entry paths, traces:$NAMES); allow more with LINUX_PEER_TIMEOUT=SECONDS (e.g. LINUX_PEER_TIMEOUT=$((TIMEOUT * 4))), or replay less (PASSES=, fewer traces)" ;;
             35) why="/init reported a failure (exit 35)" ;;
             *) why="QEMU exit status $rc, not 33" ;;
         esac

@@ -96,7 +96,7 @@ limit_of() { # limit_of BENCH-ARGS...: the seconds bench.sh -n allows per boot
     bench_n "$@" && sed -n 's/^bench: trace .*: allowing up to \([0-9]*\) s per boot.*/\1/p' "$tmp/bench.out"
 }
 scales() {
-    grep -q '^bench: trace tiny: 45 records x 1 passes (+1 warm-up) x 1 entry paths: allowing up to [0-9]* s per boot' \
+    grep -q '^bench: trace tiny: 45 records x 1 passes (+2: fills, warm-up) x 1 entry paths: allowing up to [0-9]* s per boot' \
         "$tmp/bench.out" || return 1
     small=$(limit_of -p 1 -e int80 bench/traces/tiny.log) && big=$(limit_of -p 1 -e int80 bench/traces/ls-usr-bin.log) &&
         more=$(limit_of -p 20 -e "int80 sysenter" bench/traces/ls-usr-bin.log) &&
@@ -131,7 +131,7 @@ peer_timed_out() {
     LINUX_PEER_TIMEOUT=1 QEMU=$tmp/qemu-hangs scripts/linux-peer.sh "$tmp/peer" 1 "$tmp/work/linux-traces/tiny.trc" \
         > "$tmp/peer.out" 2> "$tmp/peer.err"
     peer_rc=$?
-    grep -q '^linux-peer: traces: tiny: 45 records x 1 passes (+1 warm-up) x 2 entry paths: allowing up to 1 s per boot' \
+    grep -q '^linux-peer: traces: tiny: 45 records x 1 passes (+2: fills, warm-up) x 2 entry paths: allowing up to 1 s per boot' \
         "$tmp/peer.out" && [ $peer_rc -eq 1 ] &&
         grep -q '^linux-peer: linux-pti FAILED: TIMED OUT: stopped after its limit of 1 s per boot .*LINUX_PEER_TIMEOUT=SECONDS' "$tmp/peer.err"
 }
