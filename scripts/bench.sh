@@ -204,7 +204,7 @@ for b in $(seq 1 "$batches"); do
     limit=$(boot_limit "$recs")
     echo "$limit" > "$work/batch$b.limit"
     what="trace ${bnames% }"
-    [ "$(cat "$work/batch$b.count")" -eq 1 ] || what="batch $b (traces ${bnames% })"
+    [ "$(cat "$work/batch$b.count")" -eq 1 ] || what="traces ${bnames% } (batch $b)"
     echo "bench: $what: $recs records x $passes passes (+2: fills, warm-up) x $nentries entry paths:" \
          "allowing up to $limit s per boot ($( [ -n "${BENCH_BOOT_TIMEOUT:-}" ] && echo "BENCH_BOOT_TIMEOUT" ||
             echo "$BOOT_BASE_S s + $REPLAY_US us per replayed record; BENCH_BOOT_TIMEOUT=SECONDS overrides"))"
