@@ -30,7 +30,8 @@
 #
 # Needs: make all and make -C tools done (the Makefile's bench target does
 # both). Environment: BUILD (default build), QEMU (qemu-system-i386),
-# BENCH_WORK (scratch directory, default $BUILD/bench).
+# BENCH_WORK (scratch directory, default $BUILD/bench), BENCH_BOOT_TIMEOUT (seconds
+# per boot; default: it scales with the work, printed before the boots).
 # Exit status: 0, or 1 with the reason on stderr.
 set -eu
 BUILD=${BUILD:-build}
@@ -68,7 +69,7 @@ done
 QEMU=${QEMU:-qemu-system-i386}
 work=${BENCH_WORK:-$BUILD/bench}   # ISOs, traces and serial logs
 rm -rf "$work"/traces* "$work/linux-traces" && mkdir -p "$work/linux-traces"
-rm -f "$work"/*.rc "$work"/batch*
+rm -f "$work"/*.rc "$work"/*.secs "$work"/batch*
 
 # 1. strace text -> SPLITTRC, one boot module per trace. Module names are at
 # most 15 characters; a longer NAME is reported through the replay's as=.
@@ -141,6 +142,7 @@ new_batch() {
     batch=$((batch + 1)) args='' in_batch=0
     words=$(echo "$fixed" | wc -w) bytes=${#fixed}
     mkdir -p "$work/traces$batch"
+    echo 0 > "$work/batch$batch.records"
 }
 new_batch
 for name in $(cut -f1 "$inputs" | uniq); do
@@ -174,11 +176,39 @@ for name in $(cut -f1 "$inputs" | uniq); do
     args="$args $word" words=$((words + nw)) bytes=$((bytes + nb)) in_batch=$((in_batch + 1))
     echo "${fixed#replay }$args" > "$work/batch$batch.args"
     echo "$in_batch" > "$work/batch$batch.count"
+    nrec=$(sed -n 's/^strace2trace: \([0-9]*\) records written.*/\1/p' "$tdir/$mod.summary")
+    echo $(( $(cat "$work/batch$batch.records") + ${nrec:-0} )) > "$work/batch$batch.records"
+    echo "${nrec:-0}" > "$work/traces$batch/$mod.records"
+    printf '%s ' "$name" >> "$work/batch$batch.names"
     cp "$tdir/$mod.trc" "$work/linux-traces/$name.trc"   # the peer names files as reported
     names="$names $name"
     i=$((i + 1))
 done
 batches=$batch
+
+# The per-boot time limit scales with the work: every record is replayed
+# (passes + 2: the fills and warm-up passes) x entry paths times. BOOT_BASE_S covers booting, the
+# floors and the report; REPLAY_US is a generous allowance per replayed record
+# (docs/benchmarking.md, "Time limits": calibrated from the bundled traces'
+# boots, about 4x the slowest). BENCH_BOOT_TIMEOUT=SECONDS replaces it.
+BOOT_BASE_S=120 REPLAY_US=2000
+nentries=$(echo $ENTRIES | wc -w)
+case ${BENCH_BOOT_TIMEOUT:-1} in ''|0|*[!0-9]*)
+    echo "bench: BENCH_BOOT_TIMEOUT must be a number of seconds >= 1, not '$BENCH_BOOT_TIMEOUT'" >&2; exit 1 ;; esac
+boot_limit() { # boot_limit RECORDS: seconds one boot may take
+    if [ -n "${BENCH_BOOT_TIMEOUT:-}" ]; then echo "$BENCH_BOOT_TIMEOUT"; return; fi
+    echo $(( BOOT_BASE_S + ($1 * (passes + 2) * nentries * REPLAY_US + 999999) / 1000000 ))
+}
+for b in $(seq 1 "$batches"); do
+    recs=$(cat "$work/batch$b.records") bnames=$(cat "$work/batch$b.names")
+    limit=$(boot_limit "$recs")
+    echo "$limit" > "$work/batch$b.limit"
+    what="trace ${bnames% }"
+    [ "$(cat "$work/batch$b.count")" -eq 1 ] || what="traces ${bnames% } (batch $b)"
+    echo "bench: $what: $recs records x $passes passes (+2: fills, warm-up) x $nentries entry paths:" \
+         "allowing up to $limit s per boot ($( [ -n "${BENCH_BOOT_TIMEOUT:-}" ] && echo "BENCH_BOOT_TIMEOUT" ||
+            echo "$BOOT_BASE_S s + $REPLAY_US us per replayed record; BENCH_BOOT_TIMEOUT=SECONDS overrides"))"
+done
 if [ -n "$dry" ]; then
     for b in $(seq 1 "$batches"); do
         line="replay $(cat "$work/batch$b.args")"
@@ -209,10 +239,11 @@ qemu_accel() {
     if [ "$1" = kvm ]; then echo "-accel kvm -cpu host"; else echo "-accel tcg -icount shift=0,sleep=off"; fi
 }
 
-# boot JOB ACCEL [TIMEOUT]: run $work/JOB.iso; its serial output goes to $work/JOB.log.
+# boot JOB ACCEL TIMEOUT: run $work/JOB.iso for at most TIMEOUT seconds (boot_limit);
+# its serial output goes to $work/JOB.log. Exit status 124: timed out.
 boot() {
     # shellcheck disable=SC2046
-    timeout "${3:-900}" "$QEMU" $(qemu_accel "$2") -m 256M -no-reboot -display none \
+    timeout "$3" "$QEMU" $(qemu_accel "$2") -m 256M -no-reboot -display none \
         -cdrom "$work/$1.iso" -serial "file:$work/$1.log" -device isa-debug-exit,iobase=0xf4,iosize=0x04
 }
 
@@ -226,8 +257,9 @@ if [ "$accel" = kvm ]; then
         echo "bench: ACCEL=kvm: /dev/kvm is not usable here; falling back to TCG -icount shift=0"
         accel=tcg
     else
-        echo "bench: ACCEL=kvm: probing with $probe (up to 180 s) ..."
-        set +e; boot "$probe" kvm 180 2> "$work/kvm-probe.err"; rc=$?; set -e
+        plimit=$(cat "$work/batch${probe##*.}.limit")
+        echo "bench: ACCEL=kvm: probing with $probe (up to $plimit s) ..."
+        set +e; boot "$probe" kvm "$plimit" 2> "$work/kvm-probe.err"; rc=$?; set -e
         if tr -d '\r' < "$work/$probe.log" | grep -q '^paging: kernel PD'; then
             echo $rc > "$work/$probe.rc"          # that boot was the real run: keep it
         else
@@ -245,7 +277,9 @@ unit=instructions
 started=$(date +%s)
 pids=''
 run_job() {
-    set +e; boot "$1" "$accel"; echo $? > "$work/$1.rc"
+    t0=$(date +%s)
+    set +e; boot "$1" "$accel" "$(cat "$work/batch${1##*.}.limit")"; rc=$?
+    echo $(( $(date +%s) - t0 )) > "$work/$1.secs"; echo $rc > "$work/$1.rc"
 }
 queue=''
 for j in $JOBS; do
@@ -279,8 +313,17 @@ fail=0
 for j in $JOBS; do
     rc=$(cat "$work/$j.rc" 2>/dev/null || echo none)
     want=$(cat "$work/batch${j##*.}.count")
-    ends=$(tr -d '\r' < "$work/$j.log" | grep -c '^replay: end ' || true)
-    if [ "$rc" != 33 ] || [ "$ends" -ne "$want" ]; then
+    ends=$(tr -d '\r' < "$work/$j.log" 2>/dev/null | grep -c '^replay: end ' || true)
+    if [ "$rc" = 124 ]; then
+        b=${j##*.} limit=$(cat "$work/batch${j##*.}.limit")
+        bn=$(cat "$work/batch$b.names")
+        echo "bench: TIMED OUT: aspace=${j%.*} batch $b (traces ${bn% }) was stopped after its limit of $limit s per boot" \
+             "($(cat "$work/batch$b.records") records x $passes passes (+2: fills, warm-up) x $nentries entry paths), with $ends of $want" \
+             "traces replayed. Allow more with BENCH_BOOT_TIMEOUT=SECONDS (e.g. BENCH_BOOT_TIMEOUT=$((limit * 4)) make bench ...)," \
+             "or replay less (PASSES=, fewer traces per run). Last lines of $work/$j.log:" >&2
+        tr -d '\r' < "$work/$j.log" 2>/dev/null | tail -5 >&2
+        fail=1
+    elif [ "$rc" != 33 ] || [ "$ends" -ne "$want" ]; then
         echo "bench: aspace=${j%.*} batch ${j##*.} failed (QEMU exit $rc, $ends of $want traces replayed); last lines of $work/$j.log:" >&2
         tr -d '\r' < "$work/$j.log" | tail -15 >&2
         fail=1

@@ -26,7 +26,8 @@
 # libc6-dev-i386), cpio, gzip. As root, a missing cpio is installed with
 # apt-get.
 #
-# Environment: LINUX_PEER_TIMEOUT (seconds per boot, default 900),
+# Environment: LINUX_PEER_TIMEOUT (seconds per boot; default: it scales with
+# the work, BASE_S + REPLAY_US per replayed record, printed before the boots),
 # LINUX_PEER_ICOUNT (QEMU -icount, default shift=0),
 # LINUX_PEER_CPU (QEMU -cpu, default qemu32,+nx: PAE, SEP and NX for the
 # 686-pae kernel, GenuineIntel so that __kernel_vsyscall uses sysenter and
@@ -40,7 +41,12 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=$ROOT/build/linux-peer
 QEMU=${QEMU:-qemu-system-i386}
 CPU=${LINUX_PEER_CPU:-qemu32,+nx}
-TIMEOUT=${LINUX_PEER_TIMEOUT:-900}
+TIMEOUT=${LINUX_PEER_TIMEOUT:-}
+# The default per-boot limit: every record is replayed (PASSES + 2: fills, warm-up) x 2
+# entry paths (int80, sysenter) times. BASE_S covers the boot and the floors;
+# REPLAY_US is a generous allowance per replayed record (docs/benchmarking.md,
+# "Time limits": about 4x the slowest of the bundled traces' boots).
+BASE_S=300 REPLAY_US=2500 ENTRIES=2
 ICOUNT=${LINUX_PEER_ICOUNT:-shift=0}
 
 say() { echo "linux-peer: $*"; }
@@ -53,6 +59,7 @@ fi
 OUT=$1 PASSES=$2
 shift 2
 case $PASSES in ''|*[!0-9]*|0) die "PASSES must be a number >= 1, not '$PASSES'" 2 ;; esac
+case ${TIMEOUT:-1} in *[!0-9]*|0) die "LINUX_PEER_TIMEOUT must be a number of seconds >= 1, not '$TIMEOUT'" 2 ;; esac
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
@@ -131,6 +138,7 @@ mkdir -p "$STAGE/traces" "$STAGE/dev" "$STAGE/proc" "$STAGE/sys"
 cp "$INIT" "$STAGE/init"
 cp "$CACHE/exit0" "$STAGE/exit0"
 NAMES=
+RECORDS=0
 for f in "$@"; do
     [ -f "$f" ] || die "$f: no such trace file" 2
     name=$(basename -- "$f" .trc)
@@ -140,6 +148,9 @@ for f in "$@"; do
     [ ! -e "$STAGE/traces/$name.trc" ] || die "two traces named $name" 2
     cp "$f" "$STAGE/traces/$name.trc"
     NAMES="$NAMES $name"
+    # its records: the header's nrecords (uapi/trace.h: offset 12, u32 little-endian)
+    r=$(od -An -tu4 -j12 -N4 "$f" 2>/dev/null | tr -d ' ')
+    RECORDS=$((RECORDS + ${r:-0}))
 done
 INITRD=$OUT/initramfs.cpio.gz
 (cd "$STAGE" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 >"$INITRD"
@@ -164,6 +175,13 @@ boot() { # MODE PTI
     echo "$rc $(( $(date +%s) - start ))" >"$OUT/$1.status"
 }
 
+if [ -n "$TIMEOUT" ]; then
+    why_limit="LINUX_PEER_TIMEOUT"
+else
+    TIMEOUT=$(( BASE_S + (RECORDS * (PASSES + 2) * ENTRIES * REPLAY_US + 999999) / 1000000 ))
+    why_limit="$BASE_S s + $REPLAY_US us per replayed record; LINUX_PEER_TIMEOUT=SECONDS overrides"
+fi
+say "traces:$NAMES: $RECORDS records x $PASSES passes (+2: fills, warm-up) x $ENTRIES entry paths: allowing up to $TIMEOUT s per boot ($why_limit)"
 say "kernel $PACKAGE, -cpu $CPU, traces:$NAMES, $PASSES pass(es); booting linux-pti and linux-nopti in parallel"
 boot linux-pti on &
 pid_pti=$!
@@ -182,7 +200,7 @@ for mode in linux-pti linux-nopti; do
     why=
     if [ "$rc" != 33 ]; then
         case $rc in
-            124) why="timed out after ${TIMEOUT}s" ;;
+            124) why="TIMED OUT: stopped after its limit of ${TIMEOUT} s per boot ($RECORDS records x $PASSES passes (+2: fills, warm-up) x $ENTRIES entry paths, traces:$NAMES); allow more with LINUX_PEER_TIMEOUT=SECONDS (e.g. LINUX_PEER_TIMEOUT=$((TIMEOUT * 4))), or replay less (PASSES=, fewer traces)" ;;
             35) why="/init reported a failure (exit 35)" ;;
             *) why="QEMU exit status $rc, not 33" ;;
         esac

@@ -19,6 +19,10 @@
  *     sigset_t                8              struct rlimit64          16 (prlimit64)
  *     struct pollfd           8 per fd       kernel struct termios    36 (TCGETS, TCSETS*)
  *     struct winsize          8 (TIOC[GS]WINSZ) int                    4 (FIONREAD, the futex word)
+ *     struct sysinfo         64 (sysinfo)     struct rusage            72 (getrusage)
+ *     struct user_desc       16 (set_thread_area)
+ * Start-up and socket calls (M_NOCOPY ... M_MREMAP) follow what the Linux
+ * source copies; docs/trace-format.md cites the functions.
  */
 #include <string.h>
 
@@ -36,6 +40,12 @@
 #define TERMIOS_SIZE  36u    /* i386 kernel struct termios: 4 flags, c_line, 19 c_cc */
 #define WINSIZE_SIZE  8u     /* struct winsize: 4 shorts */
 #define INT_SIZE      4u
+#define SYSINFO_SIZE  64u    /* i386 struct sysinfo: 13 longs/u32s, 2 shorts, 8 bytes of padding */
+#define RUSAGE_SIZE   72u    /* i386 struct rusage: 2 struct timeval (8 each), 14 longs */
+#define USER_DESC_SIZE 16u   /* struct user_desc: entry_number, base_addr, limit, flag bits */
+#define RSEQ_IO       8u     /* struct rseq: the u64 rseq_cs read; cpu_id_start + cpu_id written */
+#define SOCKADDR_MAX  128u   /* sizeof(struct sockaddr_storage): a longer addrlen is EINVAL */
+#define LINUX_EBADF   9
 
 /*       name                 op           method     a1  a2  af  x          out */
 #define ROW(name, op, m, a1, a2, af, x, out) { name, op, m, a1, a2, af, x, out }
@@ -181,6 +191,24 @@ const struct sp_map_entry sp_map_table[] = {
     ROW("ppoll",             OP_COPY_IN,  M_POLL,     1, -1, -1, 0, POLLFD_SIZE),
     ROW("ioctl",             OP_COPY_OUT, M_IOCTL,    1, -1, -1, 0, 0),
 
+    ROW("sysinfo",           OP_COPY_OUT, M_TRAFFIC, -1,  0, -1, 0, SYSINFO_SIZE),
+    ROW("getrusage",         OP_COPY_OUT, M_TRAFFIC, -1,  1, -1, 0, RUSAGE_SIZE),
+
+    /* process start-up and hints: no copy, or a few words (see sp_map_call) */
+    ROW("arch_prctl",        OP_NULL,     M_ARCH_PRCTL, 0, -1, -1, 0, 0),
+    ROW("set_robust_list",   OP_NULL,     M_NOCOPY,   -1, -1, -1, 0, 0),
+    ROW("rseq",              OP_COPY_IN,  M_RSEQ,      2, -1, -1, 0, RSEQ_IO),
+    ROW("set_thread_area",   OP_COPY_IN,  M_TLS,       0, -1, -1, 0, USER_DESC_SIZE),
+    ROW("fadvise64",         OP_NULL,     M_NOCOPY,   -1, -1, -1, 0, 0),
+    ROW("fadvise64_64",      OP_NULL,     M_NOCOPY,   -1, -1, -1, 0, 0),
+
+    /* sockets */
+    ROW("socket",            OP_DUP,      M_SOCKET,   -1, -1, -1, 0, 0),
+    ROW("connect",           OP_PATH,     M_CONNECT,   2,  1, -1, 0, 0),
+
+    /* a mapping moved, grown or shrunk: a1 = old length, a2 = new length */
+    ROW("mremap",            OP_MAP_AT,   M_MREMAP,    1,  2, -1, 0, 0),
+
     /* the process lifecycle: each task is a process of the replay. A thread
      * (clone with CLONE_VM / CLONE_THREAD) is replayed as a process too. */
     ROW("clone",             OP_FORK, M_FORK,   -1, -1, -1, 0, 0),
@@ -219,6 +247,18 @@ static const struct {
     { "TCSETSW", 0x5403, TERMIOS_SIZE, 0 },     { "TCSETSF", 0x5404, TERMIOS_SIZE, 0 },
     { "TIOCGWINSZ", 0x5413, 0, WINSIZE_SIZE },  { "TIOCSWINSZ", 0x5414, WINSIZE_SIZE, 0 },
     { "FIONREAD", 0x541B, 0, INT_SIZE },
+};
+
+/* arch_prctl codes (Linux arch/x86/include/uapi/asm/prctl.h): bytes copied in, out. */
+static const struct {
+    const char *name;
+    uint32_t num, in, out;
+} arch_prctl_traffic[] = {
+    { "ARCH_SET_GS", 0x1001, 0, 0 },         { "ARCH_SET_FS", 0x1002, 0, 0 },
+    { "ARCH_GET_FS", 0x1003, 0, 8 },         { "ARCH_GET_GS", 0x1004, 0, 8 },
+    { "ARCH_GET_CPUID", 0x1011, 0, 0 },      { "ARCH_SET_CPUID", 0x1012, 0, 0 },
+    { "ARCH_GET_XCOMP_SUPP", 0x1021, 0, 8 }, { "ARCH_GET_XCOMP_PERM", 0x1022, 0, 8 },
+    { "ARCH_REQ_XCOMP_PERM", 0x1023, 0, 0 },
 };
 
 #define MAX_ARGS 16
@@ -286,6 +326,14 @@ static void traffic(struct trace_record *r, int ok, uint32_t in, uint32_t out)
     r->op = in ? OP_COPY_IN : out ? OP_COPY_OUT : OP_NULL;
     r->bytes = in + (ok ? out : 0);
     r->aux = in + out;
+}
+
+/* A call that touches no user memory: OP_NULL, or if it failed OP_CLOSE of a
+ * bad fd, which fails before any copy as the traced call did. */
+static void nocopy(struct trace_record *r, int ok)
+{
+    r->op = ok ? OP_NULL : OP_CLOSE;
+    r->bytes = r->aux = 0;
 }
 
 /*
@@ -385,6 +433,27 @@ static uint32_t at_prot(struct sp_span p)
 }
 
 /*
+ * Fill r as OP_MAP_AT / OP_UNMAP_AT / OP_PROTECT_AT of `pages` pages at
+ * traced address `addr`: bytes = the page index in the trace arena, counted
+ * from the task's first mapping (set here on first sight) plus half the
+ * arena, wrapped (uapi/trace.h); aux = pages, clamped (TRACE_F_TRUNCATED).
+ */
+static void at_range(struct sp_brk *brk, struct trace_record *r, uint8_t op, uint64_t addr, uint64_t pages)
+{
+    if (!brk->vm_known) {
+        brk->vm_known = 1;
+        brk->vm_anchor = addr;
+    }
+    int64_t rel = (int64_t)(addr - brk->vm_anchor) / (int64_t)TRACE_PAGE_SIZE + TRACE_ARENA_PAGES / 2;
+    int64_t idx = rel % (int64_t)TRACE_ARENA_PAGES;
+    r->op = op;
+    r->bytes = (uint32_t)(idx < 0 ? idx + TRACE_ARENA_PAGES : idx);
+    r->aux = pages > TRACE_AT_PAGES(~0u) ? TRACE_AT_PAGES(~0u) : (uint32_t)pages;
+    if (pages > TRACE_AT_PAGES(~0u))
+        r->flags |= TRACE_F_TRUNCATED;
+}
+
+/*
  * M_MAP with the address known: a successful mmap (its result), a munmap or
  * an mprotect (argument 0) becomes OP_*_AT with bytes = the page index in the
  * trace arena, counted from the task's first mapping (set here on first
@@ -401,20 +470,90 @@ static int map_at(const struct sp_map_entry *e, const struct sp_span *a, size_t 
         addr = (uint64_t)L->ret;
     if (e->a1 < 0 || (size_t)e->a1 >= na || sp_arg_num(a[e->a1], &len) != 0 || addr % TRACE_PAGE_SIZE)
         return 0;
-    if (!brk->vm_known) {
-        brk->vm_known = 1;
-        brk->vm_anchor = addr;
-    }
-    int64_t rel = (int64_t)(addr - brk->vm_anchor) / (int64_t)TRACE_PAGE_SIZE + TRACE_ARENA_PAGES / 2;
-    int64_t idx = rel % (int64_t)TRACE_ARENA_PAGES;
-    uint64_t pages = len / TRACE_PAGE_SIZE + (len % TRACE_PAGE_SIZE != 0);
-    r->op = is_mmap ? OP_MAP_AT : (e->x & SP_X_PROT) ? OP_PROTECT_AT : OP_UNMAP_AT;
-    r->bytes = (uint32_t)(idx < 0 ? idx + TRACE_ARENA_PAGES : idx);
-    r->aux = pages > TRACE_AT_PAGES(~0u) ? TRACE_AT_PAGES(~0u) : (uint32_t)pages;
-    if (pages > TRACE_AT_PAGES(~0u))
-        r->flags |= TRACE_F_TRUNCATED;
+    at_range(brk, r, is_mmap ? OP_MAP_AT : (e->x & SP_X_PROT) ? OP_PROTECT_AT : OP_UNMAP_AT, addr,
+             len / TRACE_PAGE_SIZE + (len % TRACE_PAGE_SIZE != 0));
     if (r->op != OP_UNMAP_AT && na > 2)
         r->aux |= at_prot(a[2]);
+    return 1;
+}
+
+static uint64_t pages_of(uint64_t len)
+{
+    return len / TRACE_PAGE_SIZE + (len % TRACE_PAGE_SIZE != 0);
+}
+
+/*
+ * mremap(old, old_len, new_len, flags[, new]) = addr (Linux mm/mremap.c):
+ * shrunk in place, the cut pages are unmapped (OP_UNMAP_AT); grown in place,
+ * the added pages are mapped (OP_MAP_AT); moved, the new range is mapped
+ * (OP_MAP_AT of new_len; the old range is left to later records, a
+ * documented approximation: Linux moves the page tables). The protection is
+ * taken as read-write (mremap does not show it; it is nearly always a heap
+ * block). A failed call is a refused OP_MAP. Returns 0, or -1 if the
+ * addresses or lengths are not shown (then OP_SKIP).
+ */
+static int mremap_at(const struct sp_map_entry *e, const struct sp_span *a, size_t na, const struct sp_line *L,
+                     struct sp_brk *brk, struct trace_record *r)
+{
+    uint64_t old, olen, nlen;
+    if ((size_t)e->a2 >= na || sp_arg_num(a[e->a1], &olen) != 0 || sp_arg_num(a[e->a2], &nlen) != 0)
+        return -1;
+    uint64_t op = pages_of(olen), np = pages_of(nlen);
+    if (L->result == TRACE_RES_ERR) {
+        r->op = OP_MAP;
+        r->bytes = np > UINT32_MAX / TRACE_PAGE_SIZE ? (UINT32_MAX / TRACE_PAGE_SIZE) * TRACE_PAGE_SIZE
+                                                     : (uint32_t)np * TRACE_PAGE_SIZE;
+        r->aux = clamp32(np);
+        return 0;
+    }
+    if (sp_arg_num(a[0], &old) != 0 || old % TRACE_PAGE_SIZE || L->result != TRACE_RES_OK || L->ret <= 0 ||
+        (uint64_t)L->ret % TRACE_PAGE_SIZE)
+        return -1;
+    uint64_t now = (uint64_t)L->ret;
+    if (now != old)
+        at_range(brk, r, OP_MAP_AT, now, np);
+    else if (np > op)
+        at_range(brk, r, OP_MAP_AT, old + op * TRACE_PAGE_SIZE, np - op);
+    else if (np < op)
+        at_range(brk, r, OP_UNMAP_AT, old + np * TRACE_PAGE_SIZE, op - np);
+    else
+        r->op = OP_NULL;                      /* the same pages: nothing to change */
+    if (r->op == OP_MAP_AT)
+        r->aux |= TRACE_AT_READ | TRACE_AT_WRITE;
+    return 0;
+}
+
+/* The traffic of arch_prctl(code, addr): by the code's name or number;
+ * an unknown code that failed (EINVAL) failed before any copy. */
+static void arch_prctl_map(const struct sp_map_entry *e, const struct sp_span *a, size_t na, int ok,
+                           int failed, struct trace_record *r)
+{
+    uint64_t v;
+    r->op = OP_SKIP;
+    for (size_t k = 0; e->a1 >= 0 && (size_t)e->a1 < na && k < sizeof(arch_prctl_traffic) / sizeof(arch_prctl_traffic[0]);
+         k++)
+        if (sp_has_word(a[e->a1], arch_prctl_traffic[k].name) ||
+            (sp_arg_num(a[e->a1], &v) == 0 && v == arch_prctl_traffic[k].num)) {
+            if (arch_prctl_traffic[k].out)
+                traffic(r, ok, 0, arch_prctl_traffic[k].out);
+            else
+                nocopy(r, !failed);
+            return;
+        }
+    if (failed)
+        nocopy(r, 0);
+}
+
+/* set_thread_area's struct user_desc: 1 if entry_number is -1 or not shown
+ * (glibc passes -1; strace shows "entry_number=-1 -> 6"), 0 if it names a slot. */
+static int tls_picks(struct sp_span a)
+{
+    static const char key[] = "entry_number=";
+    for (size_t i = 0; i + sizeof(key) - 1 <= a.n; i++)
+        if (memcmp(a.p + i, key, sizeof(key) - 1) == 0) {
+            i += sizeof(key) - 1;
+            return i + 1 < a.n && a.p[i] == '-' && a.p[i + 1] == '1';
+        }
     return 1;
 }
 
@@ -423,7 +562,7 @@ void sp_map_call(const struct sp_map_entry *e, const struct sp_line *L, struct s
 {
     struct sp_span a[MAX_ARGS];
     size_t na = sp_split_args(L->args, a, MAX_ARGS);
-    int ok = L->result == TRACE_RES_OK;
+    int ok = L->result == TRACE_RES_OK, failed = L->result == TRACE_RES_ERR;
     uint64_t ret = ok && L->ret > 0 ? (uint64_t)L->ret : 0;
     uint64_t cnt = 0, v;
     int have_cnt;
@@ -563,6 +702,47 @@ void sp_map_call(const struct sp_map_entry *e, const struct sp_line *L, struct s
         r->aux = TRACE_TASK_NONE;
         if (ok && L->ret > 0 && ptr_given(a, na, e->a2))
             r->bytes = e->out;                /* the status word */
+        break;
+    case M_NOCOPY:
+        nocopy(r, !failed);
+        break;
+    case M_SOCKET:                            /* a new fd and nothing copied */
+        if (failed)
+            nocopy(r, 0);
+        else
+            r->op = OP_DUP;
+        break;
+    case M_CONNECT:
+        if (e->a1 < 0 || (size_t)e->a1 >= na || sp_arg_num(a[e->a1], &v) != 0) {
+            r->op = OP_SKIP;
+        } else if (v > SOCKADDR_MAX || (failed && L->err == LINUX_EBADF)) {
+            nocopy(r, 0);                     /* refused before move_addr_to_kernel() */
+        } else if (failed || ((size_t)e->a2 < na && sp_has_word(a[e->a2], "AF_UNIX"))) {
+            r->op = OP_PATH;                  /* the copy, then a lookup failing as traced */
+            r->bytes = v > 0 ? (uint32_t)v - 1 : 0;
+        } else {
+            r->op = OP_COPY_IN;
+            r->bytes = r->aux = (uint32_t)v;
+        }
+        break;
+    case M_ARCH_PRCTL:
+        arch_prctl_map(e, a, na, ok, failed, r);
+        break;
+    case M_RSEQ:
+        if (failed)
+            nocopy(r, 0);                     /* every check precedes the registration */
+        else if (e->a1 >= 0 && (size_t)e->a1 < na &&
+                 (sp_has_word(a[e->a1], "RSEQ_FLAG_UNREGISTER") || (sp_arg_num(a[e->a1], &v) == 0 && (v & 1))))
+            traffic(r, ok, 0, e->out);        /* rseq_reset_rseq_cpu_id(): two u32 written */
+        else
+            traffic(r, ok, e->out, e->out);   /* rseq_cs read, cpu_id_start + cpu_id written */
+        break;
+    case M_TLS:                               /* entry_number -1: the kernel picks and writes it */
+        traffic(r, ok, e->out, e->a1 >= 0 && (size_t)e->a1 < na && !tls_picks(a[e->a1]) ? 0 : INT_SIZE);
+        break;
+    case M_MREMAP:
+        if (mremap_at(e, a, na, L, brk, r) != 0)
+            r->op = OP_SKIP;
         break;
     case M_EXEC: {
         uint32_t argv = 0, envp = 0;

@@ -116,6 +116,18 @@ enum sp_method {
     M_WAITID,   /* OP_WAIT for waitid: a1 = idtype, a2 = id; aux as M_WAIT */
     M_EXEC,     /* OP_EXEC: a1 = path, a2 = argv, aflags = envp: bytes = the strings of argv and
                  * envp (each + NUL), aux = path length */
+    M_NOCOPY,   /* no user memory: OP_NULL; a failed call OP_CLOSE of a bad fd (a failure
+                 * before any copy) */
+    M_SOCKET,   /* a new fd, no copy: OP_DUP; failed: as M_NOCOPY */
+    M_CONNECT,  /* a1 = addrlen: the sockaddr copied in; AF_UNIX or a failed call: OP_PATH of
+                 * addrlen - 1 bytes (the copy, then a lookup that fails as traced); else
+                 * OP_COPY_IN of addrlen; EBADF or addrlen > 128: as M_NOCOPY */
+    M_ARCH_PRCTL, /* a1 = code: ARCH_SET_FS/GS ... as M_NOCOPY, ARCH_GET_FS/GS 8 bytes out */
+    M_RSEQ,     /* a1 = flags: registration reads rseq_cs and writes cpu_id_start/cpu_id on
+                 * the return to user (8 in + 8 out); unregistration writes 8 */
+    M_TLS,      /* set_thread_area: struct user_desc (16) in, entry_number (4) out if it was -1 */
+    M_MREMAP,   /* OP_MAP_AT of the added pages (grown in place) or of the new range (moved),
+                 * OP_UNMAP_AT of the cut pages (shrunk); failed: OP_MAP (refused) */
 };
 
 #define SP_ALWAYS (-2)           /* M_TRAFFIC a1: the call always copies in */

@@ -854,15 +854,144 @@ static void test_map_traffic_model(void **state)
     assert_rec(r, OP_SKIP, TRACE_RES_OK, 0, 0, 0);
 }
 
+/* Process start-up: arch_prctl, set_robust_list, rseq (Linux kernel/rseq.c),
+ * set_thread_area (arch/x86/kernel/tls.c), and fadvise64. */
+static void test_map_startup_calls(void **state)
+{
+    (void)state;
+    struct trace_record r;
+
+    r = one("arch_prctl(ARCH_SET_FS, 0x7fb451ea6740) = 0");
+    assert_rec(r, OP_NULL, TRACE_RES_OK, 0, 0, 0);
+    r = one("arch_prctl(0x1002 /* ARCH_SET_FS */, 0x7fb451ea6740) = 0");        /* -X verbose */
+    assert_rec(r, OP_NULL, TRACE_RES_OK, 0, 0, 0);
+    r = one("arch_prctl(ARCH_GET_FS, [0x7fb451ea6740]) = 0");                   /* an unsigned long out */
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_OK, 8, 8, 0);
+    r = one("arch_prctl(0x1004, 0x7ffe2f5d8a50) = -1 EFAULT (Bad address)");    /* ARCH_GET_GS, -X raw */
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_ERR, 0, 8, 0);
+    r = one("arch_prctl(0x3001 /* ARCH_??? */, 0x7ffe2f5d8a50) = -1 EINVAL (Invalid argument)");
+    assert_rec(r, OP_CLOSE, TRACE_RES_ERR, 0, 0, 0);                           /* fails before any copy */
+    r = one("arch_prctl(0x3001 /* ARCH_??? */, 0x7ffe2f5d8a50) = 0");           /* unknown and succeeded */
+    assert_rec(r, OP_SKIP, TRACE_RES_OK, 0, 0, 0);
+
+    r = one("set_robust_list(0x7fb451ea6a20, 24) = 0");                         /* the kernel keeps the pointer */
+    assert_rec(r, OP_NULL, TRACE_RES_OK, 0, 0, 0);
+    r = one("set_robust_list(0x7fb451ea6a20, 23) = -1 EINVAL (Invalid argument)");
+    assert_rec(r, OP_CLOSE, TRACE_RES_ERR, 0, 0, 0);
+
+    r = one("rseq(0x7fb451ea7060, 0x20, 0, 0x53053053) = 0");     /* rseq_cs read, cpu_id_start + cpu_id written */
+    assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 16, 16, 0);
+    r = one("rseq(0x7fb451ea7060, 0x20, RSEQ_FLAG_UNREGISTER, 0x53053053) = 0");
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_OK, 8, 8, 0);
+    r = one("rseq(0x7fb451ea7060, 0x20, 0x1, 0x53053053) = 0");
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_OK, 8, 8, 0);
+    r = one("rseq(0x7fb451ea7060, 0x20, 0, 0x53053053) = -1 EBUSY (Device or resource busy)");
+    assert_rec(r, OP_CLOSE, TRACE_RES_ERR, 0, 0, 0);
+    r = one("rseq(0x7fb451ea7060, 0x20, 0, 0x53053053) = -1 ENOSYS (Function not implemented)");
+    assert_rec(r, OP_CLOSE, TRACE_RES_ERR, 0, 0, 0);
+
+    r = one("set_thread_area({entry_number=-1, base_addr=0xf7d8a6c0, limit=0x0fffff, seg_32bit=1, "
+            "contents=0, read_exec_only=0, limit_in_pages=1, seg_not_present=0, useable=1}) = 0 (entry_number=12)");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 20, 20, 0);           /* struct user_desc in, entry_number out */
+    r = one("set_thread_area({entry_number=12, base_addr=0xf7d8a6c0, limit=0x0fffff, seg_32bit=1, "
+            "contents=0, read_exec_only=0, limit_in_pages=1, seg_not_present=0, useable=1}) = 0");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 16, 16, 0);
+    r = one("set_thread_area(0xffd4a3b0) = 0");                                 /* not shown: glibc's -1 */
+    assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 20, 20, 0);
+    r = one("set_thread_area({entry_number=-1, base_addr=0, limit=0}) = -1 ESRCH (No such process)");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_ERR, 16, 20, 0);
+
+    r = one("fadvise64(3, 0, 0, POSIX_FADV_SEQUENTIAL) = 0");
+    assert_rec(r, OP_NULL, TRACE_RES_OK, 0, 0, 0);
+    r = one("fadvise64(5, 0, 0, POSIX_FADV_SEQUENTIAL) = -1 ESPIPE (Illegal seek)");
+    assert_rec(r, OP_CLOSE, TRACE_RES_ERR, 0, 0, 0);
+    r = one("fadvise64_64(3, 0, 0, POSIX_FADV_SEQUENTIAL) = 0");                /* i386 */
+    assert_rec(r, OP_NULL, TRACE_RES_OK, 0, 0, 0);
+}
+
+/* sysinfo / getrusage copy a struct out (i386 sizes: 64, 72). */
+static void test_map_struct_out_calls(void **state)
+{
+    (void)state;
+    struct trace_record r;
+
+    r = one("sysinfo({uptime=3381, loads=[191584, 114176, 98496], totalram=25276514304, freeram=23571652608, "
+            "sharedram=8998912, bufferram=3641344, totalswap=0, freeswap=0, procs=113, totalhigh=0, freehigh=0, "
+            "mem_unit=1}) = 0");
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_OK, 64, 64, 0);
+    r = one("sysinfo(0xdead) = -1 EFAULT (Bad address)");
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_ERR, 0, 64, 0);          /* replayed as a failing read */
+    r = one("getrusage(RUSAGE_SELF, {ru_utime={tv_sec=0, tv_usec=0}, ru_stime={tv_sec=0, tv_usec=4401}, ...}) = 0");
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_OK, 72, 72, 0);
+    r = one("getrusage(0x7 /* RUSAGE_??? */, 0x7ffd1e0f2a40) = -1 EINVAL (Invalid argument)");
+    assert_rec(r, OP_COPY_OUT, TRACE_RES_ERR, 0, 72, 0);          /* replayed as a failing read */
+}
+
+/* socket: an fd, no copy; connect: the sockaddr in, then (AF_UNIX) a lookup. */
+static void test_map_socket_calls(void **state)
+{
+    (void)state;
+    struct trace_record r;
+
+    r = one("socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK, 0) = 6");
+    assert_rec(r, OP_DUP, TRACE_RES_OK, 0, 0, 0);
+    r = one("socket(AF_INET6, SOCK_DGRAM, IPPROTO_IP) = -1 EAFNOSUPPORT (Address family not supported by protocol)");
+    assert_rec(r, OP_CLOSE, TRACE_RES_ERR, 0, 0, 0);
+    /* nscd: 110 bytes copied in, the path lookup fails: a 109-byte path + NUL that does not exist */
+    r = one("connect(6, {sa_family=AF_UNIX, sun_path=\"/var/run/nscd/socket\"}, 110) = -1 ENOENT (No such file or directory)");
+    assert_rec(r, OP_PATH, TRACE_RES_ERR, 109, 0, 0);
+    assert_int_equal(r.err, 2);
+    r = one("connect(3, {sa_family=AF_UNIX, sun_path=\"/run/dbus/system_bus_socket\"}, 110) = 0");
+    assert_rec(r, OP_PATH, TRACE_RES_OK, 109, 0, 0);
+    r = one("connect(3, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr(\"127.0.0.53\")}, 16) = 0");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 16, 16, 0);
+    r = one("connect(3, {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr(\"127.0.0.1\")}, 16) = "
+            "-1 ECONNREFUSED (Connection refused)");
+    assert_rec(r, OP_PATH, TRACE_RES_ERR, 15, 0, 0);              /* 16 bytes in, then a failure */
+    r = one("connect(9, {sa_family=AF_UNIX, sun_path=\"/x\"}, 110) = -1 EBADF (Bad file descriptor)");
+    assert_rec(r, OP_CLOSE, TRACE_RES_ERR, 0, 0, 0);              /* fdget() fails first: no copy */
+    r = one("connect(3, 0x7ffd1e0f2a40, 4096) = -1 EINVAL (Invalid argument)");
+    assert_rec(r, OP_CLOSE, TRACE_RES_ERR, 0, 0, 0);              /* addrlen > sockaddr_storage */
+}
+
+/* mremap: grown in place maps the added pages, shrunk unmaps the cut ones, moved maps the new range. */
+static void test_map_mremap(void **state)
+{
+    (void)state;
+    const uint32_t mid = TRACE_ARENA_PAGES / 2, rw = TRACE_AT_READ | TRACE_AT_WRITE;
+    struct s2t *c = conv(
+        "mmap(NULL, 335872, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fa9e0904000\n"
+        "mremap(0x7fa9e0904000, 335872, 667648, MREMAP_MAYMOVE) = 0x7fa9e0861000\n"
+        "mremap(0x7fa9e0861000, 667648, 675840, 0) = 0x7fa9e0861000\n"
+        "mremap(0x7fa9e0861000, 675840, 8192, 0) = 0x7fa9e0861000\n"
+        "mremap(0x7fa9e0861000, 8192, 8000, 0) = 0x7fa9e0861000\n"
+        "mremap(0x7fa9e0861000, 8192, 1073741824, 0) = -1 ENOMEM (Cannot allocate memory)\n"
+        "mremap(0x7fa9e0861001, 8192, 16384, 0) = -1 EINVAL (Invalid argument)\n"
+        "mremap(0x7fa9e0861000, 8192) = 0x7fa9e0861000\n");
+
+    assert_int_equal(s2t_nrecords(c), 8);
+    assert_int_equal(s2t_stats(c)->malformed, 0);
+    assert_rec(*rec(c, 0), OP_MAP_AT, TRACE_RES_OK, mid, 82 | rw, 0);
+    /* moved 163 pages down: its new range ends where the old one began */
+    assert_rec(*rec(c, 1), OP_MAP_AT, TRACE_RES_OK, mid - 163, 163 | rw, 0);
+    assert_rec(*rec(c, 2), OP_MAP_AT, TRACE_RES_OK, mid - 163 + 163, 2 | rw, 0);   /* grown in place */
+    assert_rec(*rec(c, 3), OP_UNMAP_AT, TRACE_RES_OK, mid - 163 + 2, 163, 0);      /* 165 -> 2 pages */
+    assert_rec(*rec(c, 4), OP_NULL, TRACE_RES_OK, 0, 0, 0);                        /* same page count */
+    assert_rec(*rec(c, 5), OP_MAP, TRACE_RES_ERR, 1073741824, 262144, 0);          /* refused */
+    assert_rec(*rec(c, 6), OP_MAP, TRACE_RES_ERR, 16384, 4, 0);
+    assert_rec(*rec(c, 7), OP_SKIP, TRACE_RES_OK, 0, 0, 0);                        /* lengths not shown */
+    s2t_free(c);
+}
+
 static void test_map_skip_is_kept_and_counted(void **state)
 {
     (void)state;
     struct s2t *c = conv(
-        "sysinfo({uptime=1234, loads=[0, 0, 0], totalram=1, freeram=1, mem_unit=4096}) = 0\n"
+        "kill(1234, SIGTERM) = 0\n"
         "getpid() = 1\n"
-        "sysinfo({uptime=1235, loads=[0, 0, 0], totalram=1, freeram=1, mem_unit=4096}) = 0\n"
+        "kill(1235, SIGTERM) = 0\n"
         "syscall_0x1b4(0x1, 0x2) = -1 ENOSYS (Function not implemented)\n"
-        "arch_prctl(0x3001 /* ARCH_??? */, 0x7ffe2f5d8a50) = -1 EINVAL (Invalid argument)\n"
+        "rt_sigreturn({mask=[]}) = 0\n"
         "exit_group(0) = ?\n"
         "+++ exited with 0 +++\n");
 
@@ -871,7 +1000,7 @@ static void test_map_skip_is_kept_and_counted(void **state)
     assert_int_equal(s2t_stats(c)->per_op[OP_NULL], 1);
     assert_int_equal(s2t_stats(c)->per_op[OP_EXIT], 1);
     assert_int_equal(s2t_stats(c)->exits, 1);
-    assert_string_equal(rname(c, 0), "sysinfo");
+    assert_string_equal(rname(c, 0), "kill");
     assert_int_equal(rec(c, 0)->op, OP_SKIP);
     assert_int_equal(rec(c, 0)->name, rec(c, 2)->name);
     assert_int_equal(s2t_name_count(c, rec(c, 0)->name), 2);
@@ -899,7 +1028,7 @@ static void test_map_table_sane_and_documented(void **state)
             if (strcmp(sp_map_table[j].name, e->name) == 0)
                 fail_msg("duplicate table entry %s", e->name);
     }
-    assert_null(sp_map_lookup("sysinfo", 7));
+    assert_null(sp_map_lookup("kill", 4));
     assert_null(sp_map_lookup("rea", 3));
     assert_null(sp_map_lookup("reads", 5));
 
@@ -1012,7 +1141,8 @@ static void test_join_fork_log(void **state)
     assert_rec(*rec(c, 9), OP_COPY_IN, TRACE_RES_OK, 3, 3, TRACE_F_JOINED);       /* write */
     assert_rec(*rec(c, 10), OP_PATH, TRACE_RES_OK, 12, 96, TRACE_F_JOINED);
     assert_rec(*rec(c, 12), OP_EXIT, TRACE_RES_UNKNOWN, 0, 0, TRACE_F_JOINED);    /* exit_group = ? */
-    assert_rec(*rec(c, 14), OP_SKIP, TRACE_RES_UNKNOWN, 0, 0, TRACE_F_JOINED);    /* killed in the call */
+    /* set_robust_list, killed in the call: no copy either way */
+    assert_rec(*rec(c, 14), OP_NULL, TRACE_RES_UNKNOWN, 0, 0, TRACE_F_JOINED);
     assert_rec(*rec(c, 15), OP_SKIP, TRACE_RES_UNKNOWN, 0, 0, TRACE_F_RESTART);   /* rt_sigsuspend */
     s2t_free(c);
 }
@@ -1147,7 +1277,8 @@ static void test_i386_names(void **state)
     assert_int_equal(s2t_stats(c)->info, 1);
     assert_int_equal(s2t_nrecords(c), 12);
     assert_rec(*rec(c, 2), OP_BRK, TRACE_RES_OK, 0x880, 0x880, 0);
-    assert_rec(*rec(c, 3), OP_SKIP, TRACE_RES_OK, 0, 0, 0);
+    /* set_thread_area: struct user_desc in (16), entry_number=-1 -> 12 written back (4) */
+    assert_rec(*rec(c, 3), OP_COPY_IN, TRACE_RES_OK, 20, 20, 0);
     assert_rec(*rec(c, 5), OP_NULL, TRACE_RES_OK, 0, 0, 0);
     assert_rec(*rec(c, 6), OP_SEEK, TRACE_RES_OK, 8, 0, 0);
     assert_rec(*rec(c, 7), OP_MAP_AT, TRACE_RES_OK, TRACE_ARENA_PAGES / 2, 49 | TRACE_AT_READ | TRACE_AT_WRITE, 0);
@@ -1928,6 +2059,10 @@ int main(void)
         cmocka_unit_test(test_map_brk),
         cmocka_unit_test(test_map_fd_and_null),
         cmocka_unit_test(test_map_traffic_model),
+        cmocka_unit_test(test_map_startup_calls),
+        cmocka_unit_test(test_map_struct_out_calls),
+        cmocka_unit_test(test_map_socket_calls),
+        cmocka_unit_test(test_map_mremap),
         cmocka_unit_test(test_map_skip_is_kept_and_counted),
         cmocka_unit_test(test_map_table_sane_and_documented),
         cmocka_unit_test(test_join_fork_log),
