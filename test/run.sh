@@ -13,8 +13,9 @@
 #   7. QEMU: the demo ISO, and the serial shell driven through COM1
 #   8. make bench on the tiny bundled trace in every mode x entry (counts in
 #      the CSV = counts in the trace; CSV, JSON and SVG), and the report
-#      tool's own tests, what it accepts and refuses as TRACE, failed calls
-#      replayed as failures, one replay process per traced process
+#      tool's own tests, what it accepts and refuses as TRACE, fresh strace
+#      logs of make -j2, a pipeline and threads (test/bench/test_fresh_logs.sh:
+#      >= 95% of records replayed), failed calls replayed as failures, one replay process per traced process
 #      (test/bench/test_processes.sh), and `make pathtrace` (test/bench/pathtrace.sh: the
 #      per-segment trace of getppid adds up to the benchmark's p50)
 #   9. QEMU under the interrupt-latency plugin (tools/irqoff.sh, irqoff.iso:
@@ -130,6 +131,7 @@ job sh-session sh -c 'python3 test/sh_session.py "$1/split.iso" "$2/sh-session.l
     - "$BUILD" "$LOGS"
 job bench-report sh -c 'test/bench/test_report.sh > "$1/bench-report.tap" 2>&1' - "$LOGS"
 job bench-inputs sh -c 'test/bench/test_inputs.sh > "$1/bench-inputs.tap" 2>&1' - "$LOGS"
+job bench-fresh-logs sh -c 'test/bench/test_fresh_logs.sh > "$1/bench-fresh-logs.tap" 2>&1' - "$LOGS"
 job bench-failed-calls sh -c 'timeout "$1" test/bench/test_failed_calls.sh > "$2/bench-failed-calls.tap" 2>&1' \
     - "$BOOT_TIMEOUT" "$LOGS"
 job irqoff sh -c 'IRQOFF_SERIAL="$2/irqoff-serial.log" IRQOFF_TIMEOUT="$1" tools/irqoff.sh "$3/irqoff.iso" "$3/kernel.elf" \
@@ -285,6 +287,10 @@ tap_count "$LOG" "bench-report"
 stage bench-inputs "what make bench takes as TRACE, and refuses before any boot (test/bench/test_inputs.sh)" \
     "$LOGS/bench-inputs.tap"
 tap_count "$LOG" "bench-inputs"
+
+stage bench-fresh-logs "fresh strace logs of make -j2, a pipeline and two threads: >= 95% replayed (test/bench/test_fresh_logs.sh)" \
+    "$LOGS/bench-fresh-logs.tap"
+tap_count "$LOG" "bench-fresh-logs"
 
 stage bench-failed-calls "failed calls replayed as failures (test/bench/test_failed_calls.sh)" \
     "$LOGS/bench-failed-calls.tap"
