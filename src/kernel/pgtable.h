@@ -39,7 +39,8 @@ static inline bool pte_has_frame(pte_t e) { return (e & PTE_P) || (e & (PTE_NONE
 
 /*
  * phys_to_virt - a kernel pointer to physical address @pa. The kernel
- * implements it with the direct map (paging.c); the host tests with an
+ * implements it with the direct map (paging.c: DIRECT_MAP_BASE + @pa) and
+ * panics if @pa is at or beyond DIRECT_MAP_SIZE; the host tests with an
  * array standing in for RAM.
  */
 void *phys_to_virt(paddr_t pa);
