@@ -306,7 +306,9 @@ long sys_pipe(uaddr_t fds);
 
 /* ksyms.c: kernel.sym (loaded as a module) for symbolized addresses */
 #define KSYMS_MODULE "kernel.sym"
-/* ksyms_init - use boot module @m ("ADDRESS NAME" lines, nm -n) as the symbol table. */
+/* ksyms_init - use boot module @m ("ADDRESS NAME" lines, nm -n, address in
+ * hex) as the symbol table, read in place through the direct map (module
+ * bytes [start, end)); nothing is checked until ksyms_lookup parses it. */
 void ksyms_init(const struct boot_module *m);
 /* ksyms_lookup - the name of the symbol at or below @addr, *@offset = @addr
  * minus its address (bytes); NULL (and *@offset untouched) if none or no
@@ -328,8 +330,14 @@ void ktest_module_rejected(const struct boot_module *m, int err);
  * status or fault vector against its expectation, failed by any address
  * space audit violation. Nothing for init. */
 void ktest_process_done(struct proc *p);
-void audit_new_address_space(struct proc *p);      /* test and DEBUG builds */
-void audit_address_space_change(struct proc *p);   /* DEBUG builds */
+/* audit_new_address_space, audit_address_space_change - run
+ * paging_audit_user on @p's PD (it must have one) and add its violations to
+ * @p's harness record and the run's total, which ktest_process_done and
+ * ktest_finish fail on. The first in a test boot or a DEBUG build (each new
+ * address space: spawn, fork), the second in DEBUG builds only (after each
+ * change: brk, map, unmap, protect, shm_map); otherwise no-ops. */
+void audit_new_address_space(struct proc *p);
+void audit_address_space_change(struct proc *p);
 /* ktest_finish - destroy init, run the kernel's end-of-run checks (frames
  * back to baseline, files closed, trampoline unchanged, audits, CR0), print
  * the totals and power off: QEMU exit 33 if everything passed, 35 if not. */

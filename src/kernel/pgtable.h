@@ -62,7 +62,8 @@ pte_t *pt_lookup(paddr_t pd, uint32_t va);
  */
 int pt_map(struct frame_pool *fp, paddr_t pd, uint32_t va, paddr_t pa, uint32_t flags);
 
-/* frame_zero - fill the frame at @pa with zeros. */
+/* frame_zero - fill the 4 KiB frame at physical @pa (page aligned) with
+ * zeros, through phys_to_virt (in the kernel: panics beyond the direct map). */
 void frame_zero(paddr_t pa);
 
 /*

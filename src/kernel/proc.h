@@ -117,7 +117,11 @@ void proc_wakeup(const void *chan);
  * gets (W_EXITCODE(code), STATUS_KILLED or STATUS_FAULT(v)). Never returns. */
 void proc_exit(int status) __attribute__((noreturn));
 
-/* proc_kill_by_trap - end the current process because of exception @tf. */
+/* proc_kill_by_trap - end the current process because of CPU exception
+ * @tf (a ring-3 fault vm_user_fault did not resolve, an int N the kernel
+ * does not serve, or a fault on the exit path's pops or iret): print the vector, error code, EIP (and CR2 with the #PF
+ * error bits, SDM Vol. 3A §4.7), then proc_exit(STATUS_FAULT(vector)).
+ * Never returns. */
 void proc_kill_by_trap(const struct trapframe *tf) __attribute__((noreturn));
 
 /* proc_yield - put the current process at the back of the run queue. */
@@ -221,7 +225,11 @@ long sys_shm_grant(int pid, uaddr_t va, uint32_t npages);
 long sys_shm_map(int granter, uaddr_t va);
 void shm_exit(struct proc *p);       /* drop grants made by or to @p */
 
-/* swtch.asm: save callee-saved registers in *old, load from new. */
+/* swtch (swtch.asm) - kernel context switch: push the callee-saved
+ * registers (EBP, EBX, ESI, EDI) on the current kernel stack, store that
+ * ESP in *@old, load ESP = @new (a struct context on another kernel
+ * stack), pop the same registers and return to @new->eip. Returns, to the
+ * caller, only when something switches back to *@old. Interrupts off. */
 void swtch(struct context **old, struct context *new);
 
 #endif /* PROC_H */
