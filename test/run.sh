@@ -102,7 +102,7 @@ LOG=$BUILD
 for stamp in "$BUILD"/layout-*.ok; do
     pass "$(cat "$stamp")"
 done
-# Every public kernel function has a header comment (DEVELOPERS.md): one line.
+# Every public kernel function has a header comment (tools/check-comments.py): one line.
 comments_out=$(python3 tools/check-comments.py src/kernel 2>&1)
 comments_rc=$?
 check "${comments_out:-comments: tools/check-comments.py printed nothing}" [ "$comments_rc" -eq 0 ]

@@ -15,8 +15,11 @@ comment cannot quietly cover an unrelated function below it.
 
 Prints one line: what was checked, or the functions that lack a comment
 (with FILE:LINE of their prototype or definition). Exit status 0 if none.
-DEVELOPERS.md says what the comment holds: arguments and their units,
-return values, errors (-EFAULT, -EINVAL, ...), panics.
+What the comment holds (the project's standard, not checked here):
+arguments and their units, return values, errors (-EFAULT, -EINVAL, ...),
+panics, and the Intel SDM or multiboot2 section a rule comes from.
+The lines it recognises: a declaration starts at column 0 with its type
+(no K&R or GNU style with the name on a line of its own).
 """
 import os
 import re
@@ -42,8 +45,9 @@ NOT_A_TYPE = {"return", "if", "else", "while", "for", "switch", "case", "do", "g
 
 
 def strip_comments_keep_lines(text):
-    """The text with /* */ and // comments blanked (newlines kept), and a map
-    line -> the comment text that ends on that line (for the checks)."""
+    """The text with /* */ and // comments blanked (newlines kept), so that
+    braces and parentheses in comments do not count; string and character
+    literals are kept as they are."""
     out = []
     i = 0
     n = len(text)
