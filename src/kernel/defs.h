@@ -293,7 +293,8 @@ long sys_write(int fd, uaddr_t buf, uint32_t len);
  * start. -EBADF, -EINVAL bad @whence or a result below 0 or above 2^31 - 1,
  * -ESPIPE a pipe or /dev/console. */
 long sys_lseek(int fd, int32_t offset, int whence);
-/* sys_stat - stat(path, out): 0 with struct stat at user @out; the path errors above. */
+/* sys_stat - stat(path, out): 0 with struct stat at user @out; the path
+ * errors above (-EFAULT, -ENAMETOOLONG, -ENOENT, -ENOTDIR), -EFAULT @out. */
 long sys_stat(uaddr_t path, uaddr_t out);
 /* sys_fstat - fstat(fd, out): 0 with struct stat at user @out; -EBADF, -EFAULT. */
 long sys_fstat(int fd, uaddr_t out);

@@ -162,14 +162,20 @@ uint32_t proc_count_alive(void);
  * must be writable); -EMSGSIZE (for the sender) @len > IPC_MAX_MSG or larger
  * than the receiver's @max.
  */
-/* sys_ipc_send - ipc_send(dest, msg, len): block until @dest received @len bytes at @msg. 0. */
+/* sys_ipc_send - ipc_send(dest, msg, len): block until @dest received @len
+ * bytes at @msg. 0; -ESRCH, -EDEADLK, -EFAULT (@msg), -EMSGSIZE as above.
+ * A kill while blocked ends the caller (no return to user mode). */
 long sys_ipc_send(int dest, uaddr_t msg, uint32_t len);
 /* sys_ipc_recv - ipc_recv(src, buf, max, sender): block for a message from
  * @src (IPC_ANY: anyone) into @buf; its sender's pid at @sender_out unless 0.
- * Returns the message length. */
+ * Returns the message length; -ESRCH, -EDEADLK (@src not IPC_ANY), -EFAULT
+ * (@buf for @max bytes, or @sender_out, not writable) as above. A waiting
+ * sender whose message is longer than @max fails with -EMSGSIZE instead. */
 long sys_ipc_recv(int src, uaddr_t buf, uint32_t max, uaddr_t sender_out);
 /* sys_ipc_call - ipc_call(dest, msg, len, reply, max): send, then block for
- * @dest's ipc_reply into @reply. Returns the reply's length. */
+ * @dest's ipc_reply into @reply (@max bytes, checked writable first).
+ * Returns the reply's length; -ESRCH (also if @dest exits before it
+ * replies), -EDEADLK, -EFAULT, -EMSGSIZE as above. */
 long sys_ipc_call(int dest, uaddr_t msg, uint32_t len, uaddr_t reply, uint32_t max);
 /* sys_ipc_reply - ipc_reply(dest, msg, len): answer the call @dest is blocked
  * in. 0; -ESRCH @dest is not waiting for our reply, -EMSGSIZE @len above its
