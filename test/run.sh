@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh - the whole test suite, as `make test` runs it (after building).
 #
-#   1. build checks: C/NASM layout agreement, grub-file lint of every kernel
+#   1. build checks: C/NASM layout agreement, grub-file lint of every kernel,
+#      a header comment on every public kernel function (tools/check-comments.py)
 #   2. host unit tests: cmocka, built with ASan/UBSan
 #   3. QEMU (TCG): the test ISO of every relocation variant, KTAP on COM1,
 #      verdict through isa-debug-exit (33 = pass; 0 and 1 never count)
@@ -102,6 +103,10 @@ LOG=$BUILD
 for stamp in "$BUILD"/layout-*.ok; do
     pass "$(cat "$stamp")"
 done
+# Every public kernel function has a header comment (tools/check-comments.py): one line.
+comments_out=$(python3 tools/check-comments.py src/kernel 2>&1)
+comments_rc=$?
+check "${comments_out:-comments: tools/check-comments.py printed nothing}" [ "$comments_rc" -eq 0 ]
 for v in $VARIANTS; do
     check "grub-file --is-x86-multiboot2 accepts the $v kernel (lint only)" \
         grub-file --is-x86-multiboot2 "$BUILD/variants/$v/kernel.elf"

@@ -1,7 +1,19 @@
 /*
- * defs.h - table of contents of the kernel: every function one file offers
- * another, grouped by file. The pure modules (host-tested) keep their own
- * headers, included here.
+ * defs.h - the kernel core's cross-file functions, grouped by the file that
+ * defines them (the pure modules' .c files do without it). The
+ * pure modules (host-tested) keep their own headers, included here:
+ * frame.h, pgtable.h, multiboot2.h, harness.h. Subsystems with internals of
+ * their own keep them, and their syscalls, in their own headers, which a
+ * file includes when it needs them:
+ *   proc.h       processes, scheduler, IPC (ipc.c), memory syscalls (vm.c)
+ *   file.h       the open-file table, devices (dev.c), pipes (pipe.c)
+ *   uaccess.h    copy-in/copy-out, the only way to user memory
+ *   preempt.h runq.h fastpath.h  preempt points, the run queue, the fast path
+ *   kevents.h afill.h  the benchmark's counters and TLB-fill readout
+ *   debug_checks.h bochs.h  DEBUG=1 checks, Bochs breakpoints
+ *   elf.h kstring.h x86.h  ELF validation, string functions, CPU primitives
+ * Every public function has a comment where it is declared or defined
+ * (tools/check-comments.py, in make test).
  */
 #ifndef DEFS_H
 #define DEFS_H
@@ -42,7 +54,10 @@ void console_irq(void);
  * [@buf, @buf + @len) is not writable user memory (checked before it blocks;
  * nothing is consumed) or the caller was killed while it slept. */
 long console_read(uaddr_t buf, uint32_t len);
-long sys_setfg(int pid);    /* the foreground process Ctrl-C kills (0: none): 0, -ESRCH, -EPERM */
+/* sys_setfg - setfg(pid): @pid becomes the process Ctrl-C kills (0: none).
+ * 0; -ESRCH no live process @pid, -EPERM @pid is neither the caller nor its
+ * child, or the current foreground process is someone else's (console.c). */
+long sys_setfg(int pid);
 
 /* timer.c: PIT at TIMER_HZ */
 /* timer_init - PIT channel 0 in mode 2 at TIMER_HZ (100 Hz), IRQ 0 unmasked. */
@@ -81,16 +96,19 @@ extern struct frame_pool kernel_frames;
 /* paging_init - finish the kernel PD that boot.asm built for an image GRUB
  * loaded at physical @load_base: map the trampoline window (Global PTEs
  * under aspace=split-global), drop the identity map, make .text read-only,
- * set CR4.PGE if needed, load the kernel CR3. Sets kernel_cr3,
- * kernel_load_base and kernel_image_end. */
+ * set CR4.PGE if needed (Global pages: SDM Vol. 3A §4.10.2.4), load the
+ * kernel CR3. Sets kernel_cr3, kernel_load_base and kernel_image_end; once,
+ * from kmain, before any other paging call. */
 void paging_init(paddr_t load_base);
 /* kernel_virt_to_phys - the physical address behind kernel pointer @va: the
  * direct map, the kernel image window, or the trampoline window. Panics on
- * any other address (a user address, an unmapped hole). */
+ * any other address (a user address, an unmapped hole): a kernel bug, never
+ * user input. */
 paddr_t kernel_virt_to_phys(const void *va);
 /* uvm_create - a new user page directory holding only the trampoline PTEs
  * (U=0; under aspace=shared also the kernel's supervisor-only PDEs).
- * Stores its physical address in *@pd. Returns 0, or -ENOMEM (no frame;
+ * Stores its physical address in *@pd (4 KiB aligned). Two frames: the PD
+ * and the trampoline's page table. Returns 0, or -ENOMEM (no frame;
  * nothing allocated). */
 long uvm_create(paddr_t *pd);
 /* paging_audit_user - check every entry of the user PD at @pd against the
@@ -107,7 +125,8 @@ uint32_t trampoline_checksum(void);
 
 /* frames.c: the allocator fed from the multiboot2 memory map */
 /* frames_init - fill kernel_frames with the available RAM of the multiboot2
- * memory map in @mbi, minus the first MiB, the kernel image, the MBI itself
+ * memory map in @mbi (type 1 entries, multiboot2 spec §3.6.8; whole 4 KiB
+ * frames inside them), minus the first MiB, the kernel image, the MBI itself
  * (at physical @mbi_pa, mbi->total_size bytes) and every boot module; turn
  * on reference counts (shared memory). Needs kernel_load_base/image_end. */
 void frames_init(const struct mb2_info *mbi, paddr_t mbi_pa);
@@ -115,7 +134,12 @@ void frames_init(const struct mb2_info *mbi, paddr_t mbi_pa);
 /* desc.c: GDT, IDT and TSS in the trampoline */
 /* desc_init - fill and load the GDT, IDT (trampoline_vectors) and TSS in the
  * trampoline window, set the sysenter MSRs if CPUID has SEP
- * (sysenter_available), and turn the x87 off (CR0.EM). */
+ * (sysenter_available), and turn the x87 off (CR0.EM). Flat 4 GiB segments
+ * (SDM Vol. 3A §3.4.5), 32-bit interrupt gates, DPL 3 only for the vectors
+ * ring 3 may raise with int N (§6.12.1.1), the TSS's ESP0 at the entry
+ * stack and no I/O bitmap (§7.2.1; Vol. 1 "I/O Permission Bit Map": ring 3
+ * gets #GP on in/out), SYSENTER_CS/ESP/EIP MSRs (Vol. 2B "SYSENTER"). Once,
+ * after paging_init. */
 void desc_init(void);
 
 /* pic.c: the two 8259As */
@@ -146,9 +170,12 @@ void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry) __attribute__((
  * for the first two. */
 void trap_from_kernel(struct trapframe *tf, uint32_t cr3_at_trap);
 /* trap_return - leave the kernel for @p's ring 3: sanitise its frame's
- * CS/SS/EFLAGS (IF on, IOPL 0, no VM), then the trampoline's exit loads
- * @p's PD and irets (or sysexits, for a sysenter frame with TF clear).
- * @p must be current with an address space. Never returns. */
+ * CS/SS/EFLAGS (IF on, IOPL 0, no VM: iret at CPL 0 would load them from
+ * the frame, SDM Vol. 2A "IRET"), then the trampoline's exit loads @p's PD
+ * and irets (or sysexits, for a sysenter frame with TF clear: sysexit
+ * takes ESP/EIP from ECX/EDX, SDM Vol. 2B "SYSEXIT"). @p must be current
+ * with an address space (DEBUG builds panic otherwise, debug_check_exit).
+ * Never returns. */
 void trap_return(struct proc *p) __attribute__((noreturn));
 /* EFLAGS bits ring 3 may not hold, which trap_return clears: interrupts
  * stay on, no I/O privilege, no virtual-8086 mode. The rest (CF..OF, DF,
@@ -179,7 +206,14 @@ void syscall_check_exit(void);
  * -EFAULT. exit() does not return. */
 void syscall_dispatch(struct trapframe *tf);
 /* syscall_fn - a handler in syscall_table[]: the five argument words in
- * ABI order (uapi/syscall.h); returns the result, >= 0 or -errno. */
+ * ABI order (uapi/syscall.h); returns the result, >= 0 or -errno. The
+ * handlers are syscall.c's sc_NAME, one per row of uapi/syscalls.def: each
+ * passes its arguments on to sys_NAME (whose comment lists its errors: here,
+ * proc.h, kevents.h, afill.h, syscall.c for sysinfo and poweroff) and
+ * returns its result unchanged. Those that
+ * answer inline cannot fail: getpid, getppid (0 without a parent), ticks
+ * (timer_ticks), nop and yield (0); exit never returns; number 0 and any
+ * number >= NR_SYSCALLS get -ENOSYS. */
 typedef long syscall_fn(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e);
 /* syscall_table[nr] - the handler of call nr (< NR_SYSCALLS; 0: -ENOSYS);
  * syscall_nargs[nr] - how many arguments it takes. In .rodata.hot, on the
@@ -196,7 +230,9 @@ long syscall_sysenter_arg3(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint3
 /* proc.c: process table and scheduler */
 /* scheduler_run - run processes from the run queue until none is left alive
  * (or the test run is over), halting with interrupts on while the queue is
- * empty; then print the boot summary (harness_run_over) and return. */
+ * empty; then print the boot summary (harness_run_over) and return.
+ * Kernel stack of kmain; a process that ends never runs again (proc_exit
+ * panics if a zombie is switched to). */
 void scheduler_run(void);
 
 /* loader.c: boot modules to processes */
@@ -257,7 +293,8 @@ long sys_write(int fd, uaddr_t buf, uint32_t len);
  * start. -EBADF, -EINVAL bad @whence or a result below 0 or above 2^31 - 1,
  * -ESPIPE a pipe or /dev/console. */
 long sys_lseek(int fd, int32_t offset, int whence);
-/* sys_stat - stat(path, out): 0 with struct stat at user @out; the path errors above. */
+/* sys_stat - stat(path, out): 0 with struct stat at user @out; the path
+ * errors above (-EFAULT, -ENAMETOOLONG, -ENOENT, -ENOTDIR), -EFAULT @out. */
 long sys_stat(uaddr_t path, uaddr_t out);
 /* sys_fstat - fstat(fd, out): 0 with struct stat at user @out; -EBADF, -EFAULT. */
 long sys_fstat(int fd, uaddr_t out);
@@ -270,7 +307,9 @@ long sys_pipe(uaddr_t fds);
 
 /* ksyms.c: kernel.sym (loaded as a module) for symbolized addresses */
 #define KSYMS_MODULE "kernel.sym"
-/* ksyms_init - use boot module @m ("ADDRESS NAME" lines, nm -n) as the symbol table. */
+/* ksyms_init - use boot module @m ("ADDRESS NAME" lines, nm -n, address in
+ * hex) as the symbol table, read in place through the direct map (module
+ * bytes [start, end)); nothing is checked until ksyms_lookup parses it. */
 void ksyms_init(const struct boot_module *m);
 /* ksyms_lookup - the name of the symbol at or below @addr, *@offset = @addr
  * minus its address (bytes); NULL (and *@offset untouched) if none or no
@@ -292,8 +331,14 @@ void ktest_module_rejected(const struct boot_module *m, int err);
  * status or fault vector against its expectation, failed by any address
  * space audit violation. Nothing for init. */
 void ktest_process_done(struct proc *p);
-void audit_new_address_space(struct proc *p);      /* test and DEBUG builds */
-void audit_address_space_change(struct proc *p);   /* DEBUG builds */
+/* audit_new_address_space, audit_address_space_change - run
+ * paging_audit_user on @p's PD (it must have one) and add its violations to
+ * @p's harness record and the run's total, which ktest_process_done and
+ * ktest_finish fail on. The first in a test boot or a DEBUG build (each new
+ * address space: spawn, fork), the second in DEBUG builds only (after each
+ * change: brk, map, unmap, protect, shm_map); otherwise no-ops. */
+void audit_new_address_space(struct proc *p);
+void audit_address_space_change(struct proc *p);
 /* ktest_finish - destroy init, run the kernel's end-of-run checks (frames
  * back to baseline, files closed, trampoline unchanged, audits, CR0), print
  * the totals and power off: QEMU exit 33 if everything passed, 35 if not. */
@@ -329,7 +374,8 @@ extern char trampoline_exit_to_user[], trampoline_exit_end[];
  * the kernel: copy trap frame @tf to the entry stack, load @cr3 (the
  * process's PD, physical address), restore every register from the frame and
  * iret, or sysexit for a sysenter frame with EFLAGS.TF clear (trap_return
- * chooses). Called with the kernel CR3. docs/trampoline.md. */
+ * chooses; SDM Vol. 2A "IRET", Vol. 2B "SYSEXIT"). Called with the kernel
+ * CR3 and interrupts off. docs/trampoline.md. */
 void trampoline_return_to_user(const struct trapframe *tf, paddr_t cr3) __attribute__((noreturn));
 void trampoline_sysexit_to_user(const struct trapframe *tf, paddr_t cr3) __attribute__((noreturn));
 extern char trampoline_sysenter_entry[], trampoline_sysenter_end[];

@@ -48,10 +48,15 @@ struct file {
     uint32_t off;       /* N_MOD: the read position, bytes */
 };
 
-/* file.c: the open-file table */
-struct file *file_alloc(void);          /* ref = 1, or NULL: the table is full */
-void file_put(struct file *f);          /* drop a reference; the last one releases the node */
-uint32_t files_in_use(void);            /* entries with ref > 0 */
+/* file.c: the open-file table (NFILE entries, shared by every process) */
+/* file_alloc - a zeroed free entry with ref = 1 (the caller sets node and
+ * mode), or NULL if all NFILE entries are in use (callers answer -ENFILE). */
+struct file *file_alloc(void);
+/* file_put - drop one reference to @f; the last one releases the node (a
+ * pipe end closes: pipe_close). Panics if @f is not in use (ref == 0). */
+void file_put(struct file *f);
+/* files_in_use - the number of entries with ref > 0 (ktest: all closed at the end). */
+uint32_t files_in_use(void);
 
 /* dev.c: /dev/null, /dev/zero, /dev/console */
 /* dev_read - read @len bytes of device @type into user @buf: /dev/null 0
@@ -65,8 +70,12 @@ long dev_read(enum node_type type, uaddr_t buf, uint32_t len);
  * device node. */
 long dev_write(enum node_type type, uaddr_t buf, uint32_t len);
 
-/* pipe.c */
-long pipe_create(struct file *rd, struct file *wr);    /* both allocated by the caller: 0 or -ENOMEM */
+/* pipe.c: one PIPE_BUF_SIZE-byte ring buffer (one frame) per pipe */
+/* pipe_create - a new pipe whose read end is @rd and write end @wr (both
+ * allocated by the caller; their node and mode are set here). Returns 0;
+ * -ENOMEM no frame for the buffer, -ENFILE no free pipe (cannot happen:
+ * there are as many pipes as file entries). */
+long pipe_create(struct file *rd, struct file *wr);
 /* pipe_read - at most @len bytes into user @buf; blocks while @p is empty and
  * has a writer. Returns bytes read (0 = @len 0 or no writer left); -EFAULT
  * bad buffer (checked first, the pipe unchanged). */
@@ -75,7 +84,10 @@ long pipe_read(struct pipe *p, uaddr_t buf, uint32_t len);
  * has a reader (<= PIPE_BUF_SIZE bytes go in at once). Returns bytes written;
  * -EFAULT bad buffer (nothing written), -EPIPE no reader and nothing written. */
 long pipe_write(struct pipe *p, uaddr_t buf, uint32_t len);
-void pipe_close(struct pipe *p, bool writer);          /* an end's last reference is gone */
+/* pipe_close - the last reference to an end of @p is gone (@writer: the
+ * write end): wake the other side's sleepers (readers see end of file,
+ * writers -EPIPE); with both ends closed, free the buffer and the pipe. */
+void pipe_close(struct pipe *p, bool writer);
 uint32_t pipe_buffered(const struct pipe *p);          /* bytes waiting to be read */
 uint32_t pipe_id(const struct pipe *p);                /* unique per pipe: fstat's st_ino */
 

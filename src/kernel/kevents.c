@@ -19,7 +19,12 @@ uint32_t kev_pages_walked, kev_bytes_copied, kev_faults;
 
 #define CR3_PAIR_MAX_ROUNDS 100000
 
-/* trampoline/entry.asm: ticks across two CR3 writes, and across none. */
+/* tramp_cr3_pair, tramp_tsc_pair (trampoline/entry.asm, run in the
+ * trampoline window) - the TSC ticks (low 32 bits of the rdtsc difference,
+ * lfence-ordered) across `mov cr3, @user_cr3; mov cr3, @kernel_cr3` (both
+ * physical PD addresses), and across the same code with no CR3 write (the
+ * rdtsc overhead). Called with the kernel CR3; interrupts off inside,
+ * EFLAGS restored; they cannot fail. */
 uint32_t tramp_cr3_pair(uint32_t user_cr3, uint32_t kernel_cr3);
 uint32_t tramp_tsc_pair(uint32_t user_cr3, uint32_t kernel_cr3);
 

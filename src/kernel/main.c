@@ -97,6 +97,18 @@ static const struct mb2_info *read_boot_info(paddr_t mbi_pa, paddr_t load_base)
     return &mbi;
 }
 
+/*
+ * kmain - the C kernel's entry, called once by boot.asm on the boot stack
+ * with paging on (kernel_pd in CR3), interrupts off. @mbi_pa: the physical
+ * address of the multiboot2 boot information GRUB passed in EBX (multiboot2
+ * spec §3.3, "I386 machine state"; the tags of §3.6); @load_base: the
+ * physical address, in bytes, where GRUB loaded the image (boot.asm found
+ * it; it must equal the spec's load base tag, §3.6.23). Sets up paging,
+ * descriptor tables, frames, the boot modules and the timer, runs the
+ * processes (scheduler_run) and ends the run (ktest_finish: power off).
+ * Never returns. Panics if the boot information is beyond the direct map,
+ * malformed (mb2_parse's -EINVAL) or disagrees with @load_base.
+ */
 void kmain(paddr_t mbi_pa, paddr_t load_base)
 {
     console_init();

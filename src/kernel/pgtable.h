@@ -39,7 +39,8 @@ static inline bool pte_has_frame(pte_t e) { return (e & PTE_P) || (e & (PTE_NONE
 
 /*
  * phys_to_virt - a kernel pointer to physical address @pa. The kernel
- * implements it with the direct map (paging.c); the host tests with an
+ * implements it with the direct map (paging.c: DIRECT_MAP_BASE + @pa) and
+ * panics if @pa is at or beyond DIRECT_MAP_SIZE; the host tests with an
  * array standing in for RAM.
  */
 void *phys_to_virt(paddr_t pa);
@@ -61,7 +62,8 @@ pte_t *pt_lookup(paddr_t pd, uint32_t va);
  */
 int pt_map(struct frame_pool *fp, paddr_t pd, uint32_t va, paddr_t pa, uint32_t flags);
 
-/* frame_zero - fill the frame at @pa with zeros. */
+/* frame_zero - fill the 4 KiB frame at physical @pa (page aligned) with
+ * zeros, through phys_to_virt (in the kernel: panics beyond the direct map). */
 void frame_zero(paddr_t pa);
 
 /*

@@ -117,7 +117,11 @@ void proc_wakeup(const void *chan);
  * gets (W_EXITCODE(code), STATUS_KILLED or STATUS_FAULT(v)). Never returns. */
 void proc_exit(int status) __attribute__((noreturn));
 
-/* proc_kill_by_trap - end the current process because of exception @tf. */
+/* proc_kill_by_trap - end the current process because of CPU exception
+ * @tf (a ring-3 fault vm_user_fault did not resolve, an int N the kernel
+ * does not serve, or a fault on the exit path's pops or iret): print the vector, error code, EIP (and CR2 with the #PF
+ * error bits, SDM Vol. 3A §4.7), then proc_exit(STATUS_FAULT(vector)).
+ * Never returns. */
 void proc_kill_by_trap(const struct trapframe *tf) __attribute__((noreturn));
 
 /* proc_yield - put the current process at the back of the run queue. */
@@ -158,14 +162,20 @@ uint32_t proc_count_alive(void);
  * must be writable); -EMSGSIZE (for the sender) @len > IPC_MAX_MSG or larger
  * than the receiver's @max.
  */
-/* sys_ipc_send - ipc_send(dest, msg, len): block until @dest received @len bytes at @msg. 0. */
+/* sys_ipc_send - ipc_send(dest, msg, len): block until @dest received @len
+ * bytes at @msg. 0; -ESRCH, -EDEADLK, -EFAULT (@msg), -EMSGSIZE as above.
+ * A kill while blocked ends the caller (no return to user mode). */
 long sys_ipc_send(int dest, uaddr_t msg, uint32_t len);
 /* sys_ipc_recv - ipc_recv(src, buf, max, sender): block for a message from
  * @src (IPC_ANY: anyone) into @buf; its sender's pid at @sender_out unless 0.
- * Returns the message length. */
+ * Returns the message length; -ESRCH, -EDEADLK (@src not IPC_ANY), -EFAULT
+ * (@buf for @max bytes, or @sender_out, not writable) as above. A waiting
+ * sender whose message is longer than @max fails with -EMSGSIZE instead. */
 long sys_ipc_recv(int src, uaddr_t buf, uint32_t max, uaddr_t sender_out);
 /* sys_ipc_call - ipc_call(dest, msg, len, reply, max): send, then block for
- * @dest's ipc_reply into @reply. Returns the reply's length. */
+ * @dest's ipc_reply into @reply (@max bytes, checked writable first).
+ * Returns the reply's length; -ESRCH (also if @dest exits before it
+ * replies), -EDEADLK, -EFAULT, -EMSGSIZE as above. */
 long sys_ipc_call(int dest, uaddr_t msg, uint32_t len, uaddr_t reply, uint32_t max);
 /* sys_ipc_reply - ipc_reply(dest, msg, len): answer the call @dest is blocked
  * in. 0; -ESRCH @dest is not waiting for our reply, -EMSGSIZE @len above its
@@ -221,7 +231,11 @@ long sys_shm_grant(int pid, uaddr_t va, uint32_t npages);
 long sys_shm_map(int granter, uaddr_t va);
 void shm_exit(struct proc *p);       /* drop grants made by or to @p */
 
-/* swtch.asm: save callee-saved registers in *old, load from new. */
+/* swtch (swtch.asm) - kernel context switch: push the callee-saved
+ * registers (EBP, EBX, ESI, EDI) on the current kernel stack, store that
+ * ESP in *@old, load ESP = @new (a struct context on another kernel
+ * stack), pop the same registers and return to @new->eip. Returns, to the
+ * caller, only when something switches back to *@old. Interrupts off. */
 void swtch(struct context **old, struct context *new);
 
 #endif /* PROC_H */

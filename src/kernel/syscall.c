@@ -13,6 +13,10 @@
 #include "uapi/errno.h"
 #include "uapi/syscall.h"
 
+/* sys_sysinfo - sysinfo(out): struct sysinfo (uapi/syscall.h: load base,
+ * frames in 4 KiB pages, pids, timer ticks, features) to user @out.
+ * Returns 0; -EFAULT if sizeof(struct sysinfo) bytes at @out are not
+ * writable user memory (nothing written). */
 static long sys_sysinfo(uint32_t out)
 {
     struct sysinfo info = {
@@ -34,7 +38,8 @@ static long sys_sysinfo(uint32_t out)
  * 35 if @failed != 0). Only init and the programs init spawned itself (its
  * SPECs: the shell, the demo programs) may: any other process, orphans
  * adopted by init and boot processes included, gets -EPERM and the machine
- * keeps running. docs/security.md, "Who may power off".
+ * keeps running. Does not return when allowed (power_off). docs/security.md,
+ * "Who may power off".
  */
 static long sys_poweroff(uint32_t failed)
 {
