@@ -56,7 +56,7 @@
  * has finished (frames_free is global).
  */
 #include "ulib.h"
-#include "memlayout.h"     /* the kernel addresses this test probes, and uapi/layout.h */
+/* the layout this test probes (kernel addresses too): uapi/layout.h, through ulib.h */
 #include "expect.h"
 
 #define STACK_BOTTOM    (USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE)
