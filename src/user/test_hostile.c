@@ -31,7 +31,6 @@
 #define SCRATCH_END     (SCRATCH + PAGE_SIZE)
 #define SHM_VA          0x5B000000u     /* a child's page, granted to us */
 #define RW              (PROT_READ | PROT_WRITE)
-#define PS_ROWS         128
 
 #define FLAGS_ARITH     0x00000CD5u     /* CF PF AF ZF SF DF OF */
 #define USER_DS_RPL0    (USER_DS & ~3)  /* the user data selector asking for ring 0 */

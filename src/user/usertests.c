@@ -19,7 +19,6 @@
 #include "expect.h"
 
 #define RW              (PROT_READ | PROT_WRITE)
-#define PS_ROWS         128             /* more than the process table */
 
 extern char __end[];                    /* user.ld: end of bss */
 
