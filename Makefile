@@ -39,7 +39,7 @@ KERNEL_ASM := src/kernel/boot.asm src/kernel/swtch.asm $(wildcard src/trampoline
 KOBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(KERNEL_C)) \
          $(patsubst src/%.asm,$(BUILD)/obj/%.o,$(KERNEL_ASM))
 LAYOUT_STAMPS := $(BUILD)/layout-memlayout.ok $(BUILD)/layout-multiboot2.ok $(BUILD)/layout-trapframe.ok $(BUILD)/layout-syscall.ok \
-                 $(BUILD)/layout-regs.ok
+                 $(BUILD)/layout-regs.ok $(BUILD)/layout-platform.ok
 # The system call table, and what the Makefile generates from it (below).
 SYSCALLS_DEF := src/kernel/uapi/syscalls.def
 SYSCALL_GEN := $(BUILD)/gen/syscall_nr.inc $(BUILD)/gen/syscall_stubs.inc
@@ -62,6 +62,9 @@ $(BUILD)/layout-memlayout.ok: $(LAYOUT_H) src/kernel/memlayout.inc tools/check-l
 $(BUILD)/layout-multiboot2.ok: src/kernel/multiboot2.h src/kernel/multiboot2.inc tools/check-layout.sh
 	@mkdir -p $(@D)
 	@tools/check-layout.sh src/kernel/multiboot2.h src/kernel/multiboot2.inc $@
+$(BUILD)/layout-platform.ok: src/kernel/platform.h src/kernel/platform.inc tools/check-layout.sh
+	@mkdir -p $(@D)
+	@tools/check-layout.sh src/kernel/platform.h src/kernel/platform.inc $@
 $(BUILD)/layout-regs.ok: src/user/lib/regs.h src/user/lib/regs.inc tools/check-layout.sh
 	@mkdir -p $(@D)
 	@tools/check-layout.sh src/user/lib/regs.h src/user/lib/regs.inc $@

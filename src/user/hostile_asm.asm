@@ -41,6 +41,7 @@
 %include "regs.inc"
 %include "syscall_nr.inc"          ; SYSENTER_RING_TRIP, SYS_nop
 %include "trapframe.inc"           ; selectors, EFLAGS_*, MSR_SYSENTER_CS
+%include "platform.inc"            ; COM1, DEBUG_EXIT_PORT
 
 %define CLEAN_EFLAGS (EFLAGS_IF | EFLAGS_RSVD1)
 
@@ -188,8 +189,8 @@ ONE ud2, ud2
 ONE hlt, hlt
 ONE cli, cli
 ONE sti, sti
-ONE in, {mov dx, 0x3F8}, {in al, dx}
-ONE out, {mov dx, 0xF4}, {xor eax, eax}, {out dx, al}   ; isa-debug-exit: QEMU exit 1 (never a pass) if it got through
+ONE in, {mov dx, COM1}, {in al, dx}
+ONE out, {mov dx, DEBUG_EXIT_PORT}, {xor eax, eax}, {out dx, al}   ; isa-debug-exit: QEMU exit 1 (never a pass) if it got through
 ONE lgdt, {sub esp, 8}, {sgdt [esp]}, {lgdt [esp]}, {add esp, 8}
 ONE lidt, {sub esp, 8}, {sidt [esp]}, {lidt [esp]}, {add esp, 8}
 ONE mov_cr3, {mov eax, cr3}, {mov cr3, eax}
