@@ -14,6 +14,10 @@
  */
 #include "ulib.h"
 #include "replay/replay_os.h"
+#include "uapi/trace.h"
+
+/* The trace's page (the replay core's unit) is this kernel's. */
+_Static_assert(TRACE_PAGE_SIZE == PAGE_SIZE, "uapi/trace.h's TRACE_PAGE_SIZE is not uapi/layout.h's PAGE_SIZE");
 
 #define ARENA_BASE  0x40000000u    /* os_map's pages: far above the heap, far below the stack */
 #define ARENA_PAGES 32768u         /* 128 MiB of address space (demand-paged) */
