@@ -39,7 +39,7 @@ KERNEL_ASM := src/kernel/boot.asm src/kernel/swtch.asm $(wildcard src/trampoline
 KOBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(KERNEL_C)) \
          $(patsubst src/%.asm,$(BUILD)/obj/%.o,$(KERNEL_ASM))
 LAYOUT_STAMPS := $(BUILD)/layout-memlayout.ok $(BUILD)/layout-multiboot2.ok $(BUILD)/layout-trapframe.ok $(BUILD)/layout-syscall.ok \
-                 $(BUILD)/layout-regs.ok
+                 $(BUILD)/layout-regs.ok $(BUILD)/layout-platform.ok
 # The system call table, and what the Makefile generates from it (below).
 SYSCALLS_DEF := src/kernel/uapi/syscalls.def
 SYSCALL_GEN := $(BUILD)/gen/syscall_nr.inc $(BUILD)/gen/syscall_stubs.inc
@@ -62,6 +62,9 @@ $(BUILD)/layout-memlayout.ok: $(LAYOUT_H) src/kernel/memlayout.inc tools/check-l
 $(BUILD)/layout-multiboot2.ok: src/kernel/multiboot2.h src/kernel/multiboot2.inc tools/check-layout.sh
 	@mkdir -p $(@D)
 	@tools/check-layout.sh src/kernel/multiboot2.h src/kernel/multiboot2.inc $@
+$(BUILD)/layout-platform.ok: src/kernel/platform.h src/kernel/platform.inc tools/check-layout.sh
+	@mkdir -p $(@D)
+	@tools/check-layout.sh src/kernel/platform.h src/kernel/platform.inc $@
 $(BUILD)/layout-regs.ok: src/user/lib/regs.h src/user/lib/regs.inc tools/check-layout.sh
 	@mkdir -p $(@D)
 	@tools/check-layout.sh src/user/lib/regs.h src/user/lib/regs.inc $@
@@ -229,7 +232,9 @@ run-demo: deps all $(BUILD)/demo.iso ## run the demo programs (hello, copydemo, 
 # Regenerated every time, so `make gdb GDBPORT=N` takes effect.
 $(BUILD)/gdbinit: tools/gdb/gdbinit.in FORCE
 	@mkdir -p $(@D)
-	sed -e 's|@GDBPORT@|$(GDBPORT)|' -e 's|@BUILD@|$(BUILD)|g' -e 's|@MODDIR@|$(MODDIR)|' $< > $@
+	sed -e 's|@GDBPORT@|$(GDBPORT)|' -e 's|@BUILD@|$(BUILD)|g' -e 's|@MODDIR@|$(MODDIR)|' \
+	    -e 's|@KERNEL_VIRT_BASE@|$(call layout,KERNEL_VIRT_BASE)|' -e 's|@TRAMPOLINE_BASE@|$(call layout,TRAMPOLINE_BASE)|' \
+	    -e 's|@USER_LINK_BASE@|$(shell printf '0x%x' $(call layout,USER_LINK_BASE))|' $< > $@
 
 debug: deps all $(BUILD)/gdbinit ## boot the ISO in QEMU paused, gdbstub on GDBPORT; then `make gdb` elsewhere
 	@echo "*** QEMU paused, gdbstub on tcp::$(GDBPORT). In another terminal: make gdb"
@@ -288,9 +293,9 @@ $(BUILD)/pathtrace/pathtrace.so: tools/pathtrace/plugin.c src/user/lib/pathtrace
 	@mkdir -p $(@D)
 	$(HOSTCC) -shared -fPIC -O2 -Wall -Wextra -Werror -fvisibility=hidden -Isrc/user/lib -o $@ $<
 # The interrupt-latency plugin (docs/security.md, "Interrupt latency"); make test builds it.
-$(BUILD)/irqoff.so: tools/irqoff-plugin.c tools/qemu-plugin-v1.h
+$(BUILD)/irqoff.so: tools/irqoff-plugin.c tools/qemu-plugin-v1.h $(LAYOUT_H)
 	@mkdir -p $(@D)
-	$(HOSTCC) -shared -fPIC -O2 -Wall -Wextra -Werror -o $@ $<
+	$(HOSTCC) -shared -fPIC -O2 -Wall -Wextra -Werror -Isrc/kernel -o $@ $<
 .PHONY: pathtrace
 pathtrace: deps all $(BUILD)/pathtrace/pathtrace.so ## one call traced per instruction: SYSCALL=getppid ENTRY=int80|sysenter ASPACE=split|...; segment table, pages per CR3 epoch
 	BUILD=$(BUILD) QEMU="$(QEMU)" tools/pathtrace/pathtrace.sh "$(SYSCALL)" "$(ENTRY)" "$(ASPACE)" $(BUILD)/pathtrace

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # run.sh - the whole test suite, as `make test` runs it (after building).
 #
-#   1. build checks: C/NASM layout agreement, grub-file lint of every kernel,
-#      a header comment on every public kernel function (tools/check-comments.py)
+#   1. build checks: C/NASM layout agreement, the QEMU command lines'
+#      isa-debug-exit port, grub-file lint of every kernel, a header comment
+#      on every public kernel function (tools/check-comments.py)
 #   2. host unit tests: cmocka, built with ASan/UBSan
 #   3. QEMU (TCG): the test ISO of every relocation variant, KTAP on COM1,
 #      verdict through isa-debug-exit (33 = pass; 0 and 1 never count)
@@ -107,6 +108,21 @@ done
 comments_out=$(python3 tools/check-comments.py src/kernel 2>&1)
 comments_rc=$?
 check "${comments_out:-comments: tools/check-comments.py printed nothing}" [ "$comments_rc" -eq 0 ]
+# The QEMU command lines spell the isa-debug-exit port the kernel writes
+# (power.c): each must be DEBUG_EXIT_PORT of src/kernel/platform.h.
+debug_exit_ports_agree() {
+    local port n=0 bad=0 where value
+    port=$(awk '$1 == "#define" && $2 == "DEBUG_EXIT_PORT" { print $3 }' src/kernel/platform.h)
+    [ -n "$port" ] || { echo "  no DEBUG_EXIT_PORT in src/kernel/platform.h"; return 1; }
+    while read -r where value; do
+        n=$((n + 1))
+        [ $((value)) -eq $((port)) ] || { echo "  $where: iobase=$value, DEBUG_EXIT_PORT is $port"; bad=1; }
+    done < <(grep -rnoE 'isa-debug-exit,iobase=0x[0-9A-Fa-f]+' Makefile scripts test tools docs README.md |
+             sed 's/:isa-debug-exit,iobase=/ /')
+    [ "$n" -gt 0 ] && [ "$bad" -eq 0 ]
+}
+check "every isa-debug-exit iobase in the Makefile, scripts, tests and docs is DEBUG_EXIT_PORT (platform.h)" \
+    debug_exit_ports_agree
 for v in $VARIANTS; do
     check "grub-file --is-x86-multiboot2 accepts the $v kernel (lint only)" \
         grub-file --is-x86-multiboot2 "$BUILD/variants/$v/kernel.elf"

@@ -35,10 +35,11 @@
 #include <string.h>
 
 #include "qemu-plugin-v1.h"
+#include "memlayout.h"          /* KERNEL_WINDOW_BASE (the Makefile passes -Isrc/kernel) */
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = 1;
 
-#define KERNEL_FROM 0xC0000000u     /* the kernel image's link address and the trampoline above */
+#define KERNEL_FROM KERNEL_WINDOW_BASE  /* the kernel window (image at KERNEL_VIRT_BASE) and the trampoline above */
 #define MAX_KEYS    512
 /* A profile of the current run (every SAMPLE_EVERY-th pc), kept for the
  * longest run of each group; printed with -plugin ...,profile=1. */

@@ -25,8 +25,7 @@
 
 %include "memlayout.inc"     ; PTE_P, PTE_W, PDE_PS, CR4_PSE, CR0_BOOT, the layout
 %include "multiboot2.inc"    ; MB2_BOOTLOADER_MAGIC, MB2_TAG_*
-
-COM1    equ 0x3F8
+%include "platform.inc"      ; COM1, DEBUGCON
 
 extern kmain
 extern __bss_start, __bss_end, __kernel_image_end_lma
@@ -40,7 +39,7 @@ global _start, kernel_pd, kernel_window_pts, boot_stack_top, boot_high
     %rep %%len
         %substr %%c %1 %%i
         mov al, %%c
-        out 0xE9, al
+        out DEBUGCON, al
         mov dx, COM1
         out dx, al
         %assign %%i %%i+1

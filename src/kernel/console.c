@@ -18,12 +18,12 @@
  *   other control characters are ignored.
  */
 #include "defs.h"
+#include "platform.h"     /* COM1, DEBUGCON, IRQ_COM1 */
 #include "proc.h"
 #include "uaccess.h"
 #include "uapi/errno.h"
 #include "x86.h"
 
-#define COM1        0x3F8
 #define UART_THR    0   /* transmit holding register (DLAB = 0) */
 #define UART_IER    1
 #define UART_FCR    2
@@ -35,8 +35,6 @@
 #define LSR_DR      0x01    /* receive data ready */
 #define IER_RDA     0x01    /* interrupt on received data */
 #define MCR_OUT2    0x08    /* gates the UART's IRQ line on PCs */
-#define DEBUGCON    0xE9
-#define COM1_IRQ    4
 
 #define LINE_MAX    256     /* bytes in the line being edited */
 #define INPUT_SIZE  1024    /* bytes of completed lines waiting for read() */
@@ -102,7 +100,7 @@ void console_input_init(void)
         (void)inb(COM1 + UART_THR);          /* drop what arrived before us */
     outb(COM1 + UART_MCR, 0x03 | MCR_OUT2);
     outb(COM1 + UART_IER, IER_RDA);
-    pic_unmask(COM1_IRQ);
+    pic_unmask(IRQ_COM1);
 }
 
 static void queue_byte(char c)

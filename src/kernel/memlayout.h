@@ -36,12 +36,13 @@
 #ifndef MEMLAYOUT_H
 #define MEMLAYOUT_H
 
-/* PAGE_SIZE, PAGE_SHIFT, TRAMPOLINE_BASE/SIZE and the USER_* layout: the
- * part a user program may know, shared with src/user and user.ld. */
+/* PAGE_SIZE, PAGE_SHIFT, LARGE_PAGE_SIZE, TRAMPOLINE_BASE/SIZE, the USER_*
+ * layout, DIRECT_MAP_BASE and KERNEL_VIRT_BASE: the part a user program may
+ * know, shared with src/user and user.ld. */
 #include "uapi/layout.h"
 
 #define PDE_SHIFT           22          /* one PDE covers 4 MiB */
-#define LARGE_PAGE_SIZE     0x400000    /* a PS=1 PDE maps 4 MiB (CR4.PSE, SDM Vol. 3A §4.3) */
+/* LARGE_PAGE_SIZE (uapi/layout.h): a PS=1 PDE maps 4 MiB. */
 #define TABLE_ENTRIES       1024        /* PDEs per PD, PTEs per PT */
 
 /* Kernel image. Sections are linked at KERNEL_VIRT_BASE and their load
@@ -50,14 +51,15 @@
  * KERNEL_VIRT_BASE to wherever that was. */
 #define KERNEL_LINK_PHYS    0x00100000  /* p_paddr of the first byte, before GRUB moves it */
 #define KERNEL_VIRT_OFFSET  0xC0000000  /* VMA - LMA of every kernel section */
-#define KERNEL_VIRT_BASE    0xC0100000  /* link address of the first byte of the image */
+/* KERNEL_VIRT_BASE (uapi/layout.h): the link address of the image's first
+ * byte, KERNEL_LINK_PHYS + KERNEL_VIRT_OFFSET (link/kernel.ld asserts it). */
 #define KERNEL_WINDOW_BASE  0xC0000000  /* start of the VA window the boot page tables cover */
 #define KERNEL_WINDOW_SIZE  0x00800000  /* 8 MiB = 2 page tables; the image may use 7 MiB of it */
 #define KERNEL_MAX_SIZE     0x00700000  /* bytes; link/kernel.ld asserts the image fits */
 
 /* Direct map: physical [0, DIRECT_MAP_SIZE) at DIRECT_MAP_BASE, 4 MiB pages,
  * kernel PD only. RAM above it is not used. */
-#define DIRECT_MAP_BASE     0x80000000
+/* DIRECT_MAP_BASE: uapi/layout.h. */
 #define DIRECT_MAP_SIZE     0x40000000  /* 1 GiB */
 
 /* The TLB-fill instrument's window (afill.c): AFILL_WINDOW_SLOTS 4 KiB PTEs

@@ -8,9 +8,9 @@
  *  - halt.
  */
 #include "defs.h"
+#include "platform.h"     /* DEBUG_EXIT_PORT */
 #include "x86.h"
 
-#define DEBUG_EXIT_PORT 0xF4
 #define ACPI_SLP_EN     0x2000
 
 void power_off(uint8_t exit_code)

@@ -4,6 +4,7 @@
  * input clock, Intel 8254 datasheet; mode 2, rate generator).
  */
 #include "defs.h"
+#include "platform.h"     /* IRQ_TIMER */
 #include "uapi/syscall.h"
 #include "x86.h"
 
@@ -20,7 +21,7 @@ void timer_init(void)
     outb(PIT_CMD, 0x34);                    /* channel 0, lo/hi byte, mode 2 */
     outb(PIT_CH0, divisor & 0xFF);
     outb(PIT_CH0, divisor >> 8);
-    pic_unmask(0);
+    pic_unmask(IRQ_TIMER);
 }
 
 void timer_tick(void)

@@ -15,6 +15,7 @@
 #include "defs.h"
 #include "fastpath.h"
 #include "memlayout.h"
+#include "platform.h"     /* IRQ_TIMER, IRQ_COM1 */
 #include "preempt.h"
 #include "proc.h"
 
@@ -73,8 +74,7 @@ KERNEL_HOT_TEXT void syscall_finish_slow(long result)
     trap_return(p);
 }
 
-#define IRQ_TIMER 0
-#define IRQ_COM1  4
+/* The PIC lines (IRQ_TIMER, IRQ_COM1): platform.h. */
 
 static bool in_range(uint32_t eip, const char *start, const char *end)
 {

@@ -9,6 +9,7 @@
 #ifndef TRAPFRAME_H
 #define TRAPFRAME_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "uapi/syscall.h"   /* RING_TRIP_VECTOR, SYSENTER_RING_TRIP [own pair]: layout-syscall checks it */
 
@@ -26,6 +27,12 @@
  * uapi/syscall.h), the third, is the TLB-fill instrument's (afill.asm). */
 #define SYSENTER_VECTOR     0x100       /* not an IDT vector: marks a frame built by the sysenter path */
 #define IDT_VECTORS         256
+
+/* SYSENTER's MSRs (SDM Vol. 3A §5.8.7, Vol. 4 Table 2-2): desc.c writes
+ * them once; test_hostile checks that ring 3 cannot. */
+#define MSR_SYSENTER_CS     0x174
+#define MSR_SYSENTER_ESP    0x175
+#define MSR_SYSENTER_EIP    0x176
 
 /* Exception vectors (Intel SDM Vol. 3A §6.3.1, Table 6-1). */
 #define VEC_DE  0   /* divide error [C only] */
@@ -81,6 +88,31 @@ struct trapframe {
 #define TF_USER_SS          72
 #define TRAPFRAME_SIZE      76
 
+/* Each TF_* offset is its struct trapframe member's (and trapframe.inc's,
+ * through tools/check-layout.sh): one description of the frame. */
+#define TF_OFFSET(member, off) \
+    _Static_assert(offsetof(struct trapframe, member) == (off), #member ": struct trapframe and its TF_ offset disagree")
+TF_OFFSET(gs, TF_GS);
+TF_OFFSET(fs, TF_FS);
+TF_OFFSET(es, TF_ES);
+TF_OFFSET(ds, TF_DS);
+TF_OFFSET(edi, TF_EDI);
+TF_OFFSET(esi, TF_ESI);
+TF_OFFSET(ebp, TF_EBP);
+TF_OFFSET(esp_pushad, TF_ESP_PUSHAD);
+TF_OFFSET(ebx, TF_EBX);
+TF_OFFSET(edx, TF_EDX);
+TF_OFFSET(ecx, TF_ECX);
+TF_OFFSET(eax, TF_EAX);
+TF_OFFSET(vector, TF_VECTOR);
+TF_OFFSET(err, TF_ERR);
+TF_OFFSET(eip, TF_EIP);
+TF_OFFSET(cs, TF_CS);
+TF_OFFSET(eflags, TF_EFLAGS);
+TF_OFFSET(user_esp, TF_USER_ESP);
+TF_OFFSET(user_ss, TF_USER_SS);
+_Static_assert(sizeof(struct trapframe) == TRAPFRAME_SIZE, "struct trapframe: TRAPFRAME_SIZE disagrees");
+
 #define EFLAGS_CF   0x00000001  /* [C only] */
 #define EFLAGS_TF           0x00000100
 #define EFLAGS_IF           0x00000200
@@ -91,6 +123,6 @@ struct trapframe {
 #define EFLAGS_VM   0x00020000  /* [C only] */
 #define EFLAGS_AC   0x00040000  /* [C only] */
 #define EFLAGS_ID   0x00200000  /* [C only] */
-#define EFLAGS_RSVD1 0x00000002 /* bit 1 always reads as 1 [C only] */
+#define EFLAGS_RSVD1        0x00000002  /* bit 1 always reads as 1 */
 
 #endif /* TRAPFRAME_H */

@@ -4,13 +4,13 @@
  */
 #include "ulib.h"
 
-static char pages[2 * 4096] __attribute__((aligned(4096)));
+static char pages[2 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
 int main(void)
 {
     const char *msg = "copydemo: this line straddles a page boundary\n";
     size_t len = strlen(msg);
-    char *start = pages + 4096 - len / 2; /* half in one page, half in the next */
+    char *start = pages + PAGE_SIZE - len / 2; /* half in one page, half in the next */
     memcpy(start, msg, len);
     printf("copydemo: buffer at %p..%p\n", (void *)start, (void *)(start + len - 1));
     if (write(1, start, len) != (long)len)

@@ -56,7 +56,7 @@
  * has finished (frames_free is global).
  */
 #include "ulib.h"
-#include "memlayout.h"     /* the kernel addresses this test probes, and uapi/layout.h */
+/* the layout this test probes (kernel addresses too): uapi/layout.h, through ulib.h */
 #include "expect.h"
 
 #define STACK_BOTTOM    (USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE)
@@ -68,7 +68,6 @@
 #define WINDOW          0x30000000u     /* most random maps land here */
 #define WINDOW_PAGES    1024
 #define RW              (PROT_READ | PROT_WRITE)
-#define PS_ROWS         128
 #define MAX_CHILDREN    16
 #define MAX_MAPS        64
 #define MAX_MAPPED      2048            /* pages: then unmap everything */

@@ -39,10 +39,11 @@
 ;                                   "integer indefinite" if ST(0) is empty)
 
 %include "regs.inc"
-%include "syscall_nr.inc"          ; SYSENTER_RING_TRIP
+%include "syscall_nr.inc"          ; SYSENTER_RING_TRIP, SYS_nop
+%include "trapframe.inc"           ; selectors, EFLAGS_*, MSR_SYSENTER_CS
+%include "platform.inc"            ; COM1, DEBUG_EXIT_PORT
 
-%define EFLAGS_TF 0x100
-%define CLEAN_EFLAGS 0x202          ; IF and the reserved bit 1
+%define CLEAN_EFLAGS (EFLAGS_IF | EFLAGS_RSVD1)
 
 section .text
 
@@ -188,25 +189,25 @@ ONE ud2, ud2
 ONE hlt, hlt
 ONE cli, cli
 ONE sti, sti
-ONE in, {mov dx, 0x3F8}, {in al, dx}
-ONE out, {mov dx, 0xF4}, {xor eax, eax}, {out dx, al}   ; isa-debug-exit: QEMU exit 1 (never a pass) if it got through
+ONE in, {mov dx, COM1}, {in al, dx}
+ONE out, {mov dx, DEBUG_EXIT_PORT}, {xor eax, eax}, {out dx, al}   ; isa-debug-exit: QEMU exit 1 (never a pass) if it got through
 ONE lgdt, {sub esp, 8}, {sgdt [esp]}, {lgdt [esp]}, {add esp, 8}
 ONE lidt, {sub esp, 8}, {sidt [esp]}, {lidt [esp]}, {add esp, 8}
 ONE mov_cr3, {mov eax, cr3}, {mov cr3, eax}
 ONE read_cr0, {mov eax, cr0}
 ONE mov_dr7, {xor eax, eax}, {mov dr7, eax}
 ONE rdmsr, {mov ecx, 0x10}, rdmsr
-ONE wrmsr, {mov ecx, 0x174}, {xor eax, eax}, {xor edx, edx}, wrmsr
+ONE wrmsr, {mov ecx, MSR_SYSENTER_CS}, {xor eax, eax}, {xor edx, edx}, wrmsr
 ONE invlpg, {invlpg [0x1000]}
 ONE clts, clts
-ONE ltr, {mov eax, 0x28}, {ltr ax}
+ONE ltr, {mov eax, TSS_SEL}, {ltr ax}
 ONE lldt, {xor eax, eax}, {lldt ax}
 ONE wbinvd, wbinvd
-ONE load_kernel_ds, {mov eax, 0x10}, {mov ds, eax}
+ONE load_kernel_ds, {mov eax, KERNEL_DS}, {mov ds, eax}
 ONE load_ldt_selector, {mov eax, 0x27}, {mov ds, eax}
-ONE load_kernel_ss, {mov eax, 0x10}, {mov ss, eax}
-ONE far_jmp_kernel_cs, {jmp 0x08:hx_hlt}
-ONE iret_to_kernel_cs, {pushfd}, {push dword 0x08}, {push dword hx_hlt}, iretd
+ONE load_kernel_ss, {mov eax, KERNEL_DS}, {mov ss, eax}
+ONE far_jmp_kernel_cs, {jmp KERNEL_CS:hx_hlt}
+ONE iret_to_kernel_cs, {pushfd}, {push dword KERNEL_CS}, {push dword hx_hlt}, iretd
 ONE int3_cc, int3
 ONE into, {mov al, 0x7F}, {add al, 1}, into          ; OF = 1
 ONE bound, {push dword 10}, {push dword 0}, {mov eax, 20}, {bound eax, [esp]}, {add esp, 8}
@@ -218,11 +219,11 @@ ONE bound, {push dword 10}, {push dword 0}, {mov eax, 20}, {bound eax, [esp]}, {
 ; ring 3 kills us (vector 1).
 global hx_tf_sysenter
 hx_tf_sysenter:
-    mov eax, 5                      ; SYS_nop
+    mov eax, SYS_nop
     mov edx, .back
     mov ecx, esp                    ; ESP after the popfd below
     pushfd
-    or dword [esp], 0x100
+    or dword [esp], EFLAGS_TF
     popfd
     sysenter
 .back:
@@ -250,7 +251,7 @@ hx_tf_ring_trip:
 
 global hx_sysenter
 hx_sysenter:
-    mov eax, 5                      ; SYS_nop
+    mov eax, SYS_nop
     xor ecx, ecx
     xor edx, edx
     sysenter

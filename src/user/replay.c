@@ -14,6 +14,10 @@
  */
 #include "ulib.h"
 #include "replay/replay_os.h"
+#include "uapi/trace.h"
+
+/* The trace's page (the replay core's unit) is this kernel's. */
+_Static_assert(TRACE_PAGE_SIZE == PAGE_SIZE, "uapi/trace.h's TRACE_PAGE_SIZE is not uapi/layout.h's PAGE_SIZE");
 
 #define ARENA_BASE  0x40000000u    /* os_map's pages: far above the heap, far below the stack */
 #define ARENA_PAGES 32768u         /* 128 MiB of address space (demand-paged) */
@@ -109,20 +113,20 @@ static uint32_t shared_live;
 
 void *os_shared(uint32_t bytes)
 {
-    uint32_t npages = (bytes + 4095) / 4096;
-    if (npages == 0 || npages > SHARED_PAGES - (shared_next - SHARED_BASE) / 4096)
+    uint32_t npages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+    if (npages == 0 || npages > SHARED_PAGES - (shared_next - SHARED_BASE) / PAGE_SIZE)
         return NULL;
     if (map((void *)shared_next, npages, PROT_READ | PROT_WRITE | PROT_SHARED) < 0)
         return NULL;
     void *p = (void *)shared_next;
-    shared_next += (uintptr_t)npages * 4096;
+    shared_next += (uintptr_t)npages * PAGE_SIZE;
     shared_live++;
     return p;
 }
 
 void os_unshared(void *p, uint32_t bytes)
 {
-    unmap(p, (bytes + 4095) / 4096);
+    unmap(p, (bytes + PAGE_SIZE - 1) / PAGE_SIZE);
     if (--shared_live == 0)
         shared_next = SHARED_BASE;
 }

@@ -6,7 +6,7 @@
  */
 #include "ulib.h"
 
-#include "memlayout.h"     /* DIRECT_MAP_BASE, the kernel address this test probes */
+/* the layout this test probes (kernel addresses too): uapi/layout.h, through ulib.h */
 
 int main(int argc, char **argv)
 {

@@ -26,7 +26,6 @@
 
 #define LINE_MAX 256
 #define MAX_BG   32
-#define PS_ROWS  128
 
 static long bg[MAX_BG];
 static int nbg;

@@ -63,7 +63,6 @@
 #include "expect.h"
 
 #define RW            (PROT_READ | PROT_WRITE)
-#define PS_ROWS       128
 #define MAX_WORKERS   60
 #define FORK_SLOTS    4              /* table slots left for the workers' forks */
 #define DEFAULT_SECS  8

@@ -15,7 +15,7 @@
  * wait only waits for other processes to be asleep).
  */
 #include "ulib.h"
-#include "memlayout.h"     /* the kernel addresses this test probes, and uapi/layout.h */
+/* the layout this test probes (kernel addresses too): uapi/layout.h, through ulib.h */
 #include "expect.h"
 
 #define BIG             20000           /* bytes through a pipe each way: > PIPE_BUF_SIZE */

@@ -22,16 +22,15 @@
  * Helpers: src/user/hostile_asm.asm.
  */
 #include "ulib.h"
-#include "memlayout.h"     /* the kernel addresses this test probes, and uapi/layout.h */
+/* the layout this test probes (kernel addresses too): uapi/layout.h, through ulib.h */
 #include "expect.h"
 #include "regs.h"
-#include "trapframe.h"      /* USER_DS, EFLAGS_* */
+#include "trapframe.h"      /* USER_DS, KERNEL_CS, EFLAGS_* */
 
 #define SCRATCH         0x5A000000u     /* one mapped page, the next one unmapped */
 #define SCRATCH_END     (SCRATCH + PAGE_SIZE)
 #define SHM_VA          0x5B000000u     /* a child's page, granted to us */
 #define RW              (PROT_READ | PROT_WRITE)
-#define PS_ROWS         128
 
 #define FLAGS_ARITH     0x00000CD5u     /* CF PF AF ZF SF DF OF */
 #define USER_DS_RPL0    (USER_DS & ~3)  /* the user data selector asking for ring 0 */
@@ -79,7 +78,7 @@ static const char *scenario;
 /* The five addresses no pointer argument may reach: page 0 (NULL and its
  * last byte), the trampoline window, the kernel's link address and the
  * direct map (the last two are simply unmapped in a user address space). */
-static const uint32_t bad_ptrs[] = { 0, 0xFFF, TRAMPOLINE_BASE, KERNEL_VIRT_BASE, DIRECT_MAP_BASE };
+static const uint32_t bad_ptrs[] = { 0, USER_BASE - 1, TRAMPOLINE_BASE, KERNEL_VIRT_BASE, DIRECT_MAP_BASE };
 #define NBAD ((int)(sizeof(bad_ptrs) / sizeof(bad_ptrs[0])))
 
 /* A pointer the compiler cannot see through. */
@@ -439,7 +438,7 @@ static int shared_mode;
 static void map_unmap_hostile_ranges(void)
 {
     unsigned f0 = frames_free();
-    static const uint32_t bad_va[] = { 0, 0xFFF, TRAMPOLINE_BASE, 0xFFFFF000u, TEXT, SCRATCH, USER_STACK_TOP - PAGE_SIZE };
+    static const uint32_t bad_va[] = { 0, USER_BASE - 1, TRAMPOLINE_BASE, 0xFFFFF000u, TEXT, SCRATCH, USER_STACK_TOP - PAGE_SIZE };
     for (unsigned i = 0; i < sizeof(bad_va) / sizeof(bad_va[0]); i++)
         EXPECT_AT(bad_va[i], map(P(bad_va[i]), 1, RW), -EINVAL);
     for (unsigned i = 0; i < 4; i++)                                    /* not TEXT etc.: they would go */
@@ -546,7 +545,7 @@ static void shm_map_hostile_ranges(void)
     int st = -1, s;
     EXPECT_EQ(ipc_recv((int)c, &st, sizeof(st), &s), 4);
     EXPECT(st == 0, "the child could not grant (%d)", st);
-    static const uint32_t bad_va[] = { 0, 0xFFF, TRAMPOLINE_BASE, 0xFFFFF000u, TEXT, SCRATCH, USER_STACK_TOP - PAGE_SIZE };
+    static const uint32_t bad_va[] = { 0, USER_BASE - 1, TRAMPOLINE_BASE, 0xFFFFF000u, TEXT, SCRATCH, USER_STACK_TOP - PAGE_SIZE };
     for (unsigned i = 0; i < sizeof(bad_va) / sizeof(bad_va[0]); i++)
         EXPECT_AT(bad_va[i], shm_map((int)c, P(bad_va[i])), -EINVAL);
     /* A failed shm_map leaves the grant; the kernel link address is legal
@@ -925,7 +924,7 @@ static void ldt_call_gate_child(uint32_t arg)
         exit(0xE0);
     uint32_t off = (uint32_t)(uintptr_t)hx_ring0_probe;
     volatile uint32_t *gate = P(LDT_GATE_VA);
-    gate[0] = 0x08u << 16 | (off & 0xFFFF);                           /* KERNEL_CS : offset 15..0 */
+    gate[0] = (uint32_t)KERNEL_CS << 16 | (off & 0xFFFF);               /* KERNEL_CS : offset 15..0 */
     gate[1] = (off & 0xFFFF0000u) | 0xEC00;                           /* P, DPL 3, 32-bit call gate */
     hx_lcall(LDT_GATE_SEL);
     exit(0xC0);

@@ -68,8 +68,8 @@ static int sysenter_bad_stack_efault(void)
     /* Argument 3 would be read at ESP: unmapped, kernel and trampoline
      * addresses must give -EFAULT; calls with fewer arguments never look. */
     return sysenter_with_esp(SYS_write, 1, 0, 4, 0) == -EFAULT &&
-           sysenter_with_esp(SYS_write, 1, 0, 4, 0xC0100000u) == -EFAULT &&
-           sysenter_with_esp(SYS_write, 1, 0, 4, 0xFFF02000u) == -EFAULT &&
+           sysenter_with_esp(SYS_write, 1, 0, 4, KERNEL_VIRT_BASE) == -EFAULT &&
+           sysenter_with_esp(SYS_write, 1, 0, 4, TRAMPOLINE_BASE + 2 * PAGE_SIZE) == -EFAULT &&
            sysenter_with_esp(SYS_getpid, 0, 0, 0, 0) == getpid();
 }
 

@@ -3,18 +3,18 @@
  * nothing is half done. One function per scenario.
  */
 #include "ulib.h"
-#include "memlayout.h"     /* the kernel addresses this test probes, and uapi/layout.h */
+/* the layout this test probes (kernel addresses too): uapi/layout.h, through ulib.h */
 
 
 static struct sysinfo info;
 
 static int write_null(void) { return write(1, (void *)0, 4) == -EFAULT; }
-static int write_page0_end(void) { return write(1, (void *)0xFFF, 1) == -EFAULT; }
+static int write_page0_end(void) { return write(1, (void *)(USER_BASE - 1), 1) == -EFAULT; }
 static int write_trampoline(void) { return write(1, (void *)TRAMPOLINE_BASE, 16) == -EFAULT; }
 static int write_kernel_var(void) { return write(1, (void *)info.kernel_var, 4) == -EFAULT; }
 static int write_direct_map(void) { return write(1, (void *)DIRECT_MAP_BASE, 4) == -EFAULT; }
 static int write_wrapping(void) { return write(1, (void *)0xFFFFF000u, 0x2000) == -EFAULT; }
-static int write_huge(void) { return write(1, (void *)0x1000, 0xFFFFFFFFu) == -EFAULT; }
+static int write_huge(void) { return write(1, (void *)USER_BASE, 0xFFFFFFFFu) == -EFAULT; }
 
 /* The last 8 bytes of the stack, then 8 in the unmapped guard page above it:
  * nothing may be printed. */

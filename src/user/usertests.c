@@ -15,11 +15,10 @@
  * `usertests NAME...` runs only the named scenarios.
  */
 #include "ulib.h"
-#include "memlayout.h"     /* the kernel addresses this test probes, and uapi/layout.h */
+/* the layout this test probes (kernel addresses too): uapi/layout.h, through ulib.h */
 #include "expect.h"
 
 #define RW              (PROT_READ | PROT_WRITE)
-#define PS_ROWS         128             /* more than the process table */
 
 extern char __end[];                    /* user.ld: end of bss */
 
@@ -608,7 +607,7 @@ static void map_unmap_valid(void)
     EXPECT_EQ(unmap((void *)MAP_VA, 4), 0);
 
     /* Across a page-table (4 MiB) boundary. */
-    uintptr_t x = MAP_VA + 0x400000 - PAGE_SIZE;
+    uintptr_t x = MAP_VA + LARGE_PAGE_SIZE - PAGE_SIZE;
     EXPECT_EQ(map((void *)x, 2, RW), 0);
     *(volatile uint32_t *)x = 1;
     *(volatile uint32_t *)(x + PAGE_SIZE) = 2;
@@ -622,7 +621,7 @@ static void map_unmap_valid(void)
     EXPECT_EQ(unmap((void *)(TRAMPOLINE_BASE - PAGE_SIZE), 1), 0);
 
     /* High up: the page below the stack's lower guard page. */
-    uintptr_t below_stack = USER_STACK_TOP - 16 * PAGE_SIZE - 2 * PAGE_SIZE;
+    uintptr_t below_stack = USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE - 2 * PAGE_SIZE;
     EXPECT_EQ(map((void *)below_stack, 1, RW), 0);
     *(volatile uint32_t *)below_stack = 7;
     EXPECT_EQ(unmap((void *)below_stack, 1), 0);
@@ -1611,15 +1610,15 @@ static void long_calls_bounded(void)
     EXPECT_EQ(brk((void *)b0), b0);
 
     for (unsigned i = 0; i < LONG_TABLES; i++)       /* 64 page tables, each walked through */
-        EXPECT_EQ(map((void *)(SPARSE_VA + i * 0x400000u), 1, RW), 0);
+        EXPECT_EQ(map((void *)(SPARSE_VA + i * LARGE_PAGE_SIZE), 1, RW), 0);
     for (unsigned i = 0; i < LONG_TABLES; i++)
-        *(volatile char *)(SPARSE_VA + i * 0x400000u) = 1;
+        *(volatile char *)(SPARSE_VA + i * LARGE_PAGE_SIZE) = 1;
     EXPECT(afill(NULL, NULL) >= (long)LONG_TABLES, "afill after %u tables touched", LONG_TABLES);
     for (unsigned i = 0; i < LONG_TABLES; i++)
-        *(volatile char *)(SPARSE_VA + i * 0x400000u) = 2;
+        *(volatile char *)(SPARSE_VA + i * LARGE_PAGE_SIZE) = 2;
     EXPECT(afill_gate(NULL, NULL) >= (long)LONG_TABLES, "afill_gate after %u tables touched", LONG_TABLES);
     for (unsigned i = 0; i < LONG_TABLES; i++)
-        EXPECT_EQ(unmap((void *)(SPARSE_VA + i * 0x400000u), 1), 0);
+        EXPECT_EQ(unmap((void *)(SPARSE_VA + i * LARGE_PAGE_SIZE), 1), 0);
     EXPECT_FRAMES(f0);
 }
 

@@ -16,6 +16,14 @@
 # Prints PASS/FAIL lines; Bochs's own exit status is not used.
 set -u
 BUILD=$1 LOGS=$2
+# The addresses checked below, from their one source (memlayout.h, which
+# includes uapi/layout.h; the selector from trapframe.h), like the Makefile's
+# $(call layout,NAME).
+layout() { printf '#include "memlayout.h"\n%s\n' "$1" | cpp -P -undef -Isrc/kernel - | tr -d ' '; }
+user_base=$(($(layout USER_BASE))) tramp=$(($(layout TRAMPOLINE_BASE))) kvirt=$(($(layout KERNEL_VIRT_BASE)))
+dmap=$(($(layout DIRECT_MAP_BASE))) dmap_end=$(($(layout DIRECT_MAP_BASE) + $(layout DIRECT_MAP_SIZE) - 1))
+user_cs=$(awk '$1 == "#define" && $2 == "USER_CS" { print $3 }' src/kernel/trapframe.h)
+b16() { printf '0x%016x' "$1"; }   # Bochs prints linear addresses with 16 digits
 sym() { awk -v n="$1" '$2 == n { print "0x" $1 }' "$BUILD/kernel.sym"; }
 entry=$(sym trampoline_syscall_entry)
 switched=$(sym trampoline_syscall_call)
@@ -26,9 +34,9 @@ ldsym global "$BUILD/kernel.sym"
 c
 creg
 info tab
-page 0x1000
-page 0xfff00000
-page 0xc0100000
+page $(printf '0x%x' $user_base)
+page $(printf '0x%x' $tramp)
+page $(printf '0x%x' $kvirt)
 lb $entry
 c
 d 1
@@ -47,8 +55,9 @@ kernel_pd=$(tr -d '\r' < "$LOGS/bochs-session-com1.log" | sed -n 's/^paging: ker
 awk '/Magic breakpoint/ { part = 1 } /Breakpoint 1,/ { part = 2 } /Breakpoint 2,/ { part = 3 } { print > (FILENAME ".part" part) }' "$out"
 user=$out.part1 kernel=$out.part3
 
-what="magic breakpoint at the first user instruction (CS 001b, in _start)"
-ok grep -qE '001b:0000000000001[0-9a-f]{3}' "$user"
+ucs=$(printf '%04x' $((user_cs))) ustart=$(b16 $user_base)
+what="magic breakpoint at the first user instruction (CS $ucs, in _start)"
+ok grep -qE "$ucs:${ustart:2:13}[0-9a-f]{3}" "$user"      # in the first 4 KiB of the text
 user_cr3=$(sed -n 's/^CR3=\(0x[0-9a-f]*\).*/\1/p' "$user" | head -n 1)
 what="creg: the user CR3 ($user_cr3) is not the kernel PD ($kernel_pd)"
 ok [ -n "$user_cr3" ] && [ $((user_cr3)) -ne $((kernel_pd)) ]
@@ -58,27 +67,27 @@ bad=""
 while read -r range _; do
     [ -n "$range" ] || continue
     s=$((${range%%-*})) e=$((${range##*-}))
-    if ! { [ $s -ge $((0x1000)) ] && [ $e -lt $((0xfff00000)) ] || [ $s -ge $((0xfff00000)) ]; }; then
+    if ! { [ $s -ge $user_base ] && [ $e -lt $tramp ] || [ $s -ge $tramp ]; }; then
         bad="$bad $range"
     fi
 done <<< "$maps"
-what="info tab (user CR3): only [0x1000, 0xFFF00000) and the trampoline window"
+what="info tab (user CR3): only [$(printf '0x%X, 0x%X' $user_base $tramp)) and the trampoline window"
 ok [ -n "$maps" ] && [ -z "$bad" ]
 what="info tab (user CR3): the trampoline window is mapped"
-ok grep -qE '^0x00000000fff00000-' <<< "$maps"
+ok grep -qE "^$(b16 $tramp)-" <<< "$maps"
 page_has() { grep -A1 -E "PTE:.* $1 [RW] P" "$user" | grep -q "linear page $2"; }
-what="page 0x1000: a user page (PTE U)"
-ok page_has U 0x0000000000001000
-what="page 0xfff00000: the trampoline is supervisor-only (PTE S)"
-ok page_has S 0x00000000fff00000
-what="page 0xc0100000: the kernel's link address is not mapped in the user PD"
-ok grep -q 'physical address not available for linear 0x00000000c0100000' "$user"
+what="page $(printf '0x%x' $user_base): a user page (PTE U)"
+ok page_has U "$(b16 $user_base)"
+what="page $(printf '0x%x' $tramp): the trampoline is supervisor-only (PTE S)"
+ok page_has S "$(b16 $tramp)"
+what="page $(printf '0x%x' $kvirt): the kernel's link address is not mapped in the user PD"
+ok grep -q "physical address not available for linear $(b16 $kvirt)" "$user"
 what="breakpoint at trampoline_syscall_entry hit"
 ok grep -q '(trampoline_syscall_entry+0)' "$out"
 kcr3=$(sed -n 's/^CR3=\(0x[0-9a-f]*\).*/\1/p' "$kernel" | head -n 1)
 what="after the CR3 switch, creg shows the kernel PD ($kcr3 = $kernel_pd)"
 ok [ -n "$kcr3" ] && [ $((kcr3)) -eq $((kernel_pd)) ]
 what="after the CR3 switch, info tab shows the direct map, the kernel image and the trampoline"
-ok grep -qE '^0x0000000080000000-0x00000000bfffffff' "$kernel" && grep -qE '^0x00000000c0100000-' "$kernel" && grep -qE '^0x00000000fff00000-' "$kernel"
+ok grep -qE "^$(b16 $dmap)-$(b16 $dmap_end)" "$kernel" && grep -qE "^$(b16 $kvirt)-" "$kernel" && grep -qE "^$(b16 $tramp)-" "$kernel"
 
 python3 test/bochs/shell.py "$BUILD" "$LOGS"

@@ -9,12 +9,13 @@ import tempfile
 
 import gdb
 
-# kernel_cr3, ptdump_lines and KERNEL_ELF come from tools/gdb/split.py (sourced
-# by the gdbinit; sourced files share __main__).
+# kernel_cr3, ptdump_lines, KERNEL_ELF, KERNEL_VIRT_BASE and _LAYOUT (the
+# #defines of memlayout.h and uapi/layout.h, their one source) come from
+# tools/gdb/split.py (sourced by the gdbinit; sourced files share __main__).
 
-TRAMPOLINE_BASE = 0xFFF00000
-KERNEL_VIRT_BASE = 0xC0100000
-LOW_LOAD_BASE = 0x00100000  # the low variant: GRUB loads it at KERNEL_LINK_PHYS
+TRAMPOLINE_BASE = _LAYOUT["TRAMPOLINE_BASE"]
+USER_BASE = _LAYOUT["USER_BASE"]
+LOW_LOAD_BASE = _LAYOUT["KERNEL_LINK_PHYS"]  # the low variant: GRUB loads it at KERNEL_LINK_PHYS
 
 
 def check(name, ok, detail=""):
@@ -143,7 +144,7 @@ bad = []
 for line in lines:
     start = int(line.split("-")[0], 16)
     flags = line.split("->")[1].split()[1:3]
-    if start < 0x1000:
+    if start < USER_BASE:
         bad.append(line)
     elif start < TRAMPOLINE_BASE and flags[0] != "U":
         bad.append(line)
@@ -151,7 +152,7 @@ for line in lines:
         bad.append(line)
     if "4M" in line:
         bad.append(line)
-check("ptdump of the user PD: only user pages in [0x1000, 0xFFF00000) and the S-only trampoline",
+check("ptdump of the user PD: only user pages in [0x%X, 0x%X) and the S-only trampoline" % (USER_BASE, TRAMPOLINE_BASE),
       lines and not bad, "; ".join(bad))
 check("ptdump of the user PD: the trampoline is there",
       any(int(l.split("-")[0], 16) >= TRAMPOLINE_BASE for l in lines))

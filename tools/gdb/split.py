@@ -46,6 +46,8 @@ def _defines(path):
 
 _LAYOUT = _defines(os.path.join(KERNEL_SRC, "memlayout.h"))   # with uapi/layout.h
 PAGE = _LAYOUT["PAGE_SIZE"]
+PAGE_SHIFT, PDE_SHIFT = _LAYOUT["PAGE_SHIFT"], _LAYOUT["PDE_SHIFT"]
+LARGE_PAGE, ENTRIES = _LAYOUT["LARGE_PAGE_SIZE"], _LAYOUT["TABLE_ENTRIES"]   # one PDE's span, entries per PD/PT
 PTE_P, PTE_W, PTE_U, PDE_PS, PTE_G = (_LAYOUT[n] for n in ("PTE_P", "PTE_W", "PTE_U", "PDE_PS", "PTE_G"))
 KERNEL_VIRT_BASE = _LAYOUT["KERNEL_VIRT_BASE"]
 # Absolute: GDB names an objfile by its absolute path, and remove-symbol-file
@@ -94,15 +96,15 @@ def kernel_cr3():
 
 def translate(cr3, va):
     """Physical address of va in the page directory at cr3, or None."""
-    pde = phys_u32((cr3 & ~0xFFF) + (va >> 22) * 4)
+    pde = phys_u32((cr3 & ~(PAGE - 1)) + (va >> PDE_SHIFT) * 4)
     if not pde & PTE_P:
         return None
     if pde & PDE_PS:
-        return (pde & 0xFFC00000) | (va & 0x3FFFFF)
-    pte = phys_u32((pde & ~0xFFF) + ((va >> 12) & 0x3FF) * 4)
+        return (pde & ~(LARGE_PAGE - 1)) | (va & (LARGE_PAGE - 1))
+    pte = phys_u32((pde & ~(PAGE - 1)) + ((va >> PAGE_SHIFT) & (ENTRIES - 1)) * 4)
     if not pte & PTE_P:
         return None
-    return (pte & ~0xFFF) | (va & 0xFFF)
+    return (pte & ~(PAGE - 1)) | (va & (PAGE - 1))
 
 
 def kernel_read(va, size):
@@ -112,7 +114,7 @@ def kernel_read(va, size):
         pa = translate(cr3, va)
         if pa is None:
             raise gdb.GdbError("kernel VA 0x%08x is not mapped" % va)
-        n = min(size, PAGE - (va & 0xFFF))
+        n = min(size, PAGE - (va & (PAGE - 1)))
         out += phys_read(pa, n)
         va, size = va + n, size - n
     return out
@@ -120,21 +122,21 @@ def kernel_read(va, size):
 
 def mappings(cr3):
     """Yield (va, pa, flags) for every present page of a PD (4 MiB pages as one)."""
-    pd = phys_read(cr3 & ~0xFFF, PAGE)
-    for i in range(1024):
+    pd = phys_read(cr3 & ~(PAGE - 1), PAGE)
+    for i in range(ENTRIES):
         pde = struct.unpack_from("<I", pd, i * 4)[0]
         if not pde & PTE_P:
             continue
         if pde & PDE_PS:
-            yield i << 22, pde & 0xFFC00000, (pde & 0x1FF) | PDE_PS, 1024
+            yield i << PDE_SHIFT, pde & ~(LARGE_PAGE - 1), (pde & 0x1FF) | PDE_PS, ENTRIES
             continue
-        pt = phys_read(pde & ~0xFFF, PAGE)
-        for j in range(1024):
+        pt = phys_read(pde & ~(PAGE - 1), PAGE)
+        for j in range(ENTRIES):
             pte = struct.unpack_from("<I", pt, j * 4)[0]
             if pte & PTE_P:
                 # effective U and W need both levels (Intel SDM Vol. 3A §4.6.1)
                 flags = (pte & 0x1FF) & ~((PTE_U | PTE_W) & ~pde)
-                yield (i << 22) | (j << 12), pte & ~0xFFF, flags, 1
+                yield (i << PDE_SHIFT) | (j << PAGE_SHIFT), pte & ~(PAGE - 1), flags, 1
 
 
 def flag_text(flags):
@@ -177,7 +179,7 @@ def known_pds():
     pds = {kernel_cr3(): "kernel PD"}
     for _, p in proc_table():
         pds.setdefault(int(p["pd"]), "user PD, pid %d %s" % (int(p["pid"]), p["name"].string()))
-    pds.setdefault(current_cr3() & ~0xFFF, "the CR3 loaded now")
+    pds.setdefault(current_cr3() & ~(PAGE - 1), "the CR3 loaded now")
     return pds
 
 
@@ -195,10 +197,10 @@ Flags: U/S user or supervisor, W/R writable or read-only, G global, 4M large pag
         force = "-f" in words
         expr = " ".join(w for w in words if w != "-f")
         cr3 = int(gdb.parse_and_eval(expr)) & 0xFFFFFFFF if expr else current_cr3()
-        if cr3 & 0xFFF & ~CR3_FLAGS:
+        if cr3 & (PAGE - 1) & ~CR3_FLAGS:
             raise gdb.GdbError("ptdump: 0x%x is not a page directory: a PD is a page-aligned physical "
                                "address (a CR3 value; `procs` lists each process's PD)" % cr3)
-        cr3 &= ~0xFFF
+        cr3 &= ~(PAGE - 1)
         pds = known_pds()
         if cr3 not in pds and not force:
             raise gdb.GdbError("ptdump: 0x%08x is not a page directory the kernel uses (kernel PD 0x%08x; "
@@ -305,7 +307,7 @@ The base is checked: the multiboot2 header must be there. `off` removes them."""
             return
         paging = bool(int(gdb.parse_and_eval("$cr0")) & CR0_PG)
         base = int(gdb.parse_and_eval(arg if arg else "$ebp")) & 0xFFFFFFFF
-        if base & 0xFFF or not load_base_ok(base, paging):
+        if base & (PAGE - 1) or not load_base_ok(base, paging):
             if not arg and paging:
                 raise gdb.GdbError("boot-symbols: paging is on (CR0.PG = 1) and EBP (0x%08x) is not the load "
                                    "base any more: boot.asm is done and the kernel runs at its link addresses "

@@ -34,7 +34,7 @@ import struct
 import subprocess
 import sys
 
-PAGE = 4096                    # the i386 page size (Intel SDM Vol. 3A §4.3)
+PAGE = 4096                    # the i386 page size (Intel SDM Vol. 3A §4.3); memlayout() checks it against PAGE_SIZE
 MEMLAYOUT = "src/kernel/memlayout.h"
 USER_STUBS = {"syscall_raw", "sysenter_call"}   # src/user/lib/syscall.asm, sysenter.asm
 PREFIXES = {0xF0, 0xF2, 0xF3, 0x2E, 0x36, 0x3E, 0x26, 0x64, 0x65, 0x66, 0x67}
@@ -75,9 +75,12 @@ def memlayout(path=MEMLAYOUT):
         if inc and os.path.exists(os.path.join(os.path.dirname(path), inc.group(1))):
             vals.update(memlayout_defines(os.path.join(os.path.dirname(path), inc.group(1))))
     vals.update(memlayout_defines(path))
-    for need in ("TRAMPOLINE_BASE", "DIRECT_MAP_BASE", "DIRECT_MAP_SIZE", "USER_STACK_TOP", "USER_STACK_PAGES"):
+    for need in ("PAGE_SIZE", "LARGE_PAGE_SIZE", "TRAMPOLINE_BASE", "DIRECT_MAP_BASE", "DIRECT_MAP_SIZE",
+                 "USER_STACK_TOP", "USER_STACK_PAGES"):
         if need not in vals:
             sys.exit(f"pathtrace: {path} does not define {need}")
+    if vals["PAGE_SIZE"] != PAGE:
+        sys.exit(f"pathtrace: PAGE_SIZE is {vals['PAGE_SIZE']:#x} in {path}, {PAGE:#x} in {__file__}")
     return vals
 
 
@@ -209,7 +212,7 @@ def compare_fills(head, kernel_epoch, namer):
               f"{f['kernel_4m']} x 4 MiB + {f['tramp_kernel']} trampoline); aspace={head['mode']} writes no CR3, "
               f"so nothing is flushed: these are QEMU's own TLB misses, not compared")
         return None
-    traced = {p & ~0x3FFFFF if namer.in_direct_map(p) else p for _, p in kernel_epoch}
+    traced = {p & ~(namer.l["LARGE_PAGE_SIZE"] - 1) if namer.in_direct_map(p) else p for _, p in kernel_epoch}
     ok = measured == traced and counted == len(traced)
     print(f"  fills (afill, Accessed bits): kernel side {counted} ({f['kernel_4k']} x 4 KiB + {f['kernel_4m']} "
           f"x 4 MiB + {f['tramp_kernel']} trampoline) {'=' if ok else '!='} the {len(traced)} translations "
@@ -477,7 +480,7 @@ def main():
           f"(virtual page, x = fetch, r/w = data; not seen: the IDT/TSS/GDT reads and pushes of event delivery, page walks):")
     for k, ep in enumerate(eps):
         pg = pages(ep, namer)
-        big = {p & ~0x3FFFFF for side, p in pg if side and namer.in_direct_map(p)}
+        big = {p & ~(namer.l["LARGE_PAGE_SIZE"] - 1) for side, p in pg if side and namer.in_direct_map(p)}
         small = [p for side, p in pg if not (side and namer.in_direct_map(p))]
         glob = [p for p in small if head["mode"] == "split-global" and p >= namer.l["TRAMPOLINE_BASE"]]
         print(f"  epoch {k}: {epoch_title(k, len(eps))}: {len(pg)} pages, {len(ep)} ticks; "

@@ -4,8 +4,6 @@
  */
 #include "expect.h"
 
-#define PS_ROWS 128
-
 /* Sleep until every process started before us has finished: frames_free is
  * global. Waits on one of them at a time with ipc_recv(pid), which returns
  * -ESRCH when that process exits. Not waited for: init (it never exits),

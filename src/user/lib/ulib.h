@@ -40,6 +40,7 @@ long ipc_recv(int src, void *buf, size_t max, int *sender);
 long ipc_call(int dest, const void *msg, size_t len, void *reply, size_t max);
 long ipc_reply(int dest, const void *msg, size_t len);
 long ps(struct procinfo *out, unsigned max);
+#define PS_ROWS 128     /* rows of a ps() table: more than the kernel's process table */
 long modules(char *buf, size_t size);
 long poweroff(int failed);  /* returns only on failure: -EPERM unless init or init spawned us */
 long ticks(void);

@@ -64,7 +64,7 @@
 #define CR3_PAIR_ROUNDS 1000
 #define UNIT_ROUNDS    5            /* tries behind each unit line and CR3-write count (the fewest is kept) */
 #define O_READ_ONLY    0            /* O_RDONLY on both systems */
-#define PAGE_BYTES     4096u        /* the i386 page size, both systems */
+#define PAGE_BYTES     TRACE_PAGE_SIZE  /* the i386 page size, both systems (uapi/trace.h) */
 #define WHENCE_SET     0            /* SEEK_SET on both systems */
 #define BAD_FD         1000         /* no descriptor (FD_STACK is far below): calls on it fail -EBADF */
 
