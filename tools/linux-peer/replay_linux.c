@@ -78,6 +78,9 @@
 #define NR_waitpid  7
 #define NR_execve  11
 #define NR_clone  120
+#define NR_futex  240
+#define FUTEX_WAIT_OP 0               /* shared (not _PRIVATE): the words are in MAP_SHARED memory */
+#define FUTEX_WAKE_OP_ 1
 
 #define CLONE_VM    0x00000100
 #define CLONE_VFORK 0x00004000
@@ -120,6 +123,24 @@ static inline long sys3(long nr, long a, long b, long c)
         __asm__ volatile("int $0x80"
                          : "=a"(r)
                          : "0"(nr), "b"(a), "c"(b), "d"(c)
+                         : "memory", "cc");
+    return r;
+}
+
+/* futex(word, op, val, NULL): four arguments, the fourth (the timeout) in
+ * esi, always NULL here. */
+static inline long sys_futex(volatile uint32_t *word, long op, long val)
+{
+    long r;
+    if (use_sysenter)
+        __asm__ volatile("call *%[vs]"
+                         : "=a"(r)
+                         : "0"(NR_futex), "b"(word), "c"(op), "d"(val), "S"(0), [vs] "m"(vsyscall)
+                         : "memory", "cc");
+    else
+        __asm__ volatile("int $0x80"
+                         : "=a"(r)
+                         : "0"(NR_futex), "b"(word), "c"(op), "d"(val), "S"(0)
                          : "memory", "cc");
     return r;
 }
@@ -365,6 +386,20 @@ long os_fork(void)
     if (pid == 0)
         minflt_seen = 0;              /* a child's rusage starts at zero */
     return pid;
+}
+
+long os_futex_wait(volatile uint32_t *word, uint32_t val)
+{
+    count_call();
+    count_copy((const void *)word, 4);
+    return sys_futex(word, FUTEX_WAIT_OP, (long)val);
+}
+
+long os_futex_wake(volatile uint32_t *word, uint32_t n)
+{
+    count_call();
+    count_copy((const void *)word, 4);
+    return sys_futex(word, FUTEX_WAKE_OP_, (long)(n > 0x7fffffffu ? 0x7fffffffu : n));
 }
 
 void os_exit(int code)
