@@ -31,16 +31,20 @@
  * or clean-up leaking into the measurement. Both should be 0.
  *
  * Processes (docs/benchmarking.md, "Processes"): each traced task is a
- * process of the replay. An OP_FORK record forks the replay process that
- * runs its task (timed in the parent); the child replays the child task's
- * records, in trace order, until that task's OP_EXIT record, which ends the
- * process for real. The parent waits, untimed, until the child has ended,
- * then goes on with its own records: one process runs at a time (a child
- * runs to its end first, like vfork), so every event window holds only its
- * own record's events. An OP_EXIT window runs from the child's last rdtsc
- * before its exit call to the parent's first rdtsc after it runs again: the
- * exit, the switch and the parent's return to user mode. OP_WAIT then reaps
- * the child (a zombie by then); OP_EXEC runs a tiny program (os_exec).
+ * process of the replay, and all of them run concurrently. An OP_FORK
+ * record forks the replay process that runs its task (timed in the
+ * parent); the child replays the child task's records until that task's
+ * OP_EXIT record, which ends the process for real. The records of all
+ * processes run one at a time in trace order: each waits for its turn
+ * (a shared position, futex waits on a per-position bell) and passes it on
+ * after its window has closed, so the turn-keeping is never inside a
+ * window and every event window holds only its own record's events. An
+ * OP_EXIT window runs from the exiting process's last rdtsc before its exit
+ * call to the first rdtsc of the process that runs next: the exit, the
+ * switch and that process's return to user mode. A blocked OP_WAIT runs
+ * right after the exit it waited for (prepare_order); a blocked
+ * OP_FUTEX_WAIT passes the turn and sleeps until its paired OP_FUTEX_WAKE.
+ * OP_EXEC runs a tiny program (os_exec).
  * Samples and counts come back through os_shared() memory.
  */
 #ifdef REPLAY_LINUX
@@ -471,7 +475,7 @@ static int replay_record(struct replay_state *s, const struct trace_record *rec,
         }
         break;
     }
-    case OP_WAIT: {                            /* the child is a zombie by now (run_child) */
+    case OP_WAIT: {                            /* the child is a zombie by now (prepare_order) */
         int status;
         long pid = rec->aux == TRACE_TASK_ANY ? -1 : rec->aux < s->npids ? s->pid_of[rec->aux] : -1;
         if (rec->aux == TRACE_TASK_NONE) {     /* WNOHANG found nothing: no such call here */
