@@ -42,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/auxv.h>
 #include <sys/io.h>
 #include <sys/mman.h>
@@ -631,6 +632,18 @@ int main(int argc, char **argv)
         console_fds();
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
+    /* SCHED_BATCH: a woken task does not preempt the one that woke it (CFS
+     * skips wakeup preemption for it), as on this kernel, where a wake only
+     * queues the sleeper. The replay's turn-keeping (core.c) wakes the
+     * process whose record comes next and then goes to sleep itself: with
+     * wakeup preemption the woken one would run first, and a process that
+     * passed its turn before a blocking call (a paired futex wait) would
+     * find the wake done before it slept. Forked processes inherit it. */
+    {
+        struct sched_param sp = { .sched_priority = 0 };
+        if (sched_setscheduler(0, SCHED_BATCH, &sp) != 0)
+            printf("replay: sched_setscheduler(SCHED_BATCH) failed: %s\n", strerror(errno));
+    }
     vsyscall = (uintptr_t)getauxval(AT_SYSINFO);
     detect_pti();
     {
