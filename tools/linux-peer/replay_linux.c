@@ -80,8 +80,8 @@
 #define NR_execve  11
 #define NR_clone  120
 #define NR_futex  240
-#define FUTEX_WAIT_OP 0               /* shared (not _PRIVATE): the words are in MAP_SHARED memory */
-#define FUTEX_WAKE_OP_ 1
+#define LINUX_FUTEX_WAIT 0            /* shared (not _PRIVATE): the words are in MAP_SHARED memory */
+#define LINUX_FUTEX_WAKE 1
 
 #define CLONE_VM    0x00000100
 #define CLONE_VFORK 0x00004000
@@ -393,14 +393,14 @@ long os_futex_wait(volatile uint32_t *word, uint32_t val)
 {
     count_call();
     count_copy((const void *)word, 4);
-    return sys_futex(word, FUTEX_WAIT_OP, (long)val);
+    return sys_futex(word, LINUX_FUTEX_WAIT, (long)val);
 }
 
 long os_futex_wake(volatile uint32_t *word, uint32_t n)
 {
     count_call();
     count_copy((const void *)word, 4);
-    return sys_futex(word, FUTEX_WAKE_OP_, (long)(n > 0x7fffffffu ? 0x7fffffffu : n));
+    return sys_futex(word, LINUX_FUTEX_WAKE, (long)(n > 0x7fffffffu ? 0x7fffffffu : n));
 }
 
 void os_exit(int code)
