@@ -17,8 +17,10 @@
 #      the CSV = counts in the trace; CSV, JSON and SVG), and the report
 #      tool's own tests, what it accepts and refuses as TRACE, fresh strace
 #      logs of make -j2, a pipeline and threads (test/bench/test_fresh_logs.sh:
-#      >= 95% of records replayed), failed calls replayed as failures, one replay process per traced process
-#      (test/bench/test_processes.sh), and `make pathtrace` (test/bench/pathtrace.sh: the
+#      >= 95% of records replayed), failed calls replayed as failures, one
+#      replay process per traced process (test/bench/test_processes.sh),
+#      concurrent processes and futex pairs (test/bench/test_futex.sh), and
+#      `make pathtrace` (test/bench/pathtrace.sh: the
 #      per-segment trace of getppid adds up to the benchmark's p50)
 #   9. QEMU under the interrupt-latency plugin (tools/irqoff.sh, irqoff.iso:
 #      the long calls and a short fuzz): no stretch with interrupts off
@@ -160,6 +162,8 @@ job irqoff sh -c 'IRQOFF_SERIAL="$2/irqoff-serial.log" IRQOFF_TIMEOUT="$1" tools
 job pathtrace sh -c 'timeout "$1" test/bench/pathtrace.sh "$2/pathtrace" > "$2/pathtrace.tap" 2>&1' \
     - "$BOOT_TIMEOUT" "$LOGS"
 job bench-processes sh -c 'timeout "$1" test/bench/test_processes.sh > "$2/bench-processes.tap" 2>&1' \
+    - "$BOOT_TIMEOUT" "$LOGS"
+job bench-futex sh -c 'timeout "$1" test/bench/test_futex.sh > "$2/bench-futex.tap" 2>&1' \
     - "$BOOT_TIMEOUT" "$LOGS"
 
 # ---------------------------------------------------------------- the checks
@@ -322,6 +326,11 @@ stage bench-processes "one replay process per traced process: fork, exit, wait, 
     "$LOGS/bench-processes.tap"
 timed_out "$RC" "$BOOT_TIMEOUT" "bench processes" || true
 tap_count "$LOG" "bench-processes"
+
+stage bench-futex "concurrent traced processes, futex wait/wake pairs replayed for real (test/bench/test_futex.sh)" \
+    "$LOGS/bench-futex.tap"
+timed_out "$RC" "$BOOT_TIMEOUT" "bench futex" || true
+tap_count "$LOG" "bench-futex"
 
 stage bench-smoke "make bench ACCEL=tcg on bench/traces/tiny.log (test/bench/smoke.sh)" "$LOGS/bench-smoke.tap"
 timed_out "$RC" $((BOOT_TIMEOUT * 2)) "bench smoke" || true

@@ -63,6 +63,11 @@ struct s2t {
     char *cbuf;               /* carry + next line */
     size_t ccap;
 
+    /* futex calls, in record order (strace_futex.c) */
+    struct sp_futex *fx;
+    size_t nfx, fxcap;
+    long futex_name;          /* name index of "futex", -1 until seen */
+
     struct s2t_stats st;
     struct s2t_bad bad[S2T_MAX_BAD];
     size_t nbad;
@@ -96,6 +101,7 @@ struct s2t *s2t_new(void)
     if (c == NULL)
         return NULL;
     c->default_pid = 0;
+    c->futex_name = -1;
     return c;
 }
 
@@ -117,6 +123,7 @@ void s2t_free(struct s2t *c)
     free(c->jbuf);
     free(c->carry);
     free(c->cbuf);
+    free(c->fx);
     free(c);
 }
 
@@ -320,6 +327,32 @@ static size_t new_record(struct s2t *c, uint32_t name, size_t task)
     return c->nrec++;
 }
 
+/* Keep what sp_futex_pair needs of futex call `slot` (kept in record order:
+ * a joined call is inserted at its slot's place). */
+static void note_futex(struct s2t *c, size_t slot, size_t ti, const struct sp_line *call, int joined)
+{
+    struct sp_span a[3];
+    uint64_t addr;
+    if (sp_split_args(call->args, a, 3) < 2 || sp_arg_num(a[0], &addr) != 0)
+        return;
+    if (grow((void **)&c->fx, &c->fxcap, c->nfx + 1, sizeof(*c->fx))) {
+        c->oom = 1;
+        return;
+    }
+    struct sp_futex f = {
+        .rec = slot, .addr = addr, .task = (uint32_t)ti, .kind = (uint8_t)sp_futex_kind(a[1]),
+        .ret = call->result == TRACE_RES_OK ? call->ret : -1, .resume = c->nrec,
+    };
+    f.blocked = f.kind == SP_FUTEX_WAIT && joined && call->result == TRACE_RES_OK && call->ret == 0;
+    size_t k = c->nfx;
+    while (k > 0 && c->fx[k - 1].rec > slot) {
+        c->fx[k] = c->fx[k - 1];
+        k--;
+    }
+    c->fx[k] = f;
+    c->nfx++;
+}
+
 /* Fill record `slot` of task `ti` from a complete call and count it. A
  * lifecycle record's pid becomes a task here (task_of: the task table may
  * move, so callers index c->tasks again afterwards). */
@@ -347,6 +380,10 @@ static void finish_record(struct s2t *c, size_t slot, size_t ti, const struct sp
     c->ncount[r->name]++;
     if (r->op == OP_SKIP)
         c->nskip[r->name]++;
+    if (c->futex_name < 0 && strcmp(s2t_name(c, r->name), "futex") == 0)
+        c->futex_name = r->name;
+    if ((long)r->name == c->futex_name)
+        note_futex(c, slot, ti, call, (extra_flags & TRACE_F_JOINED) != 0);
 }
 
 /* "name(" + a + b into jbuf; returns its length, or 0 if memory ran out. */
@@ -426,6 +463,7 @@ void s2t_end_file(struct s2t *c)
     }
     for (size_t i = 0; i < c->ntasks; i++)
         flush_pending(c, i);
+    c->st.futex_pairs += sp_futex_pair(c->rec, c->nrec, c->fx, c->nfx, c->st.per_op);
 }
 
 void s2t_feed_overlong(struct s2t *c, const char *start, size_t n)
@@ -752,6 +790,9 @@ void s2t_summary(const struct s2t *c, FILE *f, const char *const *files, size_t 
         fprintf(f, "strace2trace: %llu execve records without their envp (or argv) strings shown "
                    "(strace -v shows envp): their bytes count only what was shown\n",
                 (unsigned long long)st->exec_nostring);
+    if (st->futex_pairs)
+        fprintf(f, "strace2trace: %llu blocked futex waits paired with the wake that ended them "
+                   "(OP_FUTEX_WAIT / OP_FUTEX_WAKE)\n", (unsigned long long)st->futex_pairs);
     if (st->dropped)
         fprintf(f, "strace2trace: %llu records DROPPED (over %u records, or out of memory)\n",
                 (unsigned long long)st->dropped, S2T_MAX_RECORDS);

@@ -201,12 +201,43 @@ struct s2t_stats {
     uint64_t exec_nostring;          /* OP_EXEC records whose argv or envp strings were not shown
                                       * (envp needs strace -v): bytes is a lower bound */
     uint64_t dropped;                /* records over S2T_MAX_RECORDS (never in practice) */
+    uint64_t futex_pairs;            /* blocked FUTEX_WAITs paired with their FUTEX_WAKE */
     uint64_t per_op[OP_COUNT];
     uint64_t ndur;                   /* lines with a -T duration */
     double dur_sum;                  /* their sum, seconds */
     int has_ts;
     double ts_first, ts_last;        /* earliest, latest timestamp */
 };
+
+/* ------------------------------------------------------------ futex pairs (strace_futex.c) */
+
+enum { SP_FUTEX_OTHER, SP_FUTEX_WAIT, SP_FUTEX_WAKE };
+
+/* One futex call as the converter saw it. */
+struct sp_futex {
+    size_t rec;              /* its record */
+    uint64_t addr;           /* argument 0: the word's address */
+    uint32_t task;
+    uint8_t kind;            /* SP_FUTEX_* of argument 1 */
+    uint8_t blocked;         /* WAIT joined from <unfinished ...>/<... resumed> that returned 0 */
+    uint8_t paired;          /* set by sp_futex_pair */
+    int64_t ret;             /* the return value (-1 if it failed or is unknown) */
+    size_t resume;           /* records started when it completed (its record + 1 if not joined) */
+    uint64_t credited;       /* WAKE: waits paired with it so far */
+    uint32_t word;           /* WAKE, once paired: its replay word */
+};
+
+/* The SP_FUTEX_* kind of a futex op argument ("FUTEX_WAIT_PRIVATE", ...):
+ * WAIT for FUTEX_WAIT and FUTEX_WAIT_BITSET (with _PRIVATE or clock flags),
+ * WAKE for FUTEX_WAKE and FUTEX_WAKE_BITSET, OTHER for the rest. */
+int sp_futex_kind(struct sp_span op);
+
+/* Pair each blocked WAIT in f[0..nf) (in record order) with the WAKE that
+ * ended it (see strace_futex.c) and rewrite both records of rec[0..nrec) as
+ * OP_FUTEX_WAIT / OP_FUTEX_WAKE, keeping per_op[] (counts by op) right.
+ * Already paired entries are left alone, so it may run again after more
+ * calls. Returns the waits paired by this call. */
+size_t sp_futex_pair(struct trace_record *rec, size_t nrec, struct sp_futex *f, size_t nf, uint64_t *per_op);
 
 struct s2t;
 

@@ -218,6 +218,7 @@ void proc_exit(int status)
     p->pd = 0;
     ipc_exit(p);
     shm_exit(p);
+    futex_exit(p);
     if (p == initproc)
         initproc = NULL;
     for (uint32_t i = 0; i < NPROC; i++)

@@ -75,6 +75,9 @@ struct proc {
     int exit_status;            /* what wait() reports: W_EXITCODE(code), STATUS_KILLED or STATUS_FAULT(v) */
     int fault_vector;           /* -1 = not killed by an exception */
     struct ipc_state ipc;
+    struct list_node futex_link; /* queued in futex.c's waiters while in FUTEX_WAIT */
+    paddr_t futex_key;          /* FUTEX_WAIT: physical address of the word */
+    bool futex_woken;           /* FUTEX_WAIT: a FUTEX_WAKE picked it */
     struct file *ofile[NOFILE]; /* open files by descriptor (file.c); NULL = free */
     /* (what the test harness keeps about a process is in harness.h) */
 };
@@ -230,6 +233,14 @@ long sys_shm_grant(int pid, uaddr_t va, uint32_t npages);
  * for a page table, -EINTR killed. */
 long sys_shm_map(int granter, uaddr_t va);
 void shm_exit(struct proc *p);       /* drop grants made by or to @p */
+
+/* Futexes (futex.c). */
+/* sys_futex - futex(word, op, val): FUTEX_WAIT sleeps while the user word
+ * at @va equals @val (0 when woken, -EAGAIN if it differs); FUTEX_WAKE wakes
+ * at most @val waiters (returns how many). -EINVAL (unaligned, unknown op),
+ * -EFAULT (unreadable word). Waiters are keyed by physical address. */
+long sys_futex(uaddr_t va, uint32_t op, uint32_t val);
+void futex_exit(struct proc *p);     /* take @p off the waiters' queue */
 
 /* swtch (swtch.asm) - kernel context switch: push the callee-saved
  * registers (EBP, EBX, ESI, EDI) on the current kernel stack, store that

@@ -116,6 +116,7 @@ SC(cr3_pair)  { return sys_cr3_pair(a); }
 SC(setfg)     { return sys_setfg((int)a); }
 SC(afill)     { return sys_afill(a, b); }
 SC(protect)   { return sys_protect(a, b, c); }
+SC(futex)     { return sys_futex(a, b, c); }
 SC(enosys)    { return -ENOSYS; } /* number 0, and the table's only gap-filler */
 
 /* syscall_table[nr]: the handler of call nr; 0 (no call) answers -ENOSYS.

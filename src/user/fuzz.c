@@ -33,6 +33,8 @@
  *   than it holds (read) or has room for (write), so nothing blocks; close
  *   never takes fds 0-2 (the KTAP lines go to fd 1); every other fd is
  *   closed when 24 are open and at the end (no open file may be left);
+ *   futex: a FUTEX_WAIT goes to a surely invalid address or to a word of
+ *   our scratch pages with val != the word (-EAGAIN), never blocking;
  *   cr3_pair runs at most 1000 rounds (larger valid counts only take time);
  *   damage to itself: no pointer it passes for the kernel to write into
  *   lies in its image, heap or stack (except the top 8 bytes of the stack,
@@ -392,7 +394,7 @@ enum {
     W_unmap = 6, W_fork = 1, W_shm_grant = 4, W_shm_map = 4, W_ipc_send = 4, W_ipc_recv = 4,
     W_ipc_call = 4, W_ipc_reply = 4, W_ps = 4, W_modules = 4, W_poweroff = 0, W_ticks = 1, W_open = 5,
     W_close = 4, W_lseek = 3, W_stat = 4, W_fstat = 4, W_dup = 3, W_pipe = 2, W_kevents = 2,
-    W_cr3_pair = 1, W_setfg = 1, W_afill = 1, W_protect = 4,
+    W_cr3_pair = 1, W_setfg = 1, W_afill = 1, W_protect = 4, W_futex = 4,
 };
 /* ... and by number (0: unknown numbers). */
 #define SYSCALL(nr, name, nargs, class, desc) [nr] = W_##name,
@@ -558,6 +560,17 @@ static void one_call(unsigned i, long nr, int literal)
         if (touches_own(a[0], a[1]))
             a[0] = 0;
         break;
+    case SYS_futex:                                 /* a WAIT never matches: it cannot block */
+        a[0] = below(2) ? good_buffer() : any_pointer();
+        a[1] = below(4) ? below(3) : any_value();
+        a[2] = below(2) ? below(4) : any_value();
+        if (a[1] == FUTEX_WAIT && !surely_invalid(a[0], 4)) {
+            if (a[0] >= SCRATCH && a[0] + 4 <= SCRATCH + SCRATCH_PAGES * PAGE_SIZE)
+                a[2] = ~*(volatile uint32_t *)a[0];
+            else
+                a[0] = 0;
+        }
+        break;
     case SYS_fork:
         if (nchildren >= MAX_CHILDREN)
             reap_all();
@@ -639,6 +652,10 @@ static void one_call(unsigned i, long nr, int literal)
     case SYS_open: case SYS_close: case SYS_lseek: case SYS_stat: case SYS_fstat: case SYS_dup:
     case SYS_pipe: case SYS_kevents: case SYS_cr3_pair: case SYS_setfg: case SYS_afill:
     case SYS_protect:
+        break;
+    case SYS_futex:
+        if (r > 0 && a[1] == FUTEX_WAIT) anomaly(i, nr, a, r, "FUTEX_WAIT: expected < 0");
+        if (r > 0 && a[1] == FUTEX_WAKE) anomaly(i, nr, a, r, "FUTEX_WAKE: nobody waits");
         break;
     default:
         if (r != -ENOSYS)

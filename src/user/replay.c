@@ -62,6 +62,8 @@ long os_brk(uintptr_t end) { return sys(SYS_brk, (long)end, 0, 0, 0, 0); }
 
 long os_fork(void) { return sys(SYS_fork, 0, 0, 0, 0, 0); }
 long os_wait(long pid, int *status) { return sys(SYS_wait, pid, (long)status, 0, 0, 0); }
+long os_futex_wait(volatile uint32_t *word, uint32_t val) { return sys(SYS_futex, (long)word, FUTEX_WAIT, (long)val, 0, 0); }
+long os_futex_wake(volatile uint32_t *word, uint32_t n) { return sys(SYS_futex, (long)word, FUTEX_WAKE, (long)n, 0, 0); }
 
 void os_exit(int code)
 {

@@ -1293,6 +1293,136 @@ static void map_shared_across_fork(void)
     EXPECT_FRAMES(f0);
 }
 
+/* ------------------------------------------------------------ futex */
+
+/* Until process @pid sleeps (in FUTEX_WAIT here): 1, or 0 after 10 s. */
+static int until_sleeping(long pid)
+{
+    static struct procinfo tab[64];
+    long start = ticks();
+    while (ticks() - start < 10 * TIMER_HZ) {
+        long n = ps(tab, 64);
+        for (long i = 0; i < n; i++)
+            if (tab[i].pid == pid && tab[i].state == PROC_STATE_SLEEPING)
+                return 1;
+        yield();
+    }
+    return 0;
+}
+
+/* FUTEX_WAIT on a word that differs from val returns -EAGAIN at once. */
+static void futex_wait_mismatch(void)
+{
+    static volatile uint32_t word = 5;
+    EXPECT_EQ(futex(&word, FUTEX_WAIT, 6), -EAGAIN);
+    EXPECT_EQ(futex(&word, FUTEX_WAIT, ~5u), -EAGAIN);
+    EXPECT_EQ(word, 5);
+}
+
+/* Bad words and ops: -EFAULT, -EINVAL; nothing blocks. */
+static void futex_bad_args(void)
+{
+    static volatile uint32_t word[2];
+    EXPECT_EQ(futex(NULL, FUTEX_WAIT, 0), -EFAULT);
+    EXPECT_EQ(futex((volatile uint32_t *)KERNEL_VIRT_BASE, FUTEX_WAIT, 0), -EFAULT);
+    EXPECT_EQ(futex((volatile uint32_t *)TRAMPOLINE_BASE, FUTEX_WAKE, 1), -EFAULT);
+    EXPECT_EQ(futex((volatile uint32_t *)SHM_A, FUTEX_WAIT, 0), -EFAULT);   /* not mapped */
+    EXPECT_EQ(futex((volatile uint32_t *)SHM_A, FUTEX_WAKE, 1), -EFAULT);
+    EXPECT_EQ(futex((volatile uint32_t *)((uintptr_t)word + 1), FUTEX_WAIT, 0), -EINVAL);
+    EXPECT_EQ(futex((volatile uint32_t *)((uintptr_t)word + 2), FUTEX_WAKE, 1), -EINVAL);
+    EXPECT_EQ(futex(word, 2, 0), -EINVAL);
+    EXPECT_EQ(futex(word, -1, 0), -EINVAL);
+}
+
+/* FUTEX_WAKE with nobody waiting wakes nobody. */
+static void futex_wake_nobody(void)
+{
+    static volatile uint32_t word;
+    EXPECT_EQ(futex(&word, FUTEX_WAKE, 1), 0);
+    EXPECT_EQ(futex(&word, FUTEX_WAKE, 0xffffffffu), 0);
+}
+
+/* A child waits on a word of a PROT_SHARED page: it really sleeps (ps),
+ * a WAKE on a private word at another address wakes nobody, a WAKE on the
+ * shared word wakes exactly it, and it sees the new value. */
+static void futex_shared_pair(void)
+{
+    unsigned f0 = frames_free();
+    volatile uint32_t *w = (volatile uint32_t *)SHM_A, *priv = (volatile uint32_t *)(SHM_A + PAGE_SIZE);
+    EXPECT_EQ(map((void *)SHM_A, 1, RW | PROT_SHARED), 0);
+    EXPECT_EQ(map((void *)(SHM_A + PAGE_SIZE), 1, RW), 0);
+    w[0] = 0, priv[0] = 0;
+    long pid = fork();
+    if (pid == 0) {
+        long r = futex(w, FUTEX_WAIT, 0);
+        exit(r == 0 && w[0] == 1 ? 0 : 1);
+    }
+    EXPECT(pid > 0, "fork() = %d", (int)pid);
+    if (pid > 0) {
+        EXPECT(until_sleeping(pid), "child %d never slept", (int)pid);
+        EXPECT_EQ(futex(priv, FUTEX_WAKE, 1), 0);   /* another frame: not its word */
+        EXPECT(until_sleeping(pid), "child %d woke by a wrong WAKE", (int)pid);
+        w[0] = 1;
+        EXPECT_EQ(futex(w, FUTEX_WAKE, 5), 1);
+        EXPECT_EQ(wait_status(pid), 0);
+        EXPECT_EQ(futex(w, FUTEX_WAKE, 5), 0);      /* it left the queue */
+    }
+    EXPECT_EQ(unmap((void *)SHM_A, 2), 0);
+    EXPECT_FRAMES(f0);
+}
+
+/* Three children wait on one shared word: WAKE(2) wakes two, WAKE(2)
+ * again the last one. */
+static void futex_wake_count(void)
+{
+    unsigned f0 = frames_free();
+    volatile uint32_t *w = (volatile uint32_t *)SHM_A;
+    EXPECT_EQ(map((void *)SHM_A, 1, RW | PROT_SHARED), 0);
+    w[0] = 0;
+    long pids[3];
+    for (int i = 0; i < 3; i++) {
+        pids[i] = fork();
+        if (pids[i] == 0)
+            exit(futex(w, FUTEX_WAIT, 0) == 0 ? 0 : 1);
+        EXPECT(pids[i] > 0, "fork() = %d", (int)pids[i]);
+    }
+    for (int i = 0; i < 3; i++)
+        if (pids[i] > 0)
+            EXPECT(until_sleeping(pids[i]), "child %d never slept", (int)pids[i]);
+    w[0] = 1;
+    EXPECT_EQ(futex(w, FUTEX_WAKE, 2), 2);
+    EXPECT_EQ(futex(w, FUTEX_WAKE, 2), 1);
+    for (int i = 0; i < 3; i++)
+        if (pids[i] > 0)
+            EXPECT_EQ(wait_status(pids[i]), 0);
+    EXPECT_EQ(unmap((void *)SHM_A, 1), 0);
+    EXPECT_FRAMES(f0);
+}
+
+/* kill() of a process in FUTEX_WAIT: it ends (STATUS_KILLED) and leaves no
+ * queue entry behind (a later WAKE finds nobody; frames come back). */
+static void futex_kill_waiter(void)
+{
+    unsigned f0 = frames_free();
+    volatile uint32_t *w = (volatile uint32_t *)SHM_A;
+    EXPECT_EQ(map((void *)SHM_A, 1, RW | PROT_SHARED), 0);
+    w[0] = 7;
+    long pid = fork();
+    if (pid == 0) {
+        futex(w, FUTEX_WAIT, 7);
+        exit(3);                                    /* not reached: killed */
+    }
+    EXPECT(pid > 0, "fork() = %d", (int)pid);
+    if (pid > 0) {
+        EXPECT(until_sleeping(pid), "child %d never slept", (int)pid);
+        EXPECT_EQ(kill((int)pid), 0);
+        EXPECT_EQ(wait_status(pid), STATUS_KILLED);
+    }
+    EXPECT_EQ(futex(w, FUTEX_WAKE, 1), 0);
+    EXPECT_EQ(unmap((void *)SHM_A, 1), 0);
+    EXPECT_FRAMES(f0);
+}
+
 static void ipc_pingpong(void)
 {
     enum { ROUNDS = 100000 };
@@ -1657,6 +1787,12 @@ static const struct scenario cases[] = {
     { shm_between_processes, "shm_between_processes" },
     { shm_shared_across_fork, "shm_shared_across_fork" },
     { map_shared_across_fork, "map_shared_across_fork" },
+    { futex_wait_mismatch, "futex_wait_mismatch" },
+    { futex_bad_args, "futex_bad_args" },
+    { futex_wake_nobody, "futex_wake_nobody" },
+    { futex_shared_pair, "futex_shared_pair" },
+    { futex_wake_count, "futex_wake_count" },
+    { futex_kill_waiter, "futex_kill_waiter" },
     { ipc_errors, "ipc_errors" },
     { ipc_partner_dies, "ipc_partner_dies" },
     { ipc_pingpong, "ipc_pingpong" },

@@ -834,10 +834,12 @@ static void test_map_traffic_model(void **state)
     assert_rec(r, OP_NULL, TRACE_RES_OK, 0, 0, 0);
     r = one("prlimit64(0, RLIMIT_STACK, NULL, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}) = 0");
     assert_rec(r, OP_COPY_OUT, TRACE_RES_OK, 16, 16, 0);
-    r = one("futex(0x7f9a4c1fe910, FUTEX_WAKE_PRIVATE, 1) = 0");
-    assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 4, 4, 0);
+    r = one("futex(0x7f9a4c1fe910, FUTEX_WAKE_PRIVATE, 1) = 0");     /* a wake of nobody: its own call */
+    assert_rec(r, OP_FUTEX_WAKE, TRACE_RES_OK, 0, TRACE_FUTEX_IDLE, 0);
     r = one("futex(0x55e0, FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME, 0, NULL, FUTEX_BITSET_MATCH_ANY) = -1 EAGAIN (Resource temporarily unavailable)");
-    assert_rec(r, OP_COPY_IN, TRACE_RES_ERR, 4, 4, 0);
+    assert_rec(r, OP_FUTEX_WAIT, TRACE_RES_ERR, 4, TRACE_FUTEX_IDLE, 0);  /* a wait that failed: -EAGAIN */
+    r = one("futex(0x55e0, FUTEX_CMP_REQUEUE_PRIVATE, 1, 2147483647, 0x55e4, 2) = 1");
+    assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 4, 4, 0);                 /* other ops: the word's copy-in */
     r = one("poll([{fd=3, events=POLLIN}, {fd=4, events=POLLIN}], 2, -1) = 1 ([{fd=3, revents=POLLIN}])");
     assert_rec(r, OP_COPY_IN, TRACE_RES_OK, 32, 32, 0);
     r = one("ppoll([{fd=3, events=POLLIN}], 1, {tv_sec=0, tv_nsec=0}, NULL, 8) = 0 (Timeout)");
@@ -1186,6 +1188,116 @@ static void test_join_resumed_unfinished_again(void **state)
     assert_int_equal(s2t_nrecords(c), 2);
     assert_rec(*rec(c, 0), OP_COPY_IN, TRACE_RES_OK, 4, 4, TRACE_F_JOINED);     /* the futex word */
     assert_rec(*rec(c, 1), OP_COPY_OUT, TRACE_RES_UNKNOWN, 0, 0, TRACE_F_JOINED);
+    s2t_free(c);
+}
+
+/* ------------------------------------------------------------ futex pairs */
+
+static void test_futex_kind(void **state)
+{
+    (void)state;
+    struct { const char *op; int kind; } k[] = {
+        { "FUTEX_WAIT", SP_FUTEX_WAIT }, { "FUTEX_WAIT_PRIVATE", SP_FUTEX_WAIT },
+        { "FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME", SP_FUTEX_WAIT },
+        { "FUTEX_WAKE", SP_FUTEX_WAKE }, { "FUTEX_WAKE_PRIVATE", SP_FUTEX_WAKE },
+        { "FUTEX_WAKE_BITSET_PRIVATE", SP_FUTEX_WAKE }, { "FUTEX_WAKE_OP_PRIVATE", SP_FUTEX_OTHER },
+        { "FUTEX_WAIT_REQUEUE_PI_PRIVATE", SP_FUTEX_OTHER }, { "FUTEX_CMP_REQUEUE", SP_FUTEX_OTHER },
+        { "FUTEX_LOCK_PI", SP_FUTEX_OTHER }, { "0x80", SP_FUTEX_OTHER },
+    };
+    for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+        struct sp_span a = { k[i].op, strlen(k[i].op) };
+        if (sp_futex_kind(a) != k[i].kind)
+            fail_msg("%s: kind %d, want %d", k[i].op, sp_futex_kind(a), k[i].kind);
+    }
+}
+
+/* A wait that blocked, the wake from another thread that ended it: a pair on one word. */
+static void test_futex_pair_basic(void **state)
+{
+    (void)state;
+    struct s2t *c = conv(
+        "500  futex(0x5600, FUTEX_WAIT_PRIVATE, 2, NULL <unfinished ...>\n"
+        "501  write(1, \"x\", 1) = 1\n"
+        "501  futex(0x5600, FUTEX_WAKE_PRIVATE, 1) = 1\n"
+        "500  <... futex resumed>) = 0\n"
+        "500  futex(0x5600, FUTEX_WAKE_PRIVATE, 1) = 0\n");
+    assert_int_equal(s2t_stats(c)->malformed, 0);
+    assert_int_equal(s2t_nrecords(c), 4);
+    assert_int_equal(s2t_stats(c)->futex_pairs, 1);
+    assert_rec(*rec(c, 0), OP_FUTEX_WAIT, TRACE_RES_OK, 4, 0, TRACE_F_JOINED);
+    assert_rec(*rec(c, 1), OP_COPY_IN, TRACE_RES_OK, 1, 1, 0);
+    assert_rec(*rec(c, 2), OP_FUTEX_WAKE, TRACE_RES_OK, 1, 0, 0);
+    assert_rec(*rec(c, 3), OP_FUTEX_WAKE, TRACE_RES_OK, 0, TRACE_FUTEX_IDLE, 0);  /* woke nobody */
+    assert_int_equal(s2t_stats(c)->per_op[OP_FUTEX_WAIT], 1);
+    assert_int_equal(s2t_stats(c)->per_op[OP_FUTEX_WAKE], 2);
+    assert_int_equal(s2t_stats(c)->per_op[OP_COPY_IN], 1);
+    check_image(c);
+    s2t_free(c);
+}
+
+/* No pair: another address, the waiter's own task, a wake that woke
+ * nobody, a wake after the resume, a wait that failed or timed out. */
+static void test_futex_pair_none(void **state)
+{
+    (void)state;
+    struct s2t *c = conv(
+        "600  futex(0x5600, FUTEX_WAIT_PRIVATE, 2, NULL <unfinished ...>\n"
+        "601  futex(0x5604, FUTEX_WAKE_PRIVATE, 1) = 1\n"           /* another word */
+        "601  futex(0x5600, FUTEX_WAKE_PRIVATE, 1) = 0\n"           /* woke nobody */
+        "600  <... futex resumed>) = 0\n"
+        "601  futex(0x5600, FUTEX_WAKE_PRIVATE, 1) = 1\n"           /* after the resume */
+        "602  futex(0x5700, FUTEX_WAIT, 0, NULL <unfinished ...>\n"
+        "602  <... futex resumed>) = -1 EAGAIN (Resource temporarily unavailable)\n"
+        "603  futex(0x5700, FUTEX_WAKE, 1) = 1\n");
+    assert_int_equal(s2t_stats(c)->malformed, 0);
+    assert_int_equal(s2t_nrecords(c), 6);
+    assert_int_equal(s2t_stats(c)->futex_pairs, 0);
+    assert_rec(*rec(c, 0), OP_COPY_IN, TRACE_RES_OK, 4, 4, TRACE_F_JOINED);  /* unpaired: a copy-in */
+    assert_rec(*rec(c, 1), OP_FUTEX_WAKE, TRACE_RES_OK, 1, TRACE_FUTEX_IDLE, 0);
+    assert_rec(*rec(c, 2), OP_FUTEX_WAKE, TRACE_RES_OK, 0, TRACE_FUTEX_IDLE, 0);
+    assert_rec(*rec(c, 3), OP_FUTEX_WAKE, TRACE_RES_OK, 1, TRACE_FUTEX_IDLE, 0);
+    assert_rec(*rec(c, 4), OP_FUTEX_WAIT, TRACE_RES_ERR, 4, TRACE_FUTEX_IDLE, TRACE_F_JOINED);
+    assert_rec(*rec(c, 5), OP_FUTEX_WAKE, TRACE_RES_OK, 1, TRACE_FUTEX_IDLE, 0);
+    s2t_free(c);
+
+    c = conv(                                                      /* the waiter's own task */
+        "610  futex(0x5600, FUTEX_WAIT_PRIVATE, 2, NULL <unfinished ...>\n"
+        "610  <... futex resumed>) = 0\n"
+        "610  futex(0x5600, FUTEX_WAKE_PRIVATE, 1) = 1\n");
+    assert_int_equal(s2t_stats(c)->futex_pairs, 0);
+    assert_rec(*rec(c, 0), OP_COPY_IN, TRACE_RES_OK, 4, 4, TRACE_F_JOINED);
+    s2t_free(c);
+}
+
+/* A broadcast that woke two: both waits pair with it, on its word; two
+ * wakes of one each: each wait gets its own wake and word, first come
+ * first served. */
+static void test_futex_pair_counts(void **state)
+{
+    (void)state;
+    struct s2t *c = conv(
+        "700  futex(0x5600, FUTEX_WAIT_PRIVATE, 0, NULL <unfinished ...>\n"
+        "701  futex(0x5600, FUTEX_WAIT_PRIVATE, 0, NULL <unfinished ...>\n"
+        "702  futex(0x5600, FUTEX_WAKE_PRIVATE, 2147483647) = 2\n"
+        "700  <... futex resumed>) = 0\n"
+        "701  <... futex resumed>) = 0\n"
+        "700  futex(0x5608, FUTEX_WAIT_PRIVATE, 0, NULL <unfinished ...>\n"
+        "701  futex(0x5608, FUTEX_WAIT_PRIVATE, 0, NULL <unfinished ...>\n"
+        "702  futex(0x5608, FUTEX_WAKE_PRIVATE, 1) = 1\n"
+        "700  <... futex resumed>) = 0\n"
+        "702  futex(0x5608, FUTEX_WAKE_PRIVATE, 1) = 1\n"
+        "701  <... futex resumed>) = 0\n");
+    assert_int_equal(s2t_stats(c)->malformed, 0);
+    assert_int_equal(s2t_nrecords(c), 7);
+    assert_int_equal(s2t_stats(c)->futex_pairs, 4);
+    assert_rec(*rec(c, 0), OP_FUTEX_WAIT, TRACE_RES_OK, 4, 0, TRACE_F_JOINED);
+    assert_rec(*rec(c, 1), OP_FUTEX_WAIT, TRACE_RES_OK, 4, 0, TRACE_F_JOINED);
+    assert_rec(*rec(c, 2), OP_FUTEX_WAKE, TRACE_RES_OK, 2, 0, 0);
+    assert_rec(*rec(c, 3), OP_FUTEX_WAIT, TRACE_RES_OK, 4, 1, TRACE_F_JOINED);
+    assert_rec(*rec(c, 4), OP_FUTEX_WAIT, TRACE_RES_OK, 4, 2, TRACE_F_JOINED);
+    assert_rec(*rec(c, 5), OP_FUTEX_WAKE, TRACE_RES_OK, 1, 1, 0);
+    assert_rec(*rec(c, 6), OP_FUTEX_WAKE, TRACE_RES_OK, 1, 2, 0);
+    check_image(c);
     s2t_free(c);
 }
 
@@ -2071,6 +2183,10 @@ int main(void)
         cmocka_unit_test(test_lifecycle_ff_child_first),
         cmocka_unit_test(test_join_unfinished_never_resumed),
         cmocka_unit_test(test_join_resumed_unfinished_again),
+        cmocka_unit_test(test_futex_kind),
+        cmocka_unit_test(test_futex_pair_basic),
+        cmocka_unit_test(test_futex_pair_none),
+        cmocka_unit_test(test_futex_pair_counts),
         cmocka_unit_test(test_join_errors),
         cmocka_unit_test(test_stderr_form),
         cmocka_unit_test(test_i386_names),

@@ -42,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/auxv.h>
 #include <sys/io.h>
 #include <sys/mman.h>
@@ -78,6 +79,9 @@
 #define NR_waitpid  7
 #define NR_execve  11
 #define NR_clone  120
+#define NR_futex  240
+#define LINUX_FUTEX_WAIT 0            /* shared (not _PRIVATE): the words are in MAP_SHARED memory */
+#define LINUX_FUTEX_WAKE 1
 
 #define CLONE_VM    0x00000100
 #define CLONE_VFORK 0x00004000
@@ -120,6 +124,24 @@ static inline long sys3(long nr, long a, long b, long c)
         __asm__ volatile("int $0x80"
                          : "=a"(r)
                          : "0"(nr), "b"(a), "c"(b), "d"(c)
+                         : "memory", "cc");
+    return r;
+}
+
+/* futex(word, op, val, NULL): four arguments, the fourth (the timeout) in
+ * esi, always NULL here. */
+static inline long sys_futex(volatile uint32_t *word, long op, long val)
+{
+    long r;
+    if (use_sysenter)
+        __asm__ volatile("call *%[vs]"
+                         : "=a"(r)
+                         : "0"(NR_futex), "b"(word), "c"(op), "d"(val), "S"(0), [vs] "m"(vsyscall)
+                         : "memory", "cc");
+    else
+        __asm__ volatile("int $0x80"
+                         : "=a"(r)
+                         : "0"(NR_futex), "b"(word), "c"(op), "d"(val), "S"(0)
                          : "memory", "cc");
     return r;
 }
@@ -367,6 +389,20 @@ long os_fork(void)
     return pid;
 }
 
+long os_futex_wait(volatile uint32_t *word, uint32_t val)
+{
+    count_call();
+    count_copy((const void *)word, 4);
+    return sys_futex(word, LINUX_FUTEX_WAIT, (long)val);
+}
+
+long os_futex_wake(volatile uint32_t *word, uint32_t n)
+{
+    count_call();
+    count_copy((const void *)word, 4);
+    return sys_futex(word, LINUX_FUTEX_WAKE, (long)(n > 0x7fffffffu ? 0x7fffffffu : n));
+}
+
 void os_exit(int code)
 {
     count_call();
@@ -596,6 +632,18 @@ int main(int argc, char **argv)
         console_fds();
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
+    /* SCHED_BATCH: a woken task does not preempt the one that woke it (CFS
+     * skips wakeup preemption for it), as on this kernel, where a wake only
+     * queues the sleeper. The replay's turn-keeping (core.c) wakes the
+     * process whose record comes next and then goes to sleep itself: with
+     * wakeup preemption the woken one would run first, and a process that
+     * passed its turn before a blocking call (a paired futex wait) would
+     * find the wake done before it slept. Forked processes inherit it. */
+    {
+        struct sched_param sp = { .sched_priority = 0 };
+        if (sched_setscheduler(0, SCHED_BATCH, &sp) != 0)
+            printf("replay: sched_setscheduler(SCHED_BATCH) failed: %s\n", strerror(errno));
+    }
     vsyscall = (uintptr_t)getauxval(AT_SYSINFO);
     detect_pti();
     {

@@ -56,6 +56,8 @@ enum { NR_SYSCALLS = 1
 #define NOFILE        32     /* open file descriptors per process */
 #define PATH_MAX      256    /* bytes in a path, NUL included (longer: -ENAMETOOLONG) */
 #define PIPE_BUF_SIZE 4096   /* bytes a pipe holds */
+#define FUTEX_WAIT    0      /* futex() op: sleep while *word == val (Linux value) */
+#define FUTEX_WAKE    1      /* futex() op: wake at most val waiters on word (Linux value) */
 
 /* open() flags (Linux values) */
 #define O_RDONLY      0

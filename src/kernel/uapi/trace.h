@@ -28,7 +28,7 @@
 
 #define TRACE_MAGIC      "SPLITTRC"  /* 8 bytes, no NUL in the file */
 #define TRACE_MAGIC_LEN  8
-#define TRACE_VERSION    2           /* 2: ops 13..16 (the process lifecycle) */
+#define TRACE_VERSION    3           /* 2: ops 13..16 (the process lifecycle); 3: ops 20..21 (futex pairs) */
 #define TRACE_PAGE_SIZE  4096u       /* OP_MAP / OP_UNMAP lengths are rounded up to this */
 #define TRACE_NAME_MAX   64          /* bytes in a syscall name, NUL included */
 #define TRACE_MAX_NAMES  65535u      /* name indexes are u16 */
@@ -66,13 +66,24 @@ enum trace_op {
     OP_MAP_AT     = 17, /* mmap at that place: replaces what is there (MAP_FIXED), demand-paged */
     OP_UNMAP_AT   = 18, /* munmap of that range */
     OP_PROTECT_AT = 19, /* mprotect of that range to the aux access bits */
-    OP_COUNT    = 20
+    /* futex (docs/trace-format.md, "Futex pairs"): `aux` names the replay
+     * word (< TRACE_FUTEX_WORDS). A wait that blocked and the wake that
+     * ended it share a word; a failed wait (EAGAIN) and a wake of nobody
+     * (or of waiters not paired) use TRACE_FUTEX_IDLE. Other futex calls
+     * stay OP_COPY_IN of the 4-byte word. */
+    OP_FUTEX_WAIT = 20, /* FUTEX_WAIT: result OK = slept until its paired OP_FUTEX_WAKE;
+                         * result ERR = the word differed (replayed: -EAGAIN); bytes = 4 */
+    OP_FUTEX_WAKE = 21, /* FUTEX_WAKE that woke `bytes` waiters (its return value) */
+    OP_COUNT    = 22
 };
 
 #define TRACE_ARENA_PAGES  16384u      /* 64 MiB: OP_*_AT page indexes are below this */
 #define TRACE_AT_PAGES(aux) ((aux) & 0x0FFFFFFFu)  /* pages, clamped to 2^28 - 1 */
 #define TRACE_AT_READ      0x10000000u /* aux bit: PROT_READ (and PROT_EXEC) */
 #define TRACE_AT_WRITE     0x20000000u /* aux bit: PROT_WRITE */
+
+#define TRACE_FUTEX_WORDS  1024u     /* OP_FUTEX_* aux: replay words (one page of 32-bit words) */
+#define TRACE_FUTEX_IDLE   (TRACE_FUTEX_WORDS - 1) /* aux of an unpaired call: a word nobody sleeps on */
 
 /* OP_FORK / OP_WAIT `aux` values that name no task. */
 #define TRACE_TASK_ANY   0xFFFFFFFFu  /* OP_WAIT: any child (pid -1, P_ALL) */
@@ -224,7 +235,7 @@ static inline const char *trace_op_name(uint32_t op)
     static const char *const names[OP_COUNT] = {
         "SKIP", "NULL", "COPY_IN", "COPY_OUT", "PATH", "STAT_OUT", "MAP",
         "UNMAP", "BRK", "CLOSE", "SEEK", "DUP", "PIPE", "FORK", "EXIT", "WAIT", "EXEC",
-        "MAP_AT", "UNMAP_AT", "PROTECT_AT",
+        "MAP_AT", "UNMAP_AT", "PROTECT_AT", "FUTEX_WAIT", "FUTEX_WAKE",
     };
     return op < OP_COUNT ? names[op] : "?";
 }

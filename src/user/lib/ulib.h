@@ -32,6 +32,8 @@ long brk(void *end);
 long map(void *va, unsigned npages, int prot);
 long unmap(void *va, unsigned npages);
 long protect(void *va, unsigned npages, int prot);
+/* FUTEX_WAIT: 0 once woken, -EAGAIN if *word != val; FUTEX_WAKE: waiters woken (at most val). */
+long futex(volatile uint32_t *word, int op, unsigned val);
 long fork(void);
 long shm_grant(int pid, void *va, unsigned npages);
 long shm_map(int granter, void *va);

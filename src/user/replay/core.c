@@ -31,16 +31,20 @@
  * or clean-up leaking into the measurement. Both should be 0.
  *
  * Processes (docs/benchmarking.md, "Processes"): each traced task is a
- * process of the replay. An OP_FORK record forks the replay process that
- * runs its task (timed in the parent); the child replays the child task's
- * records, in trace order, until that task's OP_EXIT record, which ends the
- * process for real. The parent waits, untimed, until the child has ended,
- * then goes on with its own records: one process runs at a time (a child
- * runs to its end first, like vfork), so every event window holds only its
- * own record's events. An OP_EXIT window runs from the child's last rdtsc
- * before its exit call to the parent's first rdtsc after it runs again: the
- * exit, the switch and the parent's return to user mode. OP_WAIT then reaps
- * the child (a zombie by then); OP_EXEC runs a tiny program (os_exec).
+ * process of the replay, and all of them run concurrently. An OP_FORK
+ * record forks the replay process that runs its task (timed in the
+ * parent); the child replays the child task's records until that task's
+ * OP_EXIT record, which ends the process for real. The records of all
+ * processes run one at a time in trace order: each waits for its turn
+ * (a shared position, futex waits on a per-position bell) and passes it on
+ * after its window has closed, so the turn-keeping is never inside a
+ * window and every event window holds only its own record's events. An
+ * OP_EXIT window runs from the exiting process's last rdtsc before its exit
+ * call to the first rdtsc of the process that runs next: the exit, the
+ * switch and that process's return to user mode. A blocked OP_WAIT runs
+ * right after the exit it waited for (prepare_order); a blocked
+ * OP_FUTEX_WAIT passes the turn and sleeps until its paired OP_FUTEX_WAKE.
+ * OP_EXEC runs a tiny program (os_exec).
  * Samples and counts come back through os_shared() memory.
  */
 #ifdef REPLAY_LINUX
@@ -66,6 +70,7 @@
 #define O_READ_ONLY    0            /* O_RDONLY on both systems */
 #define PAGE_BYTES     TRACE_PAGE_SIZE  /* the i386 page size, both systems (uapi/trace.h) */
 #define WHENCE_SET     0            /* SEEK_SET on both systems */
+#define EAGAIN_LINUX   11           /* EAGAIN on both systems */
 #define BAD_FD         1000         /* no descriptor (FD_STACK is far below): calls on it fail -EBADF */
 
 static const char *const entry_names[ENTRY_COUNT] = { "int80", "sysenter" };
@@ -85,10 +90,16 @@ struct name_stat {
     uint32_t fills[FILL_KINDS];            /* fill totals over the fills pass */
 };
 
+#define TURN_BELLS 256                     /* futex words the turn waiters sleep on */
+
 /* What every replay process of a trace shares (os_shared memory). */
 struct replay_shared {
-    volatile uint32_t go;                  /* 0 while a fork's window is open in the parent */
-    uint32_t exit_rec;                     /* 1 + the OP_EXIT record a child ended with, or 0 */
+    volatile uint32_t turn;                /* position (trace_run.order) whose record may run now;
+                                            * nrec: the pass is over; TURN_IDLE: not begun */
+    volatile uint32_t exit_state;          /* EXIT_*: the OP_EXIT window waiting to be closed */
+    volatile uint32_t bell[TURN_BELLS];    /* futex words: the waiter for position p sleeps on
+                                            * bell[p % TURN_BELLS], rung when p gets the turn */
+    uint32_t exit_rec;                     /* 1 + the OP_EXIT record a process ended with, or 0 */
     uint32_t exit_t0;                      /* its rdtsc just before the exit call */
     struct replay_events exit_ev;          /* its event counters then */
     uint32_t capped;                       /* records replayed at a capped size (one pass) */
@@ -113,6 +124,8 @@ struct replay_state {
     int close_after;                       /* fd to close once the record is measured, or -1 */
     uint32_t calls;                        /* system calls the record's window holds (os_exec: more) */
     struct replay_shared *sh;
+    volatile uint32_t *fwords;             /* TRACE_FUTEX_WORDS words for OP_FUTEX_* (os_shared) */
+    int procs;                             /* one process per task: OP_FUTEX_WAIT may sleep */
     long *pid_of;                          /* [task]: this process's child replaying it, 0 if none */
 };
 
@@ -462,7 +475,7 @@ static int replay_record(struct replay_state *s, const struct trace_record *rec,
         }
         break;
     }
-    case OP_WAIT: {                            /* the child is a zombie by now (run_child) */
+    case OP_WAIT: {                            /* the child is a zombie by now (prepare_order) */
         int status;
         long pid = rec->aux == TRACE_TASK_ANY ? -1 : rec->aux < s->npids ? s->pid_of[rec->aux] : -1;
         if (rec->aux == TRACE_TASK_NONE) {     /* WNOHANG found nothing: no such call here */
@@ -472,6 +485,20 @@ static int replay_record(struct replay_state *s, const struct trace_record *rec,
         TIMED(os_wait(pid > 0 ? pid : -1, rec->bytes ? &status : NULL));
         if (r > 0 && rec->aux < s->npids)
             s->pid_of[rec->aux] = 0;
+        break;
+    }
+    case OP_FUTEX_WAIT: {                      /* a failed wait (run_task sleeps for a paired one; */
+        volatile uint32_t *w = &s->fwords[rec->aux % TRACE_FUTEX_WORDS]; /* one alone cannot) */
+        uint32_t differs = *w + 1;
+        TIMED(os_futex_wait(w, differs));      /* the word differs: -EAGAIN, no sleep */
+        if (ok && r == -EAGAIN_LINUX)
+            r = 0;                             /* a paired wait without its waker: not a mismatch */
+        break;
+    }
+    case OP_FUTEX_WAKE: {
+        volatile uint32_t *w = &s->fwords[rec->aux % TRACE_FUTEX_WORDS];
+        (*w)++;                                /* a waiter not yet asleep then gets -EAGAIN */
+        TIMED(os_futex_wake(w, rec->bytes ? rec->bytes : 1));
         break;
     }
     case OP_EXEC: {
@@ -538,6 +565,10 @@ struct trace_run {
     uint32_t *fork_start;                  /* [OP_FORK record]: first record of the child's lifetime */
     uint32_t *roots;                       /* lifetimes no OP_FORK creates: their first records */
     uint32_t nroots;
+    uint32_t *order;                       /* [position]: the record whose turn it is (trace order,
+                                            * a blocked OP_WAIT moved after the exit it waited for) */
+    uint32_t *pos_of;                      /* [record]: its position in order */
+    volatile uint8_t *dead;                /* [record]: will not run this pass (its fork failed) */
     int procs;                             /* the trace has lifecycle records: one process per task */
     int passes;
     uint32_t overhead;
@@ -592,125 +623,219 @@ static void measure_record(struct trace_run *t, struct replay_state *s, uint32_t
     }
 }
 
+/* ---------------------------------------------------------------- processes and turns */
+
+#define TURN_IDLE    UINT32_MAX            /* sh->turn before a pass has begun */
+#define WAKE_ALL     0x7fffffffu
+enum { EXIT_NONE, EXIT_ARMED, EXIT_READY, EXIT_DROPPED };
+
+/* The first position after pos whose record will run (t->nrec: none). */
+static uint32_t next_live(const struct trace_run *t, uint32_t pos)
+{
+    do
+        pos++;
+    while (pos < t->nrec && t->dead[t->order[pos]]);
+    return pos;
+}
+
+/*
+ * Close a pending OP_EXIT window, if one is open, in the first process to
+ * run after the exit (called right after a turn wait returns): its window
+ * is the exit call, the switch and this process's return to user mode.
+ * A window whose exiting process had not yet taken its rdtsc (it was
+ * preempted in between) is dropped: that exit gets no sample this pass.
+ */
+static void exit_claim(struct trace_run *t, struct replay_state *s, enum pass_kind kind, uint32_t *samples)
+{
+    uint32_t t1 = tsc();
+    struct replay_shared *sh = s->sh;
+    struct replay_events b;
+    if (sh->exit_state == EXIT_NONE)
+        return;
+    if (kind == PASS_EVENTS)
+        os_events(&b);
+    if (!__sync_bool_compare_and_swap(&sh->exit_state, EXIT_READY, EXIT_NONE)) {
+        __sync_bool_compare_and_swap(&sh->exit_state, EXIT_ARMED, EXIT_DROPPED);
+        return;
+    }
+    uint32_t i = sh->exit_rec - 1;
+    struct name_stat *ns = &t->per_name[t->rec[i].name];
+    if (kind == PASS_EVENTS) {
+        struct replay_events one = { 0, 0, 0, 0, 0 };
+        events_delta(&one, &sh->exit_ev, &b, &t->base);
+        if (one.syscalls != 1)
+            sh->window_errors++;
+        events_delta(&ns->ev, &sh->exit_ev, &b, &t->base);
+    } else if (kind == PASS_TIMED) {
+        samples[i] = t1 - sh->exit_t0 > t->overhead ? t1 - sh->exit_t0 - t->overhead : 0;
+    }                                          /* PASS_FILLS: no bracket spans two processes */
+}
+
+/* Sleep until position pos has the turn: on its bell (a futex word), read
+ * before the turn so that a ring between the two makes the wait return at
+ * once (-EAGAIN). Only the process whose turn comes is woken (and any
+ * waiting for a position TURN_BELLS apart): the others stay asleep, so no
+ * process runs a call inside another's window. Untimed: before the
+ * record's window opens. */
+static void turn_wait(struct trace_run *t, struct replay_state *s, uint32_t pos, enum pass_kind kind,
+                      uint32_t *samples)
+{
+    volatile uint32_t *bell = &s->sh->bell[pos % TURN_BELLS];
+    for (;;) {
+        uint32_t v = *bell;
+        if (s->sh->turn == pos)
+            return;
+        os_futex_wait(bell, v);
+        exit_claim(t, s, kind, samples);
+    }
+}
+
+/* Give the turn to position next and ring its bell. */
+static void turn_give(struct replay_state *s, uint32_t next)
+{
+    volatile uint32_t *bell = &s->sh->bell[next % TURN_BELLS];
+    s->sh->turn = next;
+    __sync_fetch_and_add(bell, 1);
+    os_futex_wake(bell, WAKE_ALL);
+}
+
+/* Hand the turn on from record i to the next live position; no system call
+ * if that is this process's own next record. Untimed: after the record's
+ * window has closed (or, for a record that sleeps, before it opens). */
+static void turn_pass(struct trace_run *t, struct replay_state *s, uint32_t i)
+{
+    uint32_t next = next_live(t, t->pos_of[i]);
+    if (next < t->nrec && t->order[next] == t->next_same[i])
+        s->sh->turn = next;
+    else
+        turn_give(s, next);
+}
+
+/* Mark the lifetime starting at record k (through its OP_EXIT) as not run. */
+static void kill_lifetime(struct trace_run *t, uint32_t k)
+{
+    for (; k != NONE; k = t->next_same[k]) {
+        t->dead[k] = 1;
+        if (t->rec[k].op == OP_EXIT)
+            break;
+    }
+}
+
 static void run_task(struct trace_run *t, struct replay_state *s, uint32_t start, enum pass_kind kind,
                      uint32_t *samples);
 
 /*
- * A new replay process for the lifetime starting at record `start` (NONE:
- * an empty one), and back only when it has ended. fork_i is the OP_FORK
- * record that creates it, measured here in the parent, or NONE (a root
- * lifetime: the fork is the replay's own, untimed). The child waits, with
- * no system call, until the parent's window is closed; the parent then
- * blocks reading a pipe whose only writer is the child, so the read ends
- * (end of file) when the child's process has gone. If the child ended
- * with an OP_EXIT record, that record's window closes here.
+ * OP_FORK record fork_i, in its turn: fork the replay process (timed, in the
+ * parent); the child replays the lifetime the fork creates (fork_start),
+ * each record in its turn, concurrently with every other process. The child
+ * makes no system call until the parent has handed the turn on past the
+ * fork (it spins on the turn word), so the fork's window holds only the
+ * fork. If the fork fails, the lifetime's records are marked not run.
  */
-static void run_child(struct trace_run *t, struct replay_state *s, uint32_t fork_i, uint32_t start,
-                      enum pass_kind kind, uint32_t *samples)
+static void run_fork(struct trace_run *t, struct replay_state *s, uint32_t fork_i, enum pass_kind kind,
+                     uint32_t *samples)
 {
     struct replay_shared *sh = s->sh;
+    const struct trace_record *rec = &t->rec[fork_i];
+    struct name_stat *ns = &t->per_name[rec->name];
     struct replay_events a, b;
     struct replay_fills f;
-    uint32_t t0 = 0, t1 = 0;
-    int done[2];
-    long pid;
-    uint8_t byte;
+    uint32_t t0, t1, pos = t->pos_of[fork_i];
 
-    if (os_pipe(done) < 0) {
-        printf("replay: pipe failed: lifetime at record %u not run\n", start);
-        return;
-    }
-    sh->go = 0;
-    sh->exit_rec = 0;
-    if (fork_i == NONE) {
-        pid = os_fork();
-    } else {
-        if (kind == PASS_FILLS)
-            os_fills(NULL, NULL);
-        if (kind == PASS_EVENTS)
-            os_events(&a);
-        t0 = tsc();
-        pid = os_fork();
-        t1 = tsc();
-        if (pid != 0 && kind == PASS_EVENTS)
-            os_events(&b);
-        if (pid != 0 && kind == PASS_FILLS)
-            os_fills(&f, NULL);
-    }
+    if (kind == PASS_FILLS)
+        os_fills(NULL, NULL);
+    if (kind == PASS_EVENTS)
+        os_events(&a);
+    t0 = tsc();
+    long pid = os_fork();
+    t1 = tsc();
     if (pid == 0) {                            /* the child */
-        while (!sh->go)
+        while (sh->turn <= pos || sh->turn == TURN_IDLE)
             __asm__ volatile("pause" ::: "memory");
-        os_close(done[0]);
         for (uint32_t k = 0; k < s->npids; k++)
             s->pid_of[k] = 0;
-        run_task(t, s, start, kind, samples);
+        run_task(t, s, t->fork_start[fork_i], kind, samples);
         os_exit(0);                            /* the lifetime had no OP_EXIT record: untimed */
     }
-    if (fork_i != NONE) {
-        const struct trace_record *rec = &t->rec[fork_i];
-        struct name_stat *ns = &t->per_name[rec->name];
-        if ((pid < 0) != (rec->result == TRACE_RES_ERR) && rec->result != TRACE_RES_UNKNOWN)
-            sh->mismatches++;
-        if (kind == PASS_EVENTS) {
-            struct replay_events one = { 0, 0, 0, 0, 0 };
-            events_delta(&one, &a, &b, &t->base);
-            if (one.syscalls != 1)
-                sh->window_errors++;
-            events_delta(&ns->ev, &a, &b, &t->base);
-        } else if (kind == PASS_FILLS) {
-            for (int k = 0; k < FILL_KINDS; k++)
-                ns->fills[k] += f.n[k];
-        } else {
-            samples[fork_i] = t1 - t0 > t->overhead ? t1 - t0 - t->overhead : 0;
-        }
-        if (pid > 0 && rec->aux < s->npids)
-            s->pid_of[rec->aux] = pid;
-    }
-    os_close(done[1]);
-    if (pid < 0) {
-        os_close(done[0]);
-        return;
-    }
-    sh->go = 1;
-    os_read(done[0], &byte, 1);                /* end of file: the child has exited */
-    t1 = tsc();
     if (kind == PASS_EVENTS)
         os_events(&b);
-    os_close(done[0]);
-    if (sh->exit_rec) {
-        uint32_t i = sh->exit_rec - 1;
-        struct name_stat *ns = &t->per_name[t->rec[i].name];
-        if (kind == PASS_EVENTS) {
-            struct replay_events one = { 0, 0, 0, 0, 0 };
-            events_delta(&one, &sh->exit_ev, &b, &t->base);
-            if (one.syscalls != 1)
-                sh->window_errors++;
-            events_delta(&ns->ev, &sh->exit_ev, &b, &t->base);
-        } else if (kind == PASS_TIMED) {
-            samples[i] = t1 - sh->exit_t0 > t->overhead ? t1 - sh->exit_t0 - t->overhead : 0;
-        }                                      /* PASS_FILLS: no bracket spans two processes */
+    if (kind == PASS_FILLS)
+        os_fills(&f, NULL);
+    if ((pid < 0) != (rec->result == TRACE_RES_ERR) && rec->result != TRACE_RES_UNKNOWN)
+        sh->mismatches++;
+    if (kind == PASS_EVENTS) {
+        struct replay_events one = { 0, 0, 0, 0, 0 };
+        events_delta(&one, &a, &b, &t->base);
+        if (one.syscalls != 1)
+            sh->window_errors++;
+        events_delta(&ns->ev, &a, &b, &t->base);
+    } else if (kind == PASS_FILLS) {
+        for (int k = 0; k < FILL_KINDS; k++)
+            ns->fills[k] += f.n[k];
+    } else {
+        samples[fork_i] = t1 - t0 > t->overhead ? t1 - t0 - t->overhead : 0;
     }
+    if (pid > 0 && rec->aux < s->npids)
+        s->pid_of[rec->aux] = pid;
+    if (pid < 0 && t->fork_start[fork_i] != NONE)
+        kill_lifetime(t, t->fork_start[fork_i]);
+}
+
+/*
+ * OP_FUTEX_WAIT record i, paired with a later OP_FUTEX_WAKE on the same
+ * replay word: read the word, hand the turn on (the wake comes in a later
+ * turn), then FUTEX_WAIT for real. Its ticks run from the call to its
+ * return: the sleep included, while other processes replay the records
+ * between the wait and its wake (as the trace's own duration does). Its
+ * events are not counted (the window holds other processes' calls), nor its
+ * fills. If the wake came first (it cannot on one CPU unless this process
+ * was preempted before its call), the wait returns -EAGAIN: a mismatch.
+ */
+static void futex_wait_record(struct trace_run *t, struct replay_state *s, uint32_t i, enum pass_kind kind,
+                              uint32_t *samples)
+{
+    const struct trace_record *rec = &t->rec[i];
+    volatile uint32_t *w = &s->fwords[rec->aux % TRACE_FUTEX_WORDS];
+    uint32_t v = *w;
+    turn_pass(t, s, i);
+    uint32_t t0 = tsc();
+    long r = os_futex_wait(w, v);
+    uint32_t t1 = tsc();
+    if ((r < 0) != (rec->result == TRACE_RES_ERR) && rec->result != TRACE_RES_UNKNOWN)
+        s->sh->mismatches++;
+    if (kind == PASS_TIMED)
+        samples[i] = t1 - t0 > t->overhead ? t1 - t0 - t->overhead : 0;
 }
 
 /* Replay the lifetime starting at record `start` in this process: the
- * task's records in trace order up to its OP_EXIT (which does not return). */
+ * task's records in trace order, each in its turn, up to its OP_EXIT
+ * (which does not return). */
 static void run_task(struct trace_run *t, struct replay_state *s, uint32_t start, enum pass_kind kind,
                      uint32_t *samples)
 {
     for (uint32_t i = start; i != NONE; i = t->next_same[i]) {
         const struct trace_record *rec = &t->rec[i];
+        turn_wait(t, s, t->pos_of[i], kind, samples);
         if (rec->op == OP_FORK) {
-            run_child(t, s, i, t->fork_start[i], kind, samples);
+            run_fork(t, s, i, kind, samples);
         } else if (rec->op == OP_EXIT) {
             struct replay_shared *sh = s->sh;
             sh->exit_rec = i + 1;
+            sh->exit_state = EXIT_ARMED;
+            turn_pass(t, s, i);
             if (kind == PASS_EVENTS)
                 os_events(&sh->exit_ev);
             sh->exit_t0 = tsc();
+            if (!__sync_bool_compare_and_swap(&sh->exit_state, EXIT_ARMED, EXIT_READY))
+                sh->exit_state = EXIT_NONE;    /* dropped (exit_claim): no sample */
             os_exit(0);
+        } else if (rec->op == OP_FUTEX_WAIT && rec->result != TRACE_RES_ERR) {
+            futex_wait_record(t, s, i, kind, samples);
+            continue;                          /* the turn is passed already */
         } else {
             measure_record(t, s, i, kind, samples);
         }
+        turn_pass(t, s, i);
     }
 }
 
@@ -718,8 +843,10 @@ static void run_task(struct trace_run *t, struct replay_state *s, uint32_t start
  * One pass over the trace: PASS_EVENTS (the warm-up pass: event windows
  * and their totals), PASS_TIMED (ticks into samples[0..nrec), UINT32_MAX
  * for a record not measured) or PASS_FILLS. A trace with lifecycle records
- * runs each root lifetime in a process of its own, one after another, and
- * reaps every process they left; one without runs all its records here.
+ * starts a process for each root lifetime (untimed), then gives the turn to
+ * the first record and sleeps until the last one has run (closing the last
+ * exit window), and reaps every process left; one without runs all its
+ * records here.
  */
 static void run_pass(struct trace_run *t, struct replay_state *s, enum pass_kind kind, uint32_t *samples)
 {
@@ -730,11 +857,27 @@ static void run_pass(struct trace_run *t, struct replay_state *s, enum pass_kind
         for (uint32_t i = 0; i < t->nrec; i++)
             measure_record(t, s, i, kind, samples);
     } else {
+        struct replay_shared *sh = s->sh;
+        memset((void *)t->dead, 0, t->nrec);
+        sh->turn = TURN_IDLE;
+        sh->exit_state = EXIT_NONE;
         for (uint32_t r = 0; r < t->nroots; r++) {
-            run_child(t, s, NONE, t->roots[r], kind, samples);
-            while (os_wait(-1, NULL) > 0)    /* orphans (the Linux peer's pid 1 adopts them) */
-                ;
+            long pid = os_fork();
+            if (pid == 0) {
+                for (uint32_t k = 0; k < s->npids; k++)
+                    s->pid_of[k] = 0;
+                run_task(t, s, t->roots[r], kind, samples);
+                os_exit(0);
+            }
+            if (pid < 0) {
+                printf("replay: fork failed: lifetime at record %u not run\n", t->roots[r]);
+                kill_lifetime(t, t->roots[r]);
+            }
         }
+        turn_give(s, t->nrec > 0 && t->dead[t->order[0]] ? next_live(t, 0) : 0);
+        turn_wait(t, s, t->nrec, kind, samples);
+        while (os_wait(-1, NULL) > 0)          /* roots, and orphans (the Linux peer's pid 1 adopts them) */
+            ;
     }
     reset_pass(s);
 }
@@ -1012,6 +1155,68 @@ static uint32_t after_lifetime(const struct trace_run *t, uint32_t k)
 }
 
 /*
+ * The order of turns (order, pos_of): the records in trace order, except
+ * that an OP_WAIT that blocked in the trace (joined from <unfinished ...>,
+ * so recorded where it was entered) moves to just after the OP_EXIT it
+ * waited for (of its child task, or for "any child" of a task its task
+ * forked), if that comes before the waiter's own next record: the wait
+ * then reaps a child that has exited, as it did when it resumed, instead
+ * of sleeping through the child's records while holding the turn.
+ * Returns 0 or -1 (out of memory).
+ */
+static int prepare_order(struct trace_run *t)
+{
+    uint32_t n = t->nrec;
+    uint32_t *nxt = malloc(sizeof(uint32_t) * (n + 1)), *prv = malloc(sizeof(uint32_t) * (n + 1));
+    uint32_t *parent_of = malloc(sizeof(uint32_t) * (t->ntasks + 1));
+    t->order = shared(t, sizeof(uint32_t) * (n + 1));
+    t->pos_of = shared(t, sizeof(uint32_t) * (n + 1));
+    t->dead = shared(t, n + 1);
+    if (!nxt || !prv || !parent_of || !t->order || !t->pos_of || !t->dead) {
+        free(nxt);
+        free(prv);
+        free(parent_of);
+        return -1;
+    }
+    for (uint32_t k = 0; k < t->ntasks; k++)
+        parent_of[k] = NONE;
+    for (uint32_t i = 0; i < n; i++)           /* a doubly linked list through n (the head) */
+        if (t->rec[i].op == OP_FORK && t->rec[i].aux < t->ntasks)
+            parent_of[t->rec[i].aux] = t->rec[i].task;
+    for (uint32_t i = 0; i <= n; i++) {
+        nxt[i] = i == n ? 0 : i + 1 == n ? n : i + 1;
+        prv[i] = i == 0 ? n : i - 1;
+    }
+    if (n == 0)
+        nxt[0] = prv[0] = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const struct trace_record *r = &t->rec[i];
+        if (r->op != OP_WAIT || !(r->flags & TRACE_F_JOINED) || r->result != TRACE_RES_OK ||
+            r->aux == TRACE_TASK_NONE)
+            continue;
+        uint32_t limit = t->next_same[i] == NONE ? n : t->next_same[i], target = NONE;
+        for (uint32_t j = i + 1; j < limit && target == NONE; j++)
+            if (t->rec[j].op == OP_EXIT && (r->aux < t->ntasks ? t->rec[j].task == r->aux
+                                                                : parent_of[t->rec[j].task] == r->task))
+                target = j;
+        if (target == NONE)
+            continue;
+        nxt[prv[i]] = nxt[i], prv[nxt[i]] = prv[i];  /* unlink i, relink it after target */
+        nxt[i] = nxt[target], prv[i] = target;
+        prv[nxt[target]] = i, nxt[target] = i;
+    }
+    uint32_t p = 0;
+    for (uint32_t i = nxt[n]; i != n && p < n; i = nxt[i]) {
+        t->order[p] = i;
+        t->pos_of[i] = p++;
+    }
+    free(nxt);
+    free(prv);
+    free(parent_of);
+    return p == n ? 0 : -1;
+}
+
+/*
  * The process model's tables: each task's records chained in trace order
  * (next_same), cut into lifetimes at its OP_EXIT records; the k-th OP_FORK
  * naming task T creates T's k-th lifetime (fork_start); lifetimes no
@@ -1061,7 +1266,7 @@ static int prepare_processes(struct trace_run *t)
         }
     free(first);
     free(last);
-    return 0;
+    return prepare_order(t);
 }
 
 /* Build the run tables for a validated trace; 0 or -1 (out of memory). */
@@ -1123,6 +1328,8 @@ static int state_init(struct replay_state *s, struct trace_run *t)
      * an OP_FORK does not copy it. */
     s->buf = shared(t, BUF_MAX);
     s->sh = shared(t, sizeof(struct replay_shared));
+    s->fwords = shared(t, sizeof(uint32_t) * TRACE_FUTEX_WORDS);
+    s->procs = t->procs;
     s->npids = t->ntasks;
     s->pid_of = malloc(sizeof(long) * (t->ntasks + 1));
     s->devnull = (int)os_open("/dev/null", 2);
@@ -1134,7 +1341,7 @@ static int state_init(struct replay_state *s, struct trace_run *t)
         printf("replay: the arena has %u pages, fewer than %u\n", os_arena_pages(), TRACE_ARENA_PAGES + MAP_CAP);
         return -1;
     }
-    if (!s->buf || !s->sh || !s->pid_of || s->devnull < 0 || s->devzero < 0) {
+    if (!s->buf || !s->sh || !s->fwords || !s->pid_of || s->devnull < 0 || s->devzero < 0) {
         printf("replay: set-up failed (buffer %p, /dev/null %d, /dev/zero %d)\n", (void *)s->buf, s->devnull,
                s->devzero);
         return -1;

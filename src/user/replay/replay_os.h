@@ -76,6 +76,13 @@ long os_brk(uintptr_t end);                           /* -> the break after the 
 long os_fork(void);                                   /* -> child pid in the parent, 0 in the child */
 void os_exit(int code) __attribute__((noreturn));     /* end the calling process */
 long os_wait(long pid, int *status);                  /* pid or -1 (any); status may be NULL -> pid reaped */
+/* futex(2) on a 32-bit word in os_shared() memory (processes that share it
+ * meet on it): FUTEX_WAIT sleeps while *word == val (0 once woken, -EAGAIN
+ * if it differs); FUTEX_WAKE wakes at most n waiters (-> how many). One
+ * system call each: timed for OP_FUTEX_* records, untimed when the core
+ * keeps the turn between processes (docs/benchmarking.md, "Processes"). */
+long os_futex_wait(volatile uint32_t *word, uint32_t val);
+long os_futex_wake(volatile uint32_t *word, uint32_t n);
 /* Timed, and more than one system call: run a new program image that exits
  * at once, handing it argv strings of `bytes` bytes in all (at most
  * REPLAY_EXEC_BYTES), and wait for it; or, if !exists, fail to find the
