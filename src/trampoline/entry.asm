@@ -213,9 +213,11 @@ global trampoline_syscall_call, trampoline_sysenter_call
 
 ; FAST_DEBUG_CHECK: DEBUG builds: the entry and exit invariants, in C
 ; (tramp_fast_check, fastpath.c), on the entry stack with the kernel CR3;
-; ECX holds the CR3 the CPU came in with. Preserves every register.
+; ECX holds the CR3 the CPU came in with. Preserves every register and
+; EFLAGS (the sysenter fast path returns with the flags it runs with).
 %macro FAST_DEBUG_CHECK 0
   %if DEBUG_CHECKS
+    pushfd
     push ds
     push es
     pushad
@@ -229,16 +231,20 @@ global trampoline_syscall_call, trampoline_sysenter_call
     popad
     pop es
     pop ds
+    popfd
   %endif
 %endmacro
 
-; FAST_ANSWER: the body of the fast path. In: EAX = a fast call's number,
-; user CR3 loaded, EDX (and ECX in DEBUG builds) saved by the caller. Out:
-; EAX = the answer, user CR3 loaded again; EDX, ECX clobbered. The kernel
-; side touches four pages: this text, trampoline data, the entry stack and
-; the hot data line (.data.hot). Both CR3 writes and the call are counted,
-; like the slow path's. aspace=shared: no CR3 write, as on the slow path.
-%macro FAST_ANSWER 0
+; FAST_ANSWER tail: the body of the fast path. In: EAX = a fast call's
+; number, user CR3 loaded, EDX (and ECX in DEBUG builds) saved by the
+; caller. Out: EAX = the answer, user CR3 loaded again; EDX, ECX clobbered;
+; then `tail` (a macro: the register pops and the way back to ring 3),
+; placed after each of the two ways through, so that neither jumps. The
+; kernel side touches four pages: this text, trampoline data, the entry
+; stack and the hot data line (.data.hot). Both CR3 writes and the call are
+; counted, like the slow path's. aspace=shared: no CR3 write, as on the
+; slow path.
+%macro FAST_ANSWER 1
   %if DEBUG_CHECKS
     mov ecx, cr3
   %endif
@@ -254,30 +260,52 @@ global trampoline_syscall_call, trampoline_sysenter_call
     mov edx, [ss:fast_user_pd]
     inc dword [ss:kev_cr3_writes]   ; counted while the kernel PD still maps it
     mov cr3, edx
-    jmp %%done
+    %1
 %%shared:
     inc dword [ss:kev_syscalls]
     FAST_DEBUG_CHECK
     mov eax, [ss:edx]
-%%done:
+    %1
+%endmacro
+
+; FAST_INT80_TAIL: the fast path's way back from int 0x80: the iret
+; returns to exactly the state the CPU saved (EFLAGS, CS, SS as ring 3 had
+; them).
+%macro FAST_INT80_TAIL 0
+  %if DEBUG_CHECKS
+    pop ecx
+  %endif
+    pop edx
+    iretd
 %endmacro
 
 ; FAST_INT80: the fast path from int 0x80, inline in vector 0x80's stub.
 ; Entry stack: the CPU's five words (eip, cs, eflags, esp, ss), then EDX
-; (and ECX in DEBUG builds); the iret returns to exactly the state the CPU
-; saved (EFLAGS, CS, SS as ring 3 had them).
+; (and ECX in DEBUG builds).
 %macro FAST_INT80 0
 trampoline_fast_int80:
     push edx
   %if DEBUG_CHECKS
     push ecx
   %endif
-    FAST_ANSWER
+    FAST_ANSWER FAST_INT80_TAIL
+%endmacro
+
+; FAST_SYSEXIT_TAIL: the fast path's way back from sysenter. EDX = the
+; return EIP again, ECX is still the return ESP. No popfd: EFLAGS is the
+; user's as sysenter left it (IF off; TF off, else slow work was pending),
+; and the fast path changes only its arithmetic flags, which the sysenter
+; ABI does not keep (src/user/lib/sysenter.asm); NT, AC, DF are untouched
+; (the DEBUG check saves its own). `sti`'s one-instruction shadow covers
+; sysexit. The pushfd of the entry stays on the entry stack: the next
+; sysenter starts at IA32_SYSENTER_ESP again.
+%macro FAST_SYSEXIT_TAIL 0
   %if DEBUG_CHECKS
     pop ecx
   %endif
     pop edx
-    iretd
+    sti
+    sysexit
 %endmacro
 
 section .trampoline.text progbits alloc exec nowrite align=4096
@@ -420,11 +448,10 @@ trampoline_syscall_finish_slow:
 trampoline_sysenter_entry:
     pushfd                          ; first, so the user's TF is recorded: the #DB
                                     ; it raises lands after this instruction, and
-                                    ; trap.c resumes us with TF clear
-    cmp eax, SYSENTER_RING_TRIP     ; the calibration ring trip (docs/benchmarking.md)
-    je trampoline_sysenter_ring_trip
+                                    ; trap.c resumes us with TF clear, before the
+                                    ; tramp_fast_limit it may zero is read
     cmp eax, [ss:tramp_fast_limit]
-    jae trampoline_sysenter_slow
+    jae trampoline_sysenter_slow    ; also the calibration ring trip (EAX = ~0)
     cmp dword [ss:tramp_fast_answer + eax * 4], 0
     jne trampoline_fast_sysenter
 trampoline_sysenter_general:
@@ -471,15 +498,10 @@ trampoline_fast_sysenter:           ; entry stack: the user's EFLAGS (IF off), E
   %if DEBUG_CHECKS
     push ecx
   %endif
-    FAST_ANSWER
-  %if DEBUG_CHECKS
-    pop ecx
-  %endif
-    pop edx                         ; the return EIP; ECX is still the return ESP
-    popfd                           ; the user's EFLAGS (TF clear: else slow work was pending)
-    sti                             ; its shadow covers sysexit
-    sysexit
+    FAST_ANSWER FAST_SYSEXIT_TAIL
 trampoline_sysenter_slow:           ; the same frame as the general path, then C
+    cmp eax, SYSENTER_RING_TRIP     ; the calibration ring trip (docs/benchmarking.md):
+    je trampoline_sysenter_ring_trip ; off the path of the real calls
     mov [esp + 4], ecx              ; user esp
     mov dword [esp + 8], USER_DS    ; user ss
     push dword USER_CS              ; cs
@@ -489,8 +511,8 @@ trampoline_sysenter_slow:           ; the same frame as the general path, then C
     push dword 0x2
     popfd                           ; kernel EFLAGS: TF, NT, AC, DF off
     jmp trampoline_common
-trampoline_sysenter_ring_trip:                         ; ECX, EDX: the user's ESP and EIP already
-    add esp, 4
+trampoline_sysenter_ring_trip:      ; ECX, EDX: the user's ESP and EIP already; the
+                                    ; pushfd stays on the entry stack (see FAST_SYSEXIT_TAIL)
     sti                             ; its shadow covers sysexit
     sysexit
 trampoline_sysenter_end:
