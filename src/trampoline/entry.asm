@@ -297,8 +297,7 @@ trampoline_fast_int80:
 ; and the fast path changes only its arithmetic flags, which the sysenter
 ; ABI does not keep (src/user/lib/sysenter.asm); NT, AC, DF are untouched
 ; (the DEBUG check saves its own). `sti`'s one-instruction shadow covers
-; sysexit. The pushfd of the entry stays on the entry stack: the next
-; sysenter starts at IA32_SYSENTER_ESP again.
+; sysexit.
 %macro FAST_SYSEXIT_TAIL 0
   %if DEBUG_CHECKS
     pop ecx
@@ -446,15 +445,16 @@ trampoline_syscall_finish_slow:
 ; ring 3 leaves (vector SYSENTER_VECTOR), EFLAGS as pushfd saw it (IF off).
 ; Only SS-relative accesses until DS is loaded: DS is still the user's.
 trampoline_sysenter_entry:
-    pushfd                          ; first, so the user's TF is recorded: the #DB
-                                    ; it raises lands after this instruction, and
-                                    ; trap.c resumes us with TF clear, before the
-                                    ; tramp_fast_limit it may zero is read
+    ; A user TF: SYSENTER leaves TF set, and the single-step trap of an
+    ; instruction that began with TF set comes after it (SDM Vol. 3B
+    ; §17.3.1.4), so the #DB arrives here, before this first compare:
+    ; trap.c resumes us with TF clear and tramp_fast_limit 0.
     cmp eax, [ss:tramp_fast_limit]
     jae trampoline_sysenter_slow    ; also the calibration ring trip (EAX = ~0)
     cmp dword [ss:tramp_fast_answer + eax * 4], 0
     jne trampoline_fast_sysenter
 trampoline_sysenter_general:
+    pushfd                          ; the user's EFLAGS (IF off), into the frame's slot
     mov [esp + 4], ecx              ; user esp
     mov dword [esp + 8], USER_DS    ; user ss
     push dword USER_CS              ; cs
@@ -493,7 +493,7 @@ trampoline_sysexit_window:          ; also the end of trampoline_sysexit_to_user
     sti
     sysexit
 trampoline_sysexit_end:
-trampoline_fast_sysenter:           ; entry stack: the user's EFLAGS (IF off), EDX (, ECX)
+trampoline_fast_sysenter:           ; entry stack (SYSENTER_ESP = top - 8): EDX (, ECX)
     push edx
   %if DEBUG_CHECKS
     push ecx
@@ -502,6 +502,7 @@ trampoline_fast_sysenter:           ; entry stack: the user's EFLAGS (IF off), E
 trampoline_sysenter_slow:           ; the same frame as the general path, then C
     cmp eax, SYSENTER_RING_TRIP     ; the calibration ring trip (docs/benchmarking.md):
     je trampoline_sysenter_ring_trip ; off the path of the real calls
+    pushfd
     mov [esp + 4], ecx              ; user esp
     mov dword [esp + 8], USER_DS    ; user ss
     push dword USER_CS              ; cs
@@ -511,8 +512,7 @@ trampoline_sysenter_slow:           ; the same frame as the general path, then C
     push dword 0x2
     popfd                           ; kernel EFLAGS: TF, NT, AC, DF off
     jmp trampoline_common
-trampoline_sysenter_ring_trip:      ; ECX, EDX: the user's ESP and EIP already; the
-                                    ; pushfd stays on the entry stack (see FAST_SYSEXIT_TAIL)
+trampoline_sysenter_ring_trip:      ; ECX, EDX: the user's ESP and EIP already
     sti                             ; its shadow covers sysexit
     sysexit
 trampoline_sysenter_end:
