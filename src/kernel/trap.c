@@ -157,10 +157,11 @@ void trap_from_kernel(struct trapframe *tf, uint32_t cr3_at_trap)
          * instruction reads tramp_fast_limit (DEBUG builds check it).
          * Resume with TF clear, and remember it in the process that made
          * the call: its trap_from_user puts it back into its frame, so
-         * single-stepping goes on in ring 3 after the call. The calibration ring trip
-         * (EAX = SYSENTER_RING_TRIP, still the user's EAX here) never
-         * reaches C: it sysexits with the kernel's EFLAGS, so TF is simply
-         * dropped (docs/security.md) and nothing is remembered. */
+         * single-stepping goes on in ring 3 after the call. The
+         * calibration ring trip (EAX = SYSENTER_RING_TRIP, still the
+         * user's EAX here) never reaches C: it sysexits with the kernel's
+         * EFLAGS, so TF is simply dropped (docs/security.md) and nothing
+         * is remembered. */
         if (DEBUG_CHECKS && tf->eip != (uint32_t)(uintptr_t)trampoline_sysenter_entry)
             panic_trap(tf, cr3_at_trap, "sysenter #DB not at the first entry instruction");
         tf->eflags &= ~EFLAGS_TF;
