@@ -93,7 +93,7 @@ static void sysenter_init(void)
     if (!(edx & CPUID_1_EDX_SEP) || (family == 6 && model < 3 && stepping < 3))
         return;
     wrmsr(MSR_SYSENTER_CS, KERNEL_CS);
-    /* 8 bytes below the top: the entry's first pushfd lands in a frame's
+    /* 8 bytes below the top: the general path's pushfd lands in a frame's
      * EFLAGS slot, under user_esp and user_ss (entry.asm). */
     wrmsr(MSR_SYSENTER_ESP, (uint32_t)(uintptr_t)tramp_entry_stack_top - (TRAPFRAME_SIZE - TF_USER_ESP));
     wrmsr(MSR_SYSENTER_EIP, (uint32_t)(uintptr_t)trampoline_sysenter_entry);

@@ -150,14 +150,20 @@ void trap_from_kernel(struct trapframe *tf, uint32_t cr3_at_trap)
     }
     if (tf->vector == VEC_DB && in_range(tf->eip, trampoline_sysenter_entry, trampoline_sysenter_end)) {
         /* The user's EFLAGS.TF survives sysenter (SDM Vol. 2B "SYSENTER":
-         * only VM, IF and RF are cleared), so the CPU raises #DB at (or
-         * just after) the first entry instruction. Resume with TF clear,
-         * and remember it in the process that made the call: its
-         * trap_from_user puts it back into its frame, so single-stepping
-         * goes on in ring 3 after the call. The calibration ring trip
-         * (EAX = SYSENTER_RING_TRIP, still the user's EAX here) never
-         * reaches C: it sysexits with the kernel's EFLAGS, so TF is simply
-         * dropped (docs/security.md) and nothing is remembered. */
+         * only VM, IF and RF are cleared), so the CPU raises #DB after
+         * SYSENTER itself, before the first entry instruction runs (SDM
+         * Vol. 3B §17.3.1.4: the single-step trap follows the instruction
+         * that began with TF set); the entry relies on it, as its first
+         * instruction reads tramp_fast_limit (DEBUG builds check it).
+         * Resume with TF clear, and remember it in the process that made
+         * the call: its trap_from_user puts it back into its frame, so
+         * single-stepping goes on in ring 3 after the call. The
+         * calibration ring trip (EAX = SYSENTER_RING_TRIP, still the
+         * user's EAX here) never reaches C: it sysexits with the kernel's
+         * EFLAGS, so TF is simply dropped (docs/security.md) and nothing
+         * is remembered. */
+        if (DEBUG_CHECKS && tf->eip != (uint32_t)(uintptr_t)trampoline_sysenter_entry)
+            panic_trap(tf, cr3_at_trap, "sysenter #DB not at the first entry instruction");
         tf->eflags &= ~EFLAGS_TF;
         if (current && tf->eax != SYSENTER_RING_TRIP) {
             current->sysenter_tf = true;

@@ -213,9 +213,14 @@ global trampoline_syscall_call, trampoline_sysenter_call
 
 ; FAST_DEBUG_CHECK: DEBUG builds: the entry and exit invariants, in C
 ; (tramp_fast_check, fastpath.c), on the entry stack with the kernel CR3;
-; ECX holds the CR3 the CPU came in with. Preserves every register.
-%macro FAST_DEBUG_CHECK 0
+; ECX holds the CR3 the CPU came in with. Preserves every register, and
+; with save_flags = 1 EFLAGS too (its `cld`: the sysenter fast path returns
+; with the flags it runs with; int 0x80's iretd restores the CPU's copy).
+%macro FAST_DEBUG_CHECK 1
   %if DEBUG_CHECKS
+    %if %1
+    pushfd
+    %endif
     push ds
     push es
     pushad
@@ -229,16 +234,30 @@ global trampoline_syscall_call, trampoline_sysenter_call
     popad
     pop es
     pop ds
+    %if %1
+    popfd
+    %endif
   %endif
 %endmacro
 
-; FAST_ANSWER: the body of the fast path. In: EAX = a fast call's number,
-; user CR3 loaded, EDX (and ECX in DEBUG builds) saved by the caller. Out:
-; EAX = the answer, user CR3 loaded again; EDX, ECX clobbered. The kernel
-; side touches four pages: this text, trampoline data, the entry stack and
-; the hot data line (.data.hot). Both CR3 writes and the call are counted,
-; like the slow path's. aspace=shared: no CR3 write, as on the slow path.
-%macro FAST_ANSWER 0
+; FAST_ANSWER tail: the body of the fast path. In: EAX = a fast call's
+; number, user CR3 loaded, EDX (and ECX in DEBUG builds) saved by the
+; caller. Out: EAX = the answer, user CR3 loaded again; EDX, ECX clobbered.
+; tail = JOIN: the two ways through (split, shared) meet at the end, the
+; split one by a jmp (int 0x80). Else tail is a macro (the register pops
+; and the way back to ring 3) placed after each of the two ways, so that
+; neither jumps (sysenter; int 0x80 keeps JOIN only so that its instruction
+; stream, and with it the timer's phase in `make test`'s bench smoke, stays
+; as it was: docs/trampoline.md "The sysenter path"). The kernel side
+; touches four pages: this text, trampoline data, the entry stack and the
+; hot data line (.data.hot). Both CR3 writes and the call are counted, like
+; the slow path's. aspace=shared: no CR3 write, as on the slow path.
+%macro FAST_ANSWER 1
+  %ifidn %1, JOIN
+    %define %%SAVE_FLAGS 0
+  %else
+    %define %%SAVE_FLAGS 1
+  %endif
   %if DEBUG_CHECKS
     mov ecx, cr3
   %endif
@@ -249,16 +268,23 @@ global trampoline_syscall_call, trampoline_sysenter_call
     mov cr3, eax
     inc dword [ss:kev_cr3_writes]
     inc dword [ss:kev_syscalls]
-    FAST_DEBUG_CHECK
+    FAST_DEBUG_CHECK %%SAVE_FLAGS
     mov eax, [ss:edx]
     mov edx, [ss:fast_user_pd]
     inc dword [ss:kev_cr3_writes]   ; counted while the kernel PD still maps it
     mov cr3, edx
+  %ifidn %1, JOIN
     jmp %%done
+  %else
+    %1
+  %endif
 %%shared:
     inc dword [ss:kev_syscalls]
-    FAST_DEBUG_CHECK
+    FAST_DEBUG_CHECK %%SAVE_FLAGS
     mov eax, [ss:edx]
+  %ifnidn %1, JOIN
+    %1
+  %endif
 %%done:
 %endmacro
 
@@ -272,12 +298,28 @@ trampoline_fast_int80:
   %if DEBUG_CHECKS
     push ecx
   %endif
-    FAST_ANSWER
+    FAST_ANSWER JOIN
   %if DEBUG_CHECKS
     pop ecx
   %endif
     pop edx
     iretd
+%endmacro
+
+; FAST_SYSEXIT_TAIL: the fast path's way back from sysenter. EDX = the
+; return EIP again, ECX is still the return ESP. No popfd: EFLAGS is the
+; user's as sysenter left it (IF off; TF off, else slow work was pending),
+; and the fast path changes only its arithmetic flags, which the sysenter
+; ABI does not keep (src/user/lib/sysenter.asm); NT, AC, DF are untouched
+; (the DEBUG check saves its own). `sti`'s one-instruction shadow covers
+; sysexit.
+%macro FAST_SYSEXIT_TAIL 0
+  %if DEBUG_CHECKS
+    pop ecx
+  %endif
+    pop edx
+    sti
+    sysexit
 %endmacro
 
 section .trampoline.text progbits alloc exec nowrite align=4096
@@ -418,16 +460,16 @@ trampoline_syscall_finish_slow:
 ; ring 3 leaves (vector SYSENTER_VECTOR), EFLAGS as pushfd saw it (IF off).
 ; Only SS-relative accesses until DS is loaded: DS is still the user's.
 trampoline_sysenter_entry:
-    pushfd                          ; first, so the user's TF is recorded: the #DB
-                                    ; it raises lands after this instruction, and
-                                    ; trap.c resumes us with TF clear
-    cmp eax, SYSENTER_RING_TRIP     ; the calibration ring trip (docs/benchmarking.md)
-    je trampoline_sysenter_ring_trip
+    ; A user TF: SYSENTER leaves TF set, and the single-step trap of an
+    ; instruction that began with TF set comes after it (SDM Vol. 3B
+    ; §17.3.1.4), so the #DB arrives here, before this first compare:
+    ; trap.c resumes us with TF clear and tramp_fast_limit 0.
     cmp eax, [ss:tramp_fast_limit]
-    jae trampoline_sysenter_slow
+    jae trampoline_sysenter_slow    ; also the calibration ring trip (EAX = ~0)
     cmp dword [ss:tramp_fast_answer + eax * 4], 0
     jne trampoline_fast_sysenter
 trampoline_sysenter_general:
+    pushfd                          ; the user's EFLAGS (IF off), into the frame's slot
     mov [esp + 4], ecx              ; user esp
     mov dword [esp + 8], USER_DS    ; user ss
     push dword USER_CS              ; cs
@@ -466,20 +508,16 @@ trampoline_sysexit_window:          ; also the end of trampoline_sysexit_to_user
     sti
     sysexit
 trampoline_sysexit_end:
-trampoline_fast_sysenter:           ; entry stack: the user's EFLAGS (IF off), EDX (, ECX)
+trampoline_fast_sysenter:           ; entry stack (SYSENTER_ESP = top - 8): EDX (, ECX)
     push edx
   %if DEBUG_CHECKS
     push ecx
   %endif
-    FAST_ANSWER
-  %if DEBUG_CHECKS
-    pop ecx
-  %endif
-    pop edx                         ; the return EIP; ECX is still the return ESP
-    popfd                           ; the user's EFLAGS (TF clear: else slow work was pending)
-    sti                             ; its shadow covers sysexit
-    sysexit
+    FAST_ANSWER FAST_SYSEXIT_TAIL
 trampoline_sysenter_slow:           ; the same frame as the general path, then C
+    cmp eax, SYSENTER_RING_TRIP     ; the calibration ring trip (docs/benchmarking.md):
+    je trampoline_sysenter_ring_trip ; off the path of the real calls
+    pushfd
     mov [esp + 4], ecx              ; user esp
     mov dword [esp + 8], USER_DS    ; user ss
     push dword USER_CS              ; cs
@@ -489,8 +527,7 @@ trampoline_sysenter_slow:           ; the same frame as the general path, then C
     push dword 0x2
     popfd                           ; kernel EFLAGS: TF, NT, AC, DF off
     jmp trampoline_common
-trampoline_sysenter_ring_trip:                         ; ECX, EDX: the user's ESP and EIP already
-    add esp, 4
+trampoline_sysenter_ring_trip:      ; ECX, EDX: the user's ESP and EIP already
     sti                             ; its shadow covers sysexit
     sysexit
 trampoline_sysenter_end:
