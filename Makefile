@@ -34,8 +34,8 @@ NASMFLAGS := -f elf32 -g -F dwarf -I src/kernel/ -I src/user/lib/ -I $(BUILD)/ge
 LDFLAGS := -m elf_i386 --no-dynamic-linker -z noexecstack
 
 # ---------------------------------------------------------------- kernel
-KERNEL_C   := $(wildcard src/kernel/*.c) $(wildcard src/lib/*.c)
-KERNEL_ASM := src/kernel/boot.asm src/kernel/swtch.asm $(wildcard src/trampoline/*.asm)
+KERNEL_C   := $(wildcard src/kernel/*/*.c) $(wildcard src/lib/*.c)
+KERNEL_ASM := src/kernel/boot/boot.asm src/kernel/proc/swtch.asm $(wildcard src/trampoline/*.asm)
 KOBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(KERNEL_C)) \
          $(patsubst src/%.asm,$(BUILD)/obj/%.o,$(KERNEL_ASM))
 LAYOUT_STAMPS := $(BUILD)/layout-memlayout.ok $(BUILD)/layout-multiboot2.ok $(BUILD)/layout-trapframe.ok $(BUILD)/layout-syscall.ok \
@@ -59,18 +59,18 @@ RELOC_top   := -DRELOC_PREFERENCE=2
 $(BUILD)/layout-memlayout.ok: $(LAYOUT_H) src/kernel/memlayout.inc tools/check-layout.sh
 	@mkdir -p $(@D)
 	@tools/check-layout.sh src/kernel/memlayout.h src/kernel/memlayout.inc $@
-$(BUILD)/layout-multiboot2.ok: src/kernel/multiboot2.h src/kernel/multiboot2.inc tools/check-layout.sh
+$(BUILD)/layout-multiboot2.ok: src/kernel/boot/multiboot2.h src/kernel/boot/multiboot2.inc tools/check-layout.sh
 	@mkdir -p $(@D)
-	@tools/check-layout.sh src/kernel/multiboot2.h src/kernel/multiboot2.inc $@
-$(BUILD)/layout-platform.ok: src/kernel/platform.h src/kernel/platform.inc tools/check-layout.sh
+	@tools/check-layout.sh src/kernel/boot/multiboot2.h src/kernel/boot/multiboot2.inc $@
+$(BUILD)/layout-platform.ok: src/kernel/x86/platform.h src/kernel/x86/platform.inc tools/check-layout.sh
 	@mkdir -p $(@D)
-	@tools/check-layout.sh src/kernel/platform.h src/kernel/platform.inc $@
+	@tools/check-layout.sh src/kernel/x86/platform.h src/kernel/x86/platform.inc $@
 $(BUILD)/layout-regs.ok: src/user/lib/regs.h src/user/lib/regs.inc tools/check-layout.sh
 	@mkdir -p $(@D)
 	@tools/check-layout.sh src/user/lib/regs.h src/user/lib/regs.inc $@
-$(BUILD)/layout-trapframe.ok: src/kernel/trapframe.h src/kernel/trapframe.inc tools/check-layout.sh
+$(BUILD)/layout-trapframe.ok: src/kernel/entry/trapframe.h src/kernel/entry/trapframe.inc tools/check-layout.sh
 	@mkdir -p $(@D)
-	@tools/check-layout.sh src/kernel/trapframe.h src/kernel/trapframe.inc $@
+	@tools/check-layout.sh src/kernel/entry/trapframe.h src/kernel/entry/trapframe.inc $@
 # uapi/syscall.h's C-only constants are listed in syscall_abi.inc ("; [C only list]").
 $(BUILD)/layout-syscall.ok: src/kernel/uapi/syscall.h $(SYSCALLS_DEF) $(BUILD)/gen/syscall_nr.inc tools/check-layout.sh
 	@mkdir -p $(@D)
@@ -112,7 +112,7 @@ $(BUILD)/user.ld: src/user/user.ld src/kernel/uapi/layout.h
 	@mkdir -p $(@D)
 	cpp -P -undef -x c -Isrc/kernel $< -o $@
 
-$(BUILD)/%/mb2_header.o: src/kernel/mb2_header.asm src/kernel/memlayout.inc src/kernel/multiboot2.inc
+$(BUILD)/%/mb2_header.o: src/kernel/boot/mb2_header.asm src/kernel/memlayout.inc src/kernel/boot/multiboot2.inc
 	@mkdir -p $(@D)
 	$(NASM) $(NASMFLAGS) $(RELOC_$(notdir $*)) $< -o $@
 
@@ -161,11 +161,11 @@ $(MODDIR)/test_hostile.elf: $(BUILD)/user/hostile_asm.o
 $(MODDIR)/replay.elf: $(BUILD)/user/replay/core.o
 
 # Hostile boot modules, one per ELF validation rule (test/mkbadelf.c): the
-# host tool checks each against src/kernel/elf.c before the ISO gets it.
+# host tool checks each against src/kernel/proc/elf.c before the ISO gets it.
 HOSTCC ?= cc
-$(BUILD)/mkbadelf: test/mkbadelf.c test/elf_bytes.h src/kernel/elf.c src/kernel/elf.h src/kernel/memlayout.h src/kernel/uapi/errno.h
+$(BUILD)/mkbadelf: test/mkbadelf.c test/elf_bytes.h src/kernel/proc/elf.c src/kernel/proc/elf.h src/kernel/memlayout.h src/kernel/uapi/errno.h
 	@mkdir -p $(@D)
-	$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -DHOST_TEST -Isrc/kernel -o $@ test/mkbadelf.c src/kernel/elf.c
+	$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -DHOST_TEST -Isrc/kernel -o $@ test/mkbadelf.c src/kernel/proc/elf.c
 $(BUILD)/bad-modules.stamp: $(BUILD)/mkbadelf $(MODDIR)/hello.elf
 	$(BUILD)/mkbadelf $(MODDIR)/hello.elf $(MODDIR) > $(BUILD)/mkbadelf.log
 	@touch $@
@@ -186,7 +186,7 @@ $(MODDIR)/kernelva.elf: $(BUILD)/user/hello.o $(ULIB) $(LAYOUT_H)
 	$(LD) $(LDFLAGS) -e _start -Ttext=$(call layout,KERNEL_VIRT_BASE) -o $@ $(filter %.o,$^)
 
 # ---------------------------------------------------------------- ISOs
-# One ISO per GRUB menu default (scripts/mkiso.sh's last argument: the menu
+# One ISO per GRUB menu default (tools/mkiso.sh's last argument: the menu
 # entry booted), all from the low variant's kernel and every module.
 ISO_ENTRY_split      := 0
 ISO_ENTRY_panic      := 2
@@ -197,16 +197,16 @@ ISO_ENTRY_badelf     := 7
 ISO_ENTRY_demo       := 3
 ISO_ENTRY_irqoff     := 12
 ISO_NAMES := $(patsubst ISO_ENTRY_%,%,$(filter ISO_ENTRY_%,$(.VARIABLES)))
-$(patsubst %,$(BUILD)/%.iso,$(ISO_NAMES)): $(BUILD)/%.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
-	scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) $(ISO_ENTRY_$*)
-$(BUILD)/variants/%/test.iso: $(BUILD)/variants/%/kernel.elf $(BUILD)/variants/%/kernel.sym $(MODULES) scripts/mkiso.sh
-	scripts/mkiso.sh $@ $(BUILD)/variants/$*/kernel.elf $(BUILD)/variants/$*/kernel.sym $(MODDIR) 1
+$(patsubst %,$(BUILD)/%.iso,$(ISO_NAMES)): $(BUILD)/%.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) tools/mkiso.sh
+	tools/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) $(ISO_ENTRY_$*)
+$(BUILD)/variants/%/test.iso: $(BUILD)/variants/%/kernel.elf $(BUILD)/variants/%/kernel.sym $(MODULES) tools/mkiso.sh
+	tools/mkiso.sh $@ $(BUILD)/variants/$*/kernel.elf $(BUILD)/variants/$*/kernel.sym $(MODDIR) 1
 
 # Address-space modes: the test suite again under each non-default mode.
 MODES := split-global shared
-$(BUILD)/modes/%/test.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
+$(BUILD)/modes/%/test.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) tools/mkiso.sh
 	KERNEL_ARGS="aspace=$*" KERNELVA_EXPECT=$(if $(filter shared,$*),reject,) \
-	    scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 1
+	    tools/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 1
 
 TEST_ISOS := $(patsubst %,$(BUILD)/modes/%/test.iso,$(MODES)) $(patsubst %,$(BUILD)/variants/%/test.iso,$(VARIANTS)) $(BUILD)/panic.iso $(BUILD)/demo.iso $(BUILD)/gdbtest.iso $(BUILD)/gdbinit $(BUILD)/bochstest.iso $(BUILD)/bochs-suite.iso $(BUILD)/badelf.iso $(BUILD)/irqoff.iso
 
@@ -214,7 +214,7 @@ TEST_ISOS := $(patsubst %,$(BUILD)/modes/%/test.iso,$(MODES)) $(patsubst %,$(BUI
 .PHONY: FORCE all iso run run-demo debug gdb bochs bochs-files bench bench-publish microbench fuzz test unit clean help deps debug-build
 
 deps:
-	@scripts/deps.sh
+	@tools/deps.sh
 
 MODULE_SYMS := $(patsubst %,$(MODDIR)/%.sym,$(USER_PROGS))
 
@@ -249,8 +249,8 @@ BOCHSBREAK ?=
 bochs-files: all ## (for bochs) the shell ISO with BOCHSBREAK, the bochsrc and the debugger's start commands in $(BUILD)/bochs
 	@mkdir -p $(BUILD)/bochs
 	KERNEL_ARGS="$(if $(BOCHSBREAK),bochsbreak=$(BOCHSBREAK))" \
-	    scripts/mkiso.sh $(BUILD)/bochs/split.iso $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 0
-	scripts/bochsrc.sh $(BUILD)/bochs/split.iso term $(BUILD)/bochs/bochs.log > $(BUILD)/bochs/bochsrc
+	    tools/mkiso.sh $(BUILD)/bochs/split.iso $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 0
+	tools/bochsrc.sh $(BUILD)/bochs/split.iso term $(BUILD)/bochs/bochs.log > $(BUILD)/bochs/bochsrc
 	printf 'ldsym global "%s"\n' $(BUILD)/kernel.sym > $(BUILD)/bochs/init.rc
 
 bochs: deps bochs-files ## boot the shell in Bochs with its debugger, COM1 on this terminal; BOCHSBREAK=paging,cr3,user stops there
@@ -259,8 +259,8 @@ bochs: deps bochs-files ## boot the shell in Bochs with its debugger, COM1 on th
 	bochs -q -f $(BUILD)/bochs/bochsrc -rc $(BUILD)/bochs/init.rc
 
 BENCH_MODES := split split-global shared
-$(BUILD)/bench/micro-%.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) scripts/mkiso.sh
-	KERNEL_ARGS="aspace=$*" scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 6
+$(BUILD)/bench/micro-%.iso: $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODULES) tools/mkiso.sh
+	KERNEL_ARGS="aspace=$*" tools/mkiso.sh $@ $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 6
 
 microbench: deps all $(patsubst %,$(BUILD)/bench/micro-%.iso,$(BENCH_MODES)) ## boundary microbenchmarks (null call, IPC, spawn) per aspace mode, -icount (build/bench/micro.txt)
 	@for m in $(BENCH_MODES); do \
@@ -279,7 +279,7 @@ PEER ?=
 BENCH_OUT ?= $(BUILD)/bench/results
 bench: deps all ## replay strace logs (TRACE=, default bench/traces/*.log) in every mode x entry; ACCEL=tcg|kvm PEER=linux; CSV/JSON/SVG in build/bench/results
 	$(MAKE) -C tools
-	scripts/bench.sh -a $(ACCEL) -p $(PASSES) -o $(BENCH_OUT) $(if $(filter linux,$(PEER)),-l) $(TRACE)
+	tools/bench.sh -a $(ACCEL) -p $(PASSES) -o $(BENCH_OUT) $(if $(filter linux,$(PEER)),-l) $(TRACE)
 	@if [ "$(ACCEL)" = tcg ]; then echo "bench: per segment, next to the floors above (make pathtrace: TCG ticks, aspace=split): the null call (getppid, the trampoline's fast path) and a general call (close(-1): the trampoline, syscall_table[nr] and the trampoline's exit)"; \
 	    for c in getppid close; do for e in int80 sysenter; do \
 	    BUILD=$(BUILD) QEMU="$(QEMU)" PATHTRACE_BRIEF=1 tools/pathtrace/pathtrace.sh $$c $$e split $(BUILD)/pathtrace || exit 1; done; done; \
@@ -303,12 +303,12 @@ pathtrace: deps all $(BUILD)/pathtrace/pathtrace.so ## one call traced per instr
 # make bench also prints the null call's path per segment (make pathtrace) next to the floor.
 bench: $(BUILD)/pathtrace/pathtrace.so
 bench-publish: ## copy the last make bench run (BENCH_OUT) into bench/results/, stamped; regenerate README's bench table
-	scripts/bench-publish.sh $(BENCH_OUT) bench/results
+	tools/bench-publish.sh $(BENCH_OUT) bench/results
 
 SEED ?= 1
 N ?= 1000000
 fuzz: deps all ## long syscall fuzz: make fuzz N=1000000 SEED=1 (KTAP; frames and audit checked after)
-	FUZZ_ARGS="$(SEED) $(N)" scripts/mkiso.sh $(BUILD)/fuzz.iso $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 8
+	FUZZ_ARGS="$(SEED) $(N)" tools/mkiso.sh $(BUILD)/fuzz.iso $(BUILD)/kernel.elf $(BUILD)/kernel.sym $(MODDIR) 8
 	$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/fuzz.iso -serial file:$(BUILD)/fuzz.log \
 	    -device isa-debug-exit,iobase=0xf4,iosize=0x04; rc=$$?; \
 	tr -d '\r' < $(BUILD)/fuzz.log | grep -E '^ *(ok|not ok|#)'; \

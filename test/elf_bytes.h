@@ -2,7 +2,7 @@
  * elf_bytes.h - ELF32 as bytes, for the tests that build hostile images by
  * hand (test/mkbadelf.c, test/unit/test_elf.c): the gABI field offsets and
  * values, spelled out here on purpose so that nothing depends on the host's
- * <elf.h> or on the kernel's own reading of them (src/kernel/elf.c), and
+ * <elf.h> or on the kernel's own reading of them (src/kernel/proc/elf.c), and
  * little-endian readers and writers. Offsets from the System V gABI,
  * "ELF Header" and "Program Header" (ELF32).
  */

@@ -6,9 +6,9 @@
  *   mkbadelf --grub GOOD.elf OUTDIR   the same, then print the GRUB module2
  *                                     lines (expect=reject) for the test menu
  *
- * Host tool: built natively and linked with src/kernel/elf.c
+ * Host tool: built natively and linked with src/kernel/proc/elf.c
  *   cc -std=gnu11 -O2 -Wall -Wextra -Werror -DHOST_TEST -Isrc/kernel \
- *      -o build/mkbadelf test/mkbadelf.c src/kernel/elf.c
+ *      -o build/mkbadelf test/mkbadelf.c src/kernel/proc/elf.c
  *
  * Each variant is GOOD.elf with one field broken (or the file cut short). The
  * tool runs the kernel's own elf_validate() on every file it writes and fails
@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elf.h"
+#include "proc/elf.h"
 #include "memlayout.h"
 #include "uapi/errno.h"
 #include "uapi/syscall.h"

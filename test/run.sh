@@ -10,7 +10,7 @@
 #   4. QEMU: the panic self-test (must exit 37 with a symbolized dump)
 #   5. GDB: a batch session against QEMU's gdbstub (test/gdb/selftest.py)
 #   6. Bochs: a scripted debugger session (test/bochs/session.sh), and the
-#      Bochs test subset (bochs-suite.iso, scripts/mkiso.sh entry 11: what
+#      Bochs test subset (bochs-suite.iso, tools/mkiso.sh entry 11: what
 #      depends on the CPU model), judged from its COM1 text
 #   7. QEMU: the demo ISO, and the serial shell driven through COM1
 #   8. make bench on the tiny bundled trace in every mode x entry (counts in
@@ -38,7 +38,7 @@ cd "$(dirname "$0")/.."
 . test/lib.sh
 
 BUILD=${BUILD:-build}
-export BUILD       # test/bench/smoke.sh and scripts/bench.sh read it
+export BUILD       # test/bench/smoke.sh and tools/bench.sh read it
 QEMU=${QEMU:-qemu-system-i386}
 QEMU_FLAGS=${QEMU_FLAGS:--accel tcg -m 256M -no-reboot -display none}
 VARIANTS=${VARIANTS:-low min16 high top}
@@ -89,7 +89,7 @@ gdb_session() {
 # bochs_suite: the Bochs test subset; COM1 in bochs-com1.log, port 0xE9 on stdout.
 bochs_suite() {
     [ -r "$BUILD/bochs-suite.iso" ] || { echo "missing $BUILD/bochs-suite.iso (make test builds it)"; return 2; }
-    scripts/bochsrc.sh "$BUILD/bochs-suite.iso" "$LOGS/bochs-com1.log" "$LOGS/bochs.log" > "$LOGS/bochsrc"
+    tools/bochsrc.sh "$BUILD/bochs-suite.iso" "$LOGS/bochs-com1.log" "$LOGS/bochs.log" > "$LOGS/bochsrc"
     rm -f "$LOGS/bochs-com1.log"
     timeout "$BOOT_TIMEOUT" bochs -q -f "$LOGS/bochsrc" -rc test/bochs/boot.rc > "$LOGS/bochs-stdout.log" 2>&1
 }
@@ -111,11 +111,11 @@ comments_out=$(python3 tools/check-comments.py src/kernel 2>&1)
 comments_rc=$?
 check "${comments_out:-comments: tools/check-comments.py printed nothing}" [ "$comments_rc" -eq 0 ]
 # The QEMU command lines spell the isa-debug-exit port the kernel writes
-# (power.c): each must be DEBUG_EXIT_PORT of src/kernel/platform.h.
+# (power.c): each must be DEBUG_EXIT_PORT of src/kernel/x86/platform.h.
 debug_exit_ports_agree() {
     local port n=0 bad=0 where value
-    port=$(awk '$1 == "#define" && $2 == "DEBUG_EXIT_PORT" { print $3 }' src/kernel/platform.h)
-    [ -n "$port" ] || { echo "  no DEBUG_EXIT_PORT in src/kernel/platform.h"; return 1; }
+    port=$(awk '$1 == "#define" && $2 == "DEBUG_EXIT_PORT" { print $3 }' src/kernel/x86/platform.h)
+    [ -n "$port" ] || { echo "  no DEBUG_EXIT_PORT in src/kernel/x86/platform.h"; return 1; }
     while read -r where value; do
         n=$((n + 1))
         [ $((value)) -eq $((port)) ] || { echo "  $where: iobase=$value, DEBUG_EXIT_PORT is $port"; bad=1; }

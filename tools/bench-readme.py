@@ -16,8 +16,8 @@ KIND is `summary` (README: p50 of every trace, sysenter, with est_cycles,
 and the null call) or `results` (docs: the same with linux-nopti and record
 counts, and the floors). Every block starts with the line naming the run:
 its kernel commit, date, passes, accelerator and whether the Linux peer ran,
-read from DIR/run.txt (written by scripts/bench.sh, copied by
-scripts/bench-publish.sh) or, for results published before run.txt existed,
+read from DIR/run.txt (written by tools/bench.sh, copied by
+tools/bench-publish.sh) or, for results published before run.txt existed,
 from the JSON files' meta. A value a JSON does not hold is shown as `-`.
 
 Exit status: 0 done (or every block equal); 1 a block differs (--check),

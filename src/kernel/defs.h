@@ -21,11 +21,11 @@
 #include <stdarg.h>
 #include "types.h"
 #include "memlayout.h"
-#include "trapframe.h"
-#include "frame.h"
-#include "pgtable.h"
-#include "multiboot2.h"
-#include "harness.h"        /* the test harness's hooks and per-process records */
+#include "entry/trapframe.h"
+#include "mm/frame.h"
+#include "mm/pgtable.h"
+#include "boot/multiboot2.h"
+#include "harness/harness.h"        /* the test harness's hooks and per-process records */
 
 struct proc;
 

@@ -36,7 +36,7 @@
 ; every other entry.
 
 %include "memlayout.inc"
-%include "trapframe.inc"
+%include "entry/trapframe.inc"
 %include "syscall_nr.inc"      ; SYS_afill, AFILL_VECTOR
 
 %define AFILL_STACK_SIZE PAGE_SIZE

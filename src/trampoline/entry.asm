@@ -54,7 +54,7 @@
 ;   bytes whose first byte is at tramp_entry_stack_top - TRAPFRAME_SIZE.
 
 %include "memlayout.inc"
-%include "trapframe.inc"
+%include "entry/trapframe.inc"
 
 %ifndef DEBUG_CHECKS
 %define DEBUG_CHECKS 0

@@ -24,7 +24,7 @@
 ; part of the loaded image and their frames are known.
 
 %include "memlayout.inc"
-%include "trapframe.inc"
+%include "entry/trapframe.inc"
 %include "syscall_nr.inc"     ; NR_SYSCALLS
 
 global tramp_gdt, tramp_idt, tramp_tss, tramp_kernel_cr3, tramp_kstack_top, tramp_switch_cr3

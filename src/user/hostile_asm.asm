@@ -40,8 +40,8 @@
 
 %include "regs.inc"
 %include "syscall_nr.inc"          ; SYSENTER_RING_TRIP, SYS_nop
-%include "trapframe.inc"           ; selectors, EFLAGS_*, MSR_SYSENTER_CS
-%include "platform.inc"            ; COM1, DEBUG_EXIT_PORT
+%include "entry/trapframe.inc"           ; selectors, EFLAGS_*, MSR_SYSENTER_CS
+%include "x86/platform.inc"            ; COM1, DEBUG_EXIT_PORT
 
 %define CLEAN_EFLAGS (EFLAGS_IF | EFLAGS_RSVD1)
 

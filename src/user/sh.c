@@ -12,7 +12,7 @@
  *   poweroff             power the machine off
  *   exit                 leave the shell
  *
- * Keys (the kernel's line discipline, src/kernel/console.c): Ctrl-C kills the
+ * Keys (the kernel's line discipline, src/kernel/x86/console.c): Ctrl-C kills the
  * program in the foreground (the shell names it with setfg() while it waits)
  * or, at the prompt, drops the line; Ctrl-D at an empty prompt is end of
  * file, which the shell ignores with a hint (leaving it powers the machine

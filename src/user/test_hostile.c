@@ -13,7 +13,7 @@
  *
  * The order of checks inside the kernel decides some results (e.g. ipc_call
  * checks the reply buffer before the peer, ipc_send the peer before the
- * message): the expectations follow src/kernel/ipc.c, vm.c, proc.c,
+ * message): the expectations follow src/kernel/ipc/ipc.c, vm.c, proc.c,
  * loader.c and docs/processes.md, docs/ipc.md, and say so where it matters.
  *
  * frames_free is global, so before it measures anything test_hostile waits
@@ -25,7 +25,7 @@
 /* the layout this test probes (kernel addresses too): uapi/layout.h, through ulib.h */
 #include "expect.h"
 #include "regs.h"
-#include "trapframe.h"      /* USER_DS, KERNEL_CS, EFLAGS_* */
+#include "entry/trapframe.h"      /* USER_DS, KERNEL_CS, EFLAGS_* */
 
 #define SCRATCH         0x5A000000u     /* one mapped page, the next one unmapped */
 #define SCRATCH_END     (SCRATCH + PAGE_SIZE)

@@ -1,7 +1,7 @@
 /*
  * test_latency - long system calls must not starve the timer (issue 10,
  * item 3). The kernel runs with IF = 0; a call that works for many timer
- * periods must open interrupt windows (src/kernel/preempt.c), let other
+ * periods must open interrupt windows (src/kernel/proc/preempt.c), let other
  * processes run, and end early when it is killed.
  *
  * The check, with no fixed time limit: calibrate the TSC ticks per timer
@@ -20,7 +20,7 @@
  */
 #include "ulib.h"
 #include "expect.h"
-#include "preempt.h"    /* PREEMPT_CONSOLE_LINE: the console's line length for a switch */
+#include "proc/preempt.h"    /* PREEMPT_CONSOLE_LINE: the console's line length for a switch */
 
 #define PAGE          4096u
 #define CAL_TICKS     3                 /* timer periods spun for the calibration */

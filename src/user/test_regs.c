@@ -5,7 +5,7 @@
  */
 #include "ulib.h"
 #include "regs.h"
-#include "trapframe.h"      /* USER_DS, EFLAGS_IF */
+#include "entry/trapframe.h"      /* USER_DS, EFLAGS_IF */
 
 void regs_syscall(const struct regs *in, struct regs *out);
 
@@ -73,7 +73,7 @@ static int sysenter_bad_stack_efault(void)
            sysenter_with_esp(SYS_getpid, 0, 0, 0, 0) == getpid();
 }
 
-/* The trampoline's fast path (src/kernel/fastpath.h) counts what the slow
+/* The trampoline's fast path (src/kernel/entry/fastpath.h) counts what the slow
  * path counts: @n getppid calls through @how (0 int 0x80, 1 sysenter) add at
  * least n + 1 system calls (the second kevents() is counted before its
  * snapshot) and, in the split modes, at least 2n + 2 CR3 writes, an even

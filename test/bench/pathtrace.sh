@@ -13,7 +13,7 @@
 #     no trap_from_user, syscall_dispatch or trap_return) with no frame
 #     copy;
 #   - the table's total equals the benchmark's own figure: the replay's
-#     floor null_syscall p50 for the same call (scripts/bench.sh on
+#     floor null_syscall p50 for the same call (tools/bench.sh on
 #     bench/traces/tiny.log, split, one pass);
 #   - two CR3 writes, three epochs, and a non-empty page list in each;
 #   - the kernel-side TLB fills afill() counts for the same call (through the
@@ -33,8 +33,8 @@ rm -rf "$out"
 mkdir -p "$out"
 
 # The benchmark's own p50 for the null call (replay floor), split, both entries.
-BENCH_WORK=$out/bench scripts/bench.sh -a tcg -p 1 -j 1 -m split -o "$out/bench/results" bench/traces/tiny.log \
-    > "$out/bench.out" 2>&1 || { not_ok "scripts/bench.sh on tiny.log (see $out/bench.out)"; }
+BENCH_WORK=$out/bench tools/bench.sh -a tcg -p 1 -j 1 -m split -o "$out/bench/results" bench/traces/tiny.log \
+    > "$out/bench.out" 2>&1 || { not_ok "tools/bench.sh on tiny.log (see $out/bench.out)"; }
 floor() { tr -d '\r' < "$out/bench/split.1.log" 2>/dev/null | awk -F, -v e="$1" '$1 == "floor" && $4 == e { print $7 }'; }
 
 # trace SYSCALL ENTRY: run make pathtrace; the report's own checks decide its exit status.

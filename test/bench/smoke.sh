@@ -1,7 +1,7 @@
 #!/bin/sh
 # smoke.sh OUTDIR TRACE.log - `make bench` end to end on a small trace.
 #
-# Runs scripts/bench.sh (ACCEL=tcg, one measured pass, one boot at a time)
+# Runs tools/bench.sh (ACCEL=tcg, one measured pass, one boot at a time)
 # on TRACE.log into OUTDIR, then checks what a user would rely on:
 #   - every mode (split, split-global, shared) x entry (int80, sysenter) has
 #     rows, and every row's count equals the records of that syscall name in
@@ -18,7 +18,7 @@
 #     has the same tick columns in every split/int80 row;
 #   - any number of traces per run: 15 traces (one with a long name) are
 #     packed into boots whose module command line fits the kernel's limits
-#     (scripts/bench.sh -n, no boot).
+#     (tools/bench.sh -n, no boot).
 # Prints TAP (ok N - ... / not ok N - ...); exit status 1 if anything failed.
 set -u
 out=$1 log=$2
@@ -28,7 +28,7 @@ BUILD=${BUILD:-build}
 
 rm -rf "$out"
 mkdir -p "$out"
-if BENCH_WORK=$out/work scripts/bench.sh -a tcg -p 1 -j 1 -o "$out" "$log" > "$out/bench.out" 2>&1; then
+if BENCH_WORK=$out/work tools/bench.sh -a tcg -p 1 -j 1 -o "$out" "$log" > "$out/bench.out" 2>&1; then
     ok "make bench ACCEL=tcg on $name exits 0"
 else
     not_ok "make bench ACCEL=tcg on $name exits 0 (see $out/bench.out)"
@@ -146,7 +146,7 @@ check "split reports measured TLB fills (int80, sysenter); split-global < split 
 # Reproducible: one more run of one mode x one entry must give the same ticks.
 ticks_of() { awk -F, '$1 == "split" && $2 == "int80" { print $3, $7, $8, $9, $10, $11, $12 }' "$1" | sort; }
 check_rerun() {
-    BENCH_WORK=$out/rerun/work scripts/bench.sh -a tcg -p 1 -j 1 -m split -e int80 -o "$out/rerun" "$log" \
+    BENCH_WORK=$out/rerun/work tools/bench.sh -a tcg -p 1 -j 1 -m split -e int80 -o "$out/rerun" "$log" \
         > "$out/rerun.out" 2>&1 || return 1
     ticks_of "$csv" > "$out/ticks.1"; ticks_of "$out/rerun/$name.csv" > "$out/ticks.2"
     [ -s "$out/ticks.1" ] && cmp -s "$out/ticks.1" "$out/ticks.2"
@@ -159,9 +159,9 @@ check_packing() {
     for t in a b c d e f g h i j k l m n a-name-longer-than-a-module.name; do
         ln -sf "$(cd "$(dirname "$log")" && pwd)/$(basename "$log")" "$out/pack/$t.log"
     done
-    BENCH_WORK=$out/pack/work scripts/bench.sh -n "$out/pack"/*.log > "$out/pack.out" 2>&1 || return 1
+    BENCH_WORK=$out/pack/work tools/bench.sh -n "$out/pack"/*.log > "$out/pack.out" 2>&1 || return 1
     max_words=$(sed -n 's/^#define MAX_ARGS *\([0-9][0-9]*\).*/\1/p' src/kernel/uapi/syscall.h)
-    max_bytes=$(sed -n 's/^#define CMDLINE_MAX *\([0-9][0-9]*\).*/\1/p' src/kernel/loader.c)
+    max_bytes=$(sed -n 's/^#define CMDLINE_MAX *\([0-9][0-9]*\).*/\1/p' src/kernel/proc/loader.c)
     awk -v w="$max_words" -v b="$max_bytes" '
         /^bench: batch / { n += $4; batches++; if ($6 > w || $8 >= b) bad = 1 }
         END { exit !(n == 15 && batches >= 2 && !bad) }' "$out/pack.out"

@@ -26,7 +26,7 @@ read(3, "\177ELF\2\1\1\3\0\0\0\0\0\0\0\0\3\0>\0\1\0\0\0\20t\2\0\0\0\0\0"..., 832
 close(3)                                = 0
 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f1c2b7e2000
 LOG
-BENCH_WORK=$tmp/work scripts/bench.sh -p 1 -j 1 -m split -e int80 -o "$tmp/out" "$tmp/failcalls.log" \
+BENCH_WORK=$tmp/work tools/bench.sh -p 1 -j 1 -m split -e int80 -o "$tmp/out" "$tmp/failcalls.log" \
     > "$tmp/bench.out" 2>&1
 check "the bench run exits 0" [ $? -eq 0 ] || sed 's/^/# /' "$tmp/bench.out" | tail -15
 line=$(tr -d '\r' < "$tmp/work/split.1.log" 2>/dev/null | grep '^replay: mismatches ')

@@ -2,7 +2,7 @@
 # test_fresh_logs.sh - the converter on logs recorded now, on this machine,
 # of the multi-process programs issue 12 names: a `make -j2` build of a
 # three-file C program, a shell pipeline, and a program with two threads.
-# Each is recorded with `strace -f -ttt -T` (as scripts/record-trace.sh
+# Each is recorded with `strace -f -ttt -T` (as tools/record-trace.sh
 # does), converted by build/tools/strace2trace, and judged by its summary:
 #
 #   - the share of records replayed (not OP_SKIP) is at least 95%
@@ -23,7 +23,7 @@ cd "$root" || exit 1
 
 . test/bench/tap.sh
 [ -x "$s2t" ] || { echo "Bail out! $s2t missing (make -C tools)"; exit 1; }
-command -v strace > /dev/null || { echo "Bail out! strace missing (scripts/deps.sh installs it)"; exit 1; }
+command -v strace > /dev/null || { echo "Bail out! strace missing (tools/deps.sh installs it)"; exit 1; }
 
 # The programs to record.
 mkdir -p "$tmp/build"

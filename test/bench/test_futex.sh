@@ -104,7 +104,7 @@ out=$(build/tools/strace2trace "$tmp/threads.log" "$tmp/threads.trc" 2>&1)
 pairs=$(echo "$out" | sed -n 's/^strace2trace: \([0-9]*\) blocked futex waits paired.*/\1/p')
 check "the converter pairs 7 blocked waits with their wakes (${pairs:-none})" [ "${pairs:-0}" -eq 7 ]
 
-BENCH_WORK=$tmp/work scripts/bench.sh -p 1 -j 2 -m "split shared" -e int80 -o "$tmp/out" "$tmp/threads.log" \
+BENCH_WORK=$tmp/work tools/bench.sh -p 1 -j 2 -m "split shared" -e int80 -o "$tmp/out" "$tmp/threads.log" \
     > "$tmp/bench.out" 2>&1
 check "the bench run exits 0 (no deadlock)" [ $? -eq 0 ] || sed 's/^/# /' "$tmp/bench.out" | tail -15
 csv=$tmp/out/threads.csv

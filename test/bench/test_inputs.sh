@@ -1,7 +1,7 @@
 #!/bin/sh
 # test_inputs.sh - what make bench accepts as TRACE, and what it refuses
 # before any boot (issue 12). Runs build/tools/strace2trace and
-# scripts/bench.sh -n (convert and pack only: no QEMU), each well under a
+# tools/bench.sh -n (convert and pack only: no QEMU), each well under a
 # second; the time-limit checks make one ISO and run a stand-in QEMU that
 # hangs for the 1 s limit (a few seconds, no real boot). Prints TAP; exits
 # non-zero if a check failed. Needs make -C tools (and make all for the ISO).
@@ -53,7 +53,7 @@ check "--strict with a malformed line: exit 1, no output file left" strict
 check "... without --strict the same log converts" eval '"$s2t" -q "$tmp/bad.log" "$tmp/lax.trc" 2> /dev/null'
 
 # bench.sh -n: converts and packs, boots nothing
-bench_n() { BENCH_WORK=$tmp/work scripts/bench.sh -n "$@" > "$tmp/bench.out" 2> "$tmp/bench.err"; }
+bench_n() { BENCH_WORK=$tmp/work tools/bench.sh -n "$@" > "$tmp/bench.out" 2> "$tmp/bench.err"; }
 no_boot() {
     ! bench_n "$tmp/summary.log" && grep -q "no boot" "$tmp/bench.err" &&
         ! ls "$tmp/work"/*.iso > /dev/null 2>&1
@@ -115,7 +115,7 @@ timed_out() {
     printf '#!/bin/sh\nexec sleep 60\n' > "$tmp/qemu-hangs"
     chmod +x "$tmp/qemu-hangs"
     BENCH_BOOT_TIMEOUT=1 QEMU=$tmp/qemu-hangs BENCH_WORK=$tmp/work \
-        scripts/bench.sh -p 1 -m split -e int80 -o "$tmp/out" bench/traces/tiny.log > "$tmp/bench.out" 2> "$tmp/bench.err"
+        tools/bench.sh -p 1 -m split -e int80 -o "$tmp/out" bench/traces/tiny.log > "$tmp/bench.out" 2> "$tmp/bench.err"
     [ $? -eq 1 ] &&
         grep -q '^bench: TIMED OUT: aspace=split batch 1 (traces tiny) was stopped after its limit of 1 s per boot' "$tmp/bench.err" &&
         grep -q 'BENCH_BOOT_TIMEOUT=SECONDS' "$tmp/bench.err" && [ ! -e "$tmp/out/run.txt" ]
@@ -128,7 +128,7 @@ fi
 
 # The Linux peer likewise (its kernel cached in build/linux-peer; else skipped).
 peer_timed_out() {
-    LINUX_PEER_TIMEOUT=1 QEMU=$tmp/qemu-hangs scripts/linux-peer.sh "$tmp/peer" 1 "$tmp/work/linux-traces/tiny.trc" \
+    LINUX_PEER_TIMEOUT=1 QEMU=$tmp/qemu-hangs tools/linux-peer.sh "$tmp/peer" 1 "$tmp/work/linux-traces/tiny.trc" \
         > "$tmp/peer.out" 2> "$tmp/peer.err"
     peer_rc=$?
     grep -q '^linux-peer: traces: tiny: 45 records x 1 passes (+2: fills, warm-up) x 2 entry paths: allowing up to 1 s per boot' \

@@ -57,7 +57,7 @@ cat > "$tmp/forkexec.log" <<'LOG'
 17179 exit_group(0)                     = ?
 17179 +++ exited with 0 +++
 LOG
-BENCH_WORK=$tmp/work scripts/bench.sh -p 1 -j 2 -m "split shared" -e int80 -o "$tmp/out" "$tmp/forkexec.log" \
+BENCH_WORK=$tmp/work tools/bench.sh -p 1 -j 2 -m "split shared" -e int80 -o "$tmp/out" "$tmp/forkexec.log" \
     > "$tmp/bench.out" 2>&1
 check "the bench run exits 0" [ $? -eq 0 ] || sed 's/^/# /' "$tmp/bench.out" | tail -15
 csv=$tmp/out/forkexec.csv

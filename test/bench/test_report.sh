@@ -294,8 +294,8 @@ check "... and a README whose bench table was edited by hand is refused" \
           ! python3 "$readme" --results "$root/bench/results" --check "$tmp/README.md" 2> /dev/null'
 
 # make bench-publish refuses what would publish figures that belong to no
-# commit or to part of a run, before it touches anything (scripts/bench-publish.sh).
-publish=$root/scripts/bench-publish.sh
+# commit or to part of a run, before it touches anything (tools/bench-publish.sh).
+publish=$root/tools/bench-publish.sh
 refused() { # refused WHY RUN_DIR: exit 1, a message naming WHY, DEST left empty
     rm -rf "$tmp/dest"; mkdir -p "$tmp/dest"
     (cd "$root" && "$publish" "$2" "$tmp/dest") > /dev/null 2> "$tmp/publish.stderr"

@@ -22,12 +22,12 @@ BUILD=$1 LOGS=$2
 layout() { printf '#include "memlayout.h"\n%s\n' "$1" | cpp -P -undef -Isrc/kernel - | tr -d ' '; }
 user_base=$(($(layout USER_BASE))) tramp=$(($(layout TRAMPOLINE_BASE))) kvirt=$(($(layout KERNEL_VIRT_BASE)))
 dmap=$(($(layout DIRECT_MAP_BASE))) dmap_end=$(($(layout DIRECT_MAP_BASE) + $(layout DIRECT_MAP_SIZE) - 1))
-user_cs=$(awk '$1 == "#define" && $2 == "USER_CS" { print $3 }' src/kernel/trapframe.h)
+user_cs=$(awk '$1 == "#define" && $2 == "USER_CS" { print $3 }' src/kernel/entry/trapframe.h)
 b16() { printf '0x%016x' "$1"; }   # Bochs prints linear addresses with 16 digits
 sym() { awk -v n="$1" '$2 == n { print "0x" $1 }' "$BUILD/kernel.sym"; }
 entry=$(sym trampoline_syscall_entry)
 switched=$(sym trampoline_syscall_call)
-scripts/bochsrc.sh "$BUILD/bochstest.iso" "$LOGS/bochs-session-com1.log" "$LOGS/bochs-session.log" \
+tools/bochsrc.sh "$BUILD/bochstest.iso" "$LOGS/bochs-session-com1.log" "$LOGS/bochs-session.log" \
     > "$LOGS/bochsrc-session"
 cat > "$LOGS/bochs-session.rc" <<RC
 ldsym global "$BUILD/kernel.sym"

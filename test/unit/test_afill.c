@@ -1,6 +1,6 @@
 /*
  * test_afill.c - host tests for the Accessed-bit walk of the TLB-fill
- * instrument (src/kernel/afill.c) over simulated page tables.
+ * instrument (src/kernel/bench/afill.c) over simulated page tables.
  *
  * Physical memory is a 1 MiB page-aligned array; phys_to_virt() returns
  * base + pa. The fixture builds a kernel PD (one 4 MiB direct-map page, a
@@ -15,9 +15,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "afill.h"
+#include "bench/afill.h"
 #include "memlayout.h"
-#include "pgtable.h"
+#include "mm/pgtable.h"
 
 #define MEM_SIZE (1u << 20)
 #define KPD      0x1000u            /* kernel PD */

@@ -1,5 +1,5 @@
 /*
- * test_elf.c - host tests for ELF32 module validation (src/kernel/elf.c).
+ * test_elf.c - host tests for ELF32 module validation (src/kernel/proc/elf.c).
  *
  * Images are built byte by byte (little-endian writers at the gABI offsets),
  * so nothing depends on the host's <elf.h>. Every rejection test starts from
@@ -17,7 +17,7 @@
 #include <glob.h>
 #include <cmocka.h>
 
-#include "elf.h"
+#include "proc/elf.h"
 #include "memlayout.h"
 #include "uapi/errno.h"
 #include "../elf_bytes.h"   /* gABI offsets and values (shared with test/mkbadelf.c) */

@@ -1,6 +1,6 @@
 /*
  * test_frame.c - host tests for the bitmap frame allocator
- * (src/kernel/frame.c): adding and reserving ranges, allocation until
+ * (src/kernel/mm/frame.c): adding and reserving ranges, allocation until
  * exhaustion, and every way frame_free() must refuse a frame; and the
  * per-frame reference counts (frame_pool_enable_refs, frame_ref,
  * frame_refcount) that shared memory relies on ("shm refcounting": several
@@ -18,7 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "frame.h"
+#include "mm/frame.h"
 #include "memlayout.h"
 #include "uapi/errno.h"
 

@@ -1,6 +1,6 @@
 /*
  * test_multiboot2.c - host tests for the multiboot2 MBI walker
- * (src/kernel/multiboot2.c): a well-formed MBI is indexed correctly, and
+ * (src/kernel/boot/multiboot2.c): a well-formed MBI is indexed correctly, and
  * every malformed one is refused with -EINVAL and an error string.
  *
  * Every rejection test also builds the same MBI with the defect removed and
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "multiboot2.h"
+#include "boot/multiboot2.h"
 #include "uapi/errno.h"
 
 /* ---- MBI builder --------------------------------------------------------- */

@@ -1,6 +1,6 @@
 /*
  * test_pgtable.c - host tests for page-table walk/map/teardown/audit
- * (src/kernel/pgtable.c) over a simulated physical memory.
+ * (src/kernel/mm/pgtable.c) over a simulated physical memory.
  *
  * Physical memory is an 8 MiB page-aligned array; phys_to_virt() returns
  * base + pa and fails the test for anything outside it. The frame pool
@@ -20,10 +20,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "pgtable.h"
-#include "frame.h"
+#include "mm/pgtable.h"
+#include "mm/frame.h"
 #include "memlayout.h"
-#include "preempt.h"
+#include "proc/preempt.h"
 #include "uapi/errno.h"
 
 #define MEM_SIZE     (8u << 20)

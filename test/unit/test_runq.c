@@ -1,6 +1,6 @@
 /*
  * test_runq.c - host tests for the scheduler's run queue
- * (src/kernel/runq.c): FIFO order, double queueing, removal from any
+ * (src/kernel/proc/runq.c): FIFO order, double queueing, removal from any
  * position, the length count, and round-robin rotation.
  *
  * Nodes are embedded in a struct the way struct proc embeds its rq node, so
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "runq.h"
+#include "proc/runq.h"
 #include "uapi/errno.h"
 
 struct item {

@@ -1,6 +1,6 @@
 /*
  * test_uaccess.c - host tests for copy-in/copy-out and fetch_user_word
- * (src/kernel/uaccess.c)
+ * (src/kernel/mm/uaccess.c)
  * over hand-built page tables in a simulated physical memory.
  *
  * Physical memory is an 8 MiB page-aligned array; phys_to_virt() returns
@@ -36,11 +36,11 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "uaccess.h"
-#include "pgtable.h"
+#include "mm/uaccess.h"
+#include "mm/pgtable.h"
 #include "memlayout.h"
 #include "uapi/errno.h"
-#include "kevents.h"
+#include "bench/kevents.h"
 
 #define MEM_SIZE   (8u << 20)
 

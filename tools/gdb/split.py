@@ -54,7 +54,7 @@ KERNEL_VIRT_BASE = _LAYOUT["KERNEL_VIRT_BASE"]
 # FILE matches only that name.
 MODULE_DIR = os.path.abspath(os.environ.get("SPLIT_MODULES", "modules"))
 KERNEL_ELF = os.path.abspath(os.environ.get("SPLIT_KERNEL", "build/kernel.elf"))
-MB2_HEADER_MAGIC = _defines(os.path.join(KERNEL_SRC, "multiboot2.h"))["MB2_HEADER_MAGIC"]  # link/kernel.ld puts the header first in .boot
+MB2_HEADER_MAGIC = _defines(os.path.join(KERNEL_SRC, "boot", "multiboot2.h"))["MB2_HEADER_MAGIC"]  # link/kernel.ld puts the header first in .boot
 CR0_PG = _LAYOUT["CR0_PG"]      # Intel SDM Vol. 3A §2.5
 CR3_FLAGS = 0x18                # PWT, PCD: the only low CR3 bits that are not address (SDM Vol. 3A §4.3)
 STATES = ["UNUSED", "EMBRYO", "RUNNABLE", "RUNNING", "SLEEPING", "ZOMBIE"]

@@ -1,6 +1,6 @@
 /*
  * replay_linux.c - the Linux i386 backend of the trace replay (replay_os.h),
- * and /init of the Linux peer's initramfs (scripts/linux-peer.sh).
+ * and /init of the Linux peer's initramfs (tools/linux-peer.sh).
  *
  * Every os_* call below is exactly one raw system call, issued either with
  * `int $0x80` or through the vDSO's __kernel_vsyscall (which uses sysenter
@@ -9,7 +9,7 @@
  * wrapper sits in between (no errno, no cancellation points).
  *
  * Build (static i386; the asm is also correct under -fPIE, Debian's default,
- * but scripts/linux-peer.sh builds non-PIE):
+ * but tools/linux-peer.sh builds non-PIE):
  *     gcc -m32 -static -fno-pie -no-pie -O2 -Wall -Wextra -DREPLAY_LINUX \
  *         -Isrc/user/replay -Isrc/kernel \
  *         tools/linux-peer/replay_linux.c src/user/replay/core.c -o init

@@ -1,8 +1,8 @@
 #!/bin/sh
 # pathtrace.sh SYSCALL ENTRY ASPACE OUTDIR - one system call, traced (make pathtrace).
 #
-# Boots the pathtrace entry (10) of scripts/mkiso.sh under QEMU TCG with
-# -icount shift=0,sleep=off (as scripts/bench.sh) and the plugin
+# Boots the pathtrace entry (10) of tools/mkiso.sh under QEMU TCG with
+# -icount shift=0,sleep=off (as tools/bench.sh) and the plugin
 # $BUILD/pathtrace/pathtrace.so; the guest (src/user/pathtrace.c) times
 # SYSCALL through ENTRY 1001 times and then traces it; tools/pathtrace/report.py
 # prints the segment table and the pages per CR3 epoch, and writes the
@@ -35,7 +35,7 @@ mkdir -p "$out"
 name=$sc-$entry-$aspace
 iso=$out/$name.iso log=$out/$name.log trace=$out/$name.trace
 PATHTRACE_ARGS="$sc $entry" KERNEL_ARGS="aspace=$aspace" \
-    scripts/mkiso.sh "$iso" "$BUILD/kernel.elf" "$BUILD/kernel.sym" modules 10
+    tools/mkiso.sh "$iso" "$BUILD/kernel.elf" "$BUILD/kernel.sym" modules 10
 rm -f "$log" "$trace"
 set +e
 timeout "$timeout_s" "$QEMU" -accel tcg -icount shift=0,sleep=off -m 256M -no-reboot -display none \

@@ -273,7 +273,7 @@ class Namer:
         self.k, self.u, self.l = kernel, user, layout
 
     def in_direct_map(self, va):
-        """The direct map is mapped with 4 MiB pages (src/kernel/paging.c)."""
+        """The direct map is mapped with 4 MiB pages (src/kernel/mm/paging.c)."""
         return self.l["DIRECT_MAP_BASE"] <= va < self.l["DIRECT_MAP_BASE"] + self.l["DIRECT_MAP_SIZE"]
 
     def is_kernel_code(self, va):

@@ -138,7 +138,7 @@ struct kevents {
     unsigned int faults;         /* demand-paging fills: user #PF on a reserved page, or a copy-in/out reaching one */
 };
 
-/* Filled in by SYS_afill (src/kernel/afill.c): translations the CPU loaded
+/* Filled in by SYS_afill (src/kernel/bench/afill.c): translations the CPU loaded
  * since the previous afill(), counted as leaf paging entries whose Accessed
  * bit is set (Intel SDM Vol. 3A §4.8), in the kernel PD and the caller's PD.
  * n[] is indexed by AFILL_*; the optional page list holds up to

@@ -1,7 +1,7 @@
 ; crt0.asm - user program entry.
 ;
 ; Contract: the kernel starts _start with ESP pointing at argc, then argv
-; (char **), with the argv array and strings above (src/kernel/loader.c).
+; (char **), with the argv array and strings above (src/kernel/proc/loader.c).
 ; Calls int main(int argc, char **argv) on a 16-byte aligned stack, then
 ; exit(main's return value). If the kernel starts us with EAX =
 ; BOCHSBREAK_USER_MAGIC (kernel command line bochsbreak=user, first process
