@@ -5,7 +5,7 @@
  * frame.h, pgtable.h, multiboot2.h, harness.h. Subsystems with internals of
  * their own keep them, and their syscalls, in their own headers, which a
  * file includes when it needs them:
- *   proc.h       processes, scheduler, IPC (ipc.c), memory syscalls (vm.c)
+ *   proc.h       processes, scheduler, IPC (ipc.c), memory syscalls (mem_syscalls.c)
  *   file.h       the open-file table, devices (dev.c), pipes (pipe.c)
  *   uaccess.h    copy-in/copy-out, the only way to user memory
  *   preempt.h runq.h fastpath.h  preempt points, the run queue, the fast path
@@ -105,12 +105,12 @@ void paging_init(paddr_t load_base);
  * any other address (a user address, an unmapped hole): a kernel bug, never
  * user input. */
 paddr_t kernel_virt_to_phys(const void *va);
-/* uvm_create - a new user page directory holding only the trampoline PTEs
+/* paging_new_user_pd - a new user page directory holding only the trampoline PTEs
  * (U=0; under aspace=shared also the kernel's supervisor-only PDEs).
  * Stores its physical address in *@pd (4 KiB aligned). Two frames: the PD
  * and the trampoline's page table. Returns 0, or -ENOMEM (no frame;
  * nothing allocated). */
-long uvm_create(paddr_t *pd);
+long paging_new_user_pd(paddr_t *pd);
 /* paging_audit_user - check every entry of the user PD at @pd against the
  * rules of pgtable.h's uvm_audit (no kernel frame user-visible, trampoline
  * PTEs exact, ...); prints one "AUDIT FAIL @name" line per violation and
@@ -119,20 +119,20 @@ uint32_t paging_audit_user(paddr_t pd, const char *name);
 /* paging_audit_kernel - the number of present PDEs below the direct map in
  * the kernel PD (0 once paging_init dropped the identity map); prints each. */
 uint32_t paging_audit_kernel(void);
-/* trampoline_checksum - FNV-1a over the GDT, IDT and TSS in the trampoline
+/* tramp_checksum - FNV-1a over the GDT, IDT and TSS in the trampoline
  * (ktest compares it before and after the user programs ran). */
-uint32_t trampoline_checksum(void);
+uint32_t tramp_checksum(void);
 
-/* frames.c: the allocator fed from the multiboot2 memory map */
-/* frames_init - fill kernel_frames with the available RAM of the multiboot2
+/* memmap.c: the allocator fed from the multiboot2 memory map */
+/* memmap_init - fill kernel_frames with the available RAM of the multiboot2
  * memory map in @mbi (type 1 entries, multiboot2 spec §3.6.8; whole 4 KiB
  * frames inside them), minus the first MiB, the kernel image, the MBI itself
  * (at physical @mbi_pa, mbi->total_size bytes) and every boot module; turn
  * on reference counts (shared memory). Needs kernel_load_base/image_end. */
-void frames_init(const struct mb2_info *mbi, paddr_t mbi_pa);
+void memmap_init(const struct mb2_info *mbi, paddr_t mbi_pa);
 
 /* desc.c: GDT, IDT and TSS in the trampoline */
-/* desc_init - fill and load the GDT, IDT (trampoline_vectors) and TSS in the
+/* desc_init - fill and load the GDT, IDT (tramp_vectors) and TSS in the
  * trampoline window, set the sysenter MSRs if CPUID has SEP
  * (sysenter_available), and turn the x87 off (CR0.EM). Flat 4 GiB segments
  * (SDM Vol. 3A §3.4.5), 32-bit interrupt gates, DPL 3 only for the vectors
@@ -364,22 +364,22 @@ void panic_trap(const struct trapframe *tf, uint32_t cr3_at_trap, const char *wh
 void power_off(uint8_t exit_code) __attribute__((noreturn));
 
 /* Trampoline symbols (src/trampoline/, linked at TRAMPOLINE_BASE). */
-extern const uint32_t trampoline_vectors[IDT_VECTORS];
+extern const uint32_t tramp_vectors[IDT_VECTORS];
 extern uint64_t tramp_gdt[GDT_ENTRIES], tramp_idt[IDT_VECTORS];
 extern uint8_t tramp_tss[104];
-extern uint32_t tramp_kernel_cr3, tramp_kstack_top, tramp_switch_cr3;
+extern uint32_t tramp_kernel_cr3, tramp_kstack_top, tramp_switches_cr3;
 extern uint8_t tramp_entry_stack[], tramp_entry_stack_top[];
-extern char trampoline_exit_to_user[], trampoline_exit_end[];
-/* trampoline_return_to_user, trampoline_sysexit_to_user (entry.asm) - leave
+extern char tramp_restore_iret[], tramp_restore_iret_end[];
+/* tramp_iret_to_user, tramp_sysexit_to_user (entry.asm) - leave
  * the kernel: copy trap frame @tf to the entry stack, load @cr3 (the
  * process's PD, physical address), restore every register from the frame and
  * iret, or sysexit for a sysenter frame with EFLAGS.TF clear (trap_return
  * chooses; SDM Vol. 2A "IRET", Vol. 2B "SYSEXIT"). Called with the kernel
  * CR3 and interrupts off. docs/trampoline.md. */
-void trampoline_return_to_user(const struct trapframe *tf, paddr_t cr3) __attribute__((noreturn));
-void trampoline_sysexit_to_user(const struct trapframe *tf, paddr_t cr3) __attribute__((noreturn));
-extern char trampoline_sysenter_entry[], trampoline_sysenter_end[];
-extern char trampoline_sysexit_window[], trampoline_sysexit_end[];
+void tramp_iret_to_user(const struct trapframe *tf, paddr_t cr3) __attribute__((noreturn));
+void tramp_sysexit_to_user(const struct trapframe *tf, paddr_t cr3) __attribute__((noreturn));
+extern char tramp_sysenter_entry[], tramp_sysenter_end[];
+extern char tramp_sysexit_window[], tramp_sysexit_end[];
 extern bool sysenter_available;     /* CPUID.1:EDX.SEP, MSRs set up (desc.c) */
 
 /* Linker symbols (link/kernel.ld). */

@@ -3,7 +3,7 @@
 ; The trace replay brackets each record with two afill() readouts
 ; (docs/benchmarking.md "TLB fills, measured"). The count is exact only if
 ; the readout itself loads no translation that a measured call could also
-; load. The general path (trampoline_common, trap_from_user,
+; load. The general path (tramp_common, trap_from_user,
 ; syscall_dispatch, the kernel stack, .bss) would: so the readout has this
 ; gate of its own, and between its two CR3 writes it touches only the
 ; instrument's pages, which afill.c counts apart (AFILL_INSTR) and never
@@ -15,10 +15,10 @@
 ;     page tables and writes the copy-out (AFILL_WINDOW_BASE, memlayout.h).
 ; Everything else it reads, it reads with the user CR3 still loaded: the
 ; IDT/GDT/TSS and the entry stack (which every entry from ring 3 touches in
-; the user PD too), tramp_kernel_cr3, tramp_switch_cr3, tramp_fast_limit.
+; the user PD too), tramp_kernel_cr3, tramp_switches_cr3, tramp_fast_limit.
 ;
 ; C-visible contract
-;   trampoline_afill_entry   the gate of vector AFILL_VECTOR (desc.c). User
+;   tramp_afill_entry   the gate of vector AFILL_VECTOR (desc.c). User
 ;       ABI as int 0x80: EAX = SYS_afill, EBX = out, ECX = pages; EAX comes
 ;       back with sys_afill's result, every other register as it was. With
 ;       another EAX, or while the current process may have slow work pending
@@ -32,7 +32,7 @@
 ;   afill_kpd                      the kernel PD's physical address, for
 ;                                  afill.c (a copy of kernel_cr3 on the
 ;                                  instrument's own page)
-; The gate never writes CR3 in aspace=shared (tramp_switch_cr3 = 0), like
+; The gate never writes CR3 in aspace=shared (tramp_switches_cr3 = 0), like
 ; every other entry.
 
 %include "memlayout.inc"
@@ -43,15 +43,15 @@
 %define AFILL_SAVED_ESP (afill_stack_top - 4)   ; the entry stack's ESP, while C runs
 %define AFILL_SAVED_CR3 (afill_stack_top - 8)   ; the user CR3, while C runs
 
-extern tramp_kernel_cr3, tramp_switch_cr3, tramp_fast_limit, trampoline_common, afill_entry
-global trampoline_afill_entry, afill_stack, afill_stack_top, afill_kpd
+extern tramp_kernel_cr3, tramp_switches_cr3, tramp_fast_limit, tramp_common, afill_entry
+global tramp_afill_entry, afill_stack, afill_stack_top, afill_kpd
 
 section .trampoline.afill progbits alloc exec nowrite align=4096
 
 ; Entry stack: the CPU's five words (eip, cs, eflags, esp, ss). IF is off
 ; (an interrupt gate) until the iretd. DS is still the user's: SS-relative
 ; accesses until DS is ours.
-trampoline_afill_entry:
+tramp_afill_entry:
     cmp eax, SYS_afill
     jne .general
     cmp dword [ss:tramp_fast_limit], 0
@@ -65,7 +65,7 @@ trampoline_afill_entry:
     mov es, edx
     cld
     mov eax, cr3                    ; the user PD
-    cmp dword [tramp_switch_cr3], 0
+    cmp dword [tramp_switches_cr3], 0
     je .switched                    ; aspace=shared: the kernel is mapped already
     mov edx, [tramp_kernel_cr3]
     mov cr3, edx
@@ -93,7 +93,7 @@ trampoline_afill_entry:
 .general:
     push dword 0                    ; error code
     push dword SYSCALL_VECTOR       ; the frame of an `int 0x80`
-    jmp trampoline_common
+    jmp tramp_common
 
 section .afill.bss nobits alloc noexec write align=4096
 afill_stack:        resb AFILL_STACK_SIZE

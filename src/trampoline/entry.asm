@@ -5,7 +5,7 @@
 ; the only instructions that run while a user CR3 is loaded at CPL 0.
 ;
 ; C-visible contract
-;   trampoline_vectors[256]  (in .rodata) address of the stub for each IDT
+;   tramp_vectors[256]  (in .rodata) address of the stub for each IDT
 ;                            vector; desc.c builds the IDT from it.
 ;   void trap_from_user(struct trapframe *tf, uint32_t cr3_at_entry)
 ;       [C, noreturn] every trap from ring 3 but the system calls of the
@@ -17,14 +17,14 @@
 ;   void trap_from_kernel(struct trapframe *tf, uint32_t cr3) [C, returns]
 ;       called on the interrupted kernel stack with the CR3 found at the trap;
 ;       no stack switch (tf->user_esp and tf->user_ss are not in the frame).
-;   void trampoline_return_to_user(const struct trapframe *tf, uint32_t cr3)
+;   void tramp_iret_to_user(const struct trapframe *tf, uint32_t cr3)
 ;       [noreturn] copies *tf to the entry stack unless it is there already,
 ;       loads cr3, restores every register from the frame and irets. Called
 ;       with the kernel CR3.
-;   void trampoline_sysexit_to_user(const struct trapframe *tf, uint32_t cr3)
+;   void tramp_sysexit_to_user(const struct trapframe *tf, uint32_t cr3)
 ;       [noreturn] the same, ending in sysexit, for frames from the sysenter
 ;       path (ECX and EDX come back as the user's return ESP and EIP).
-;   trampoline_sysenter_entry   IA32_SYSENTER_EIP points here. EAX =
+;   tramp_sysenter_entry   IA32_SYSENTER_EIP points here. EAX =
 ;       SYSENTER_RING_TRIP sysexits at once (the benchmark's calibration trip).
 ;       IA32_SYSENTER_ESP is tramp_entry_stack_top - 8 (desc.c).
 ;   vector RING_TRIP_VECTOR (0x81, DPL 3): its stub is a bare iretd.
@@ -49,7 +49,7 @@
 ;   On entry from ring 3 the CPU switches to TSS.ss0:esp0 = the entry stack
 ;   (tramp_entry_stack_top) and pushes user ss, esp, eflags, cs, eip, then
 ;   for some vectors an error code; the stub pushes 0 when the CPU does not,
-;   and the vector number. trampoline_common then pushes EAX..EDI (pushad)
+;   and the vector number. tramp_common then pushes EAX..EDI (pushad)
 ;   and DS, ES, FS, GS, which completes a struct trapframe of TRAPFRAME_SIZE
 ;   bytes whose first byte is at tramp_entry_stack_top - TRAPFRAME_SIZE.
 
@@ -61,18 +61,18 @@
 %endif
 
 extern trap_from_user, trap_from_kernel, kev_cr3_writes
-extern tramp_kernel_cr3, tramp_kstack_top, tramp_entry_stack_top, tramp_switch_cr3
+extern tramp_kernel_cr3, tramp_kstack_top, tramp_entry_stack_top, tramp_switches_cr3
 extern tramp_fast_answer, tramp_fast_limit, kev_syscalls, fast_user_pd, tramp_fast_check
-extern trampoline_afill_entry
+extern tramp_afill_entry
 extern syscall_table, syscall_sysenter_table, syscall_finish_slow
 extern syscall_check_entry, syscall_check_exit
-global trampoline_vectors, trampoline_common, trampoline_return_to_user
-global trampoline_syscall_entry, trampoline_cr3_switched, trampoline_exit_to_user, trampoline_exit_end
-global trampoline_sysenter_entry, trampoline_sysenter_end
-global trampoline_sysexit_to_user, trampoline_sysexit_window, trampoline_sysexit_end
-global tramp_cr3_pair, tramp_tsc_pair, trampoline_fast_int80, trampoline_fast_sysenter
-global trampoline_syscall_slow, trampoline_syscall_general, trampoline_sysenter_general
-global trampoline_syscall_call, trampoline_sysenter_call
+global tramp_vectors, tramp_common, tramp_iret_to_user
+global tramp_syscall_entry, tramp_cr3_switched, tramp_restore_iret, tramp_restore_iret_end
+global tramp_sysenter_entry, tramp_sysenter_end
+global tramp_sysexit_to_user, tramp_sysexit_window, tramp_sysexit_end
+global tramp_cr3_pair, tramp_tsc_pair, tramp_fast_int80, tramp_fast_sysenter
+global tramp_syscall_slow, tramp_syscall_general, tramp_sysenter_general
+global tramp_syscall_call, tramp_sysenter_call
 
 ; Vectors for which the CPU pushes an error code (SDM Vol. 3A §6.15).
 %define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
@@ -113,7 +113,7 @@ global trampoline_syscall_call, trampoline_sysenter_call
     cld
     rep movsd
 %%in_place:
-    cmp dword [tramp_switch_cr3], 0
+    cmp dword [tramp_switches_cr3], 0
     je %1
     inc dword [kev_cr3_writes]      ; counted while the kernel PD still maps it
     SWITCH_TO_USER_CR3 ebx
@@ -173,7 +173,7 @@ global trampoline_syscall_call, trampoline_sysenter_call
     mov eax, cr3
     push eax                        ; [ENTRY_FRAME - 4]: the user CR3, for the check
   %endif
-    cmp dword [tramp_switch_cr3], 0
+    cmp dword [tramp_switches_cr3], 0
     je %%switched
     SWITCH_TO_KERNEL_CR3
 %%switched:
@@ -192,19 +192,19 @@ global trampoline_syscall_call, trampoline_sysenter_call
 ; SWITCH_TO_USER_CR3_AFTER_SYSCALL tail: EAX = the handler's result. If
 ; the process now has slow work (tramp_fast_limit == 0: a kill, a frame
 ; moved off the entry stack because it slept, a TF to restore), C finishes
-; the call (trampoline_syscall_finish_slow). Else store the result in the
+; the call (tramp_syscall_finish_slow). Else store the result in the
 ; frame, which is still on the entry stack as the entry left it, move ESP
 ; to it and load the user CR3 (fast_user_pd, counted; none under
 ; aspace=shared). Must be followed by `tail`, the register pops.
 %macro SWITCH_TO_USER_CR3_AFTER_SYSCALL 1
     cmp dword [tramp_fast_limit], 0
-    je trampoline_syscall_finish_slow
+    je tramp_syscall_finish_slow
     mov [ENTRY_FRAME + TF_EAX], eax
   %if DEBUG_CHECKS
     call syscall_check_exit
   %endif
     mov esp, ENTRY_FRAME
-    cmp dword [tramp_switch_cr3], 0
+    cmp dword [tramp_switches_cr3], 0
     je %1
     mov eax, [fast_user_pd]
     inc dword [kev_cr3_writes]      ; counted while the kernel PD still maps it
@@ -262,7 +262,7 @@ global trampoline_syscall_call, trampoline_sysenter_call
     mov ecx, cr3
   %endif
     mov edx, [ss:tramp_fast_answer + eax * 4]
-    cmp dword [ss:tramp_switch_cr3], 0
+    cmp dword [ss:tramp_switches_cr3], 0
     je %%shared
     mov eax, [ss:tramp_kernel_cr3]
     mov cr3, eax
@@ -293,7 +293,7 @@ global trampoline_syscall_call, trampoline_sysenter_call
 ; (and ECX in DEBUG builds); the iret returns to exactly the state the CPU
 ; saved (EFLAGS, CS, SS as ring 3 had them).
 %macro FAST_INT80 0
-trampoline_fast_int80:
+tramp_fast_int80:
     push edx
   %if DEBUG_CHECKS
     push ecx
@@ -325,7 +325,7 @@ trampoline_fast_int80:
 section .trampoline.text progbits alloc exec nowrite align=4096
 
 ; One stub per IDT vector, each the same shape; vector 0x80's
-; (trampoline_syscall_entry) is below, with the general path it falls into.
+; (tramp_syscall_entry) is below, with the general path it falls into.
 %assign v 0
 %rep IDT_VECTORS
   %if v != SYSCALL_VECTOR
@@ -337,13 +337,13 @@ vector_ %+ v:
     push dword 0
       %endif
     push dword v
-    jmp trampoline_common
+    jmp tramp_common
     %endif
   %endif
 %assign v v+1
 %endrep
 
-trampoline_common:
+tramp_common:
     cld                             ; DF is the user's until now
     pushad
     mov eax, ds                     ; mov from a segment register zero-extends,
@@ -361,15 +361,15 @@ trampoline_common:
     mov fs, eax
     mov gs, eax
     test byte [esp + TF_CS], 3
-    jz trampoline_from_kernel
+    jz tramp_from_kernel
 
 %if DEBUG_CHECKS
     mov ebx, cr3                    ; the user CR3, for the checks in C (else EBX is unused)
 %endif
-    cmp dword [tramp_switch_cr3], 0 ; aspace=shared: the kernel is mapped already
-    je trampoline_cr3_switched
+    cmp dword [tramp_switches_cr3], 0 ; aspace=shared: the kernel is mapped already
+    je tramp_cr3_switched
     SWITCH_TO_KERNEL_CR3
-trampoline_cr3_switched:
+tramp_cr3_switched:
     mov eax, esp                    ; the frame stays on the entry stack
     mov esp, [tramp_kstack_top]     ; C runs on the process's kernel stack,
     sub esp, TRAPFRAME_SIZE         ; below the slot its frame moves to if it sleeps
@@ -378,7 +378,7 @@ trampoline_cr3_switched:
     call trap_from_user             ; does not return
     ud2
 
-trampoline_from_kernel:
+tramp_from_kernel:
     ; A trap at CPL 0, on the stack that was in use. Normally the kernel CR3
     ; is loaded already; the exception is a fault on the way out below
     ; (after SWITCH_TO_USER_CR3), so check before running any C, and pass
@@ -406,16 +406,16 @@ trampoline_from_kernel:
 
 ; int 0x80 (vector SYSCALL_VECTOR). User ABI (src/user/lib/syscall.asm):
 ; EAX = number, EBX, ECX, EDX, ESI, EDI = arguments 1-5; EAX = result.
-; A fast call (fastpath.h) is answered at trampoline_fast_int80; a number
+; A fast call (fastpath.h) is answered at tramp_fast_int80; a number
 ; at or above tramp_fast_limit (a bad number, or slow work pending: the
-; limit is 0 then) takes the stub's old way, trampoline_common and
+; limit is 0 then) takes the stub's old way, tramp_common and
 ; trap_from_user; every other call the general path below.
-trampoline_syscall_entry:
+tramp_syscall_entry:
     cmp eax, [ss:tramp_fast_limit]
-    jae trampoline_syscall_slow
+    jae tramp_syscall_slow
     cmp dword [ss:tramp_fast_answer + eax * 4], 0
-    jne trampoline_fast_int80
-trampoline_syscall_general:
+    jne tramp_fast_int80
+tramp_syscall_general:
     ; entry stack: the CPU's eip, cs, eflags, esp, ss
     push dword 0                    ; error code
     push dword SYSCALL_VECTOR
@@ -424,27 +424,27 @@ trampoline_syscall_general:
     mov ebp, eax                    ; the number (EBP is no argument of int 0x80)
     SAVE_SEGMENTS_LOAD_KERNEL_DS    ; the frame is complete: ENTRY_FRAME
     SWITCH_TO_KERNEL_CR3_FOR_SYSCALL
-trampoline_syscall_call:            ; kernel CR3, kernel stack: call the handler
+tramp_syscall_call:            ; kernel CR3, kernel stack: call the handler
     push edi                        ; the handler's five arguments (cdecl),
     push esi                        ; still in the registers the user
     push edx                        ; passed them in
     push ecx
     push ebx
     call [syscall_table + ebp * 4]  ; syscall.c: EAX = the result
-    SWITCH_TO_USER_CR3_AFTER_SYSCALL trampoline_exit_to_user
-trampoline_exit_to_user:            ; also the end of trampoline_return_to_user
+    SWITCH_TO_USER_CR3_AFTER_SYSCALL tramp_restore_iret
+tramp_restore_iret:            ; also the end of tramp_iret_to_user
     RESTORE_REGS_AND_IRET
-trampoline_exit_end:
+tramp_restore_iret_end:
     FAST_INT80
-trampoline_syscall_slow:
+tramp_syscall_slow:
     push dword 0
     push dword SYSCALL_VECTOR
-    jmp trampoline_common
+    jmp tramp_common
 
 ; The general path's way out when the process has slow work (see
 ; SWITCH_TO_USER_CR3_AFTER_SYSCALL): EAX = the handler's result; on the
 ; kernel stack, kernel CR3 loaded.
-trampoline_syscall_finish_slow:
+tramp_syscall_finish_slow:
     push eax
     call syscall_finish_slow        ; trap.c; does not return
     ud2
@@ -459,16 +459,16 @@ trampoline_syscall_finish_slow:
 ; EDX = the EIP to return to. The frame has the shape an `int 0x80` from
 ; ring 3 leaves (vector SYSENTER_VECTOR), EFLAGS as pushfd saw it (IF off).
 ; Only SS-relative accesses until DS is loaded: DS is still the user's.
-trampoline_sysenter_entry:
+tramp_sysenter_entry:
     ; A user TF: SYSENTER leaves TF set, and the single-step trap of an
     ; instruction that began with TF set comes after it (SDM Vol. 3B
     ; §17.3.1.4), so the #DB arrives here, before this first compare:
     ; trap.c resumes us with TF clear and tramp_fast_limit 0.
     cmp eax, [ss:tramp_fast_limit]
-    jae trampoline_sysenter_slow    ; also the calibration ring trip (EAX = ~0)
+    jae tramp_sysenter_slow    ; also the calibration ring trip (EAX = ~0)
     cmp dword [ss:tramp_fast_answer + eax * 4], 0
-    jne trampoline_fast_sysenter
-trampoline_sysenter_general:
+    jne tramp_fast_sysenter
+tramp_sysenter_general:
     pushfd                          ; the user's EFLAGS (IF off), into the frame's slot
     mov [esp + 4], ecx              ; user esp
     mov dword [esp + 8], USER_DS    ; user ss
@@ -482,14 +482,14 @@ trampoline_sysenter_general:
     mov edx, eax                    ; the number (EDX, the return EIP, is in the frame)
     SAVE_SEGMENTS_LOAD_KERNEL_DS
     SWITCH_TO_KERNEL_CR3_FOR_SYSCALL
-trampoline_sysenter_call:           ; kernel CR3, kernel stack: call the handler
+tramp_sysenter_call:           ; kernel CR3, kernel stack: call the handler
     push edi                        ; arg 5
     push esi                        ; arg 4
     push dword 0                    ; arg 3 waits on the user stack: syscall_sysenter_table
     push ebp                        ; arg 2   sends the calls that take it to
     push ebx                        ; arg 1   syscall_sysenter_arg3, which copies it in
     call [syscall_sysenter_table + edx * 4]
-    SWITCH_TO_USER_CR3_AFTER_SYSCALL trampoline_sysexit_window
+    SWITCH_TO_USER_CR3_AFTER_SYSCALL tramp_sysexit_window
 ; The way out by SYSEXIT (CS = KERNEL_CS + 16, SS = KERNEL_CS + 24, both
 ; RPL 3; EIP = EDX, ESP = ECX), for frames from the sysenter path with
 ; EFLAGS.TF clear (else trap_return irets: the popfd would single-step the
@@ -497,7 +497,7 @@ trampoline_sysenter_call:           ; kernel CR3, kernel stack: call the handler
 ; them there; trap_return copies user_esp and eip in) and its EFLAGS has IF
 ; off: `sti; sysexit`, STI's one-instruction interrupt shadow keeps
 ; interrupts off until we are back in ring 3.
-trampoline_sysexit_window:          ; also the end of trampoline_sysexit_to_user
+tramp_sysexit_window:          ; also the end of tramp_sysexit_to_user
     pop gs
     pop fs
     pop es
@@ -507,16 +507,16 @@ trampoline_sysexit_window:          ; also the end of trampoline_sysexit_to_user
     popfd                           ; the user's EFLAGS, IF still off
     sti
     sysexit
-trampoline_sysexit_end:
-trampoline_fast_sysenter:           ; entry stack (SYSENTER_ESP = top - 8): EDX (, ECX)
+tramp_sysexit_end:
+tramp_fast_sysenter:           ; entry stack (SYSENTER_ESP = top - 8): EDX (, ECX)
     push edx
   %if DEBUG_CHECKS
     push ecx
   %endif
     FAST_ANSWER FAST_SYSEXIT_TAIL
-trampoline_sysenter_slow:           ; the same frame as the general path, then C
+tramp_sysenter_slow:           ; the same frame as the general path, then C
     cmp eax, SYSENTER_RING_TRIP     ; the calibration ring trip (docs/benchmarking.md):
-    je trampoline_sysenter_ring_trip ; off the path of the real calls
+    je tramp_sysenter_ring_trip ; off the path of the real calls
     pushfd
     mov [esp + 4], ecx              ; user esp
     mov dword [esp + 8], USER_DS    ; user ss
@@ -526,23 +526,23 @@ trampoline_sysenter_slow:           ; the same frame as the general path, then C
     push dword SYSENTER_VECTOR
     push dword 0x2
     popfd                           ; kernel EFLAGS: TF, NT, AC, DF off
-    jmp trampoline_common
-trampoline_sysenter_ring_trip:      ; ECX, EDX: the user's ESP and EIP already
+    jmp tramp_common
+tramp_sysenter_ring_trip:      ; ECX, EDX: the user's ESP and EIP already
     sti                             ; its shadow covers sysexit
     sysexit
-trampoline_sysenter_end:
+tramp_sysenter_end:
 
-; void trampoline_return_to_user(const struct trapframe *tf, uint32_t cr3)
-trampoline_return_to_user:
-    LEAVE_FOR_USER_CR3 trampoline_exit_to_user
-    jmp trampoline_exit_to_user
+; void tramp_iret_to_user(const struct trapframe *tf, uint32_t cr3)
+tramp_iret_to_user:
+    LEAVE_FOR_USER_CR3 tramp_restore_iret
+    jmp tramp_restore_iret
 
-; void trampoline_sysexit_to_user(const struct trapframe *tf, uint32_t cr3)
+; void tramp_sysexit_to_user(const struct trapframe *tf, uint32_t cr3)
 ; trap_return uses it only when the frame's EFLAGS has TF clear; it has put
 ; the return ESP and EIP in the frame's ECX and EDX and cleared its IF.
-trampoline_sysexit_to_user:
-    LEAVE_FOR_USER_CR3 trampoline_sysexit_window
-    jmp trampoline_sysexit_window
+tramp_sysexit_to_user:
+    LEAVE_FOR_USER_CR3 tramp_sysexit_window
+    jmp tramp_sysexit_window
 
 ; TSC_AROUND writes: the body of tramp_cr3_pair (writes = 1) and
 ; tramp_tsc_pair (writes = 0): the TSC ticks across `mov cr3, user_cr3;
@@ -586,13 +586,13 @@ tramp_tsc_pair:
 
 section .rodata
 align 4
-trampoline_vectors:
+tramp_vectors:
 %assign v 0
 %rep IDT_VECTORS
   %if v == AFILL_VECTOR
-    dd trampoline_afill_entry       ; the TLB-fill instrument's gate (afill.asm)
+    dd tramp_afill_entry       ; the TLB-fill instrument's gate (afill.asm)
   %elif v == SYSCALL_VECTOR
-    dd trampoline_syscall_entry
+    dd tramp_syscall_entry
   %else
     dd vector_ %+ v
   %endif

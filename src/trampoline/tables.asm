@@ -8,7 +8,7 @@
 ;   uint32_t tramp_kstack_top             top of the current process's kernel
 ;                                         stack (a direct-map VA); the entry
 ;                                         code copies each frame below it
-;   uint32_t tramp_switch_cr3             1: switch CR3 on entry and exit (split
+;   uint32_t tramp_switches_cr3             1: switch CR3 on entry and exit (split
 ;                                         modes); 0: aspace=shared, the kernel is
 ;                                         mapped in the user PD already
 ;   uint32_t tramp_fast_answer[NR_SYSCALLS] kernel VA of the answer word of each
@@ -27,7 +27,7 @@
 %include "entry/trapframe.inc"
 %include "syscall_nr.inc"     ; NR_SYSCALLS
 
-global tramp_gdt, tramp_idt, tramp_tss, tramp_kernel_cr3, tramp_kstack_top, tramp_switch_cr3
+global tramp_gdt, tramp_idt, tramp_tss, tramp_kernel_cr3, tramp_kstack_top, tramp_switches_cr3
 global tramp_entry_stack, tramp_entry_stack_top, tramp_fast_answer, tramp_fast_limit
 
 TSS_SIZE equ 104
@@ -42,7 +42,7 @@ tramp_tss:          times TSS_SIZE db 0
 align 4
 tramp_kernel_cr3:   dd 0
 tramp_kstack_top:   dd 0
-tramp_switch_cr3:   dd 1                ; 0 in aspace=shared: no CR3 write on entry/exit
+tramp_switches_cr3:   dd 1                ; 0 in aspace=shared: no CR3 write on entry/exit
 tramp_fast_limit:   dd 0                ; fastpath.c keeps it
 tramp_fast_answer:  times NR_SYSCALLS dd 0
 

@@ -13,7 +13,7 @@
  *
  * The order of checks inside the kernel decides some results (e.g. ipc_call
  * checks the reply buffer before the peer, ipc_send the peer before the
- * message): the expectations follow src/kernel/ipc/ipc.c, vm.c, proc.c,
+ * message): the expectations follow src/kernel/ipc/ipc.c, mem_syscalls.c, proc.c,
  * loader.c and docs/processes.md, docs/ipc.md, and say so where it matters.
  *
  * frames_free is global, so before it measures anything test_hostile waits

@@ -8,7 +8,7 @@
 #   4. continue into the trampoline (syscall entry; then, that breakpoint
 #      deleted, to the general path past the CR3 switch, where it calls the
 #      handler: a fast-path call such as getpid never reaches
-#      trampoline_syscall_call, hello's write does):
+#      tramp_syscall_call, hello's write does):
 #      `creg` shows the kernel PD and `info tab` the kernel's layout;
 #   5. quit.
 # Then test/bochs/shell.py: `make bochs` itself (BOCHSBREAK=, COM1 on the
@@ -25,8 +25,8 @@ dmap=$(($(layout DIRECT_MAP_BASE))) dmap_end=$(($(layout DIRECT_MAP_BASE) + $(la
 user_cs=$(awk '$1 == "#define" && $2 == "USER_CS" { print $3 }' src/kernel/entry/trapframe.h)
 b16() { printf '0x%016x' "$1"; }   # Bochs prints linear addresses with 16 digits
 sym() { awk -v n="$1" '$2 == n { print "0x" $1 }' "$BUILD/kernel.sym"; }
-entry=$(sym trampoline_syscall_entry)
-switched=$(sym trampoline_syscall_call)
+entry=$(sym tramp_syscall_entry)
+switched=$(sym tramp_syscall_call)
 tools/bochsrc.sh "$BUILD/bochstest.iso" "$LOGS/bochs-session-com1.log" "$LOGS/bochs-session.log" \
     > "$LOGS/bochsrc-session"
 cat > "$LOGS/bochs-session.rc" <<RC
@@ -82,8 +82,8 @@ what="page $(printf '0x%x' $tramp): the trampoline is supervisor-only (PTE S)"
 ok page_has S "$(b16 $tramp)"
 what="page $(printf '0x%x' $kvirt): the kernel's link address is not mapped in the user PD"
 ok grep -q "physical address not available for linear $(b16 $kvirt)" "$user"
-what="breakpoint at trampoline_syscall_entry hit"
-ok grep -q '(trampoline_syscall_entry+0)' "$out"
+what="breakpoint at tramp_syscall_entry hit"
+ok grep -q '(tramp_syscall_entry+0)' "$out"
 kcr3=$(sed -n 's/^CR3=\(0x[0-9a-f]*\).*/\1/p' "$kernel" | head -n 1)
 what="after the CR3 switch, creg shows the kernel PD ($kcr3 = $kernel_pd)"
 ok [ -n "$kcr3" ] && [ $((kcr3)) -eq $((kernel_pd)) ]

@@ -117,12 +117,12 @@ check("ptdump 5 and ptdump 0x1000: not a page directory", all("is not a page dir
 gdb.execute("delete")
 
 # 6. The trampoline's syscall entry, with a user CR3 still loaded.
-gdb.execute("hbreak trampoline_syscall_entry")
+gdb.execute("hbreak tramp_syscall_entry")
 gdb.execute("continue")
-entry = value("(unsigned)&trampoline_syscall_entry")
+entry = value("(unsigned)&tramp_syscall_entry")
 user_cr3 = value("$cr3")
 kcr3 = kernel_cr3()  # from tools/gdb/split.py: sourced files share __main__
-check("stop at trampoline_syscall_entry", value("$pc") == entry, "pc 0x%x" % value("$pc"))
+check("stop at tramp_syscall_entry", value("$pc") == entry, "pc 0x%x" % value("$pc"))
 check("CR3 at the entry is a user page directory", user_cr3 != kcr3, "cr3 0x%x kernel 0x%x" % (user_cr3, kcr3))
 gdb.execute("delete")
 

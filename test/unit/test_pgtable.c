@@ -784,7 +784,7 @@ static paddr_t new_pd(void)
 
 #define TRAMP_PAGES 4
 
-/* Give @p a trampoline table as uvm_create() does in the kernel: one pool
+/* Give @p a trampoline table as paging_new_user_pd() does in the kernel: one pool
  * frame for PDE 1023, entries from TRAMPOLINE_BASE pointing at the
  * (unmanaged) frames from @tramp_pa, U=0. */
 static void add_trampoline(paddr_t p, paddr_t tramp_pa)
@@ -798,7 +798,7 @@ static void add_trampoline(paddr_t p, paddr_t tramp_pa)
     ((pde_t *)phys_to_virt(p))[PDX(TRAMPOLINE_BASE)] = pt | PTE_P | PTE_W | PTE_U;
 }
 
-/* uvm_create() for the tests: PD + trampoline table, 2 frames. */
+/* paging_new_user_pd() for the tests: PD + trampoline table, 2 frames. */
 static paddr_t new_user_pd(paddr_t tramp_pa)
 {
     paddr_t p = new_pd();
@@ -1114,7 +1114,7 @@ static void test_uvm_clone_does_not_copy_trampoline_ptes(void **state)
     map_filled(pd, USER_STACK_TOP - PAGE_SIZE, PTE_U | PTE_W, 6);
 
     /* Destination: a different set of trampoline PTEs, as the kernel's
-     * uvm_create() would have put there. */
+     * paging_new_user_pd() would have put there. */
     const paddr_t dst_tramp = 0x000D0000u;
     paddr_t dst = new_user_pd(dst_tramp);
     paddr_t dst_pt = PTE_FRAME(((pde_t *)phys_to_virt(dst))[PDX(TRAMPOLINE_BASE)]);

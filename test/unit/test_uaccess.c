@@ -53,7 +53,7 @@ void preempt_window(void) {}
 
 static uint8_t mem[MEM_SIZE] __attribute__((aligned(4096)));
 
-/* The kernel's demand-paging hook (vm.c, over pgtable.c's uvm_fault_in):
+/* The kernel's demand-paging hook (mem_syscalls.c, over pgtable.c's uvm_fault_in):
  * here it gives a reserved (PTE_LAZY) page the next spare frame from
  * F_LAZY up, zeroed, refusing what uvm_fault_in refuses; next_lazy == 0
  * plays "out of frames". populate_calls counts every call. */
@@ -721,7 +721,7 @@ static void test_strncpy_running_into_user_top_faults(void **state)
     assert_string_equal(dst, "kkk");
 }
 
-/* ---- uvm_copy_between: a second address space ---------------------------- */
+/* ---- copy_user_to_user: a second address space ---------------------------- */
 
 /*
  * The second address space (PD2), built by setup_two() on top of the
@@ -803,7 +803,7 @@ static paddr_t uva_to_pa(paddr_t dir, uaddr_t va)
     return PTE_FRAME(pte) | (va & (PAGE_SIZE - 1));
 }
 
-/* After a successful uvm_copy_between() that started from the snapshot:
+/* After a successful copy_user_to_user() that started from the snapshot:
  * the destination holds the source's bytes, and nothing else changed. */
 static void expect_copied(paddr_t src_dir, uaddr_t src_va, paddr_t dst_dir, uaddr_t dst_va,
                           size_t len)
@@ -825,7 +825,7 @@ static void expect_copy_fault(paddr_t src_dir, uaddr_t src_va, paddr_t dst_dir, 
                               size_t len)
 {
     take_snapshot();
-    long r = uvm_copy_between(src_dir, src_va, dst_dir, dst_va, len);
+    long r = copy_user_to_user(src_dir, src_va, dst_dir, dst_va, len);
     if (r != -EFAULT)
         print_error("src 0x%x dst 0x%x len 0x%zx: got %ld\n", src_va, dst_va, len, r);
     assert_int_equal(r, -EFAULT);
@@ -839,7 +839,7 @@ static void test_copy_between_across_page_boundaries_both_sides(void **state)
      * is readable); destination X1+0x10 .. X3+0x10 (0xFF0, 0x1000, 0x10):
      * the page boundaries never line up. */
     take_snapshot();
-    assert_int_equal(uvm_copy_between(pd, VA_A + 0xFF0, pd2, VA2_X + 0x10, 0x2000), 0);
+    assert_int_equal(copy_user_to_user(pd, VA_A + 0xFF0, pd2, VA2_X + 0x10, 0x2000), 0);
     assert_memory_equal(phys(G_X1) + 0x10, phys(F_A) + 0xFF0, 0x10);
     assert_memory_equal(phys(G_X1) + 0x20, phys(F_B), 0xFE0);
     assert_memory_equal(phys(G_X2), phys(F_B) + 0xFE0, 0x20);
@@ -854,7 +854,7 @@ static void test_copy_between_the_other_way(void **state)
     /* PD2 -> PD: source X1+0xA1 .. X2+0x1A1, destination A+0xF00 .. the
      * very end of B. */
     take_snapshot();
-    assert_int_equal(uvm_copy_between(pd2, VA2_X + 0xA1, pd, VA_A + 0xF00, 0x1100), 0);
+    assert_int_equal(copy_user_to_user(pd2, VA2_X + 0xA1, pd, VA_A + 0xF00, 0x1100), 0);
     assert_memory_equal(phys(F_A) + 0xF00, phys(G_X1) + 0xA1, 0x100);
     assert_memory_equal(phys(F_B), phys(G_X1) + 0x1A1, 0xE5F);
     assert_memory_equal(phys(F_B) + 0xE5F, phys(G_X2), 0x1A1);
@@ -874,7 +874,7 @@ static void test_copy_between_every_alignment(void **state)
             for (size_t l = 0; l < ARRAY_SIZE(lens); l++) {
                 if (offs[a] + lens[l] > 3 * PAGE_SIZE || offs[b] + lens[l] > 3 * PAGE_SIZE)
                     continue;
-                long r = uvm_copy_between(pd, VA_A + offs[a], pd2, VA2_X + offs[b], lens[l]);
+                long r = copy_user_to_user(pd, VA_A + offs[a], pd2, VA2_X + offs[b], lens[l]);
                 if (r != 0)
                     print_error("src off 0x%x dst off 0x%x len 0x%zx: %ld\n",
                                 offs[a], offs[b], lens[l], r);
@@ -890,12 +890,12 @@ static void test_copy_between_within_one_address_space(void **state)
     (void)state;
     /* Source and destination in the same PD, disjoint ranges. */
     take_snapshot();
-    assert_int_equal(uvm_copy_between(pd2, VA2_RO + 0x800, pd2, VA2_X + 0xC00, 0x1000), 0);
+    assert_int_equal(copy_user_to_user(pd2, VA2_RO + 0x800, pd2, VA2_X + 0xC00, 0x1000), 0);
     expect_copied(pd2, VA2_RO + 0x800, pd2, VA2_X + 0xC00, 0x1000);
     /* The last user byte of one space to the first user byte of the other. */
-    assert_int_equal(uvm_copy_between(pd2, 0xFFEFFFFFu, pd, USER_BASE, 1), 0);
+    assert_int_equal(copy_user_to_user(pd2, 0xFFEFFFFFu, pd, USER_BASE, 1), 0);
     assert_int_equal(phys(F_BASE)[0], phys(G_TOP)[0xFFF]);
-    assert_int_equal(uvm_copy_between(pd, VA_TOP, pd2, VA_TOP, PAGE_SIZE), 0);
+    assert_int_equal(copy_user_to_user(pd, VA_TOP, pd2, VA_TOP, PAGE_SIZE), 0);
     assert_memory_equal(phys(G_TOP), phys(F_TOP), PAGE_SIZE);
 }
 
@@ -941,7 +941,7 @@ static void test_copy_between_read_only_destination_faults_and_writes_nothing(vo
         expect_copy_fault(pd, VA_A + 0x10, pd2, bad[k].va, bad[k].len);
     /* A read-only page is a fine source, not a destination. */
     take_snapshot();
-    assert_int_equal(uvm_copy_between(pd2, VA2_RO + 0x10, pd, VA_A, 0x40), 0);
+    assert_int_equal(copy_user_to_user(pd2, VA2_RO + 0x10, pd, VA_A, 0x40), 0);
     expect_copied(pd2, VA2_RO + 0x10, pd, VA_A, 0x40);
 }
 
@@ -953,8 +953,8 @@ static void test_copy_between_len_zero_succeeds_without_looking(void **state)
     take_snapshot();
     for (size_t a = 0; a < ARRAY_SIZE(bad); a++)
         for (size_t b = 0; b < ARRAY_SIZE(bad); b++)
-            assert_int_equal(uvm_copy_between(pd, bad[a], pd2, bad[b], 0), 0);
-    assert_int_equal(uvm_copy_between(pd, VA_A, pd2, VA2_X, 0), 0);
+            assert_int_equal(copy_user_to_user(pd, bad[a], pd2, bad[b], 0), 0);
+    assert_int_equal(copy_user_to_user(pd, VA_A, pd2, VA2_X, 0), 0);
     assert_memory_unchanged();
 }
 
@@ -986,7 +986,7 @@ static void test_copy_between_wrapping_or_outside_user_range_faults(void **state
     }
     /* The last user page itself is fine on both sides. */
     take_snapshot();
-    assert_int_equal(uvm_copy_between(pd2, VA_TOP, pd, VA_TOP, PAGE_SIZE), 0);
+    assert_int_equal(copy_user_to_user(pd2, VA_TOP, pd, VA_TOP, PAGE_SIZE), 0);
     expect_copied(pd2, VA_TOP, pd, VA_TOP, PAGE_SIZE);
 }
 
@@ -1005,7 +1005,7 @@ static void test_copy_between_len_above_max_faults(void **state)
     expect_copy_fault(pd, VA_ALIAS, pd2, VA_ALIAS, UACCESS_MAX_LEN + 1);
     expect_copy_fault(pd2, VA_ALIAS, pd, VA_ALIAS, UACCESS_MAX_LEN + 1);
     /* Exactly the maximum works. */
-    assert_int_equal(uvm_copy_between(pd, VA_ALIAS, pd2, VA_ALIAS, UACCESS_MAX_LEN), 0);
+    assert_int_equal(copy_user_to_user(pd, VA_ALIAS, pd2, VA_ALIAS, UACCESS_MAX_LEN), 0);
     assert_memory_equal(phys(G_ALIAS), phys(F_ALIAS), PAGE_SIZE);
 }
 
@@ -1273,6 +1273,6 @@ int main(void)
         T2(test_copy_between_wrapping_or_outside_user_range_faults),
         T2(test_copy_between_len_above_max_faults),
     };
-    return cmocka_run_group_tests_name("user memory access (copy_from_user, copy_to_user, fetch_user_word, strncpy_from_user, uvm_copy_between)",
+    return cmocka_run_group_tests_name("user memory access (copy_from_user, copy_to_user, fetch_user_word, strncpy_from_user, copy_user_to_user)",
                                        tests, NULL, group_teardown);
 }

@@ -43,7 +43,7 @@ STRING_OPS = {0x6C, 0x6D, 0x6E, 0x6F, 0xA4, 0xA5, 0xA6, 0xA7, 0xAA, 0xAB, 0xAC, 
 SEGMENTS = [
     ("harness", "the measuring code: bracket, call into os_NAME, os_NAME, return"),
     ("user stub", "syscall_raw / sysenter_call (src/user/lib)"),
-    ("trampoline entry", "vector stub or sysenter entry, CR3 write, general path up to the table call (slow: trampoline_common)"),
+    ("trampoline entry", "vector stub or sysenter entry, CR3 write, general path up to the table call (slow: tramp_common)"),
     ("fast path", "trampoline fast path: the answer, between the two CR3 writes (no C)"),
     ("frame copy in", "COPY_FRAME_TO_KERNEL_STACK: rep movsd, per iteration"),
     ("entry scrub", "DEBUG=1 only: SCRUB_ENTRY_STACK, rep stosd, per iteration"),
@@ -52,7 +52,7 @@ SEGMENTS = [
     ("handler", "syscall_table[nr] (sc_NAME, syscall.c) and whatever it calls"),
     ("exit", "trap_return, syscall_finish_slow; DEBUG=1: syscall_check_exit"),
     ("frame copy out", "COPY_FRAME_TO_ENTRY_STACK: rep movsd, per iteration"),
-    ("trampoline exit", "general path's return / trampoline_return_to_user, CR3 write, iret/sysexit"),
+    ("trampoline exit", "general path's return / tramp_iret_to_user, CR3 write, iret/sysexit"),
 ]
 
 

@@ -112,7 +112,7 @@ static AFILL_TEXT void note(struct afill_scan *s, uint32_t va, uint32_t e, bool 
  * through since the last afill_clear(). The CPU sets the PDE's A whenever
  * it uses the PDE to translate (SDM Vol. 3A §4.8), so none of the table's
  * PTEs got an A bit, and afill_clear() left none: the walk and the clear
- * skip it. User tables (U in the PDE) are private (uvm_create, pt_slot,
+ * skip it. User tables (U in the PDE) are private (paging_new_user_pd, pt_slot,
  * uvm_clone each allocate their own); the kernel PD's own tables are too,
  * except under aspace=shared, which shares them into every user PD, whose
  * copy of the PDE may be the one the CPU marked (@parts without

@@ -16,7 +16,7 @@ extern uint32_t kev_syscalls;     /* system calls dispatched */
 extern uint32_t kev_cr3_writes;   /* CR3 loads: write_cr3() below and the trampoline's */
 extern uint32_t kev_pages_walked; /* page pieces moved by copy-in/copy-out */
 extern uint32_t kev_bytes_copied; /* bytes moved by copy-in/copy-out */
-extern uint32_t kev_faults;       /* demand-paging fills (vm.c): user #PF or copy-in/out */
+extern uint32_t kev_faults;       /* demand-paging fills (mem_syscalls.c): user #PF or copy-in/out */
 
 /* write_cr3 - the kernel's CR3 load: load_cr3(@v) (x86.h), counted in
  * kev_cr3_writes. Every CR3 write the C kernel makes goes through here

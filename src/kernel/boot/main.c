@@ -124,7 +124,7 @@ void kmain(paddr_t mbi_pa, paddr_t load_base)
     desc_init();
     fastpath_init();
     pic_init();
-    frames_init(mbi, mbi_pa);
+    memmap_init(mbi, mbi_pa);
     kprintf("paging: kernel PD %p, image %p-%p, trampoline %p-%p (%u pages)\n", (void *)kernel_cr3,
             (void *)load_base, (void *)kernel_image_end, (void *)TRAMPOLINE_BASE,
             (void *)__trampoline_end, ((uint32_t)(uintptr_t)__trampoline_end - TRAMPOLINE_BASE) / PAGE_SIZE);

@@ -2,7 +2,7 @@
  * syscall.c - system call dispatch (ABI in uapi/syscall.h). Arguments come
  * from the trap frame registers; user memory is reached only through
  * uaccess.h. The calls of one subsystem live with it: processes in proc.c
- * and loader.c, memory in vm.c, IPC in ipc.c, files (read and write too) in
+ * and loader.c, memory in mem_syscalls.c, IPC in ipc.c, files (read and write too) in
  * file.c.
  */
 #include "defs.h"

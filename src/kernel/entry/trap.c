@@ -61,8 +61,8 @@ KERNEL_HOT_TEXT void trap_return(struct proc *p)
     if (!tramp_fast_limit)
         fastpath_recheck(p); /* its slow work is done: fast calls again */
     if (sysexit)
-        trampoline_sysexit_to_user(tf, p->pd);
-    trampoline_return_to_user(tf, p->pd);
+        tramp_sysexit_to_user(tf, p->pd);
+    tramp_iret_to_user(tf, p->pd);
 }
 
 KERNEL_HOT_TEXT void syscall_finish_slow(long result)
@@ -148,7 +148,7 @@ void trap_from_kernel(struct trapframe *tf, uint32_t cr3_at_trap)
             preempt_tick(current); /* a long syscall: it yields at its preempt point */
         return;
     }
-    if (tf->vector == VEC_DB && in_range(tf->eip, trampoline_sysenter_entry, trampoline_sysenter_end)) {
+    if (tf->vector == VEC_DB && in_range(tf->eip, tramp_sysenter_entry, tramp_sysenter_end)) {
         /* The user's EFLAGS.TF survives sysenter (SDM Vol. 2B "SYSENTER":
          * only VM, IF and RF are cleared), so the CPU raises #DB after
          * SYSENTER itself, before the first entry instruction runs (SDM
@@ -162,7 +162,7 @@ void trap_from_kernel(struct trapframe *tf, uint32_t cr3_at_trap)
          * user's EAX here) never reaches C: it sysexits with the kernel's
          * EFLAGS, so TF is simply dropped (docs/security.md) and nothing
          * is remembered. */
-        if (DEBUG_CHECKS && tf->eip != (uint32_t)(uintptr_t)trampoline_sysenter_entry)
+        if (DEBUG_CHECKS && tf->eip != (uint32_t)(uintptr_t)tramp_sysenter_entry)
             panic_trap(tf, cr3_at_trap, "sysenter #DB not at the first entry instruction");
         tf->eflags &= ~EFLAGS_TF;
         if (current && tf->eax != SYSENTER_RING_TRIP) {
@@ -171,8 +171,8 @@ void trap_from_kernel(struct trapframe *tf, uint32_t cr3_at_trap)
         }
         return;
     }
-    if (current && (in_range(tf->eip, trampoline_exit_to_user, trampoline_exit_end) ||
-                    in_range(tf->eip, trampoline_sysexit_window, trampoline_sysexit_end))) {
+    if (current && (in_range(tf->eip, tramp_restore_iret, tramp_restore_iret_end) ||
+                    in_range(tf->eip, tramp_sysexit_window, tramp_sysexit_end))) {
         /* The pops or the iret of the exit path faulted: the user state is
          * bad, the kernel is fine. Report against the process. */
         kprintf("fault returning to user mode\n");

@@ -40,7 +40,7 @@ static void report(bool ok, const char *name, const char *detail)
 void ktest_begin(uint32_t nmodules)
 {
     frames_before = kernel_frames.free;
-    tramp_sum_before = trampoline_checksum();
+    tramp_sum_before = tramp_checksum();
     if (ktest_mode)
         kprintf("KTAP version 1\n1..%u\n", nmodules + KERNEL_CHECKS);
 }
@@ -116,7 +116,7 @@ void ktest_finish(void)
     report(frames_after == frames_before, "frames.returned_to_baseline", detail);
     ksnprintf(detail, sizeof(detail), "%u open-file entries still in use", files_in_use());
     report(files_in_use() == 0, "files.every_open_file_closed", detail);
-    report(trampoline_checksum() == tramp_sum_before, "trampoline.gdt_idt_tss_unchanged", "FNV-1a checksum");
+    report(tramp_checksum() == tramp_sum_before, "trampoline.gdt_idt_tss_unchanged", "FNV-1a checksum");
     ksnprintf(detail, sizeof(detail), "%u address spaces audited, %u violations", audits_run, audit_violations);
     report(audit_violations == 0 && (audits_run > 0 || !ktest_mode), "paging.audit_every_address_space", detail);
 

@@ -2,7 +2,7 @@
  * ipc.c - synchronous IPC in the L4 manner: no kernel buffering. A message
  * moves only when both sides are present, directly from the sender's pages
  * to the receiver's: the kernel walks both page directories and copies
- * through the direct map (uvm_copy_between), at most IPC_MAX_MSG bytes, with
+ * through the direct map (copy_user_to_user), at most IPC_MAX_MSG bytes, with
  * no staging buffer at all.
  *
  * Whoever arrives second completes the transfer and wakes the other:
@@ -58,7 +58,7 @@ static long find_peer(int pid, struct proc **out)
  * neither process can have changed its mappings since: both are blocked. */
 static long deliver(struct proc *from, uaddr_t msg, uint32_t len, struct proc *to)
 {
-    long r = uvm_copy_between(from->pd, msg, to->pd, to->ipc.buf, len);
+    long r = copy_user_to_user(from->pd, msg, to->pd, to->ipc.buf, len);
     if (r == 0 && to->ipc.sender_out)
         r = copy_to_user(to->pd, to->ipc.sender_out, &from->pid, sizeof(int));
     return r;
@@ -189,7 +189,7 @@ long sys_ipc_reply(int dest, uaddr_t msg, uint32_t len)
         return -EMSGSIZE;
     if (user_range_ok(current->pd, msg, len, false) < 0)
         return -EFAULT;
-    r = uvm_copy_between(current->pd, msg, d->pd, d->ipc.reply_buf, len);
+    r = copy_user_to_user(current->pd, msg, d->pd, d->ipc.reply_buf, len);
     complete(d, r < 0 ? r : (long)len);
     return r;
 }

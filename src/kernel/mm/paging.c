@@ -94,12 +94,12 @@ void paging_init(paddr_t load_base)
     protect_kernel_text();
     if (aspace_mode == ASPACE_SPLIT_GLOBAL)
         write_cr4(read_cr4() | CR4_PGE); /* Global pages (SDM Vol. 3A §4.10.2.4) */
-    tramp_switch_cr3 = aspace_mode != ASPACE_SHARED;
+    tramp_switches_cr3 = aspace_mode != ASPACE_SHARED;
     afill_init();
     write_cr3(kernel_cr3);
 }
 
-long uvm_create(paddr_t *pd_out)
+long paging_new_user_pd(paddr_t *pd_out)
 {
     paddr_t pd, pt;
     if (frame_alloc(&kernel_frames, &pd) < 0)
@@ -152,7 +152,7 @@ uint32_t paging_audit_kernel(void)
     return bad;
 }
 
-uint32_t trampoline_checksum(void)
+uint32_t tramp_checksum(void)
 {
     /* FNV-1a over the GDT, IDT and TSS: the kernel compares it before and
      * after the user programs ran. */

@@ -131,7 +131,7 @@ int uvm_unmap_range(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npa
 void uvm_unmap_undo(struct frame_pool *fp, paddr_t pd, uint32_t va, uint32_t npages);
 
 /*
- * uvm_clone - copy every user page of @src into @dst (a PD from uvm_create):
+ * uvm_clone - copy every user page of @src into @dst (a PD from paging_new_user_pd):
  * fresh frames with the same contents and flags; PTE_SHARED pages share the
  * frame (one more reference); reserved pages stay reserved (no frame), and
  * PROT_NONE pages keep their state. Returns 0, -ENOMEM, or -EINTR (the process

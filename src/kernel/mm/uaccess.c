@@ -213,7 +213,7 @@ long strncpy_from_user(paddr_t pd, char *dst, uaddr_t src, size_t max)
     return -ENAMETOOLONG;
 }
 
-long uvm_copy_between(paddr_t src_pd, uaddr_t src_va, paddr_t dst_pd, uaddr_t dst_va, size_t len)
+long copy_user_to_user(paddr_t src_pd, uaddr_t src_va, paddr_t dst_pd, uaddr_t dst_va, size_t len)
 {
     if (user_range_ok(src_pd, src_va, len, false) < 0 || user_range_ok(dst_pd, dst_va, len, true) < 0)
         return -EFAULT;

@@ -26,7 +26,7 @@
 #include "types.h"
 #include "uapi/limits.h"    /* UACCESS_MAX_LEN: bytes in one copy; larger requests get -EFAULT */
 
-/* uaccess_populate - the kernel's demand-paging hook (vm.c; the host tests
+/* uaccess_populate - the kernel's demand-paging hook (mem_syscalls.c; the host tests
  * supply their own): give the reserved user page at @va (page aligned) in
  * @pd a zeroed frame if it may be accessed (written, if @write), counting
  * one fault. Returns 0, or < 0 (the copy then fails -EFAULT). The pages a
@@ -75,7 +75,7 @@ long clear_user(paddr_t pd, uaddr_t dst, size_t len);
 long strncpy_from_user(paddr_t pd, char *dst, uaddr_t src, size_t max);
 
 /*
- * uvm_copy_between - copy @len bytes from user @src_va in the address space
+ * copy_user_to_user - copy @len bytes from user @src_va in the address space
  * @src_pd to user @dst_va in @dst_pd, page by page through the direct map,
  * with no intermediate buffer (IPC). The source must be readable and the
  * destination writable user memory, by the rules above. Returns 0 or
@@ -83,6 +83,6 @@ long strncpy_from_user(paddr_t pd, char *dst, uaddr_t src, size_t max);
  * memory), each page piece is moved as by memmove; a range that overlaps
  * itself across a page boundary has no defined result.
  */
-long uvm_copy_between(paddr_t src_pd, uaddr_t src_va, paddr_t dst_pd, uaddr_t dst_va, size_t len);
+long copy_user_to_user(paddr_t src_pd, uaddr_t src_va, paddr_t dst_pd, uaddr_t dst_va, size_t len);
 
 #endif /* UACCESS_H */

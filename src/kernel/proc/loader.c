@@ -116,7 +116,7 @@ static long build_address_space(struct proc *p, const struct elf_image *elf, con
     for (uint32_t i = 0; i < elf->nsegs && aspace_mode == ASPACE_SHARED; i++)
         if ((uint64_t)elf->segs[i].vaddr + elf->segs[i].memsz > DIRECT_MAP_BASE)
             return -ENOEXEC;
-    long r = uvm_create(&p->pd);
+    long r = paging_new_user_pd(&p->pd);
     if (r < 0)
         return r;
     uaddr_t image_end = 0;

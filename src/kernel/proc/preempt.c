@@ -8,7 +8,7 @@
  *   cli            a pending IRQ is taken before this one
  *
  * An IRQ taken in a window arrives through the trampoline's ring-0 path
- * (trampoline_from_kernel: no stack switch, the frame goes onto the
+ * (tramp_from_kernel: no stack switch, the frame goes onto the
  * process's kernel stack, CR3 is checked and restored) into
  * trap_from_kernel, which serves it and charges a timer tick to the
  * current process's slice (preempt_tick). The switch itself happens here,

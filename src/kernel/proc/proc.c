@@ -314,7 +314,7 @@ long sys_fork(void)
     struct proc *child = proc_alloc(&err);
     if (!child)
         return err;
-    long r = uvm_create(&child->pd);
+    long r = paging_new_user_pd(&child->pd);
     if (r == 0)
         r = uvm_clone(&kernel_frames, current->pd, child->pd);
     if (r < 0) {

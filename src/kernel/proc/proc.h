@@ -186,13 +186,13 @@ long sys_ipc_call(int dest, uaddr_t msg, uint32_t len, uaddr_t reply, uint32_t m
 long sys_ipc_reply(int dest, uaddr_t msg, uint32_t len);
 void ipc_exit(struct proc *p);       /* wake everyone blocked on @p with -ESRCH */
 
-/* vm.c: heap, anonymous mappings, shared memory (docs/processes.md). A valid
+/* mem_syscalls.c: heap, anonymous mappings, shared memory (docs/processes.md). A valid
  * range: @va page-aligned, @npages > 0, inside [USER_BASE, USER_TOP), no wrap. */
 /* sys_brk - brk(end): 0 returns the break; else move it to @end (bytes),
  * reserving pages for demand paging or unmapping those above. Returns the new break;
  * -EINVAL below the heap start, -ENOMEM above HEAP_LIMIT, something mapped
  * in the way, a growth larger than the free frames, or no frame for a page
- * table (nothing changed). Details in vm.c. */
+ * table (nothing changed). Details in mem_syscalls.c. */
 long sys_brk(uaddr_t end);
 /* sys_map - map(va, npages, prot): @npages zeroed pages at @va, writable if
  * PROT_WRITE; shared with children forked later (not copied) if
@@ -226,7 +226,7 @@ bool vm_user_fault(const struct trapframe *tf);
  * -EINTR killed during the check (preempt points every PREEMPT_PTES pages). */
 long sys_shm_grant(int pid, uaddr_t va, uint32_t npages);
 /* sys_shm_map - shm_map(granter, va): map @granter's grant to us at @va.
- * All or nothing; preempt points every 32 pages (vm.c), after which the
+ * All or nothing; preempt points every 32 pages (mem_syscalls.c), after which the
  * grant and the granter are looked up again. Returns the page count;
  * -ESRCH no grant from a live @granter (or it went meanwhile), -EINVAL bad
  * or occupied range or a granted page no longer mapped, -ENOMEM no frame

@@ -96,7 +96,7 @@ static void sysenter_init(void)
     /* 8 bytes below the top: the general path's pushfd lands in a frame's
      * EFLAGS slot, under user_esp and user_ss (entry.asm). */
     wrmsr(MSR_SYSENTER_ESP, (uint32_t)(uintptr_t)tramp_entry_stack_top - (TRAPFRAME_SIZE - TF_USER_ESP));
-    wrmsr(MSR_SYSENTER_EIP, (uint32_t)(uintptr_t)trampoline_sysenter_entry);
+    wrmsr(MSR_SYSENTER_EIP, (uint32_t)(uintptr_t)tramp_sysenter_entry);
     sysenter_available = true;
 }
 
@@ -115,7 +115,7 @@ void desc_init(void)
 
     for (uint32_t v = 0; v < IDT_VECTORS; v++) {
         uint8_t dpl = v == SYSCALL_VECTOR || v == RING_TRIP_VECTOR || v == AFILL_VECTOR ? SEG_DPL(3) : SEG_DPL(0);
-        tramp_idt[v] = gate(trampoline_vectors[v], KERNEL_CS, GATE_INTR32 | dpl);
+        tramp_idt[v] = gate(tramp_vectors[v], KERNEL_CS, GATE_INTR32 | dpl);
     }
     tramp_kernel_cr3 = kernel_cr3;
     load_tables();

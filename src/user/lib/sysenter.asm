@@ -1,4 +1,4 @@
-; sysenter.asm - the fast syscall path (kernel side: trampoline_sysenter_entry).
+; sysenter.asm - the fast syscall path (kernel side: tramp_sysenter_entry).
 ;
 ; C contract: long sysenter_call(long nr, long a1, long a2, long a3, long a4, long a5)
 ;   The same call as syscall_raw() (int 0x80), entered with SYSENTER instead.

@@ -1,5 +1,5 @@
 /*
- * frames.c - fill the kernel's frame pool from the multiboot2 memory map.
+ * memmap.c - fill the kernel's frame pool from the multiboot2 memory map.
  *
  * Available RAM (type 1 entries) inside the direct map is added; then taken
  * back out: everything below 1 MiB (BIOS data, the real-mode IVT, VGA), the
@@ -16,7 +16,7 @@ static uint32_t free_map[FRAME_MAP_WORDS(NFRAMES)];
 static uint32_t managed_map[FRAME_MAP_WORDS(NFRAMES)];
 static uint8_t refcounts[NFRAMES];
 
-void frames_init(const struct mb2_info *mbi, paddr_t mbi_pa)
+void memmap_init(const struct mb2_info *mbi, paddr_t mbi_pa)
 {
     frame_pool_init(&kernel_frames, free_map, managed_map, NFRAMES);
     for (uint32_t i = 0; i < mbi->mmap_count; i++) {

@@ -1,5 +1,5 @@
 /*
- * vm.c - memory syscalls: the heap (brk), anonymous mappings (map/unmap/
+ * mem_syscalls.c - memory syscalls: the heap (brk), anonymous mappings (map/unmap/
  * protect), shared memory (shm_grant/shm_map), and demand paging: the heap
  * and map(PROT_LAZY) reserve pages (PTE_LAZY, pgtable.h) that get a zeroed
  * frame at their first touch, by a user #PF (vm_user_fault) or by a
