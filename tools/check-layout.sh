@@ -26,6 +26,8 @@ if [ "${1-}" = --one-way ]; then both=0; shift; fi
 h=$1 inc=$2 stamp=$3
 tmp=${stamp}.c
 hdir=$(dirname "$h")
+# #include "..." names a file next to the header or under src/kernel (the -I)
+kroot=$(cd "$(dirname "$0")/../src/kernel" && pwd)
 
 # NAME VALUE of every %define not marked [NASM only]
 nasm_defs() {
@@ -38,12 +40,15 @@ nasm_defs() {
 headers() {
     echo "$h"
     sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$h" |
-        while read -r f; do [ -f "$hdir/$f" ] && echo "$hdir/$f"; done
+        while read -r f; do
+            if [ -f "$hdir/$f" ]; then echo "$hdir/$f"; elif [ -f "$kroot/$f" ]; then echo "$kroot/$f"; fi
+        done
 }
 # the headers the second direction covers: those, less any marked [own pair]
 own_headers() {
     headers | while read -r f; do
-        [ "$f" != "$h" ] && grep -q "^[[:space:]]*#[[:space:]]*include[[:space:]]*\"${f#"$hdir"/}\".*\[own pair\]" "$h" && continue
+        rel=${f#"$hdir"/}; rel=${rel#"$kroot"/}
+        [ "$f" != "$h" ] && grep -q "^[[:space:]]*#[[:space:]]*include[[:space:]]*\"$rel\".*\[own pair\]" "$h" && continue
         echo "$f"
     done
 }
@@ -60,7 +65,7 @@ inc_c_only() {
     done
 } > "$tmp"
 n=$(grep -c _Static_assert "$tmp" || true)
-gcc -m32 -fsyntax-only -x c "$tmp"
+gcc -m32 -fsyntax-only -I"$kroot" -x c "$tmp"
 
 one_sided=$(grep -c '\[NASM only\]' "$inc" || true)
 if [ "$both" = 1 ]; then
