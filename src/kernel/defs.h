@@ -227,7 +227,7 @@ extern const uint8_t syscall_nargs[NR_SYSCALLS];
 extern syscall_fn *const syscall_sysenter_table[NR_SYSCALLS];
 long syscall_sysenter_arg3(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e);
 
-/* proc.c: process table and scheduler */
+/* sched.c: the scheduler (the process table and life cycle: proc/proc.h) */
 /* scheduler_run - run processes from the run queue until none is left alive
  * (or the test run is over), halting with interrupts on while the queue is
  * empty; then print the boot summary (harness_run_over) and return.

@@ -10,7 +10,7 @@
  *   harness_is_boot(p)         @p is a boot process (its end is a test
  *                              result and a line of the boot summary)
  *   harness_process_ended(p)   proc.c (proc_exit): @p has just ended
- *   harness_run_over()         proc.c (scheduler_run): print the boot summary
+ *   harness_run_over()         sched.c (scheduler_run): print the boot summary
  *   harness_destroy_init()     ktest.c (ktest_finish): end init
  *
  * and ktest.c (the KTAP verdicts) reads and writes the records below.

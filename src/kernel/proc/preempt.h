@@ -1,6 +1,6 @@
 /*
  * preempt.h - safe points in long kernel work. The kernel runs with IF = 0
- * (interrupt gates, proc.c), so a loop that runs for milliseconds would hold
+ * (interrupt gates, sched.c), so a loop that runs for milliseconds would hold
  * off the timer and every other process. Each long loop calls one of these
  * after a bounded piece of work (the PREEMPT_* sizes below, which are the
  * worst case between two interrupt windows; docs/security.md "Interrupt

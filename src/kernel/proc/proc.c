@@ -1,17 +1,13 @@
 /*
- * proc.c - the process table, the round-robin scheduler, sleep/wakeup,
- * exit/wait/kill and fork (which shares every open file with the child).
+ * proc.c - the process table and a process's life: allocation, exit,
+ * wait, kill and fork (which shares every open file with the child), and
+ * ps. The scheduler, sleep/wakeup and the run queue are in sched.c.
  *
  * One CPU, and the kernel runs with interrupts off (interrupt gates clear
  * IF; only the idle loop, ring 3 and preempt.c's windows run with IF = 1),
- * so no locks: a process gives the CPU up only by sleeping, yielding or
- * exiting, when the timer preempts it in user mode, or at a preempt point
- * of a long system call (preempt.h) once its slice is over.
- *
- * The scheduler runs on the boot stack. It pops the front of the run queue,
- * switches to that process's kernel stack with swtch(), and gets control
- * back when the process yields, sleeps or exits. A process enters ring 3
- * only through trap_return() and leaves it only through the trampoline.
+ * so no locks (sched.c says when a process gives up the CPU). A process
+ * enters ring 3 only through trap_return() and leaves it only through the
+ * trampoline.
  */
 #include "defs.h"
 #include "entry/fastpath.h"
@@ -23,12 +19,8 @@
 #include "uapi/errno.h"
 #include "x86/x86.h"
 
-/* In the hot data line (fastpath.c): every system call reads it. */
-__attribute__((section(".data.hot"))) struct proc *current;
 struct proc *initproc;
-static struct proc procs[NPROC];
-static struct runq runq = { { &runq.head, &runq.head }, 0 };
-static struct context *scheduler_context;
+struct proc procs[NPROC];           /* sched.c scans it too (proc.h) */
 static int next_pid = 1;
 
 /* The first switch to a new process lands here: a kill() that came before
@@ -40,6 +32,13 @@ static void enter_user_first_time(void)
     trap_return(current);
 }
 
+/*
+ * proc_alloc - take a free slot (state EMBRYO), give it the next pid and a
+ * one-frame kernel stack holding an empty trap frame and a context whose
+ * first swtch() lands in enter_user_first_time(). The caller fills in the
+ * address space and the frame, then proc_make_runnable(). Returns the
+ * process; NULL with *@err = -EAGAIN (no free slot) or -ENOMEM (no frame).
+ */
 struct proc *proc_alloc(int *err)
 {
     struct proc *p = NULL;
@@ -69,6 +68,12 @@ struct proc *proc_alloc(int *err)
     return p;
 }
 
+/*
+ * proc_free - give back what proc_alloc() took: close any open file left
+ * (an EMBRYO may hold the console's), free the kernel stack frame, mark the
+ * slot UNUSED. @p: an EMBRYO that never ran, or a reaped ZOMBIE (its
+ * address space already destroyed by proc_exit()). No return value.
+ */
 void proc_free(struct proc *p)
 {
     files_close_all(p); /* none left after exit; an embryo may have the console's */
@@ -76,11 +81,15 @@ void proc_free(struct proc *p)
     p->state = P_UNUSED;
 }
 
+/* proc_slot - table slot @i, 0 <= @i < NPROC (unchecked), whatever its
+ * state (the harness and the console's ps walk the table with it). */
 struct proc *proc_slot(uint32_t i)
 {
     return &procs[i];
 }
 
+/* proc_find - the live process (neither UNUSED nor ZOMBIE) with pid @pid;
+ * NULL if none. */
 struct proc *proc_find(int pid)
 {
     for (uint32_t i = 0; i < NPROC; i++)
@@ -89,6 +98,8 @@ struct proc *proc_find(int pid)
     return NULL;
 }
 
+/* proc_count_alive - how many slots hold a live process (neither UNUSED
+ * nor ZOMBIE; EMBRYOs count). */
 uint32_t proc_count_alive(void)
 {
     uint32_t n = 0;
@@ -98,101 +109,10 @@ uint32_t proc_count_alive(void)
     return n;
 }
 
-void proc_make_runnable(struct proc *p)
-{
-    p->state = P_RUNNABLE;
-    runq_push_back(&runq, &p->rq);
-}
-
-/* The one way off the CPU. The trampoline left this process's frame on
- * its entry stack, which the next process's entry will overwrite: move it
- * to the process's own kernel stack first (docs/trampoline.md §3). */
-static void switch_to_scheduler(void)
-{
-    struct proc *p = current;
-    if (p->tf != proc_kframe(p)) {
-        memcpy(proc_kframe(p), p->tf, TRAPFRAME_SIZE);
-        p->tf = proc_kframe(p);
-        if (DEBUG_CHECKS)
-            memset(TRAMP_ENTRY_FRAME, 0, TRAPFRAME_SIZE); /* checked by debug_check_exit (debug_checks.c) */
-    }
-    swtch(&p->context, scheduler_context);
-}
-
-void proc_sleep(const void *chan)
-{
-    if (current->killed)
-        return; /* killed while runnable: its kill() found nobody to wake */
-    current->chan = chan;
-    current->state = P_SLEEPING;
-    switch_to_scheduler();
-    current->chan = NULL;
-}
-
-void proc_wakeup(const void *chan)
-{
-    for (uint32_t i = 0; i < NPROC; i++)
-        if (procs[i].state == P_SLEEPING && procs[i].chan == chan)
-            proc_make_runnable(&procs[i]);
-}
-
-void proc_yield(void)
-{
-    proc_make_runnable(current);
-    switch_to_scheduler();
-}
-
-void proc_tick(struct proc *p)
-{
-    if (p->slice > 0)
-        p->slice--;
-    if (p->slice == 0)
-        proc_yield();
-}
-
-/* Nothing can run again: every process left is init, asleep with no child.
- * (Without init: no process left.) Then the boot is over. */
-static bool run_is_over(void)
-{
-    for (uint32_t i = 0; i < NPROC; i++) {
-        struct proc *p = &procs[i];
-        if (p->state == P_UNUSED || p == initproc)
-            continue;
-        if (p->state != P_ZOMBIE || p->parent != initproc)
-            return false;
-    }
-    return !initproc || initproc->state == P_SLEEPING;
-}
-
+/* reap - a ZOMBIE nobody will wait() for any more: free its slot. */
 static void reap(struct proc *p)
 {
     proc_free(p);
-}
-
-void scheduler_run(void)
-{
-    for (;;) {
-        struct list_node *n = runq_pop_front(&runq);
-        if (!n) {
-            if (run_is_over())
-                break;
-            __asm__ volatile("sti; hlt; cli"); /* wait for the timer or the UART */
-            continue;
-        }
-        struct proc *p = (struct proc *)((uintptr_t)n - __builtin_offsetof(struct proc, rq));
-        p->state = P_RUNNING;
-        p->slice = SLICE_TICKS;
-        current = p;
-        tramp_kstack_top = (uint32_t)p->kstack_top;
-        fastpath_switch(p);
-        if (aspace_mode == ASPACE_SHARED)
-            write_cr3(p->pd); /* no switch on entry/exit: the PD changes here, per process */
-        swtch(&scheduler_context, p->context);
-        current = NULL;
-        if (p->state == P_ZOMBIE && !p->parent)
-            reap(p);
-    }
-    harness_run_over();
 }
 
 /* Hand @child to init (or to nobody, which reaps it when it exits). */
@@ -207,6 +127,14 @@ static void reparent(struct proc *child)
     }
 }
 
+/*
+ * proc_exit - end the current process with @status (what its parent's
+ * wait() gets: W_EXITCODE(code), STATUS_KILLED or STATUS_FAULT(vector)):
+ * close its files (a pipe's other end sees EOF / -EPIPE), destroy its
+ * address space, wake its IPC partners, drop its shared-memory grants,
+ * give its children to init, wake its parent, and switch away as a ZOMBIE.
+ * Never returns (panics if the zombie is ever scheduled again).
+ */
 void proc_exit(int status)
 {
     struct proc *p = current;
@@ -228,10 +156,14 @@ void proc_exit(int status)
     p->state = P_ZOMBIE;
     if (p->parent)
         proc_wakeup(p->parent);
-    switch_to_scheduler();
+    proc_switch_to_scheduler();
     panic("zombie pid %d was scheduled", p->pid);
 }
 
+/* proc_kill_by_trap - end the current process because of the exception in
+ * @tf, which ring 3 caused and nothing could repair: log the vector, error
+ * code, EIP (and CR2 with the #PF error bits), then proc_exit() with
+ * STATUS_FAULT(vector). Never returns. */
 void proc_kill_by_trap(const struct trapframe *tf)
 {
     struct proc *p = current;
@@ -247,6 +179,14 @@ void proc_kill_by_trap(const struct trapframe *tf)
     proc_exit(STATUS_FAULT((int)tf->vector));
 }
 
+/*
+ * sys_wait - wait(pid, status): block until child @pid (-1: any child) is a
+ * ZOMBIE, copy its exit status (an int) to user @status_out unless that is
+ * 0, and reap it. Returns the child's pid; -EFAULT @status_out not a
+ * writable user int (checked before anything is reaped); -ECHILD no such
+ * child, or the caller was killed while it waited. init with @pid -1 and
+ * no child sleeps instead: orphans are handed to it.
+ */
 long sys_wait(int pid, uaddr_t status_out)
 {
     if (status_out && user_range_ok(current->pd, status_out, sizeof(int), true) < 0)
@@ -308,6 +248,14 @@ void proc_kill(struct proc *p)
         proc_make_runnable(p);
 }
 
+/*
+ * sys_fork - fork(): a child with a copy of every user page of the caller
+ * (PTE_SHARED pages shared, not copied), its heap bounds, its open files
+ * (shared, files_fork) and its trap frame with EAX = 0. Returns the
+ * child's pid to the parent; -EAGAIN process table full (or the caller was
+ * killed during the copy: never seen, it ends on its way out), -ENOMEM out
+ * of frames. On an error everything allocated is freed again.
+ */
 long sys_fork(void)
 {
     int err;
@@ -352,6 +300,12 @@ static int state_for_user(enum proc_state s)
     }
 }
 
+/*
+ * sys_ps - ps(out, max): one struct procinfo (pid, ppid, state, pages
+ * mapped, name) per process in use (EMBRYOs left out) to the user array
+ * @out, at most @max entries (capped at NPROC). Returns the number written;
+ * -EFAULT if @max entries at @out are not writable user memory.
+ */
 long sys_ps(uaddr_t out, uint32_t max)
 {
     if (max > NPROC)

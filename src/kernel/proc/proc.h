@@ -82,8 +82,13 @@ struct proc {
     /* (what the test harness keeps about a process is in harness.h) */
 };
 
-extern struct proc *current;
+extern struct proc *current;    /* the process on the CPU, NULL in the scheduler (sched.c) */
 extern struct proc *initproc;   /* the `init` boot module, adopts orphans */
+/* The process table (proc.c), indexed by slot; sched.c scans it for
+ * sleepers and for the end of the run. Elsewhere: proc_slot(). */
+extern struct proc procs[NPROC];
+
+/* ---- proc.c: the table and a process's life */
 
 /* proc_alloc - take a free slot, give it a pid and a kernel stack whose
  * first switch enters ring 3 through trap_return(). Returns NULL with
@@ -99,22 +104,10 @@ struct proc *proc_slot(uint32_t i);
 /* proc_find - the live (not UNUSED, not ZOMBIE) process with @pid, or NULL. */
 struct proc *proc_find(int pid);
 
-/* proc_make_runnable - mark @p RUNNABLE and queue it. */
-void proc_make_runnable(struct proc *p);
 /* proc_kill - mark @p killed and wake it if it sleeps (kill() without its
  * permission check; the console's Ctrl-C). */
 void proc_kill(struct proc *p);
 
-/* proc_sleep - block the current process until proc_wakeup(@chan) or a
- * kill(). Returns at once, without sleeping, if the process is already
- * killed (a kill that came while it was runnable must not be slept
- * through). The caller re-checks its condition and current->killed
- * afterwards, and returns when killed (the process then ends on its way to
- * user mode). */
-void proc_sleep(const void *chan);
-
-/* proc_wakeup - make every process sleeping on @chan runnable. */
-void proc_wakeup(const void *chan);
 
 /* proc_exit - end the current process; @status is what its parent's wait()
  * gets (W_EXITCODE(code), STATUS_KILLED or STATUS_FAULT(v)). Never returns. */
@@ -127,11 +120,32 @@ void proc_exit(int status) __attribute__((noreturn));
  * Never returns. */
 void proc_kill_by_trap(const struct trapframe *tf) __attribute__((noreturn));
 
+
+/* ---- sched.c: the scheduler, the run queue, sleep/wakeup */
+/* proc_make_runnable - mark @p RUNNABLE and queue it. */
+void proc_make_runnable(struct proc *p);
+
+/* proc_sleep - block the current process until proc_wakeup(@chan) or a
+ * kill(). Returns at once, without sleeping, if the process is already
+ * killed (a kill that came while it was runnable must not be slept
+ * through). The caller re-checks its condition and current->killed
+ * afterwards, and returns when killed (the process then ends on its way to
+ * user mode). */
+void proc_sleep(const void *chan);
+
+/* proc_wakeup - make every process sleeping on @chan runnable. */
+void proc_wakeup(const void *chan);
+
 /* proc_yield - put the current process at the back of the run queue. */
 void proc_yield(void);
 
 /* proc_tick - a timer tick while @p ran in user mode: preempt at the end of its slice. */
 void proc_tick(struct proc *p);
+
+/* proc_switch_to_scheduler - give up the CPU (state already set by the
+ * caller: RUNNABLE and queued, SLEEPING or ZOMBIE); returns when scheduled
+ * again. */
+void proc_switch_to_scheduler(void);
 
 /* Syscalls implemented in proc.c (ABI: uapi/syscall.h, docs/processes.md). */
 /* sys_wait - wait(pid, status): block until child @pid (-1: any child)
