@@ -1,9 +1,9 @@
 /*
  * syscall.c - system call dispatch (ABI in uapi/syscall.h). Arguments come
  * from the trap frame registers; user memory is reached only through
- * uaccess.h. The calls of one subsystem live with it: processes in proc.c
- * and loader.c, memory in mem_syscalls.c, IPC in ipc.c, files (read and write too) in
- * file.c.
+ * uaccess.h. The calls of one subsystem live with it: processes in
+ * proc/proc.c and proc/loader.c, memory in mm/mem_syscalls.c, IPC in
+ * ipc/ipc.c, files (read and write too) in fs/file_syscalls.c.
  */
 #include "defs.h"
 #include "bench/kevents.h"

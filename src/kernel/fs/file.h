@@ -1,6 +1,7 @@
 /*
- * file.h - open files: the kernel's open-file table (file.c), the devices
- * (dev.c) and pipes (pipe.c). docs/files.md describes the namespace, the
+ * file.h - open files: the kernel's open-file table and descriptors
+ * (fd.c), the namespace (namespace.c), the file system calls
+ * (file_syscalls.c), the devices (dev.c) and pipes (pipe.c). docs/files.md describes the namespace, the
  * descriptor rules and the error table.
  *
  * A descriptor is an index into the process's ofile[NOFILE]; each slot
@@ -13,6 +14,9 @@
 #define FILE_H
 
 #include "types.h"
+#include "proc/proc.h"     /* current->ofile: fd_file, fd_first_free */
+#include "uapi/errno.h"
+#include "uapi/syscall.h"  /* NOFILE */
 
 struct boot_module;
 struct pipe;         /* pipe.c */
@@ -48,7 +52,7 @@ struct file {
     uint32_t off;       /* N_MOD: the read position, bytes */
 };
 
-/* file.c: the open-file table (NFILE entries, shared by every process) */
+/* fd.c: the open-file table (NFILE entries, shared by every process) */
 /* file_alloc - a zeroed free entry with ref = 1 (the caller sets node and
  * mode), or NULL if all NFILE entries are in use (callers answer -ENFILE). */
 struct file *file_alloc(void);
@@ -57,6 +61,28 @@ struct file *file_alloc(void);
 void file_put(struct file *f);
 /* files_in_use - the number of entries with ref > 0 (ktest: all closed at the end). */
 uint32_t files_in_use(void);
+
+/* fd_file - the open file of the current process's descriptor @fd; NULL if
+ * @fd is out of range or not open (the callers answer -EBADF). */
+static inline struct file *fd_file(int fd)
+{
+    if (fd < 0 || fd >= NOFILE)
+        return NULL;
+    return current->ofile[fd];
+}
+
+/* fd_first_free - the lowest free descriptor of the current process at or
+ * above @from (0 <= @from); -EMFILE if none. */
+static inline int fd_first_free(int from)
+{
+    for (int fd = from; fd < NOFILE; fd++)
+        if (!current->ofile[fd])
+            return fd;
+    return -EMFILE;
+}
+
+/* namespace.c: path lookup (the errors: ns_lookup_user in namespace.c) */
+long ns_lookup_user(uaddr_t upath, struct node *out);
 
 /* dev.c: /dev/null, /dev/zero, /dev/console */
 /* dev_read - read @len bytes of device @type into user @buf: /dev/null 0

@@ -1,6 +1,6 @@
 /*
  * pipe.c - pipes: a PIPE_BUF_SIZE ring buffer in one frame from the frame
- * allocator, and two open files (file.c), one per end.
+ * allocator, and two open files (fd.c), one per end.
  *
  * read blocks while the pipe is empty and the write end is open, and
  * returns what is there (at least one byte, at most @len) without waiting

@@ -78,7 +78,7 @@ struct proc {
     struct list_node futex_link; /* queued in futex.c's waiters while in FUTEX_WAIT */
     paddr_t futex_key;          /* FUTEX_WAIT: physical address of the word */
     bool futex_woken;           /* FUTEX_WAIT: a FUTEX_WAKE picked it */
-    struct file *ofile[NOFILE]; /* open files by descriptor (file.c); NULL = free */
+    struct file *ofile[NOFILE]; /* open files by descriptor (fs/fd.c); NULL = free */
     /* (what the test harness keeps about a process is in harness.h) */
 };
 

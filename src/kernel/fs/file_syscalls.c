@@ -1,22 +1,9 @@
 /*
- * file.c - file descriptors, the kernel's open-file table, the read-only
- * namespace and the file system calls (docs/files.md).
- *
- * The namespace is fixed, built from the boot modules and three devices:
- *
- *   /              directory
- *   /mod           directory: one regular file per boot module (kernel.sym
- *                  excepted, as for spawn), its bytes, read-only
- *   /dev           directory: null, zero, console (dev.c)
- *
- * Paths are absolute; repeated slashes collapse; "." and ".." are not
- * supported (-ENOENT). Pipes (pipe.c) have no name.
- *
- * Every process has ofile[NOFILE]: a descriptor points at an entry of
- * ftable[NFILE], which keeps the access mode and the offset. dup() and
- * fork() share the entry; the last close() releases it. A process made
- * from a boot module or by spawn() gets fd 0 (/dev/console, read-only) and
- * fds 1 and 2 (/dev/console, write-only, one shared entry).
+ * file_syscalls.c - the file system calls: open, close, dup, pipe, read,
+ * write, lseek, stat, fstat (docs/files.md has the error table). They
+ * find descriptors through fd.c (file.h: fd_file, fd_first_free), names
+ * through namespace.c (ns_lookup_user), and the bytes in pipe.c, dev.c or
+ * the boot module itself (/mod/NAME).
  */
 #include "defs.h"
 #include "fs/file.h"
@@ -26,194 +13,13 @@
 #include "mm/uaccess.h"
 #include "uapi/errno.h"
 
-static struct file ftable[NFILE];
-
-/* ------------------------------------------------------------ the file table */
-
-struct file *file_alloc(void)
-{
-    for (uint32_t i = 0; i < NFILE; i++) {
-        struct file *f = &ftable[i];
-        if (f->ref == 0) {
-            memset(f, 0, sizeof(*f));
-            f->ref = 1;
-            return f;
-        }
-    }
-    return NULL;
-}
-
-void file_put(struct file *f)
-{
-    if (f->ref == 0)
-        panic("file_put: entry %u is not in use", (uint32_t)(f - ftable));
-    if (--f->ref > 0)
-        return;
-    if (f->node.type == N_PIPE)
-        pipe_close(f->node.pipe, f->mode != O_RDONLY);
-    f->node.type = N_NONE;
-}
-
-uint32_t files_in_use(void)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < NFILE; i++)
-        if (ftable[i].ref)
-            n++;
-    return n;
-}
-
-/* ------------------------------------------------------------ descriptors */
-
-static struct file *fd_file(int fd)
-{
-    if (fd < 0 || fd >= NOFILE)
-        return NULL;
-    return current->ofile[fd];
-}
-
-/* The lowest free descriptor of the current process at or above @from, or -EMFILE. */
-static int fd_free(int from)
-{
-    for (int fd = from; fd < NOFILE; fd++)
-        if (!current->ofile[fd])
-            return fd;
-    return -EMFILE;
-}
-
-int file_console_fds(struct proc *p)
-{
-    struct file *in = file_alloc();
-    struct file *out = in ? file_alloc() : NULL;
-    if (!out) {
-        if (in)
-            file_put(in);
-        return -ENFILE;
-    }
-    in->node.type = out->node.type = N_CONSOLE;
-    in->mode = O_RDONLY;
-    out->mode = O_WRONLY;
-    out->ref = 2;
-    p->ofile[0] = in;
-    p->ofile[1] = p->ofile[2] = out;
-    return 0;
-}
-
-void files_fork(struct proc *parent, struct proc *child)
-{
-    for (int fd = 0; fd < NOFILE; fd++) {
-        child->ofile[fd] = parent->ofile[fd];
-        if (child->ofile[fd])
-            child->ofile[fd]->ref++;
-    }
-}
-
-void files_close_all(struct proc *p)
-{
-    for (int fd = 0; fd < NOFILE; fd++) {
-        struct file *f = p->ofile[fd];
-        if (f) {
-            p->ofile[fd] = NULL;
-            file_put(f);
-        }
-    }
-}
-
-/* ------------------------------------------------------------ the namespace */
-
-/* A boot module /mod can show: reachable through the direct map. */
-static bool module_visible(const struct boot_module *m)
-{
-    return m->end <= DIRECT_MAP_SIZE && m->start <= m->end;
-}
-
-static bool name_is(const char *name, size_t len, const char *want)
-{
-    return strlen(want) == len && strncmp(name, want, len) == 0;
-}
-
-/* The entry @name (@len bytes, no NUL) of directory @dir. 0 or -ENOENT. */
-static long lookup_child(uint32_t dir, const char *name, size_t len, struct node *out)
-{
-    *out = (struct node){ 0 };
-    switch (dir) {
-    case DIR_ROOT:
-        out->type = N_DIR;
-        if (name_is(name, len, "mod"))
-            out->dir = DIR_MOD;
-        else if (name_is(name, len, "dev"))
-            out->dir = DIR_DEV;
-        else
-            return -ENOENT;
-        return 0;
-    case DIR_DEV:
-        if (name_is(name, len, "null"))
-            out->type = N_NULL;
-        else if (name_is(name, len, "zero"))
-            out->type = N_ZERO;
-        else if (name_is(name, len, "console"))
-            out->type = N_CONSOLE;
-        else
-            return -ENOENT;
-        return 0;
-    case DIR_MOD: {
-        const struct boot_module *m = boot_module_find(name, len); /* the one spawn() picks */
-        if (!m || !module_visible(m))
-            return -ENOENT;
-        out->type = N_MOD;
-        out->mod = m;
-        return 0;
-    }
-    default:
-        return -ENOENT;
-    }
-}
-
-/*
- * lookup - the node of absolute @path. -ENOENT: relative or empty path, or
- * a name that does not exist; -ENOTDIR: a component other than the last is
- * not a directory, or a trailing slash follows a file.
- */
-static long lookup(const char *path, struct node *out)
-{
-    if (path[0] != '/')
-        return -ENOENT;
-    *out = (struct node){ .type = N_DIR, .dir = DIR_ROOT };
-    const char *p = path;
-    for (;;) {
-        bool slash = *p == '/';
-        while (*p == '/')
-            p++;
-        if (!*p)
-            return slash && out->type != N_DIR ? -ENOTDIR : 0;
-        if (out->type != N_DIR)
-            return -ENOTDIR;
-        size_t len = 0;
-        while (p[len] && p[len] != '/')
-            len++;
-        long r = lookup_child(out->dir, p, len, out);
-        if (r < 0)
-            return r;
-        p += len;
-    }
-}
-
-/* Copy in the user path at @upath and look it up. */
-static long lookup_user(uaddr_t upath, struct node *out)
-{
-    char path[PATH_MAX];
-    long r = strncpy_from_user(current->pd, path, upath, sizeof(path));
-    if (r < 0)
-        return r; /* -EFAULT, -ENAMETOOLONG */
-    return lookup(path, out);
-}
-
+/* module_size - the bytes of boot module @m (/mod/NAME's st_size). */
 static uint32_t module_size(const struct boot_module *m)
 {
     return m->end - m->start;
 }
 
-/* The stat of a node (docs/files.md: devices and inode numbers). */
+/* node_stat - the struct stat of node @n (docs/files.md: devices and inode numbers). */
 static void node_stat(const struct node *n, struct stat *st)
 {
     memset(st, 0, sizeof(*st));
@@ -254,20 +60,28 @@ static void node_stat(const struct node *n, struct stat *st)
 
 /* ------------------------------------------------------------ system calls */
 
+/*
+ * sys_open - open(path, flags): look up the absolute user path @upath and
+ * give it the lowest free descriptor. @flags: O_RDONLY, O_WRONLY or O_RDWR
+ * only. Returns the descriptor; -EINVAL other @flags bits, -EFAULT /
+ * -ENAMETOOLONG bad path, -ENOENT / -ENOTDIR no such name, -EISDIR a
+ * directory for writing, -EROFS /mod/NAME for writing, -EMFILE no free
+ * descriptor, -ENFILE the open-file table is full.
+ */
 long sys_open(uaddr_t upath, uint32_t flags)
 {
     uint32_t mode = flags & O_ACCMODE;
     if ((flags & ~(uint32_t)O_ACCMODE) || mode == O_ACCMODE)
         return -EINVAL;
     struct node n;
-    long r = lookup_user(upath, &n);
+    long r = ns_lookup_user(upath, &n);
     if (r < 0)
         return r;
     if (mode != O_RDONLY && n.type == N_DIR)
         return -EISDIR;
     if (mode != O_RDONLY && n.type == N_MOD)
         return -EROFS;
-    int fd = fd_free(0);
+    int fd = fd_first_free(0);
     if (fd < 0)
         return fd;
     struct file *f = file_alloc();
@@ -279,6 +93,9 @@ long sys_open(uaddr_t upath, uint32_t flags)
     return fd;
 }
 
+/* sys_close - close(fd): free descriptor @fd and drop its reference to the
+ * open file (the last one releases it: a pipe end closes). 0; -EBADF @fd
+ * not open. */
 long sys_close(int fd)
 {
     struct file *f = fd_file(fd);
@@ -289,12 +106,14 @@ long sys_close(int fd)
     return 0;
 }
 
+/* sys_dup - dup(fd): the lowest free descriptor, sharing @fd's open file
+ * (offset and mode). Returns it; -EBADF @fd not open, -EMFILE none free. */
 long sys_dup(int fd)
 {
     struct file *f = fd_file(fd);
     if (!f)
         return -EBADF;
-    int nfd = fd_free(0);
+    int nfd = fd_first_free(0);
     if (nfd < 0)
         return nfd;
     f->ref++;
@@ -302,11 +121,17 @@ long sys_dup(int fd)
     return nfd;
 }
 
+/*
+ * sys_pipe - pipe(fds): a new pipe; its read end's descriptor then its
+ * write end's (the two lowest free) as two ints at user @ufds. 0; -EMFILE
+ * fewer than two free descriptors, -ENFILE open-file table full, -ENOMEM
+ * no frame for the buffer, -EFAULT @ufds not writable (nothing left open).
+ */
 long sys_pipe(uaddr_t ufds)
 {
     int fds[2];
-    fds[0] = fd_free(0);
-    fds[1] = fds[0] < 0 ? -EMFILE : fd_free(fds[0] + 1);
+    fds[0] = fd_first_free(0);
+    fds[1] = fds[0] < 0 ? -EMFILE : fd_first_free(fds[0] + 1);
     if (fds[1] < 0)
         return -EMFILE;
     struct file *rd = file_alloc();
@@ -329,6 +154,7 @@ long sys_pipe(uaddr_t ufds)
     return 0;
 }
 
+/* mod_read - read(2) of /mod/NAME at @f's offset: see sys_read. */
 static long mod_read(struct file *f, uaddr_t buf, uint32_t len)
 {
     uint32_t size = module_size(f->node.mod);
@@ -357,6 +183,13 @@ static long mod_read(struct file *f, uaddr_t buf, uint32_t len)
     return (long)n;
 }
 
+/*
+ * sys_read - read(fd, buf, len): up to @len bytes into user @buf from
+ * @fd's file: /mod/NAME from its offset (advanced), a pipe (blocks while
+ * empty with a writer), or a device. Returns the bytes read, 0 at end of
+ * file; -EBADF @fd not open for reading, -EISDIR a directory, -EFAULT
+ * @buf not writable (nothing read); a short count if killed meanwhile.
+ */
 long sys_read(int fd, uaddr_t buf, uint32_t len)
 {
     struct file *f = fd_file(fd);
@@ -374,6 +207,9 @@ long sys_read(int fd, uaddr_t buf, uint32_t len)
     }
 }
 
+/* sys_write - write(fd, buf, len): @len bytes of user @buf to @fd's pipe or
+ * device. Returns the bytes written; -EBADF @fd not open for writing,
+ * -EFAULT bad @buf, -EPIPE a pipe with no reader (nothing written). */
 long sys_write(int fd, uaddr_t buf, uint32_t len)
 {
     struct file *f = fd_file(fd);
@@ -391,6 +227,13 @@ long sys_write(int fd, uaddr_t buf, uint32_t len)
     }
 }
 
+/*
+ * sys_lseek - lseek(fd, offset, whence): move /mod/NAME's offset to
+ * @offset bytes from the start (SEEK_SET), the offset (SEEK_CUR) or the end
+ * (SEEK_END). Returns the new offset (0 for /dev/null, /dev/zero and
+ * directories); -EBADF @fd not open, -EINVAL bad @whence or a result
+ * below 0 or above INT32_MAX, -ESPIPE the console or a pipe.
+ */
 long sys_lseek(int fd, int32_t offset, int whence)
 {
     struct file *f = fd_file(fd);
@@ -422,10 +265,12 @@ long sys_lseek(int fd, int32_t offset, int whence)
     }
 }
 
+/* sys_stat - stat(path, st): the struct stat of absolute user path @upath
+ * to user @out. 0; the lookup errors of sys_open, -EFAULT bad @out. */
 long sys_stat(uaddr_t upath, uaddr_t out)
 {
     struct node n;
-    long r = lookup_user(upath, &n);
+    long r = ns_lookup_user(upath, &n);
     if (r < 0)
         return r;
     struct stat st;
@@ -433,6 +278,8 @@ long sys_stat(uaddr_t upath, uaddr_t out)
     return copy_to_user(current->pd, out, &st, sizeof(st));
 }
 
+/* sys_fstat - fstat(fd, st): the struct stat of @fd's open file to user
+ * @out. 0; -EBADF @fd not open, -EFAULT bad @out. */
 long sys_fstat(int fd, uaddr_t out)
 {
     struct file *f = fd_file(fd);
