@@ -11,7 +11,12 @@
 DEBUG   ?= 0
 BUILD   := $(if $(filter 1,$(DEBUG)),build-debug,build)
 export BUILD    # scripts (bench.sh, test/run.sh) and tools/Makefile use the same directory
-MODDIR  := modules
+# The built user programs (the ISO's modules): modules/ for the normal build;
+# a DEBUG=1 build links its own copies under build-debug/ (the same programs:
+# DEBUG only changes the kernel) instead of relinking modules/ under a
+# normal build that may be running.
+MODDIR  := $(if $(filter 1,$(DEBUG)),$(BUILD)/modules,modules)
+export MODDIR   # tools/bench.sh, tools/pathtrace/pathtrace.sh
 QEMU    := qemu-system-i386
 QEMU_MEM := 256M
 QEMU_FLAGS := -accel tcg -m $(QEMU_MEM) -no-reboot -display none
@@ -326,7 +331,7 @@ test: deps all $(TEST_ISOS) debug-build $(BUILD)/irqoff.so ## everything: unit t
 	    VARIANTS="$(VARIANTS)" MODES="$(MODES)" test/run.sh
 
 clean: ## remove build outputs
-	rm -rf build build-debug $(MODDIR)/*.elf $(MODDIR)/*.bin
+	rm -rf build build-debug modules/*.elf modules/*.bin modules/*.sym
 
 help: ## list the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-zA-Z_-]+:.*## / { printf "  %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)

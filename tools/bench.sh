@@ -225,7 +225,7 @@ JOBS=''
 for b in $(seq 1 "$batches"); do
     for m in $MODES; do
         TRACE_DIR=$work/traces$b REPLAY_ARGS=$(cat "$work/batch$b.args") KERNEL_ARGS="aspace=$m" \
-            tools/mkiso.sh "$work/$m.$b.iso" "$BUILD/kernel.elf" "$BUILD/kernel.sym" modules 9
+            tools/mkiso.sh "$work/$m.$b.iso" "$BUILD/kernel.elf" "$BUILD/kernel.sym" "${MODDIR:-modules}" 9
         JOBS="$JOBS $m.$b"
     done
 done

@@ -264,8 +264,8 @@ long sys_spawn(uaddr_t name, uaddr_t argv);
  * Returns the full length in bytes without the NUL; -EFAULT bad buffer. */
 long sys_modules(uaddr_t buf, uint32_t size);
 
-/* fs/: fd.c (descriptors, the open-file table), namespace.c (/, /mod, /dev),
- * file_syscalls.c (the calls); file.h has the table's internals, dev.c the
+/* fs/: fd.c (descriptors, the open-file table, close/dup/pipe), namespace.c (/, /mod, /dev),
+ * file_syscalls.c (the other calls); file.h has the table's internals, dev.c the
  * devices, pipe.c the pipes */
 int file_console_fds(struct proc *p);   /* fd 0 reads, fds 1 and 2 write /dev/console: 0 or -ENFILE */
 void files_fork(struct proc *parent, struct proc *child);  /* the child shares every open file */

@@ -27,7 +27,7 @@ calls=$(sed -n 's/^static const char \*const calls\[\] = { \(.*\) };/\1/p' src/u
 case " $calls " in *" $sc "*) ;; *) echo "pathtrace: unknown SYSCALL '$sc' (one of: $calls)" >&2; exit 1 ;; esac
 case $entry in int80|sysenter) ;; *) echo "pathtrace: unknown ENTRY '$entry' (int80, sysenter)" >&2; exit 1 ;; esac
 case $aspace in split|split-global|shared) ;; *) echo "pathtrace: unknown ASPACE '$aspace' (split, split-global, shared)" >&2; exit 1 ;; esac
-for f in "$BUILD/kernel.elf" "$BUILD/kernel.sym" modules/pathtrace.elf "$BUILD/pathtrace/pathtrace.so"; do
+for f in "$BUILD/kernel.elf" "$BUILD/kernel.sym" "${MODDIR:-modules}/pathtrace.elf" "$BUILD/pathtrace/pathtrace.so"; do
     [ -r "$f" ] || { echo "pathtrace: $f is missing (run make pathtrace)" >&2; exit 1; }
 done
 
@@ -35,7 +35,7 @@ mkdir -p "$out"
 name=$sc-$entry-$aspace
 iso=$out/$name.iso log=$out/$name.log trace=$out/$name.trace
 PATHTRACE_ARGS="$sc $entry" KERNEL_ARGS="aspace=$aspace" \
-    tools/mkiso.sh "$iso" "$BUILD/kernel.elf" "$BUILD/kernel.sym" modules 10
+    tools/mkiso.sh "$iso" "$BUILD/kernel.elf" "$BUILD/kernel.sym" "${MODDIR:-modules}" 10
 rm -f "$log" "$trace"
 set +e
 timeout "$timeout_s" "$QEMU" -accel tcg -icount shift=0,sleep=off -m 256M -no-reboot -display none \
@@ -50,4 +50,4 @@ if [ $rc -ne 33 ]; then
     exit 1
 fi
 python3 tools/pathtrace/report.py --trace "$trace" --log "$log" --kernel "$BUILD/kernel.elf" \
-    --user modules/pathtrace.elf --listing "$out/$name.txt" ${PATHTRACE_BRIEF:+--brief}
+    --user "${MODDIR:-modules}/pathtrace.elf" --listing "$out/$name.txt" ${PATHTRACE_BRIEF:+--brief}

@@ -1,6 +1,7 @@
 /*
  * fd.c - the kernel's open-file table and each process's descriptors
- * (file.h; docs/files.md).
+ * (file.h; docs/files.md), and the calls that only move descriptors:
+ * close, dup, pipe.
  *
  * Every process has ofile[NOFILE]: a descriptor points at an entry of
  * ftable[NFILE], which keeps the access mode and the offset. dup() and
@@ -13,6 +14,7 @@
 #include "fs/file.h"
 #include "lib/kstring.h"
 #include "proc/proc.h"
+#include "mm/uaccess.h"
 #include "uapi/errno.h"
 
 static struct file ftable[NFILE];
@@ -100,4 +102,67 @@ void files_close_all(struct proc *p)
             file_put(f);
         }
     }
+}
+
+/* ------------------------------------------------------------ system calls */
+
+/* sys_close - close(fd): free descriptor @fd and drop its reference to the
+ * open file (the last one releases it: a pipe end closes). 0; -EBADF @fd
+ * not open. */
+long sys_close(int fd)
+{
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    current->ofile[fd] = NULL;
+    file_put(f);
+    return 0;
+}
+
+/* sys_dup - dup(fd): the lowest free descriptor, sharing @fd's open file
+ * (offset and mode). Returns it; -EBADF @fd not open, -EMFILE none free. */
+long sys_dup(int fd)
+{
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    int nfd = fd_first_free(0);
+    if (nfd < 0)
+        return nfd;
+    f->ref++;
+    current->ofile[nfd] = f;
+    return nfd;
+}
+
+/*
+ * sys_pipe - pipe(fds): a new pipe; its read end's descriptor then its
+ * write end's (the two lowest free) as two ints at user @ufds. 0; -EMFILE
+ * fewer than two free descriptors, -ENFILE open-file table full, -ENOMEM
+ * no frame for the buffer, -EFAULT @ufds not writable (nothing left open).
+ */
+long sys_pipe(uaddr_t ufds)
+{
+    int fds[2];
+    fds[0] = fd_first_free(0);
+    fds[1] = fds[0] < 0 ? -EMFILE : fd_first_free(fds[0] + 1);
+    if (fds[1] < 0)
+        return -EMFILE;
+    struct file *rd = file_alloc();
+    struct file *wr = rd ? file_alloc() : NULL;
+    if (!wr) {
+        if (rd)
+            file_put(rd);
+        return -ENFILE;
+    }
+    long r = pipe_create(rd, wr);
+    if (r == 0 && copy_to_user(current->pd, ufds, fds, sizeof(fds)) < 0)
+        r = -EFAULT;
+    if (r < 0) {
+        file_put(rd); /* a pipe's last close frees its frame */
+        file_put(wr);
+        return r;
+    }
+    current->ofile[fds[0]] = rd;
+    current->ofile[fds[1]] = wr;
+    return 0;
 }

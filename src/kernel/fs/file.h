@@ -1,8 +1,8 @@
 /*
  * file.h - open files: the kernel's open-file table and descriptors
- * (fd.c), the namespace (namespace.c), the file system calls
- * (file_syscalls.c), the devices (dev.c) and pipes (pipe.c). docs/files.md describes the namespace, the
- * descriptor rules and the error table.
+ * (fd.c), the namespace (namespace.c), the file system calls (fd.c and
+ * file_syscalls.c), the devices (dev.c) and pipes (pipe.c). docs/files.md
+ * describes the namespace, the descriptor rules and the error table.
  *
  * A descriptor is an index into the process's ofile[NOFILE]; each slot
  * points at one entry of the kernel's file table (NFILE entries), which

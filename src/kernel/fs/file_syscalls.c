@@ -1,9 +1,10 @@
 /*
- * file_syscalls.c - the file system calls: open, close, dup, pipe, read,
- * write, lseek, stat, fstat (docs/files.md has the error table). They
- * find descriptors through fd.c (file.h: fd_file, fd_first_free), names
- * through namespace.c (ns_lookup_user), and the bytes in pipe.c, dev.c or
- * the boot module itself (/mod/NAME).
+ * file_syscalls.c - the system calls on names and open files: open, read,
+ * write, lseek, stat, fstat (docs/files.md has the error table; close, dup
+ * and pipe, which only move descriptors, are fd.c's). They find
+ * descriptors through fd.c (file.h: fd_file, fd_first_free), names through
+ * namespace.c (ns_lookup_user), and the bytes in pipe.c, dev.c or the boot
+ * module itself (/mod/NAME).
  */
 #include "defs.h"
 #include "fs/file.h"
@@ -91,67 +92,6 @@ long sys_open(uaddr_t upath, uint32_t flags)
     f->mode = mode;
     current->ofile[fd] = f;
     return fd;
-}
-
-/* sys_close - close(fd): free descriptor @fd and drop its reference to the
- * open file (the last one releases it: a pipe end closes). 0; -EBADF @fd
- * not open. */
-long sys_close(int fd)
-{
-    struct file *f = fd_file(fd);
-    if (!f)
-        return -EBADF;
-    current->ofile[fd] = NULL;
-    file_put(f);
-    return 0;
-}
-
-/* sys_dup - dup(fd): the lowest free descriptor, sharing @fd's open file
- * (offset and mode). Returns it; -EBADF @fd not open, -EMFILE none free. */
-long sys_dup(int fd)
-{
-    struct file *f = fd_file(fd);
-    if (!f)
-        return -EBADF;
-    int nfd = fd_first_free(0);
-    if (nfd < 0)
-        return nfd;
-    f->ref++;
-    current->ofile[nfd] = f;
-    return nfd;
-}
-
-/*
- * sys_pipe - pipe(fds): a new pipe; its read end's descriptor then its
- * write end's (the two lowest free) as two ints at user @ufds. 0; -EMFILE
- * fewer than two free descriptors, -ENFILE open-file table full, -ENOMEM
- * no frame for the buffer, -EFAULT @ufds not writable (nothing left open).
- */
-long sys_pipe(uaddr_t ufds)
-{
-    int fds[2];
-    fds[0] = fd_first_free(0);
-    fds[1] = fds[0] < 0 ? -EMFILE : fd_first_free(fds[0] + 1);
-    if (fds[1] < 0)
-        return -EMFILE;
-    struct file *rd = file_alloc();
-    struct file *wr = rd ? file_alloc() : NULL;
-    if (!wr) {
-        if (rd)
-            file_put(rd);
-        return -ENFILE;
-    }
-    long r = pipe_create(rd, wr);
-    if (r == 0 && copy_to_user(current->pd, ufds, fds, sizeof(fds)) < 0)
-        r = -EFAULT;
-    if (r < 0) {
-        file_put(rd); /* a pipe's last close frees its frame */
-        file_put(wr);
-        return r;
-    }
-    current->ofile[fds[0]] = rd;
-    current->ofile[fds[1]] = wr;
-    return 0;
 }
 
 /* mod_read - read(2) of /mod/NAME at @f's offset: see sys_read. */
