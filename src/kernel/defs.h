@@ -79,6 +79,18 @@ void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
+/* cmdline.c: words of the kernel's and the boot modules' command lines
+ * (blank-separated; NUL-terminated strings in kernel memory) */
+/* cmdline_word - search @cmdline, from @from on (@cmdline <= @from), for a
+ * word that is @word (a whole word) or, if @word ends in '=' (a key such as
+ * "aspace="), that starts with it. Returns the character after @word in
+ * that word (a key's value; the blank or NUL after a whole word); NULL if
+ * there is none. Pass the result as @from to find the next one. */
+const char *cmdline_word(const char *cmdline, const char *from, const char *word);
+/* cmdline_has - @cmdline contains @word as a whole word (or, for a key
+ * ending in '=', a word starting with it). */
+bool cmdline_has(const char *cmdline, const char *word);
+
 /* paging.c: address-space modes (kernel command line aspace=..., docs/benchmarking.md) */
 enum aspace_mode {
     ASPACE_SPLIT,           /* the design: separate PDs, CR3 switch on every entry and exit */
@@ -235,7 +247,7 @@ long syscall_sysenter_arg3(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint3
  * panics if a zombie is switched to). */
 void scheduler_run(void);
 
-/* loader.c: boot modules to processes */
+/* boot/modules.c: the table of boot modules (GRUB's module tags) */
 struct boot_module {
     char name[16];              /* first word of the GRUB module command line */
     const char *cmdline;        /* the whole command line */
@@ -243,14 +255,23 @@ struct boot_module {
 };
 extern struct boot_module boot_modules[];
 extern uint32_t nboot_modules;
+/* boot_modules_init - fill boot_modules[] from @mbi's module tags (name: the
+ * first word of each command line); kernel.sym becomes the symbol table. */
+void boot_modules_init(const struct mb2_info *mbi);
+/* boot_module_find - the first boot module named @name (@len bytes, no NUL
+ * needed), or NULL; kernel.sym is never found (it is the kernel's). */
+const struct boot_module *boot_module_find(const char *name, size_t len);
+/* sys_modules - modules(buf, size): the boot module names, one per line,
+ * NUL-terminated, copied to user @buf (at most @size bytes, truncated).
+ * Returns the full length in bytes without the NUL; -EFAULT bad buffer. */
+long sys_modules(uaddr_t buf, uint32_t size);
+
+/* proc/loader.c: a boot module's ELF image to a process */
 /* spawn_boot_module - start boot module @m as a process with no parent, argv
  * from its command line (harness words dropped), and tell the harness
  * (harness_boot_process: its expect= outcome). Returns the pid, or the loader's error (-ENOEXEC bad
  * ELF, -EAGAIN table full, -ENOMEM, -E2BIG), which is also reported to ktest. */
 int spawn_boot_module(const struct boot_module *m);
-/* boot_module_find - the first boot module named @name (@len bytes, no NUL
- * needed), or NULL; kernel.sym is never found (it is the kernel's). */
-const struct boot_module *boot_module_find(const char *name, size_t len);
 /* sys_spawn - spawn(name, argv): a new child of the caller from boot module
  * @name (user string), with @argv (user array of user strings, NULL-ended;
  * 0 = { name }). Returns the pid; -ENOENT no such module (or the name is
@@ -259,10 +280,6 @@ const struct boot_module *boot_module_find(const char *name, size_t len);
  * validation failed, -EAGAIN process table full, -ENFILE open-file table
  * full, -ENOMEM out of frames (nothing left allocated). */
 long sys_spawn(uaddr_t name, uaddr_t argv);
-/* sys_modules - modules(buf, size): the boot module names, one per line,
- * NUL-terminated, copied to user @buf (at most @size bytes, truncated).
- * Returns the full length in bytes without the NUL; -EFAULT bad buffer. */
-long sys_modules(uaddr_t buf, uint32_t size);
 
 /* fs/: fd.c (descriptors, the open-file table, close/dup/pipe), namespace.c (/, /mod, /dev),
  * file_syscalls.c (the other calls); file.h has the table's internals, dev.c the

@@ -47,38 +47,20 @@ static void start_boot_processes(void)
             spawn_boot_module(&boot_modules[i]);
 }
 
-/* aspace=split|split-global|shared (default split). */
+/* parse_aspace - the mode of the word aspace=split|split-global|shared of
+ * the kernel command line @cmdline (default split; an unknown value is
+ * reported and the next aspace= word, if any, is tried). */
 static enum aspace_mode parse_aspace(const char *cmdline)
 {
-    for (const char *p = cmdline; *p; p++) {
-        if ((p != cmdline && p[-1] != ' ') || strncmp(p, "aspace=", 7) != 0)
-            continue;
+    for (const char *v = cmdline_word(cmdline, cmdline, "aspace="); v; v = cmdline_word(cmdline, v, "aspace=")) {
         for (int m = ASPACE_SHARED; m >= ASPACE_SPLIT; m--) {
             size_t n = strlen(aspace_names[m]);
-            if (strncmp(p + 7, aspace_names[m], n) == 0 && (p[7 + n] == ' ' || !p[7 + n]))
+            if (strncmp(v, aspace_names[m], n) == 0 && (v[n] == ' ' || !v[n]))
                 return (enum aspace_mode)m;
         }
-        kprintf("boot: unknown %s: using aspace=split\n", p);
+        kprintf("boot: unknown %s: using aspace=split\n", v - 7);
     }
     return ASPACE_SPLIT;
-}
-
-static bool cmdline_has(const char *cmdline, const char *word)
-{
-    size_t n = strlen(word);
-    for (const char *p = cmdline; *p; p++)
-        if ((p == cmdline || p[-1] == ' ') && strncmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == '\0'))
-            return true;
-    return false;
-}
-
-static void first_word(const char *s, char *out, size_t size)
-{
-    size_t n = 0;
-    while (s[n] && s[n] != ' ' && n + 1 < size)
-        n++;
-    memcpy(out, s, n);
-    out[n] = '\0';
 }
 
 static const struct mb2_info *read_boot_info(paddr_t mbi_pa, paddr_t load_base)
@@ -131,15 +113,7 @@ void kmain(paddr_t mbi_pa, paddr_t load_base)
 
     ktest_mode = cmdline_has(mbi->cmdline, "test");
     bochs_init(mbi->cmdline);
-    for (uint32_t i = 0; i < mbi->nmodules; i++) {
-        struct boot_module *m = &boot_modules[nboot_modules++];
-        first_word(mbi->modules[i].cmdline, m->name, sizeof(m->name));
-        m->cmdline = mbi->modules[i].cmdline;
-        m->start = mbi->modules[i].start;
-        m->end = mbi->modules[i].end;
-        if (strcmp(m->name, KSYMS_MODULE) == 0)
-            ksyms_init(m);
-    }
+    boot_modules_init(mbi);
     start_boot_processes();
     timer_init();
     console_input_init();

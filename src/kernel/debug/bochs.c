@@ -17,21 +17,17 @@ static uint32_t parse_bochsbreak(const char *cmdline)
         { "paging", BOCHSBREAK_PAGING }, { "cr3", BOCHSBREAK_CR3 }, { "user", BOCHSBREAK_USER },
     };
     uint32_t bits = 0;
-    for (const char *p = cmdline; *p; p++) {
-        if ((p != cmdline && p[-1] != ' ') || strncmp(p, "bochsbreak=", 11) != 0)
-            continue;
-        for (p += 11; *p && *p != ' ';) {
-            for (size_t i = 0; i < ARRAY_SIZE(places); i++) {
-                size_t n = strlen(places[i].name);
-                if (strncmp(p, places[i].name, n) == 0 && (p[n] == ',' || p[n] == ' ' || !p[n]))
-                    bits |= places[i].bit;
-            }
-            while (*p && *p != ',' && *p != ' ')
-                p++;
-            if (*p == ',')
-                p++;
+    const char *p = cmdline_word(cmdline, cmdline, "bochsbreak=");
+    while (p && *p && *p != ' ') {
+        for (size_t i = 0; i < ARRAY_SIZE(places); i++) {
+            size_t n = strlen(places[i].name);
+            if (strncmp(p, places[i].name, n) == 0 && (p[n] == ',' || p[n] == ' ' || !p[n]))
+                bits |= places[i].bit;
         }
-        break;
+        while (*p && *p != ',' && *p != ' ')
+            p++;
+        if (*p == ',')
+            p++;
     }
     return bits;
 }

@@ -35,10 +35,7 @@ bool harness_word(const char *w)
 
 bool harness_module_nostart(const struct boot_module *m)
 {
-    for (const char *p = m->cmdline; *p; p++)
-        if ((p == m->cmdline || p[-1] == ' ') && is_word(p, "nostart", 7))
-            return true;
-    return false;
+    return cmdline_has(m->cmdline, "nostart");
 }
 
 static uint32_t parse_uint(const char *s)
@@ -52,18 +49,15 @@ static uint32_t parse_uint(const char *s)
 void harness_parse_expectation(const char *cmdline, struct expectation *out)
 {
     *out = (struct expectation){ EXPECT_EXIT, 0 };
-    for (const char *p = cmdline; *p; p++) {
-        if ((p != cmdline && p[-1] != ' ') || strncmp(p, "expect=", 7) != 0)
-            continue;
-        p += 7;
-        if (strncmp(p, "exit:", 5) == 0)
-            *out = (struct expectation){ EXPECT_EXIT, (int)parse_uint(p + 5) };
-        else if (strncmp(p, "fault:", 6) == 0)
-            *out = (struct expectation){ EXPECT_FAULT, (int)parse_uint(p + 6) };
-        else if (strncmp(p, "reject", 6) == 0)
-            *out = (struct expectation){ EXPECT_REJECT, 0 };
+    const char *p = cmdline_word(cmdline, cmdline, "expect=");
+    if (!p)
         return;
-    }
+    if (strncmp(p, "exit:", 5) == 0)
+        *out = (struct expectation){ EXPECT_EXIT, (int)parse_uint(p + 5) };
+    else if (strncmp(p, "fault:", 6) == 0)
+        *out = (struct expectation){ EXPECT_FAULT, (int)parse_uint(p + 6) };
+    else if (strncmp(p, "reject", 6) == 0)
+        *out = (struct expectation){ EXPECT_REJECT, 0 };
 }
 
 void harness_boot_process(const struct proc *p, const struct boot_module *m)

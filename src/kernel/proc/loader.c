@@ -1,6 +1,8 @@
 /*
  * loader.c - turn a boot module (an ELF32 executable linked at
- * USER_LINK_BASE) into a process with its own page directory.
+ * USER_LINK_BASE) into a process with its own page directory: at boot
+ * (spawn_boot_module) and for spawn(). The table of boot modules is
+ * boot/modules.c's.
  *
  * The module is validated before a single byte of it is trusted
  * (elf_validate). Each PT_LOAD gets fresh zeroed frames at its p_vaddr
@@ -62,12 +64,9 @@ static long map_segment(paddr_t pd, const struct elf_segment *s)
     return 0;
 }
 
-struct boot_module boot_modules[MB2_MAX_MODULES];
-uint32_t nboot_modules;
-
-/* Split @cmdline into argv words in @buf, leaving out harness words
- * (harness_word: expect=..., nostart).
- * Returns argc. */
+/* split_args - split @cmdline into argv words in @buf (CMDLINE_MAX bytes;
+ * a longer command line is cut), leaving out harness words (harness_word:
+ * expect=..., nostart), at most MAX_ARGS. Returns argc. */
 static int split_args(const char *cmdline, char *buf, char **argv)
 {
     int argc = 0;
@@ -88,6 +87,9 @@ static int split_args(const char *cmdline, char *buf, char **argv)
     return argc;
 }
 
+/* push_args - lay out @argc strings @argv and the argv array on the new
+ * user stack below USER_STACK_TOP (the layout above); *@esp: the user ESP
+ * (at argc). 0; -EFAULT if the stack pages are not there. */
 static long push_args(paddr_t pd, int argc, char *const *argv, uint32_t *esp)
 {
     uint32_t uargv[MAX_ARGS + 1];
@@ -109,6 +111,11 @@ static long push_args(paddr_t pd, int argc, char *const *argv, uint32_t *esp)
     return 0;
 }
 
+/* build_address_space - @p's new user PD with @elf's segments from @img,
+ * its heap start, stack and argv, and a trap frame that enters at the ELF
+ * entry point. 0; -ENOEXEC a segment above DIRECT_MAP_BASE in
+ * aspace=shared, -ENOMEM out of frames, -EFAULT. Partial work is left for
+ * the caller to destroy. */
 static long build_address_space(struct proc *p, const struct elf_image *elf, const uint8_t *img,
                                 int argc, char *const *argv)
 {
@@ -191,6 +198,13 @@ static int spawn(const struct boot_module *m, int argc, char *const *argv, struc
     return p->pid;
 }
 
+/*
+ * spawn_boot_module - start boot module @m as a process with no parent,
+ * its argv from its command line (harness words dropped), and tell the
+ * harness (harness_boot_process). Queues it and returns its pid; on an
+ * error (-ENOEXEC bad ELF, -EAGAIN table full, -ENOMEM, -ENFILE) reports it
+ * on the console and to ktest and returns it.
+ */
 int spawn_boot_module(const struct boot_module *m)
 {
     char buf[CMDLINE_MAX];
@@ -209,16 +223,15 @@ int spawn_boot_module(const struct boot_module *m)
     return r;
 }
 
-const struct boot_module *boot_module_find(const char *name, size_t len)
-{
-    for (uint32_t i = 0; i < nboot_modules; i++) {
-        const struct boot_module *m = &boot_modules[i];
-        if (strlen(m->name) == len && strncmp(m->name, name, len) == 0)
-            return strcmp(m->name, KSYMS_MODULE) == 0 ? NULL : m;
-    }
-    return NULL;
-}
-
+/*
+ * sys_spawn - spawn(name, argv): a new child of the caller from boot module
+ * @uname (user string), with @uargv (user array of user strings, NULL-ended;
+ * 0 = { name }). Returns the pid; -ENOENT no such module (or a name longer
+ * than MODULE_NAME_MAX), -EFAULT bad name, argv or string, -E2BIG more than
+ * MAX_ARGS entries or one longer than MAX_ARG_LEN, -ENOEXEC ELF validation
+ * failed, -EAGAIN process table full, -ENFILE open-file table full, -ENOMEM
+ * out of frames (nothing left allocated).
+ */
 long sys_spawn(uaddr_t uname, uaddr_t uargv)
 {
     char name[MODULE_NAME_MAX];
@@ -258,27 +271,4 @@ long sys_spawn(uaddr_t uname, uaddr_t uargv)
     if (pid >= 0)
         proc_make_runnable(p);
     return pid;
-}
-
-long sys_modules(uaddr_t buf, uint32_t size)
-{
-    char names[MB2_MAX_MODULES * MODULE_NAME_MAX + 1];
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < nboot_modules; i++) {
-        const char *name = boot_modules[i].name;
-        bool dup = strcmp(name, KSYMS_MODULE) == 0;
-        for (uint32_t j = 0; j < i && !dup; j++)
-            dup = strcmp(boot_modules[j].name, name) == 0;
-        if (dup)
-            continue;
-        size_t len = strlen(name);
-        memcpy(names + n, name, len);
-        n += (uint32_t)len;
-        names[n++] = '\n';
-    }
-    names[n] = '\0';
-    uint32_t copy = n + 1 < size ? n + 1 : size;
-    if (copy_to_user(current->pd, buf, names, copy) < 0)
-        return -EFAULT;
-    return (long)n;
 }
