@@ -32,7 +32,7 @@ KERNEL_SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."
 def _defines(path):
     """NAME -> value of the "#define NAME 0xVALUE" / decimal lines of a kernel
     header and of the local headers it includes: the constants have one
-    source, src/kernel/*.h, and this file reads them from there."""
+    source, the kernel headers under src/kernel/, and this file reads them there."""
     vals = {}
     for line in open(path):
         inc = re.match(r'#include\s+"([^"]+)"', line)

@@ -87,8 +87,9 @@ static const struct mb2_info *read_boot_info(paddr_t mbi_pa, paddr_t load_base)
  * physical address, in bytes, where GRUB loaded the image (boot.asm found
  * it; it must equal the spec's load base tag, §3.6.23). Sets up paging,
  * descriptor tables, frames, the boot modules and the timer, runs the
- * processes (scheduler_run) and ends the run (ktest_finish: power off).
- * Never returns. Panics if the boot information is beyond the direct map,
+ * processes (scheduler_run) until nothing can run again, and ends the run
+ * (ktest_finish: powers off in a test boot; if it returns, boot.asm halts).
+ * Panics if the boot information is beyond the direct map,
  * malformed (mb2_parse's -EINVAL) or disagrees with @load_base.
  */
 void kmain(paddr_t mbi_pa, paddr_t load_base)

@@ -9,6 +9,14 @@
 #include "defs.h"
 #include "lib/kstring.h"
 
+/*
+ * cmdline_word - search @cmdline from @from on (@cmdline <= @from <= its
+ * NUL) for a word that is @word, or, when @word ends in '=' (a key such as
+ * "aspace="), a word that starts with it. A word starts at @cmdline or
+ * after a blank. Returns a pointer into @cmdline just past @word in the
+ * match (a key's value; after a whole word, the blank or NUL); NULL if
+ * there is none. Passing the result back as @from finds the next match.
+ */
 const char *cmdline_word(const char *cmdline, const char *from, const char *word)
 {
     size_t n = strlen(word);
@@ -22,6 +30,8 @@ const char *cmdline_word(const char *cmdline, const char *from, const char *word
     return NULL;
 }
 
+/* cmdline_has - whether @cmdline has the word @word (a key ending in '='
+ * matches any value). */
 bool cmdline_has(const char *cmdline, const char *word)
 {
     return cmdline_word(cmdline, cmdline, word) != NULL;
