@@ -25,16 +25,8 @@ import os
 import re
 import sys
 
-# TODO(issue 14, split of proc.c / file.c / loader.c, helper wt-z): these
-# files are being split and are skipped until that lands; the lead removes
-# each name here once its pieces are commented. Their prototypes in headers
-# are checked when the function is defined elsewhere (or in assembly), and
-# not checked when it is defined in one of these.
-SKIP_FILES = {
-    "proc.c",       # TODO: remove after the proc.c split (table/lifecycle vs scheduler)
-    "file.c",       # TODO: remove after the file.c split (descriptors vs namespace vs syscalls)
-    "loader.c",     # TODO: remove after the loader.c split (module table vs ELF loading)
-}
+# Files whose functions are not checked (none: every file is).
+SKIP_FILES = set()
 
 IDENT = r"[A-Za-z_]\w*"
 # A declaration or definition at column 0: one or more type words (and
@@ -182,8 +174,8 @@ def main():
         print("comments: %d of %d public functions in %s have no header comment at their prototype "
               "or definition: %s" % (len(missing), checked, src, ", ".join(missing)))
         return 1
-    print("comments: all %d public functions in %s have a header comment (tools/check-comments.py; "
-          "TODO until the split: %s skipped)" % (checked, src, skipped))
+    print("comments: all %d public functions in %s have a header comment (tools/check-comments.py%s)"
+          % (checked, src, "; skipped: " + skipped if skipped else ""))
     return 0
 
 
