@@ -157,36 +157,37 @@ static bool ticks_kept_up(const struct run *r)
 /*
  * The size at which @op lasts MIN_TICKS periods: doubled from @size up to
  * @cap, @prep run before and @undo after each try, untimed (NULL: none).
- * Judges the run at that size (best of TRIES). Returns the size, or 0 if
- * the cap came first.
+ * Judges the first run at that size whose ticks kept up, at most TRIES
+ * runs. A retry that is too short again means the long run before it was
+ * a host stall (QEMU descheduled: TSC time passed, PIT ticks were lost),
+ * not the call's length, so the size grows again before the next verdict;
+ * only a run of MIN_TICKS periods or more is ever judged. Returns the size,
+ * or 0 if the call failed or the cap came first.
  */
 static uint32_t judge(op_fn op, void (*prep)(uint32_t), void (*undo)(uint32_t), uint32_t size,
                       uint32_t cap, const char *unit)
 {
     struct run r;
-    for (;;) {
-        if (prep)
-            prep(size);
-        r = timed(op, size);
-        if (undo)
-            undo(size);
-        EXPECT(r.ret >= 0, "the call at %u %s returned %d", size, unit, (int)r.ret);
-        if (r.ret < 0 || long_enough(&r) || size == cap)
+    for (int t = 0;; t++) {
+        for (;;) {
+            if (prep)
+                prep(size);
+            r = timed(op, size);
+            if (undo)
+                undo(size);
+            EXPECT(r.ret >= 0, "the call at %u %s returned %d", size, unit, (int)r.ret);
+            if (r.ret < 0 || long_enough(&r) || size == cap)
+                break;
+            size = size * 2 > cap ? cap : size * 2;
+        }
+        if (r.ret < 0)
+            return 0;
+        if (!long_enough(&r)) {
+            DIAG("not judged: %u %s last only %u timer periods (cap)", size, unit, periods(&r));
+            return 0;
+        }
+        if (ticks_kept_up(&r) || t + 1 == TRIES)
             break;
-        size = size * 2 > cap ? cap : size * 2;
-    }
-    if (r.ret < 0)
-        return 0;
-    if (!long_enough(&r)) {
-        DIAG("not judged: %u %s last only %u timer periods (cap)", size, unit, periods(&r));
-        return 0;
-    }
-    for (int t = 1; t < TRIES && !ticks_kept_up(&r); t++) {
-        if (prep)
-            prep(size);
-        r = timed(op, size);
-        if (undo)
-            undo(size);
     }
     DIAG("%u %s: %u timer periods of TSC, ticks() advanced %d", size, unit, periods(&r), (int)r.ticks);
     EXPECT(ticks_kept_up(&r), "the timer was starved: %d ticks in %u periods", (int)r.ticks, periods(&r));
