@@ -53,6 +53,7 @@
 #include <unistd.h>
 
 #include "replay_os.h"
+#include "x86/platform.h"   /* DEBUG_EXIT_PORT and the EXIT_* verdicts, as this kernel writes them */
 
 #if !defined(__i386__)
 #error "replay_linux.c is i386 only: build with gcc -m32"
@@ -600,15 +601,16 @@ static void console_fds(void)
         close(fd);
 }
 
-/* Tell QEMU the verdict through isa-debug-exit (iobase 0xf4): it exits with
- * (value << 1) | 1, so 0x10 -> 33 (pass) and 0x11 -> 35 (fail). */
+/* Tell QEMU the verdict through isa-debug-exit (DEBUG_EXIT_PORT): EXIT_PASS
+ * or EXIT_FAIL, as this kernel's power_off (QEMU exits with (value << 1) | 1:
+ * tools/linux-peer.sh reads the statuses from $BUILD/gen/qemu_exit.sh). */
 static void power_off(int ok)
 {
     fflush(stdout);
     fflush(stderr);
     tcdrain(1); /* let the serial port send everything before QEMU quits */
-    if (ioperm(0xf4, 4, 1) == 0)
-        outb(ok ? 0x10 : 0x11, 0xf4);
+    if (ioperm(DEBUG_EXIT_PORT, 4, 1) == 0)
+        outb(ok ? EXIT_PASS : EXIT_FAIL, DEBUG_EXIT_PORT);
     else
         fprintf(stderr, "linux-peer: ioperm: %s; powering off instead\n", strerror(errno));
     sync();
