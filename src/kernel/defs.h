@@ -75,9 +75,11 @@ void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* ksnprintf, kvsnprintf - format into @buf of @size bytes, always
  * NUL-terminated when @size > 0 (truncated if need be). Return the length
  * the whole output would have, in bytes without the NUL, like snprintf:
- * >= @size means it was truncated. */
-int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+ * >= @size means it was truncated. The kernel's names for fmt_snprintf and
+ * fmt_vsnprintf (src/lib/fmt.c, shared with the user runtime). */
+int ksnprintf(char *buf, size_t size, const char *fmt, ...) __asm__("fmt_snprintf")
+    __attribute__((format(printf, 3, 4)));
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap) __asm__("fmt_vsnprintf");
 
 /* cmdline.c: words of the kernel's and the boot modules' command lines
  * (blank-separated; NUL-terminated strings in kernel memory) */
