@@ -17,7 +17,7 @@ QEMU (TCG) with COM1 on this script's pipes, and at the "sh> " prompt:
                 most STRESS_TIMEOUT seconds); the shell reaps stress and
                 reports "[done] [pid N exited with status 0]"
   free          the same free-frame count as before
-  poweroff      QEMU exits with status 33
+  poweroff      QEMU exits with the pass status (EXIT_PASS)
 
 stress's own KTAP lines must all be "ok" and its summary is echoed here.
 Everything QEMU printed goes to LOG. One line per check: "PASS ..." or

@@ -6,8 +6,10 @@
 #      on every public kernel function (tools/check-comments.py)
 #   2. host unit tests: cmocka, built with ASan/UBSan
 #   3. QEMU (TCG): the test ISO of every relocation variant, KTAP on COM1,
-#      verdict through isa-debug-exit (33 = pass; 0 and 1 never count)
-#   4. QEMU: the panic self-test (must exit 37 with a symbolized dump)
+#      verdict through isa-debug-exit (QEMU_EXIT_PASS = pass; 0 and 1 never
+#      count; the statuses come from $BUILD/gen/qemu_exit.sh, which the
+#      Makefile derives from EXIT_* in src/kernel/x86/platform.h)
+#   4. QEMU: the panic self-test (must exit QEMU_EXIT_PANIC with a symbolized dump)
 #   5. GDB: a batch session against QEMU's gdbstub (test/gdb/selftest.py)
 #   6. Bochs: a scripted debugger session (test/bochs/session.sh), and the
 #      Bochs test subset (bochs-suite.iso, tools/mkiso.sh entry 11: what
@@ -46,6 +48,9 @@ MODES=${MODES:-}
 JOBS=${JOBS:-$(nproc)}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
 LOGS=$BUILD/test-logs
+# QEMU_EXIT_PASS, QEMU_EXIT_FAIL, QEMU_EXIT_PANIC (33, 35, 37)
+[ -r "$BUILD/gen/qemu_exit.sh" ] || { echo "run.sh: $BUILD/gen/qemu_exit.sh missing (make all makes it)"; exit 1; }
+. "$BUILD/gen/qemu_exit.sh"
 JOBDIR=$LOGS/jobs
 rm -rf "$JOBDIR"
 mkdir -p "$LOGS" "$JOBDIR"
@@ -54,8 +59,8 @@ T0=$(date +%s.%N)
 
 # ---------------------------------------------------------------- the jobs
 # qemu_boot ISO LOG: boot ISO with isa-debug-exit, COM1 into LOG; exits
-# with QEMU's status (33 pass, 35 a test failed, 37 panic, 0 reset or
-# triple fault, 124 timed out).
+# with QEMU's status (QEMU_EXIT_PASS, _FAIL a test failed, _PANIC, 0 reset
+# or triple fault, 124 timed out).
 qemu_boot() {
     [ -r "$1" ] || { echo "missing $1 (make test builds it)"; return 2; }
     timeout "$BOOT_TIMEOUT" $QEMU $QEMU_FLAGS -cdrom "$1" -serial "file:$2" \
@@ -208,7 +213,7 @@ for v in $VARIANTS; do
     stage "qemu-$v" "QEMU (TCG): the test suite, relocation variant $v" "$LOGS/qemu-$v.log"
     base=$(strip_cr "$LOG" 2>/dev/null | sed -n 's/^boot: load base \(0x[0-9a-f]*\).*/\1/p' | head -n 1)
     echo "  $v: GRUB loaded the kernel at ${base:-?}, QEMU exit status $RC"
-    boot_status "$v" 33
+    boot_status "$v" "$QEMU_EXIT_PASS"
     ktap_count "$LOG" "$v"
     if [ -n "$base" ]; then
         b=$(hex "$base")
@@ -230,7 +235,7 @@ done
 
 for m in $MODES; do
     stage "qemu-mode-$m" "QEMU: the test suite under aspace=$m" "$LOGS/qemu-mode-$m.log"
-    boot_status "aspace=$m" 33
+    boot_status "aspace=$m" "$QEMU_EXIT_PASS"
     check "aspace=$m: the kernel ran in that mode" grep -q "^boot: aspace=$m" <(strip_cr "$LOG")
     ktap_count "$LOG" "aspace=$m"
 done
@@ -238,20 +243,20 @@ done
 if [ -n "${DEBUG_ISO:-}" ] && [ "$debug_is_low" -eq 0 ]; then
     stage qemu-debug "QEMU: the DEBUG=1 build (trampoline checks at every entry and exit, audit on every change)" \
         "$LOGS/qemu-debug.log"
-    boot_status "debug" 33
+    boot_status "debug" "$QEMU_EXIT_PASS"
     check "debug: no panic" bash -c "! grep -q 'KERNEL PANIC' '$LOG'"
     ktap_count "$LOG" "debug"
 fi
 
 stage qemu-badelf "QEMU: the loader refuses hostile modules (test/mkbadelf.c, menu entry 7)" "$LOGS/qemu-badelf.log"
-boot_status "badelf" 33
+boot_status "badelf" "$QEMU_EXIT_PASS"
 ktap_count "$LOG" "badelf"
 while read -r verdict name size bytes why; do
     check "badelf: $name refused: $why" grep -qF "module $name: rejected: $why" <(strip_cr "$LOG")
 done < "$BUILD/mkbadelf.log"
 
 stage qemu-panic "QEMU: kernel panic path" "$LOGS/qemu-panic.log"
-boot_status "panic (37 = EXIT_PANIC, not 33)" 37
+boot_status "panic ($QEMU_EXIT_PANIC = EXIT_PANIC, not $QEMU_EXIT_PASS)" "$QEMU_EXIT_PANIC"
 check "panic: message and register dump" grep -q "KERNEL PANIC: exception in kernel mode: #PF" "$LOG"
 check "panic: symbolized EIP" grep -qE "^eip 0x[0-9a-f]{8} <kmain\+0x[0-9a-f]+>" <(strip_cr "$LOG")
 check "panic: faulting CR3 and CR2 reported" grep -qE "cr2 00400000 cr3 [0-9a-f]{8} at the trap" "$LOG"
@@ -266,7 +271,7 @@ count_results "$LOG" "bochs debugger"
 check "bochs debugger: all 15 checks ran (Bochs output: $LOGS/bochs-session.out)" [ "$RESULTS_COUNTED" -eq 15 ]
 
 stage qemu-demo "QEMU: make run-demo (init runs the demo programs, then powers off)" "$LOGS/qemu-demo.log"
-boot_status "demo: init powered off cleanly" 33
+boot_status "demo: init powered off cleanly" "$QEMU_EXIT_PASS"
 check "demo: hello ran" grep -q "hello from user mode" "$LOG"
 check "demo: segv was killed by #PF at the kernel's address" grep -q "killed pid [0-9]* (segv): #PF page fault (vector 14) .* cr2 0xc0" "$LOG"
 check "demo: faults de was killed by #DE" grep -q "(faults): #DE divide error" "$LOG"
@@ -348,7 +353,7 @@ IRQOFF_BOUND=50000
 stage irqoff "QEMU under tools/irqoff.sh: the long calls keep interrupts off at most $IRQOFF_BOUND instructions" \
     "$LOGS/irqoff.report"
 if ! timed_out "$RC" "$BOOT_TIMEOUT" "irqoff"; then
-    check "irqoff: every test in the boot passed (exit status $RC; COM1: $LOGS/irqoff-serial.log)" [ "$RC" -eq 33 ]
+    check "irqoff: every test in the boot passed (exit status $RC; COM1: $LOGS/irqoff-serial.log)" [ "$RC" -eq "$QEMU_EXIT_PASS" ]
     worst=$(awk '$1 == "irqoff:" && $2 ~ /^0x/ && $3 > m { m = $3 } END { print m + 0 }' "$LOG")
     check "irqoff: the report lists the calls' runs" grep -qE '^irqoff: +0x[0-9a-f]+ +[0-9]+' "$LOG"
     check "irqoff: longest run with interrupts off $worst instructions <= $IRQOFF_BOUND (by call: $LOG)" \

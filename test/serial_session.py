@@ -5,8 +5,9 @@ Console: QEMU's COM1 output, collected by a reader thread, with waits that
 end at a deadline, and typed input paced one character at a time (the 16550
 receive FIFO holds 16 bytes). run(): the sessions' main() - boot ISO in QEMU
 (TCG), wait for the first "sh> " prompt, run the session's own checks, type
-`poweroff`, and check that QEMU exited with status 33 (poweroff(0) writes
-0x10 to the isa-debug-exit port: (0x10 << 1) | 1 = 33). Everything QEMU
+`poweroff`, and check that QEMU exited with the pass status (poweroff(0)
+writes EXIT_PASS to the isa-debug-exit port: QEMU_EXIT_PASS in
+$BUILD/gen/qemu_exit.sh, made from src/kernel/x86/platform.h). Everything QEMU
 printed goes to LOG. One line per check: "PASS ..." or "FAIL ...".
 """
 import os
@@ -86,6 +87,22 @@ def qemu_command(iso):
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
 
 
+def qemu_exit_status(name):
+    """QEMU_EXIT_<name> (e.g. "PASS": 33) from $BUILD/gen/qemu_exit.sh, the
+    statuses the Makefile derives from src/kernel/x86/platform.h. Raises
+    SystemExit naming the file if it is missing (make all makes it)."""
+    build = os.environ.get("BUILD", "build")
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", build, "gen", "qemu_exit.sh")
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith("QEMU_EXIT_%s=" % name):
+                    return int(line.split("=", 1)[1])
+    except OSError as e:
+        raise SystemExit("%s: %s (make all makes it)" % (path, e.strerror))
+    raise SystemExit("%s: no QEMU_EXIT_%s" % (path, name))
+
+
 def wait_exit(proc, deadline):
     """QEMU's exit status once it has powered off, or None at the deadline."""
     try:
@@ -120,6 +137,7 @@ def run(argv, total_timeout, session):
         print(("PASS " if ok else "FAIL ") + what, flush=True)
         return ok
 
+    passed = qemu_exit_status("PASS")
     deadline = time.monotonic() + total_timeout
     proc = subprocess.Popen(qemu_command(iso), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
@@ -134,6 +152,6 @@ def run(argv, total_timeout, session):
     finally:
         shut_down(proc, con, log)
 
-    check(rc == 33, "QEMU exited with status 33 after poweroff (got %s)" %
-          ("a timeout" if rc is None else rc))
+    check(rc == passed, "QEMU exited with status %d (EXIT_PASS) after poweroff (got %s)" %
+          (passed, "a timeout" if rc is None else rc))
     return 0 if all(results) else 1

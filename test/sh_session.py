@@ -9,8 +9,8 @@ at the prompt, Ctrl-C against a foreground program that blocks for good
 (`child block`), Ctrl-D at an empty prompt. Everything QEMU printed goes to LOG.
 
 One line per check: "PASS ..." or "FAIL ...". Exit status 0 only if every
-check passed and QEMU exited with status 33 (poweroff(0) writes 0x10 to the
-isa-debug-exit port: (0x10 << 1) | 1 = 33).
+check passed and QEMU exited with the pass status (poweroff(0) writes
+EXIT_PASS to isa-debug-exit: serial_session.qemu_exit_status).
 """
 import os
 import re

@@ -35,6 +35,9 @@
 # Exit status: 0, or 1 with the reason on stderr.
 set -eu
 BUILD=${BUILD:-build}
+# QEMU_EXIT_PASS: a boot's pass status, derived from x86/platform.h (Makefile)
+[ -r "$BUILD/gen/qemu_exit.sh" ] || { echo "bench: $BUILD/gen/qemu_exit.sh missing (make all makes it)" >&2; exit 1; }
+. "$BUILD/gen/qemu_exit.sh"
 accel=tcg passes=10 outdir=$BUILD/bench/results peer='' jobs=2
 MODES="split split-global shared"
 ENTRIES="int80 sysenter"
@@ -323,7 +326,7 @@ for j in $JOBS; do
              "or replay less (PASSES=, fewer traces per run). Last lines of $work/$j.log:" >&2
         tr -d '\r' < "$work/$j.log" 2>/dev/null | tail -5 >&2
         fail=1
-    elif [ "$rc" != 33 ] || [ "$ends" -ne "$want" ]; then
+    elif [ "$rc" != "$QEMU_EXIT_PASS" ] || [ "$ends" -ne "$want" ]; then
         echo "bench: aspace=${j%.*} batch ${j##*.} failed (QEMU exit $rc, $ends of $want traces replayed); last lines of $work/$j.log:" >&2
         tr -d '\r' < "$work/$j.log" | tail -15 >&2
         fail=1

@@ -15,7 +15,7 @@
 #     OUTDIR/linux-nopti.log   pti=off
 # Each log is the guest's serial console; the result lines (row,... and
 # floor,...) are documented in docs/benchmarking.md. /init reports through
-# isa-debug-exit: QEMU exit status 33 is success, anything else a failure.
+# isa-debug-exit: QEMU exit status QEMU_EXIT_PASS (33) is success, anything else a failure.
 #
 # The kernel is fetched once into build/linux-peer/ (needs root and the
 # network the first time): `dpkg --add-architecture i386`, `apt-get update`,
@@ -51,6 +51,12 @@ ICOUNT=${LINUX_PEER_ICOUNT:-shift=0}
 
 say() { echo "linux-peer: $*"; }
 die() { echo "linux-peer: $1" >&2; exit "${2:-1}"; }
+# QEMU_EXIT_PASS, QEMU_EXIT_FAIL: /init's verdicts (replay_linux.c writes
+# EXIT_PASS or EXIT_FAIL of src/kernel/x86/platform.h), as the Makefile derives them.
+case ${BUILD:-build} in /*) qemu_exit=$BUILD ;; *) qemu_exit=$ROOT/${BUILD:-build} ;; esac
+qemu_exit=$qemu_exit/gen/qemu_exit.sh
+[ -r "$qemu_exit" ] || die "$qemu_exit missing (make all makes it)" 3
+. "$qemu_exit"
 
 if [ $# -lt 3 ]; then
     echo "usage: $0 OUTDIR PASSES TRACEFILE.trc..." >&2
@@ -198,11 +204,11 @@ for mode in linux-pti linux-nopti; do
     rows=$(grep -c '^row,' "$log" 2>/dev/null || true)
     wrong=$(grep '^row,' "$log" 2>/dev/null | cut -d, -f3 | grep -vcx "$mode" || true)
     why=
-    if [ "$rc" != 33 ]; then
+    if [ "$rc" != "$QEMU_EXIT_PASS" ]; then
         case $rc in
             124) why="TIMED OUT: stopped after its limit of ${TIMEOUT} s per boot ($RECORDS records x $PASSES passes (+2: fills, warm-up) x $ENTRIES entry paths, traces:$NAMES); allow more with LINUX_PEER_TIMEOUT=SECONDS (e.g. LINUX_PEER_TIMEOUT=$((TIMEOUT * 4))), or replay less (PASSES=, fewer traces)" ;;
-            35) why="/init reported a failure (exit 35)" ;;
-            *) why="QEMU exit status $rc, not 33" ;;
+            "$QEMU_EXIT_FAIL") why="/init reported a failure (exit $rc)" ;;
+            *) why="QEMU exit status $rc, not $QEMU_EXIT_PASS" ;;
         esac
     elif [ "${rows:-0}" -eq 0 ]; then
         why="no row lines in the log"

@@ -75,9 +75,11 @@ void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* ksnprintf, kvsnprintf - format into @buf of @size bytes, always
  * NUL-terminated when @size > 0 (truncated if need be). Return the length
  * the whole output would have, in bytes without the NUL, like snprintf:
- * >= @size means it was truncated. */
-int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+ * >= @size means it was truncated. The kernel's names for fmt_snprintf and
+ * fmt_vsnprintf (src/lib/fmt.c, shared with the user runtime). */
+int ksnprintf(char *buf, size_t size, const char *fmt, ...) __asm__("fmt_snprintf")
+    __attribute__((format(printf, 3, 4)));
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap) __asm__("fmt_vsnprintf");
 
 /* cmdline.c: words of the kernel's and the boot modules' command lines
  * (blank-separated; NUL-terminated strings in kernel memory) */
@@ -373,10 +375,7 @@ void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
 void panic_trap(const struct trapframe *tf, uint32_t cr3_at_trap, const char *why) __attribute__((noreturn));
 
 /* power.c */
-#define EXIT_PASS  0x10     /* isa-debug-exit: QEMU exits (0x10 << 1) | 1 = 33 */
-#define EXIT_FAIL  0x11     /* 35 */
-#define EXIT_PANIC 0x12     /* 37 */
-/* power_off - flush COM1, write @exit_code (EXIT_*) to isa-debug-exit (QEMU
+/* power_off - flush COM1, write @exit_code (EXIT_*, x86/platform.h) to isa-debug-exit (QEMU
  * exits (@exit_code << 1) | 1), then try ACPI (QEMU, Bochs) and the Bochs
  * 0x8900 shutdown port; halts forever if all of them are absent. */
 void power_off(uint8_t exit_code) __attribute__((noreturn));

@@ -118,3 +118,12 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         buf[b.len < size ? b.len : size - 1] = '\0';
     return (int)b.len;
 }
+
+int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = fmt_vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    return n;
+}

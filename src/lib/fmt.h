@@ -27,4 +27,9 @@ int fmt_format(fmt_put_fn put, void *ctx, const char *fmt, va_list ap);
  * vsnprintf: a return >= @size means it was cut. */
 int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
+/* fmt_snprintf - fmt_vsnprintf with the arguments in the call; the same
+ * return. The kernel's ksnprintf and the user runtime's snprintf are this
+ * function: their declarations (defs.h, ulib.h) name its symbol. */
+int fmt_snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif /* LIB_FMT_H */

@@ -143,7 +143,7 @@ global tramp_syscall_call, tramp_sysenter_call
 ; the sysenter entry straight to its handler through syscall_table[]
 ; (syscall.c), with its five arguments pushed from the live registers, and
 ; back: no trap_from_user, no syscall_dispatch, no trap_return. The macros
-; below are its steps, shared by the int 0x80 and sysenter entries.
+; below are its steps, shared by the int 0x80 and sysenter entries (the first, by tramp_common too).
 
 ; SAVE_SEGMENTS_LOAD_KERNEL_DS: complete the frame with DS, ES, FS, GS
 ; (zero-extended: no stale stack bytes enter it) and load KERNEL_DS into DS
@@ -346,17 +346,7 @@ vector_ %+ v:
 tramp_common:
     cld                             ; DF is the user's until now
     pushad
-    mov eax, ds                     ; mov from a segment register zero-extends,
-    push eax                        ; so no stale stack bytes enter the frame
-    mov eax, es
-    push eax
-    mov eax, fs
-    push eax
-    mov eax, gs
-    push eax
-    mov eax, KERNEL_DS              ; the user's DS may be null or odd: load
-    mov ds, eax                     ; ours before the first memory access
-    mov es, eax
+    SAVE_SEGMENTS_LOAD_KERNEL_DS    ; the frame is complete (ENTRY_FRAME from ring 3)
     xor eax, eax
     mov fs, eax
     mov gs, eax

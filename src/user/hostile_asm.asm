@@ -217,15 +217,21 @@ ONE bound, {push dword 10}, {push dword 0}, {mov eax, 20}, {bound eax, [esp]}, {
 ; the kernel's sysenter entry (with the user CR3 still loaded); the kernel
 ; must resume it, finish the call, and only the #DB after the return to
 ; ring 3 kills us (vector 1).
-global hx_tf_sysenter
-hx_tf_sysenter:
-    mov eax, SYS_nop
-    mov edx, .back
+;
+; SYSENTER_WITH_TF back: sysenter (EAX as the caller set it) with EFLAGS.TF
+; set, the kernel's sysexit to label `back` with ESP as it is here.
+%macro SYSENTER_WITH_TF 1
+    mov edx, %1
     mov ecx, esp                    ; ESP after the popfd below
     pushfd
     or dword [esp], EFLAGS_TF
     popfd
     sysenter
+%endmacro
+global hx_tf_sysenter
+hx_tf_sysenter:
+    mov eax, SYS_nop
+    SYSENTER_WITH_TF .back
 .back:
     nop
     ret
@@ -238,12 +244,7 @@ hx_tf_sysenter:
 global hx_tf_ring_trip
 hx_tf_ring_trip:
     mov eax, SYSENTER_RING_TRIP
-    mov edx, .back
-    mov ecx, esp                    ; ESP after the popfd below
-    pushfd
-    or dword [esp], EFLAGS_TF
-    popfd
-    sysenter
+    SYSENTER_WITH_TF .back
 .back:
     pushfd
     pop eax

@@ -14,6 +14,7 @@
  */
 #include "ulib.h"
 #include "replay/replay_os.h"
+#include "replay/exec_args.h"
 #include "uapi/trace.h"
 
 /* The trace's page (the replay core's unit) is this kernel's. */
@@ -80,23 +81,13 @@ void os_exit(int code)
  * A missing program: spawn() of a module that does not exist, -ENOENT. */
 #define EXEC_MODULE "exit0"
 #define EXEC_MISSING "exit0-missing"
-static char exec_strings[MAX_ARGS][MAX_ARG_LEN];
+_Static_assert(REPLAY_EXEC_ARGS == MAX_ARGS && REPLAY_EXEC_ARG_LEN == MAX_ARG_LEN, "os_exec's argv is what spawn takes");
+static char exec_strings[REPLAY_EXEC_ARGS][REPLAY_EXEC_ARG_LEN];
 
 long os_exec(uint32_t bytes, int exists, uint32_t *calls)
 {
-    char *argv[MAX_ARGS + 1];
-    int argc = 0;
-    _Static_assert(REPLAY_EXEC_BYTES == MAX_ARGS * MAX_ARG_LEN, "os_exec's cap is spawn's");
-    /* argv[0] first, then strings of up to MAX_ARG_LEN bytes (NUL included) */
-    while (bytes > 0 && argc < MAX_ARGS) {
-        uint32_t n = bytes < MAX_ARG_LEN ? bytes : MAX_ARG_LEN;
-        memset(exec_strings[argc], 'a', n - 1);
-        exec_strings[argc][n - 1] = '\0';
-        argv[argc] = exec_strings[argc];
-        argc++;
-        bytes -= n;
-    }
-    argv[argc] = NULL;
+    char *argv[REPLAY_EXEC_ARGS + 1];
+    int argc = replay_exec_argv(bytes, exec_strings, argv);
     *calls = 1;
     long pid = sys(SYS_spawn, (long)(exists ? EXEC_MODULE : EXEC_MISSING), argc ? (long)argv : 0, 0, 0, 0);
     if (pid < 0)

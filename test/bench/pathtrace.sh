@@ -37,7 +37,9 @@ BENCH_WORK=$out/bench tools/bench.sh -a tcg -p 1 -j 1 -m split -o "$out/bench/re
     > "$out/bench.out" 2>&1 || { not_ok "tools/bench.sh on tiny.log (see $out/bench.out)"; }
 floor() { tr -d '\r' < "$out/bench/split.1.log" 2>/dev/null | awk -F, -v e="$1" '$1 == "floor" && $4 == e { print $7 }'; }
 
-# trace SYSCALL ENTRY: run make pathtrace; the report's own checks decide its exit status.
+# trace SYSCALL ENTRY PATH SEGMENT...: run make pathtrace (the report's own
+# checks decide its exit status) into $t; then each SEGMENT of PATH (the
+# fast or the general path) must have ticks and instructions.
 trace() {
     t=$out/$1-$2.out
     if make --no-print-directory pathtrace SYSCALL=$1 ENTRY=$2 ASPACE=split BUILD="$BUILD" > "$t" 2>&1; then
@@ -46,6 +48,10 @@ trace() {
         not_ok "make pathtrace SYSCALL=$1 ENTRY=$2 ASPACE=split exits 0 (see $t)"
         sed 's/^/# /' "$t" | tail -8
     fi
+    _sc=$1 _e=$2 _path=$3
+    shift 3
+    _list=$(printf '%s, ' "$@")
+    check "$_sc/$_e: the $_path path's segments have ticks (${_list%, })" has_segments "$t" "$@"
 }
 # segments FILE SEGMENT...: each named segment has ticks and instructions.
 has_segments() {
@@ -59,10 +65,7 @@ epochs() { grep -q 'CR3 writes: 2;' "$1" && test "$(grep -cE '^  epoch [0-2]: .*
 
 # The null call takes the trampoline's fast path: no C, no frame.
 for e in int80 sysenter; do
-    trace getppid $e
-    t=$out/getppid-$e.out
-    check "getppid/$e: the fast path's segments have ticks (harness, user stub, trampoline entry, fast path, trampoline exit)" \
-        has_segments "$t" 'harness' 'user stub' 'trampoline entry' 'fast path' 'trampoline exit'
+    trace getppid $e fast 'harness' 'user stub' 'trampoline entry' 'fast path' 'trampoline exit'
     check "getppid/$e: no kernel C and no frame copy on the fast path" \
         sh -c "! grep -Eq '^  (C entry|dispatch|frame copy in|frame copy out) ' '$t'"
     total=$(sed -n 's/^  total *\([0-9]*\) .*/\1/p' "$t")
@@ -87,10 +90,7 @@ done
 # no C entry, dispatch or exit of the slow path; its frame stays on the
 # entry stack (no copy unless the process gives up the CPU).
 for e in int80 sysenter; do
-    trace close $e
-    t=$out/close-$e.out
-    check "close/$e: the general path's segments have ticks (trampoline entry, handler, trampoline exit)" \
-        has_segments "$t" 'harness' 'user stub' 'trampoline entry' 'handler' 'trampoline exit'
+    trace close $e general 'harness' 'user stub' 'trampoline entry' 'handler' 'trampoline exit'
     # (DEBUG=1 builds run syscall_check_entry and syscall_check_exit, which
     # the table counts as C entry and exit: look for the functions.)
     check "close/$e: no slow-path C (trap_from_user, syscall_dispatch, trap_return) and no frame copy" \

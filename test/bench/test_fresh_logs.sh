@@ -15,14 +15,9 @@
 # container without CAP_SYS_PTRACE), every check is a TAP SKIP naming
 # strace's error. Prints TAP; exits non-zero if a check failed.
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
-s2t=${BUILD:-$root/build}/tools/strace2trace
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_fresh_logs.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-cd "$root" || exit 1
-
-. test/bench/tap.sh
-[ -x "$s2t" ] || { echo "Bail out! $s2t missing (make -C tools)"; exit 1; }
+. "$(dirname "$0")/lib.sh"
+bench_test_init test_fresh_logs
+need_s2t
 command -v strace > /dev/null || { echo "Bail out! strace missing (tools/deps.sh installs it)"; exit 1; }
 
 # The programs to record.

@@ -13,14 +13,9 @@
 #   - a strace -ff set given as a directory, as a glob (expanded by the shell
 #     or not), and paths with spaces (as make splits them): one trace per set.
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
-s2t=${BUILD:-$root/build}/tools/strace2trace
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_inputs.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-cd "$root" || exit 1
-
-. test/bench/tap.sh
-[ -x "$s2t" ] || { echo "Bail out! $s2t missing (make -C tools)"; exit 1; }
+. "$(dirname "$0")/lib.sh"
+bench_test_init test_inputs
+need_s2t
 
 # refused: exit 1, the reason on stderr, no output file
 refused() { # refused FILE REASON-TEXT

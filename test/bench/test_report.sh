@@ -9,73 +9,19 @@
 # `not ok N - name`); exits non-zero if any check failed. Needs python3;
 # gnuplot for the SVG checks (skipped, with a note, if it is not installed).
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/lib.sh"
+bench_test_init test_report
 tool=${BENCH_REPORT:-$root/tools/bench-report.py}  # override to test another copy
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_report.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-. "$root/test/bench/tap.sh"
 
 have_gnuplot=1
 command -v gnuplot >/dev/null 2>&1 || have_gnuplot=0
 
-# The fake log. Per mode/entry: read 10, openat 6, close 4, rt_sigaction 3
-# (skipped): ALL = 23 records, 20 calls. split's rows carry measured TLB
+# The fake log (test/bench/fixtures/report-serial.txt). Per mode/entry:
+# read 10, openat 6, close 4, rt_sigaction 3 (skipped): ALL = 23 records,
+# 20 calls. split's rows carry measured TLB
 # fills (10 kernel 4K, 1 kernel 4M, 3 + 3 trampoline, 4 user per call);
 # shared's are in the older 18-field format (no fills: the model assumes).
-cat > "$tmp/log.txt" <<'EOF'
-SeaBIOS (version 1.16.2-debian-1.16.2-1)
-boot: load base 0x00100000 (multiboot2 tag 21, self-location agrees), linked for 0x00100000
-replay: cpu=QEMU TCG (-icount shift=0), model name: qemu32, family 6
-replay: begin trace=tiny mode=split records=23 names=4 passes=100 capped=5
-replay: progress trace=tiny entry=int80 pass=50/100
-row,tiny,split,int80,ALL,-,23,3,600,650,800,1200,3000,5000,20,40,30,2000,200,20,60,60,80
-row,tiny,split,int80,read,COPY_OUT,10,0,700,750,900,1300,3100,5000,10,20,20,1800,100,10,30,30,40
-row,tiny,split,int80,openat,PATH,6,0,800,850,1000,1400,2900,4000,6,12,10,200,72,6,18,18,24
-row,tiny,split,int80,close,CLOSE,4,0,200,210,230,260,300,310,4,8,0,0,28,4,12,12,16
-row,tiny,split,int80,rt_sigaction,SKIP,3,3,-1,-1,-1,-1,-1,-1,0,0,0,0,0,0,0,0,0
-floor,tiny,split,int80,150,4,191,2
-fills,tiny,split,int80,empty,5,1,3,3,4,1
-fills,tiny,split,int80,null,5,1,3,3,4,1
-fillpage,tiny,split,int80,0x80000000,1
-fillpage,tiny,split,int80,0xc0108000,0
-replay: mismatches trace=tiny mode=split entry=int80 n=2 window=1
-replay: progress trace=tiny entry=sysenter pass=50/100
-row,tiny,split,sysenter,ALL,-,23,3,640,700,850,1250,3050,5050,20,40,30,2000,200,20,60,60,80,10
-row,tiny,split,sysenter,read,COPY_OUT,10,0,740,790,940,1340,3140,5040,10,20,20,1800,100,10,30,30,40
-row,tiny,split,sysenter,openat,PATH,6,0,840,890,1040,1440,2940,4040,6,12,10,200,72,6,18,18,24
-row,tiny,split,sysenter,close,CLOSE,4,0,240,250,270,300,340,350,4,8,0,0,28,4,12,12,16
-row,tiny,split,sysenter,rt_sigaction,SKIP,3,3,-1,-1,-1,-1,-1,-1,0,0,0,0,0,0,0,0,0
-floor,tiny,split,sysenter,185,4,226,2
-fills,tiny,split,sysenter,empty,5,1,3,3,5,1
-fills,tiny,split,sysenter,null,5,1,3,3,5,1
-replay: mismatches trace=tiny mode=split entry=sysenter n=2 window=0
-unit,tiny,split,rep_movsd,0,1
-unit,tiny,split,rep_movsd,19,20
-replay: end trace=tiny mode=split
-[pid 3 exited with status 0]
-row,other,split,int80,ALL,-,7,0,1,2,3,4,5,6,7,14,0,0
-replay: begin trace=tiny mode=shared records=23 names=4 passes=100 capped=0
-row,tiny,shared,int80,ALL,-,23,3,597,647,797,1197,2997,4997,20,0,30,2000
-row,tiny,shared,int80,read,COPY_OUT,10,0,697,747,897,1297,3097,4997,10,0,20,1800
-kernel: an unrelated line, with,commas
-row,tiny,shared,int80,openat,PATH,6,0,797,847,997,1397,2897,3997,6,0,10,200
-row,tiny,shared,int80,close,CLOSE,4,0,197,207,227,257,297,307,4,0,0,0
-row,tiny,shared,int80,rt_sigaction,SKIP,3,3,0,0,0,0,0,0,0,0,0,0
-floor,tiny,shared,int80,150,0,188,0
-replay: mismatches trace=tiny mode=shared entry=int80 n=0 window=0
-row,tiny,shared,sysenter,ALL,-,23,3,637,697,847,1247,3047,5047,20,0,30,2000
-row,tiny,shared,sysenter,read,COPY_OUT,10,0,737,787,937,1337,3137,5037,10,0,20,1800
-row,tiny,shared,sysenter,openat,PATH,6,0,837,887,1037,1437,2937,4037,6,0,10,200
-row,tiny,shared,sysenter,close,CLOSE,4,0,237,247,267,297,337,347,4,0,0,0
-row,tiny,shared,sysenter,rt_sigaction,SKIP,3,3,-1,-1,-1,-1,-1,-1,0,0,0,0
-floor,tiny,shared,sysenter,185,0,223,0
-unit,tiny,shared,rep_movsd,0,1
-unit,tiny,shared,rep_movsd,19,20
-replay: end trace=tiny mode=shared
-summary: 2 processes, powering off
-EOF
-sed 's/$/\r/' "$tmp/log.txt" > "$tmp/serial.log"
+sed 's/$/\r/' test/bench/fixtures/report-serial.txt > "$tmp/serial.log"
 grep -v '^row,tiny\|^floor,tiny\|^unit,tiny' "$tmp/serial.log" > "$tmp/norows.log"
 # The same log with a QEMU that counted a rep movsd of 19 dwords as 1 tick.
 sed 's/^unit,tiny,split,rep_movsd,19,20/unit,tiny,split,rep_movsd,19,1/' "$tmp/serial.log" > "$tmp/badunit.log"

@@ -53,6 +53,8 @@
 #include <unistd.h>
 
 #include "replay_os.h"
+#include "exec_args.h"
+#include "x86/platform.h"   /* DEBUG_EXIT_PORT and the EXIT_* verdicts, as this kernel writes them */
 
 #if !defined(__i386__)
 #error "replay_linux.c is i386 only: build with gcc -m32"
@@ -306,24 +308,26 @@ long os_fstat(int fd, void *st)
     return r;
 }
 
-long os_read(int fd, void *buf, uint32_t len)
+/* read(2) or write(2) (@nr) of @len bytes at @buf: the bytes it moved count
+ * as copied, as this kernel's kevents count them. */
+static long os_read_write(long nr, int fd, const void *buf, uint32_t len)
 {
     long r;
     count_call();
-    r = sys3(NR_read, fd, (long)buf, (long)len);
+    r = sys3(nr, fd, (long)buf, (long)len);
     if (r > 0)
         count_copy(buf, (uint32_t)r);
     return r;
 }
 
+long os_read(int fd, void *buf, uint32_t len)
+{
+    return os_read_write(NR_read, fd, buf, len);
+}
+
 long os_write(int fd, const void *buf, uint32_t len)
 {
-    long r;
-    count_call();
-    r = sys3(NR_write, fd, (long)buf, (long)len);
-    if (r > 0)
-        count_copy(buf, (uint32_t)r);
-    return r;
+    return os_read_write(NR_write, fd, buf, len);
 }
 
 long os_close(int fd)
@@ -430,8 +434,8 @@ long os_wait(long pid, int *status)
  * arguments; it touches no other memory of ours. A missing program: one
  * execve that fails with -ENOENT (after copying its argv, as Linux does).
  */
-static char exec_strings[16][128];
-static char *exec_argv[17];
+static char exec_strings[REPLAY_EXEC_ARGS][REPLAY_EXEC_ARG_LEN];
+static char *exec_argv[REPLAY_EXEC_ARGS + 1];
 static uint32_t exec_stack[1024] __attribute__((aligned(16)));
 
 static long clone_exec(uint32_t *sp)
@@ -457,17 +461,7 @@ static long clone_exec(uint32_t *sp)
 
 long os_exec(uint32_t bytes, int exists, uint32_t *calls)
 {
-    int argc = 0;
-    uint32_t total = bytes;
-    while (bytes > 0 && argc < 16) {
-        uint32_t n = bytes < 128 ? bytes : 128;
-        memset(exec_strings[argc], 'a', n - 1);
-        exec_strings[argc][n - 1] = '\0';
-        exec_argv[argc] = exec_strings[argc];
-        argc++;
-        bytes -= n;
-    }
-    exec_argv[argc] = NULL;
+    replay_exec_argv(bytes, exec_strings, exec_argv);
     *calls = 1;
     count_call();
     if (!exists)
@@ -480,7 +474,7 @@ long os_exec(uint32_t bytes, int exists, uint32_t *calls)
     *calls = 4;                          /* clone, execve, the program's exit, waitpid */
     count_call();
     count_call();
-    count_copy(exec_strings, total);
+    count_copy(exec_strings, bytes);
     long r = os_wait(pid, NULL);
     return r < 0 ? r : 0;
 }
@@ -600,15 +594,16 @@ static void console_fds(void)
         close(fd);
 }
 
-/* Tell QEMU the verdict through isa-debug-exit (iobase 0xf4): it exits with
- * (value << 1) | 1, so 0x10 -> 33 (pass) and 0x11 -> 35 (fail). */
+/* Tell QEMU the verdict through isa-debug-exit (DEBUG_EXIT_PORT): EXIT_PASS
+ * or EXIT_FAIL, as this kernel's power_off (QEMU exits with (value << 1) | 1:
+ * tools/linux-peer.sh reads the statuses from $BUILD/gen/qemu_exit.sh). */
 static void power_off(int ok)
 {
     fflush(stdout);
     fflush(stderr);
     tcdrain(1); /* let the serial port send everything before QEMU quits */
-    if (ioperm(0xf4, 4, 1) == 0)
-        outb(ok ? 0x10 : 0x11, 0xf4);
+    if (ioperm(DEBUG_EXIT_PORT, 4, 1) == 0)
+        outb(ok ? EXIT_PASS : EXIT_FAIL, DEBUG_EXIT_PORT);
     else
         fprintf(stderr, "linux-peer: ioperm: %s; powering off instead\n", strerror(errno));
     sync();

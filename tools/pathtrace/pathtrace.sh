@@ -18,6 +18,9 @@ set -eu
 [ $# -eq 4 ] || { echo "usage: $0 SYSCALL int80|sysenter split|split-global|shared OUTDIR" >&2; exit 1; }
 sc=$1 entry=$2 aspace=$3 out=$4
 BUILD=${BUILD:-build}
+# QEMU_EXIT_PASS: the guest's "finished" status, derived from x86/platform.h (Makefile)
+[ -r "$BUILD/gen/qemu_exit.sh" ] || { echo "pathtrace: $BUILD/gen/qemu_exit.sh missing (make all makes it)" >&2; exit 1; }
+. "$BUILD/gen/qemu_exit.sh"
 QEMU=${QEMU:-qemu-system-i386}
 timeout_s=${PATHTRACE_TIMEOUT:-120}
 
@@ -43,9 +46,9 @@ timeout "$timeout_s" "$QEMU" -accel tcg -icount shift=0,sleep=off -m 256M -no-re
     -plugin "$BUILD/pathtrace/pathtrace.so,out=$trace"
 rc=$?
 set -e
-if [ $rc -ne 33 ]; then
+if [ $rc -ne "$QEMU_EXIT_PASS" ]; then
     [ $rc -eq 124 ] && echo "pathtrace: QEMU killed after ${timeout_s} s" >&2
-    echo "pathtrace: the boot failed (QEMU exit $rc, 33 = the guest finished); last lines of $log:" >&2
+    echo "pathtrace: the boot failed (QEMU exit $rc, $QEMU_EXIT_PASS = the guest finished); last lines of $log:" >&2
     tr -d '\r' < "$log" 2>/dev/null | tail -10 >&2
     exit 1
 fi

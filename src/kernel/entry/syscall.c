@@ -12,6 +12,7 @@
 #include "mm/uaccess.h"
 #include "uapi/errno.h"
 #include "uapi/syscall.h"
+#include "x86/platform.h"
 
 /* sys_sysinfo - sysinfo(out): struct sysinfo (uapi/syscall.h: load base,
  * frames in 4 KiB pages, pids, timer ticks, features) to user @out.

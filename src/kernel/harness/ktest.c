@@ -15,6 +15,7 @@
 #include "lib/kstring.h"
 #include "proc/proc.h"
 #include "uapi/errno.h"
+#include "x86/platform.h"
 #include "x86/x86.h"
 
 #define KERNEL_CHECKS 8

@@ -57,14 +57,9 @@ static long futex_key(paddr_t pd, uaddr_t va, uint32_t *word, paddr_t *key)
     return 0;
 }
 
-/* FUTEX_WAIT: see sys_futex. */
-static long futex_wait(uaddr_t va, uint32_t val)
+/* FUTEX_WAIT on the word at physical @key, whose value was @word: see sys_futex. */
+static long futex_wait(paddr_t key, uint32_t word, uint32_t val)
 {
-    uint32_t word;
-    paddr_t key;
-    long r = futex_key(current->pd, va, &word, &key);
-    if (r < 0)
-        return r;
     if (word != val)
         return -EAGAIN;
     current->futex_key = key;
@@ -76,14 +71,9 @@ static long futex_wait(uaddr_t va, uint32_t val)
     return current->futex_woken ? 0 : -EINTR;       /* killed: it ends on its way to user mode */
 }
 
-/* FUTEX_WAKE: see sys_futex. */
-static long futex_wake(uaddr_t va, uint32_t max)
+/* FUTEX_WAKE on the word at physical @key: see sys_futex. */
+static long futex_wake(paddr_t key, uint32_t max)
 {
-    uint32_t word;
-    paddr_t key;
-    long r = futex_key(current->pd, va, &word, &key);
-    if (r < 0)
-        return r;
     long woken = 0;
     struct list_node *n = waiters.head.next;
     while (n != &waiters.head && (uint32_t)woken < max) {
@@ -115,11 +105,14 @@ static long futex_wake(uaddr_t va, uint32_t max)
  */
 long sys_futex(uaddr_t va, uint32_t op, uint32_t val)
 {
-    switch (op) {
-    case FUTEX_WAIT: return futex_wait(va, val);
-    case FUTEX_WAKE: return futex_wake(va, val);
-    default: return -EINVAL;
-    }
+    if (op != FUTEX_WAIT && op != FUTEX_WAKE)
+        return -EINVAL;
+    uint32_t word;
+    paddr_t key;
+    long r = futex_key(current->pd, va, &word, &key);
+    if (r < 0)
+        return r;
+    return op == FUTEX_WAIT ? futex_wait(key, word, val) : futex_wake(key, val);
 }
 
 /* futex_exit - take the exiting process @p off the waiters' queue (a no-op

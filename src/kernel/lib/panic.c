@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include "defs.h"
 #include "memlayout.h"
+#include "x86/platform.h"
 #include "x86/x86.h"
 
 static void print_symbol(uint32_t addr)

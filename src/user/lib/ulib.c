@@ -76,15 +76,6 @@ void *memset(void *dst, int c, size_t n)
     return dst;
 }
 
-int snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = fmt_vsnprintf(buf, size, fmt, ap);
-    va_end(ap);
-    return n;
-}
-
 int printf(const char *fmt, ...)
 {
     char buf[512];

@@ -81,7 +81,8 @@ static inline uint64_t rdtsc(void)
 /* printf to fd 1 (at most 511 bytes a call). Conversions: those of src/lib/fmt.h
  * (%d %i %u %x %X %p %s %c %%, flags - and 0, width), as the kernel's kprintf. */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* snprintf - src/lib/fmt.c's fmt_snprintf (the kernel's ksnprintf too). */
+int snprintf(char *buf, size_t size, const char *fmt, ...) __asm__("fmt_snprintf") __attribute__((format(printf, 3, 4)));
 
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
