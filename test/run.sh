@@ -124,11 +124,11 @@ debug_exit_ports_agree() {
     while read -r where value; do
         n=$((n + 1))
         [ $((value)) -eq $((port)) ] || { echo "  $where: iobase=$value, DEBUG_EXIT_PORT is $port"; bad=1; }
-    done < <(grep -rnoE 'isa-debug-exit,iobase=0x[0-9A-Fa-f]+' Makefile scripts test tools docs README.md |
+    done < <(grep -rnoE 'isa-debug-exit,iobase=0x[0-9A-Fa-f]+' Makefile test tools docs README.md |
              sed 's/:isa-debug-exit,iobase=/ /')
     [ "$n" -gt 0 ] && [ "$bad" -eq 0 ]
 }
-check "every isa-debug-exit iobase in the Makefile, scripts, tests and docs is DEBUG_EXIT_PORT (platform.h)" \
+check "every isa-debug-exit iobase in the Makefile, tools, tests and docs is DEBUG_EXIT_PORT (platform.h)" \
     debug_exit_ports_agree
 for v in $VARIANTS; do
     check "grub-file --is-x86-multiboot2 accepts the $v kernel (lint only)" \
