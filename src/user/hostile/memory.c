@@ -7,6 +7,14 @@
  */
 #include "hostile.h"
 
+/* Pages no map() or shm_map() may place a page at: page 0 and its last
+ * byte, the trampoline, the last page, our own text, our scratch page (in
+ * use) and the top stack page (in use). unmap() refuses the first four; the
+ * others are ours and would go. */
+static const uint32_t bad_va[] = { 0, USER_BASE - 1, TRAMPOLINE_BASE, 0xFFFFF000u, TEXT, SCRATCH,
+                                   USER_STACK_TOP - PAGE_SIZE };
+#define NBAD_VA ((unsigned)(sizeof(bad_va) / sizeof(bad_va[0])))
+
 /* map/unmap/shm ranges are not copied through, they are mapped: a bad one
  * is -EINVAL (docs/processes.md). The kernel's link address and the direct
  * map are plain user addresses in a split address space: mapping them works;
@@ -14,8 +22,7 @@
 void map_unmap_hostile_ranges(void)
 {
     unsigned f0 = frames_free();
-    static const uint32_t bad_va[] = { 0, USER_BASE - 1, TRAMPOLINE_BASE, 0xFFFFF000u, TEXT, SCRATCH, USER_STACK_TOP - PAGE_SIZE };
-    for (unsigned i = 0; i < sizeof(bad_va) / sizeof(bad_va[0]); i++)
+    for (unsigned i = 0; i < NBAD_VA; i++)
         EXPECT_AT(bad_va[i], map(P(bad_va[i]), 1, RW), -EINVAL);
     for (unsigned i = 0; i < 4; i++)                                    /* not TEXT etc.: they would go */
         EXPECT_AT(bad_va[i], unmap(P(bad_va[i]), 1), -EINVAL);
@@ -121,8 +128,7 @@ void shm_map_hostile_ranges(void)
     int st = -1, s;
     EXPECT_EQ(ipc_recv((int)c, &st, sizeof(st), &s), 4);
     EXPECT(st == 0, "the child could not grant (%d)", st);
-    static const uint32_t bad_va[] = { 0, USER_BASE - 1, TRAMPOLINE_BASE, 0xFFFFF000u, TEXT, SCRATCH, USER_STACK_TOP - PAGE_SIZE };
-    for (unsigned i = 0; i < sizeof(bad_va) / sizeof(bad_va[0]); i++)
+    for (unsigned i = 0; i < NBAD_VA; i++)
         EXPECT_AT(bad_va[i], shm_map((int)c, P(bad_va[i])), -EINVAL);
     /* A failed shm_map leaves the grant; the kernel link address is legal
      * (but the kernel's own under aspace=shared). */
