@@ -166,7 +166,8 @@ $(MODDIR)/%.elf: $(BUILD)/user/%.o $(ULIB) $(BUILD)/user.ld
 	@mkdir -p $(@D)
 	$(LD) $(LDFLAGS) -T $(BUILD)/user.ld -o $@ $(filter %.o,$^)
 $(MODDIR)/test_regs.elf: $(BUILD)/user/regs_syscall.o
-$(MODDIR)/test_hostile.elf: $(BUILD)/user/hostile_asm.o
+# test_hostile: main in test_hostile.c, its scenarios by concern in src/user/hostile/.
+$(MODDIR)/test_hostile.elf: $(BUILD)/user/hostile_asm.o $(patsubst src/user/%.c,$(BUILD)/user/%.o,$(wildcard src/user/hostile/*.c))
 $(MODDIR)/replay.elf: $(BUILD)/user/replay/core.o
 
 # Hostile boot modules, one per ELF validation rule (test/mkbadelf.c): the

@@ -1,7 +1,7 @@
 /*
  * strace_map.c - which kernel operation replays each Linux syscall, and how
  * many bytes it moves. docs/trace-format.md documents this table row by row;
- * test/unit/test_strace2trace.c checks that every name below appears there.
+ * test/unit/test_s2t_map.c checks that every name below appears there.
  *
  * The rule: each Linux call becomes the kernel operation with the same
  * traffic across the user/kernel boundary (what is copied in, what is copied

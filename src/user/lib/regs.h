@@ -1,6 +1,6 @@
 /*
  * regs.h - the register table the register-preservation tests fill and
- * compare (test_regs.c with regs_syscall.asm, test_hostile.c with
+ * compare (test_regs.c with regs_syscall.asm, hostile/registers.c with
  * hostile_asm.asm), defined once.
  *
  * NASM twin: regs.inc (the R_* offsets the assembly stores at).
