@@ -202,12 +202,27 @@ void s2t_feed(struct s2t *c, const char *s, size_t n)
     feed_line(c, s, n);
 }
 
+/* A call starts on task ti (complete, or left <unfinished ...>): the call
+ * still pending on the task, if any, is flushed first, then the name of
+ * L's call is interned. Returns its index, or -1 after counting the line
+ * s[0..n) as malformed (a bad name, too many names, out of memory). */
+static long call_start(struct s2t *c, size_t ti, const struct sp_line *L, const char *s, size_t n)
+{
+    const char *why = NULL;
+    long name;
+
+    flush_pending(c, ti);
+    name = intern(c, L->name, &why);
+    if (name < 0)
+        malformed(c, why, s, n);
+    return name;
+}
+
 static void feed_line(struct s2t *c, const char *s, size_t n)
 {
     struct sp_line L;
     struct task *t;
     size_t ti, slot;
-    const char *why = NULL;
     long name;
 
     switch (sp_parse_line(s, n, &L)) {
@@ -265,26 +280,19 @@ static void feed_line(struct s2t *c, const char *s, size_t n)
         t->brk.known = t->brk.vm_known = 0;   /* the pid may be reused */
         return;
     case SP_CALL:
-        flush_pending(c, ti);  /* strace never does this; be safe */
-        t = &c->tasks[ti];
-        name = intern(c, L.name, &why);
-        if (name < 0) {
-            malformed(c, why, s, n);
+        name = call_start(c, ti, &L, s, n);  /* a pending call flushed: strace never leaves one; be safe */
+        if (name < 0)
             return;
-        }
         c->st.calls++;
         slot = new_record(c, (uint32_t)name, ti);
         if (slot != NONE)
             finish_record(c, slot, ti, &L, 0);
         return;
     case SP_UNFINISHED:
-        flush_pending(c, ti);
-        t = &c->tasks[ti];
-        name = intern(c, L.name, &why);
-        if (name < 0) {
-            malformed(c, why, s, n);
+        name = call_start(c, ti, &L, s, n);
+        if (name < 0)
             return;
-        }
+        t = &c->tasks[ti];  /* call_start may have moved the task table */
         c->st.unfinished++;
         slot = new_record(c, (uint32_t)name, ti);
         if (slot == NONE || set_partial(c, t, L.args.p, L.args.n) != 0)
