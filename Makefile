@@ -168,7 +168,9 @@ $(MODDIR)/%.elf: $(BUILD)/user/%.o $(ULIB) $(BUILD)/user.ld
 $(MODDIR)/test_regs.elf: $(BUILD)/user/regs_syscall.o
 # test_hostile: main in test_hostile.c, its scenarios by concern in src/user/hostile/.
 $(MODDIR)/test_hostile.elf: $(BUILD)/user/hostile_asm.o $(patsubst src/user/%.c,$(BUILD)/user/%.o,$(wildcard src/user/hostile/*.c))
-$(MODDIR)/replay.elf: $(BUILD)/user/replay/core.o
+# The portable replay core: every file of src/user/replay/ (tools/linux-peer.sh
+# builds the same files for the Linux peer).
+$(MODDIR)/replay.elf: $(patsubst src/user/%.c,$(BUILD)/user/%.o,$(wildcard src/user/replay/*.c))
 
 # Hostile boot modules, one per ELF validation rule (test/mkbadelf.c): the
 # host tool checks each against src/kernel/proc/elf.c before the ISO gets it.

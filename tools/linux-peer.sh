@@ -5,7 +5,7 @@
 # Usage (from anywhere):
 #     tools/linux-peer.sh OUTDIR PASSES TRACEFILE.trc...
 #
-# The replay core (src/user/replay/core.c) runs as /init of an initramfs,
+# The replay core (src/user/replay/*.c) runs as /init of an initramfs,
 # built with the Linux backend (tools/linux-peer/replay_linux.c): the same
 # code around each system call as on split. Each TRACEFILE goes into the
 # initramfs as /traces/NAME.trc, NAME being its base name without .trc.
@@ -132,7 +132,7 @@ OUT=$(cd "$OUT" && pwd)
 INIT=$CACHE/init
 gcc -m32 -static -fno-pie -no-pie -O2 -Wall -Wextra -Werror -DREPLAY_LINUX \
     -I"$ROOT/src/user/replay" -I"$ROOT/src/kernel" \
-    -o "$INIT" "$ROOT/tools/linux-peer/replay_linux.c" "$ROOT/src/user/replay/core.c" ||
+    -o "$INIT" "$ROOT/tools/linux-peer/replay_linux.c" "$ROOT"/src/user/replay/*.c ||
     die "building /init failed (gcc -m32 -static needs gcc-multilib: apt-get install -y gcc-multilib)" 3
 # /exit0: the program the replay's OP_EXEC runs (tools/linux-peer/exit0.c).
 gcc -m32 -static -nostdlib -fno-pie -no-pie -O2 -Wall -Wextra -Werror \

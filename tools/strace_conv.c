@@ -9,72 +9,15 @@
  *
  * Syscall names are interned into the name table in order of first
  * appearance; each name's mapping-table entry is looked up once.
+ *
+ * The converter's files (strace_conv.h is their shared header): this one
+ * (the state, and each line fed in: joining, attach notes, line kinds),
+ * strace_tables.c (names and tasks), strace_records.c (records filled,
+ * flushed, written out) and strace_summary.c (the summary).
  */
-#include <stdlib.h>
-#include <string.h>
+#include "strace_conv.h"
 
-#include "strace_parse.h"
-
-#define NONE SIZE_MAX
-
-struct task {
-    long pid;
-    size_t pending;          /* record slot of the <unfinished ...> call, NONE */
-    uint16_t pname;          /* its name */
-    char *partial;           /* its arguments so far */
-    size_t plen, pcap;
-    struct sp_brk brk;
-};
-
-struct s2t {
-    /* names */
-    char *ntab;
-    size_t ntab_len, ntab_cap;
-    uint32_t nnames, ncap;
-    uint32_t *noff;
-    const struct sp_map_entry **nmap;
-    uint64_t *ncount, *nskip;
-    uint32_t *nhash;          /* open addressing: name index + 1, 0 = empty */
-    uint32_t nhash_cap;
-
-    /* records */
-    struct trace_record *rec;
-    size_t nrec, rcap;
-
-    /* tasks */
-    struct task *tasks;
-    size_t ntasks, tcap;
-    uint32_t *thash;          /* task index + 1 */
-    size_t thash_cap;
-
-    /* input position */
-    uint32_t file;
-    int started;
-    long default_pid;
-    long noprefix_pid;        /* owner of lines without a pid prefix */
-    uint64_t line_no;
-    int in_summary;           /* a -c/-C summary header was seen in this file */
-
-    /* scratch */
-    char *jbuf;               /* joined calls */
-    size_t jcap;
-    char *carry;              /* a line cut by "strace: Process N attached" */
-    size_t carry_len, carry_cap;
-    char *cbuf;               /* carry + next line */
-    size_t ccap;
-
-    /* futex calls, in record order (strace_futex.c) */
-    struct sp_futex *fx;
-    size_t nfx, fxcap;
-    long futex_name;          /* name index of "futex", -1 until seen */
-
-    struct s2t_stats st;
-    struct s2t_bad bad[S2T_MAX_BAD];
-    size_t nbad;
-    int oom;
-};
-
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
+int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
     size_t nc;
     void *q;
@@ -149,7 +92,7 @@ const struct s2t_bad *s2t_bad(const struct s2t *c, size_t i)
     return i < c->nbad ? &c->bad[i] : NULL;
 }
 
-static void malformed(struct s2t *c, const char *why, const char *s, size_t n)
+void malformed(struct s2t *c, const char *why, const char *s, size_t n)
 {
     c->st.malformed++;
     if (c->nbad < S2T_MAX_BAD) {
@@ -162,282 +105,6 @@ static void malformed(struct s2t *c, const char *why, const char *s, size_t n)
             b->text[k] = (s[k] >= 0x20 && s[k] < 0x7f) ? s[k] : '?';
         b->text[k] = '\0';
     }
-}
-
-/* ------------------------------------------------------------ names */
-
-static uint32_t hash_bytes(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
-static int rehash_names(struct s2t *c, uint32_t cap)
-{
-    uint32_t *h = calloc(cap, sizeof(*h));
-    if (h == NULL)
-        return -1;
-    for (uint32_t i = 0; i < c->nnames; i++) {
-        const char *nm = c->ntab + c->noff[i];
-        uint32_t k = hash_bytes(nm, strlen(nm)) & (cap - 1);
-        while (h[k])
-            k = (k + 1) & (cap - 1);
-        h[k] = i + 1;
-    }
-    free(c->nhash);
-    c->nhash = h;
-    c->nhash_cap = cap;
-    return 0;
-}
-
-/* Index of a syscall name, added if new; -1 (and *why) if it cannot be. */
-static long intern(struct s2t *c, struct sp_span name, const char **why)
-{
-    uint32_t k;
-    size_t cap;
-
-    if (name.n == 0 || name.n > SP_NAME_MAX) {
-        *why = "bad syscall name";
-        return -1;
-    }
-    if (c->nhash_cap == 0 && rehash_names(c, 64) != 0)
-        goto oom;
-    k = hash_bytes(name.p, name.n) & (c->nhash_cap - 1);
-    while (c->nhash[k]) {
-        uint32_t i = c->nhash[k] - 1;
-        const char *nm = c->ntab + c->noff[i];
-        if (strlen(nm) == name.n && memcmp(nm, name.p, name.n) == 0)
-            return i;
-        k = (k + 1) & (c->nhash_cap - 1);
-    }
-    if (c->nnames >= TRACE_MAX_NAMES) {
-        *why = "too many distinct syscall names";
-        return -1;
-    }
-    if (c->nnames == c->ncap) {
-        size_t n1 = c->ncap, n2 = c->ncap, n3 = c->ncap, n4 = c->ncap;
-        if (grow((void **)&c->noff, &n1, c->nnames + 1, sizeof(*c->noff)) ||
-            grow((void **)&c->nmap, &n2, c->nnames + 1, sizeof(*c->nmap)) ||
-            grow((void **)&c->ncount, &n3, c->nnames + 1, sizeof(*c->ncount)) ||
-            grow((void **)&c->nskip, &n4, c->nnames + 1, sizeof(*c->nskip)))
-            goto oom;
-        c->ncap = (uint32_t)n1;
-    }
-    cap = c->ntab_cap;
-    if (grow((void **)&c->ntab, &cap, c->ntab_len + name.n + 1, 1))
-        goto oom;
-    c->ntab_cap = cap;
-    memcpy(c->ntab + c->ntab_len, name.p, name.n);
-    c->ntab[c->ntab_len + name.n] = '\0';
-    c->noff[c->nnames] = (uint32_t)c->ntab_len;
-    c->nmap[c->nnames] = sp_map_lookup(name.p, name.n);
-    c->ncount[c->nnames] = 0;
-    c->nskip[c->nnames] = 0;
-    c->ntab_len += name.n + 1;
-    c->nhash[k] = c->nnames + 1;
-    c->nnames++;
-    if (c->nnames * 2 > c->nhash_cap && rehash_names(c, c->nhash_cap * 2) != 0)
-        goto oom;
-    return c->nnames - 1;
-oom:
-    c->oom = 1;
-    *why = "out of memory";
-    return -1;
-}
-
-/* ------------------------------------------------------------ tasks */
-
-static uint32_t hash_pid(long pid)
-{
-    return (uint32_t)((unsigned long)pid * 2654435761u);
-}
-
-static int rehash_tasks(struct s2t *c, size_t cap)
-{
-    uint32_t *h = calloc(cap, sizeof(*h));
-    if (h == NULL)
-        return -1;
-    for (size_t i = 0; i < c->ntasks; i++) {
-        size_t k = hash_pid(c->tasks[i].pid) & (cap - 1);
-        while (h[k])
-            k = (k + 1) & (cap - 1);
-        h[k] = (uint32_t)i + 1;
-    }
-    free(c->thash);
-    c->thash = h;
-    c->thash_cap = cap;
-    return 0;
-}
-
-static struct task *task_of(struct s2t *c, long pid, size_t *index)
-{
-    size_t k;
-    struct task *t;
-
-    if (c->thash_cap == 0 && rehash_tasks(c, 64) != 0)
-        goto oom;
-    k = hash_pid(pid) & (c->thash_cap - 1);
-    while (c->thash[k]) {
-        size_t i = c->thash[k] - 1;
-        if (c->tasks[i].pid == pid) {
-            *index = i;
-            return &c->tasks[i];
-        }
-        k = (k + 1) & (c->thash_cap - 1);
-    }
-    if (c->ntasks >= UINT32_MAX - 1 || grow((void **)&c->tasks, &c->tcap, c->ntasks + 1, sizeof(*t)))
-        goto oom;
-    t = &c->tasks[c->ntasks];
-    memset(t, 0, sizeof(*t));
-    t->pid = pid;
-    t->pending = NONE;
-    c->thash[k] = (uint32_t)c->ntasks + 1;
-    *index = c->ntasks++;
-    if (c->ntasks * 2 > c->thash_cap && rehash_tasks(c, c->thash_cap * 2) != 0)
-        goto oom;
-    return &c->tasks[*index];
-oom:
-    c->oom = 1;
-    return NULL;
-}
-
-/* ------------------------------------------------------------ records */
-
-static size_t new_record(struct s2t *c, uint32_t name, size_t task)
-{
-    struct trace_record *r;
-
-    if (c->nrec >= S2T_MAX_RECORDS) {
-        c->st.dropped++;
-        return NONE;
-    }
-    if (grow((void **)&c->rec, &c->rcap, c->nrec + 1, sizeof(*c->rec))) {
-        c->oom = 1;
-        c->st.dropped++;
-        return NONE;
-    }
-    r = &c->rec[c->nrec];
-    memset(r, 0, sizeof(*r));
-    r->name = (uint16_t)name;
-    r->op = OP_SKIP;
-    r->result = TRACE_RES_UNKNOWN;
-    r->task = task > 0xFFFF ? 0xFFFF : (uint16_t)task;
-    return c->nrec++;
-}
-
-/* Keep what sp_futex_pair needs of futex call `slot` (kept in record order:
- * a joined call is inserted at its slot's place). */
-static void note_futex(struct s2t *c, size_t slot, size_t ti, const struct sp_line *call, int joined)
-{
-    struct sp_span a[3];
-    uint64_t addr;
-    if (sp_split_args(call->args, a, 3) < 2 || sp_arg_num(a[0], &addr) != 0)
-        return;
-    if (grow((void **)&c->fx, &c->fxcap, c->nfx + 1, sizeof(*c->fx))) {
-        c->oom = 1;
-        return;
-    }
-    struct sp_futex f = {
-        .rec = slot, .addr = addr, .task = (uint32_t)ti, .kind = (uint8_t)sp_futex_kind(a[1]),
-        .ret = call->result == TRACE_RES_OK ? call->ret : -1, .resume = c->nrec,
-    };
-    f.blocked = f.kind == SP_FUTEX_WAIT && joined && call->result == TRACE_RES_OK && call->ret == 0;
-    size_t k = c->nfx;
-    while (k > 0 && c->fx[k - 1].rec > slot) {
-        c->fx[k] = c->fx[k - 1];
-        k--;
-    }
-    c->fx[k] = f;
-    c->nfx++;
-}
-
-/* Fill record `slot` of task `ti` from a complete call and count it. A
- * lifecycle record's pid becomes a task here (task_of: the task table may
- * move, so callers index c->tasks again afterwards). */
-static void finish_record(struct s2t *c, size_t slot, size_t ti, const struct sp_line *call,
-                          uint8_t extra_flags)
-{
-    struct trace_record *r = &c->rec[slot];
-    const struct sp_map_entry *e = c->nmap[r->name];
-
-    sp_map_call(e, call, &c->tasks[ti].brk, r);
-    r->flags |= extra_flags;
-    if (r->op == OP_FORK || r->op == OP_WAIT) {
-        long pid = sp_map_pid(e, call);
-        size_t child;
-        if (pid < 0)
-            r->aux = TRACE_TASK_ANY;
-        else if (pid > 0 && task_of(c, pid, &child) != NULL)
-            r->aux = (uint32_t)child;
-    }
-    c->st.per_op[r->op]++;
-    if ((r->flags & TRACE_F_NOSTRING) && r->op == OP_EXEC)
-        c->st.exec_nostring++;
-    else if (r->flags & TRACE_F_NOSTRING)
-        c->st.nostring++;
-    c->ncount[r->name]++;
-    if (r->op == OP_SKIP)
-        c->nskip[r->name]++;
-    if (c->futex_name < 0 && strcmp(s2t_name(c, r->name), "futex") == 0)
-        c->futex_name = r->name;
-    if ((long)r->name == c->futex_name)
-        note_futex(c, slot, ti, call, (extra_flags & TRACE_F_JOINED) != 0);
-}
-
-/* "name(" + a + b into jbuf; returns its length, or 0 if memory ran out. */
-static size_t join(struct s2t *c, const char *name, const char *a, size_t an, const char *b, size_t bn)
-{
-    size_t nl = strlen(name), need = nl + 1 + an + bn;
-
-    if (grow((void **)&c->jbuf, &c->jcap, need + 1, 1)) {
-        c->oom = 1;
-        return 0;
-    }
-    memcpy(c->jbuf, name, nl);
-    c->jbuf[nl] = '(';
-    if (an)
-        memcpy(c->jbuf + nl + 1, a, an);
-    if (bn)
-        memcpy(c->jbuf + nl + 1 + an, b, bn);
-    c->jbuf[need] = '\0';
-    return need;
-}
-
-/* The pending call of t never returned (its process died, or the log ended):
- * map what its partial arguments show, result unknown. */
-static void flush_pending(struct s2t *c, size_t ti)
-{
-    struct task *t = &c->tasks[ti];
-    struct sp_line L;
-    size_t n;
-
-    if (t->pending == NONE)
-        return;
-    n = join(c, s2t_name(c, t->pname), t->partial, t->plen, ") = ?", 5);
-    if (n == 0 || sp_parse_line(c->jbuf, n, &L) != SP_CALL) {
-        memset(&L, 0, sizeof(L));
-        L.kind = SP_CALL;
-        L.result = TRACE_RES_UNKNOWN;
-    }
-    finish_record(c, t->pending, ti, &L, TRACE_F_UNFINISHED);
-    t = &c->tasks[ti];
-    c->st.lost++;
-    t->pending = NONE;
-    t->plen = 0;
-}
-
-static int set_partial(struct s2t *c, struct task *t, const char *p, size_t n)
-{
-    if (grow((void **)&t->partial, &t->pcap, n + 1, 1)) {
-        c->oom = 1;
-        return -1;
-    }
-    memmove(t->partial, p, n);  /* p may point into jbuf, never into partial itself */
-    t->partial[n] = '\0';
-    t->plen = n;
-    return 0;
 }
 
 /* ------------------------------------------------------------ lines */
@@ -535,12 +202,27 @@ void s2t_feed(struct s2t *c, const char *s, size_t n)
     feed_line(c, s, n);
 }
 
+/* A call starts on task ti (complete, or left <unfinished ...>): the call
+ * still pending on the task, if any, is flushed first, then the name of
+ * L's call is interned. Returns its index, or -1 after counting the line
+ * s[0..n) as malformed (a bad name, too many names, out of memory). */
+static long call_start(struct s2t *c, size_t ti, const struct sp_line *L, const char *s, size_t n)
+{
+    const char *why = NULL;
+    long name;
+
+    flush_pending(c, ti);
+    name = intern(c, L->name, &why);
+    if (name < 0)
+        malformed(c, why, s, n);
+    return name;
+}
+
 static void feed_line(struct s2t *c, const char *s, size_t n)
 {
     struct sp_line L;
     struct task *t;
     size_t ti, slot;
-    const char *why = NULL;
     long name;
 
     switch (sp_parse_line(s, n, &L)) {
@@ -598,26 +280,19 @@ static void feed_line(struct s2t *c, const char *s, size_t n)
         t->brk.known = t->brk.vm_known = 0;   /* the pid may be reused */
         return;
     case SP_CALL:
-        flush_pending(c, ti);  /* strace never does this; be safe */
-        t = &c->tasks[ti];
-        name = intern(c, L.name, &why);
-        if (name < 0) {
-            malformed(c, why, s, n);
+        name = call_start(c, ti, &L, s, n);  /* a pending call flushed: strace never leaves one; be safe */
+        if (name < 0)
             return;
-        }
         c->st.calls++;
         slot = new_record(c, (uint32_t)name, ti);
         if (slot != NONE)
             finish_record(c, slot, ti, &L, 0);
         return;
     case SP_UNFINISHED:
-        flush_pending(c, ti);
-        t = &c->tasks[ti];
-        name = intern(c, L.name, &why);
-        if (name < 0) {
-            malformed(c, why, s, n);
+        name = call_start(c, ti, &L, s, n);
+        if (name < 0)
             return;
-        }
+        t = &c->tasks[ti];  /* call_start may have moved the task table */
         c->st.unfinished++;
         slot = new_record(c, (uint32_t)name, ti);
         if (slot == NONE || set_partial(c, t, L.args.p, L.args.n) != 0)
@@ -695,139 +370,4 @@ static void feed_line(struct s2t *c, const char *s, size_t n)
     default:
         return;
     }
-}
-
-/* ------------------------------------------------------------ output */
-
-static void put16(unsigned char *p, uint16_t v)
-{
-    p[0] = (unsigned char)v;
-    p[1] = (unsigned char)(v >> 8);
-}
-
-static void put32(unsigned char *p, uint32_t v)
-{
-    p[0] = (unsigned char)v;
-    p[1] = (unsigned char)(v >> 8);
-    p[2] = (unsigned char)(v >> 16);
-    p[3] = (unsigned char)(v >> 24);
-}
-
-int s2t_serialize(const struct s2t *c, unsigned char **out, size_t *len)
-{
-    size_t names_bytes = (c->ntab_len + 3) & ~(size_t)3;
-    size_t total, i;
-    unsigned char *b, *p;
-
-    *out = NULL;
-    *len = 0;
-    if (c->nrec > (UINT32_MAX - sizeof(struct trace_header) - names_bytes) / sizeof(struct trace_record))
-        return -1;
-    total = sizeof(struct trace_header) + names_bytes + c->nrec * sizeof(struct trace_record);
-    b = calloc(1, total);
-    if (b == NULL)
-        return -1;
-    memcpy(b, TRACE_MAGIC, TRACE_MAGIC_LEN);
-    put32(b + 8, TRACE_VERSION);
-    put32(b + 12, (uint32_t)c->nrec);
-    put32(b + 16, c->nnames);
-    put32(b + 20, (uint32_t)names_bytes);
-    if (c->ntab_len)
-        memcpy(b + 24, c->ntab, c->ntab_len);  /* padding stays 0 */
-    p = b + 24 + names_bytes;
-    for (i = 0; i < c->nrec; i++, p += 16) {
-        const struct trace_record *r = &c->rec[i];
-        put16(p, r->name);
-        p[2] = r->op;
-        p[3] = r->result;
-        put32(p + 4, r->bytes);
-        put32(p + 8, r->aux);
-        put16(p + 12, r->task);
-        p[14] = r->err;
-        p[15] = r->flags;
-    }
-    *out = b;
-    *len = total;
-    return 0;
-}
-
-static const struct s2t *sort_ctx;
-
-static int by_skip_count(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    uint64_t cx = sort_ctx->nskip[x], cy = sort_ctx->nskip[y];
-    if (cx != cy)
-        return cx < cy ? 1 : -1;
-    return strcmp(sort_ctx->ntab + sort_ctx->noff[x], sort_ctx->ntab + sort_ctx->noff[y]);
-}
-
-void s2t_summary(const struct s2t *c, FILE *f, const char *const *files, size_t nfiles)
-{
-    const struct s2t_stats *st = &c->st;
-    uint32_t *idx, nidx = 0;
-    uint64_t skipped = st->per_op[OP_SKIP];
-
-    fprintf(f, "strace2trace: %llu lines read: %llu calls, %llu unfinished (%llu joined, %llu never resumed), "
-               "%llu signals, %llu exits, %llu strace notes, %llu blank, %llu malformed\n",
-            (unsigned long long)st->lines, (unsigned long long)st->calls,
-            (unsigned long long)st->unfinished, (unsigned long long)st->joined,
-            (unsigned long long)st->lost, (unsigned long long)st->signals,
-            (unsigned long long)st->exits, (unsigned long long)st->info,
-            (unsigned long long)st->empty, (unsigned long long)st->malformed);
-    if (st->stack || st->dump || st->summary || st->detached)
-        fprintf(f, "strace2trace: also %llu -k stack lines, %llu -e read=/write= dump lines, "
-                   "%llu -c/-C summary lines (all ignored), %llu calls <detached ...>\n",
-                (unsigned long long)st->stack, (unsigned long long)st->dump,
-                (unsigned long long)st->summary, (unsigned long long)st->detached);
-    fprintf(f, "strace2trace: %zu records written, %u syscall names, %zu tasks\n", c->nrec, c->nnames,
-            c->ntasks);
-    if (st->nostring)
-        fprintf(f, "strace2trace: %llu records with a path of unknown length (a pointer under -e raw=all, "
-                   "or NULL): replayed with 0 path bytes, flag NOSTRING\n",
-                (unsigned long long)st->nostring);
-    if (st->exec_nostring)
-        fprintf(f, "strace2trace: %llu execve records without their envp (or argv) strings shown "
-                   "(strace -v shows envp): their bytes count only what was shown\n",
-                (unsigned long long)st->exec_nostring);
-    if (st->futex_pairs)
-        fprintf(f, "strace2trace: %llu blocked futex waits paired with the wake that ended them "
-                   "(OP_FUTEX_WAIT / OP_FUTEX_WAKE)\n", (unsigned long long)st->futex_pairs);
-    if (st->dropped)
-        fprintf(f, "strace2trace: %llu records DROPPED (over %u records, or out of memory)\n",
-                (unsigned long long)st->dropped, S2T_MAX_RECORDS);
-    fprintf(f, "  per op:");
-    for (unsigned op = 0; op < OP_COUNT; op++)
-        fprintf(f, " %s %llu", trace_op_name(op), (unsigned long long)st->per_op[op]);
-    fprintf(f, "\n");
-
-    idx = malloc((c->nnames ? c->nnames : 1) * sizeof(*idx));
-    for (uint32_t i = 0; idx && i < c->nnames; i++)
-        if (c->nskip[i])
-            idx[nidx++] = i;
-    fprintf(f, "  skipped: %llu records, %u syscall names%s", (unsigned long long)skipped, nidx,
-            nidx ? ":" : "");
-    if (idx) {
-        sort_ctx = c;
-        qsort(idx, nidx, sizeof(*idx), by_skip_count);
-        for (uint32_t i = 0; i < nidx; i++)
-            fprintf(f, "%s %s %llu", i ? "," : "", c->ntab + c->noff[idx[i]],
-                    (unsigned long long)c->nskip[idx[i]]);
-        free(idx);
-    }
-    fprintf(f, "\n");
-
-    fprintf(f, "  malformed: %llu\n", (unsigned long long)st->malformed);
-    for (size_t i = 0; i < c->nbad; i++) {
-        const struct s2t_bad *b = &c->bad[i];
-        fprintf(f, "    %s:%llu: %s: \"%s\"\n",
-                files && b->file < nfiles ? files[b->file] : "line", (unsigned long long)b->line, b->why,
-                b->text);
-    }
-    if (st->malformed > c->nbad)
-        fprintf(f, "    (%llu more not shown)\n", (unsigned long long)(st->malformed - c->nbad));
-    if (st->has_ts || st->ndur)
-        fprintf(f, "  time: %.6f s from the earliest to the latest timestamp, %.6f s in %llu -T durations\n",
-                st->has_ts ? st->ts_last - st->ts_first : 0.0, st->dur_sum,
-                (unsigned long long)st->ndur);
 }

@@ -681,6 +681,17 @@ int sp_arg_str(struct sp_span a, uint32_t *len, int *trunc)
     return 0;
 }
 
+/* The identifier starting at s[i] (is_ident(s[i])): its end goes in *end;
+ * returns 1 if it is exactly `word` (wl bytes), else 0. */
+static int ident_is(const char *s, size_t n, size_t i, const char *word, size_t wl, size_t *end)
+{
+    size_t j = i;
+    while (j < n && is_ident(s[j]))
+        j++;
+    *end = j;
+    return j - i == wl && memcmp(s + i, word, wl) == 0;
+}
+
 int sp_has_word(struct sp_span a, const char *word)
 {
     const char *s = a.p;
@@ -692,10 +703,8 @@ int sp_has_word(struct sp_span a, const char *word)
             continue;
         }
         if (is_ident(s[i])) {
-            size_t j = i;
-            while (j < n && is_ident(s[j]))
-                j++;
-            if (j - i == wl && memcmp(s + i, word, wl) == 0)
+            size_t j;
+            if (ident_is(s, n, i, word, wl, &j))
                 return 1;
             i = j;
             continue;
@@ -718,10 +727,8 @@ uint64_t sp_sum_field(struct sp_span a, const char *field, unsigned *found)
             continue;
         }
         if (is_ident(s[i])) {
-            size_t j = i;
-            while (j < n && is_ident(s[j]))
-                j++;
-            if (j - i == fl && memcmp(s + i, field, fl) == 0 && j < n && s[j] == '=') {
+            size_t j;
+            if (ident_is(s, n, i, field, fl, &j) && j < n && s[j] == '=') {
                 struct sp_span v;
                 uint64_t x;
                 size_t k = j + 1;

@@ -178,7 +178,8 @@ long sp_map_pid(const struct sp_map_entry *e, const struct sp_line *L);
 /* Linux errno number of an "EXXX" name, 0 if unknown. */
 int sp_errno_lookup(const char *name, size_t n);
 
-/* ------------------------------------------------------------ converter (strace_conv.c) */
+/* ------------------------------------------------------------ converter (strace_conv.c and
+ * strace_tables.c, strace_records.c, strace_summary.c; strace_conv.h inside) */
 
 #define S2T_MAX_BAD      20        /* malformed lines remembered for the report */
 #define S2T_BAD_TEXT     60
@@ -241,7 +242,9 @@ size_t sp_futex_pair(struct trace_record *rec, size_t nrec, struct sp_futex *f, 
 
 struct s2t;
 
+/* A new, empty converter; NULL if memory ran out. Free it with s2t_free. */
 struct s2t *s2t_new(void);
+/* Free c and all it holds (its records and names too); NULL is ignored. */
 void s2t_free(struct s2t *c);
 
 /* Start an input file: lines without a pid prefix belong to default_pid
@@ -257,6 +260,12 @@ void s2t_end_file(struct s2t *c);
 /* 0 if all went well, -1 if memory ran out (results are then incomplete). */
 int s2t_error(const struct s2t *c);
 
+/* s2t_stats, s2t_nrecords, s2t_records, s2t_nnames, s2t_name, s2t_name_count,
+ * s2t_nbad, s2t_bad - what c holds, valid until the next feed or s2t_free:
+ * its counts; its records (in the order their calls started); its syscall
+ * names (index idx, in order of first appearance; NULL past the end) and the
+ * records of each (0 past the end); its kept malformed lines (i-th, NULL
+ * past the end). */
 const struct s2t_stats *s2t_stats(const struct s2t *c);
 size_t s2t_nrecords(const struct s2t *c);
 const struct trace_record *s2t_records(const struct s2t *c);

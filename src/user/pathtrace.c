@@ -8,7 +8,7 @@
  *   SYSCALL: one of calls[] below (calls with no arguments); ENTRY: int80 or
  *   sysenter. Exit status 0, or 1 on a usage error or a missing sysenter.
  *
- * The bracket is the replay's (src/user/replay/core.c print_floor): the same
+ * The bracket is the replay's (src/user/replay/report.c print_floor): the same
  * `lfence; rdtsc; lfence` inline, a direct call of a one-line function that
  * calls the stub through the `sys` pointer (src/user/replay.c os_null), the
  * timer overhead taken off as the fewest ticks of an empty bracket over 1000
@@ -29,7 +29,7 @@
 #include "pathtrace.h"
 
 #define ROUNDS          1001   /* samples behind the p50, as the replay's FLOOR_ROUNDS */
-#define OVERHEAD_TRIES  1000   /* empty brackets behind the overhead, as core.c timer_overhead */
+#define OVERHEAD_TRIES  1000   /* empty brackets behind the overhead, as report.c timer_overhead */
 #define ATTEMPTS_MAX    8      /* traced calls at most, until one reads the p50 */
 #define FILL_ROUNDS     8      /* afill brackets around the call, the fewest fills kept */
 
@@ -96,7 +96,7 @@ static inline __attribute__((always_inline)) int measure(long (*fn)(void), const
         samples[n] = t1 - t0 > overhead ? t1 - t0 - overhead : 0;
     }
     sort_u32(samples, ROUNDS);
-    uint32_t p50 = samples[ROUNDS / 2];   /* core.c percentile(a, n, 500) of 1001 */
+    uint32_t p50 = samples[ROUNDS / 2];   /* report.c percentile(a, n, 500) of 1001 */
     printf("pathtrace: syscall=%s entry=%s mode=%s overhead=%u p50=%u rounds=%u\n", name, entry, mode, overhead,
            p50, ROUNDS);
 

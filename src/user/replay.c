@@ -1,7 +1,7 @@
 /*
  * replay - the trace replay on this kernel: the replay_os.h backend and the
- * boot module's main. The measuring code is src/user/replay/core.c, shared
- * with the Linux peer.
+ * boot module's main. The measuring code is the core in src/user/replay/,
+ * shared with the Linux peer.
  *
  * Usage (module command line): replay [passes=N] [as=NAME] TRACE...
  *   Each TRACE is a boot module holding a SPLITTRC trace (docs/trace-format.md),

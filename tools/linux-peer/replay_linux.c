@@ -12,7 +12,7 @@
  * but tools/linux-peer.sh builds non-PIE):
  *     gcc -m32 -static -fno-pie -no-pie -O2 -Wall -Wextra -DREPLAY_LINUX \
  *         -Isrc/user/replay -Isrc/kernel \
- *         tools/linux-peer/replay_linux.c src/user/replay/core.c -o init
+ *         tools/linux-peer/replay_linux.c src/user/replay/[a-z]*.c -o init
  *
  * As /init (pid 1) it mounts /proc, /sys and /dev, hands `passes=N`,
  * `as=NAME` and the trace names from its argv (the kernel command line

@@ -15,7 +15,7 @@ after the first `rdtsc` up to and including the second one (under QEMU
 -icount shift=0 the rdtsc delta counts these, a `rep` string instruction
 once per iteration plus once with ECX = 0). The timer overhead (the fewest
 ticks of an empty bracket, measured by the guest and traced as window 1) is
-taken off, as src/user/replay/core.c does, so the total is the call's ticks
+taken off, as src/user/replay/report.c does, so the total is the call's ticks
 in the benchmark's sense. Checks, each a non-zero exit when it fails:
   - the empty bracket traced holds as many instructions as the guest read;
   - the traced call holds as many instructions as the guest read;

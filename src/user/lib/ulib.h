@@ -56,8 +56,8 @@ long pipe(int fds[2]);
 long kevents(struct kevents *out);
 long cr3_pair(unsigned rounds);
 /* Rounds of one cr3_pair() measurement in the user programs (fuzz.c's
- * ceiling; src/user/replay/core.c repeats the value for its Linux build, and
- * here the compiler checks the repeat: a different value is a redefinition). */
+ * ceiling; src/user/replay/replay_int.h repeats the value for its Linux
+ * build, and here the compiler checks the repeat: a different value is a redefinition). */
 #define CR3_PAIR_ROUNDS 1000
 long setfg(int pid);            /* Ctrl-C on the console kills pid (0: none); self or a child */
 long afill(struct afill *out, unsigned *pages);

@@ -1,6 +1,6 @@
 /*
- * replay_os.h - what the trace replay (core.c) needs from the system it
- * measures. Two backends implement it:
+ * replay_os.h - what the trace replay (the core: core.c and the files beside
+ * it, replay_int.h) needs from the system it measures. Two backends implement it:
  *   src/user/replay.c               this kernel (the `replay` boot module)
  *   tools/linux-peer/replay_linux.c Linux i386, as /init of an initramfs
  * so that both replay the same trace with the same code around each call.
