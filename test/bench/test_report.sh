@@ -75,7 +75,7 @@ check "est_cycles (model) of shared/int80 ALL (a row without fills)" \
 check "not-available percentiles are empty fields, per-call 0 for 0 calls" \
     grep -qx 'split,int80,rt_sigaction,SKIP,3,3,,,,,,,instructions,0,0.00,0.00,0.00,,0.00,0.00,0.00,0.00,0.00,measured,' "$csv"
 
-# The replay prints 0 percentiles for a row without samples (core.c
+# The replay prints 0 percentiles for a row without samples (replay/report.c
 # print_row): such a row has no est_cycles either (issue 12: 610 / 73).
 check "a row with no samples (all SKIP, 0 percentiles) has no est_cycles" \
     grep -qx 'shared,int80,rt_sigaction,SKIP,3,3,,,,,,,instructions,0,0.00,0.00,0.00,,,,,,0.00,assumed,' "$csv"
