@@ -88,6 +88,7 @@ judge() {
     _skipped=${_skipped:-0}
     if [ -n "$_total" ] && [ "$_total" -gt 0 ] && [ $((_skipped * 100)) -le $((_total * 5)) ]; then
         ok "$_name: $((_total - _skipped)) of $_total records replayed with their traffic (>= 95%)"
+        grep -E '^ *skipped:|futex waits paired' "$tmp/$_name.sum" | sed 's/^ */# /'
     else
         not_ok "$_name: records replayed: $_skipped of ${_total:-?} skipped (> 5%)"
         sed 's/^/# /' "$tmp/$_name.sum"
