@@ -240,24 +240,16 @@ global tramp_syscall_call, tramp_sysenter_call
   %endif
 %endmacro
 
-; FAST_ANSWER tail: the body of the fast path. In: EAX = a fast call's
-; number, user CR3 loaded, EDX (and ECX in DEBUG builds) saved by the
-; caller. Out: EAX = the answer, user CR3 loaded again; EDX, ECX clobbered.
-; tail = JOIN: the two ways through (split, shared) meet at the end, the
-; split one by a jmp (int 0x80). Else tail is a macro (the register pops
-; and the way back to ring 3) placed after each of the two ways, so that
-; neither jumps (sysenter; int 0x80 keeps JOIN only so that its instruction
-; stream, and with it the timer's phase in `make test`'s bench smoke, stays
-; as it was: docs/trampoline.md "The sysenter path"). The kernel side
+; FAST_ANSWER tail, save_flags: the body of the fast path. In: EAX = a
+; fast call's number, user CR3 loaded, EDX (and ECX in DEBUG builds) saved
+; by the caller. Out: EAX = the answer, user CR3 loaded again; EDX, ECX
+; clobbered; then `tail` (a macro: the register pops and the way back to
+; ring 3), placed after each of the two ways through (split, shared), so
+; that neither jumps. save_flags: FAST_DEBUG_CHECK's. The kernel side
 ; touches four pages: this text, trampoline data, the entry stack and the
 ; hot data line (.data.hot). Both CR3 writes and the call are counted, like
 ; the slow path's. aspace=shared: no CR3 write, as on the slow path.
-%macro FAST_ANSWER 1
-  %ifidn %1, JOIN
-    %define %%SAVE_FLAGS 0
-  %else
-    %define %%SAVE_FLAGS 1
-  %endif
+%macro FAST_ANSWER 2
   %if DEBUG_CHECKS
     mov ecx, cr3
   %endif
@@ -268,42 +260,41 @@ global tramp_syscall_call, tramp_sysenter_call
     mov cr3, eax
     inc dword [ss:kev_cr3_writes]
     inc dword [ss:kev_syscalls]
-    FAST_DEBUG_CHECK %%SAVE_FLAGS
+    FAST_DEBUG_CHECK %2
     mov eax, [ss:edx]
     mov edx, [ss:fast_user_pd]
     inc dword [ss:kev_cr3_writes]   ; counted while the kernel PD still maps it
     mov cr3, edx
-  %ifidn %1, JOIN
-    jmp %%done
-  %else
     %1
-  %endif
 %%shared:
     inc dword [ss:kev_syscalls]
-    FAST_DEBUG_CHECK %%SAVE_FLAGS
+    FAST_DEBUG_CHECK %2
     mov eax, [ss:edx]
-  %ifnidn %1, JOIN
     %1
+%endmacro
+
+; FAST_INT80_TAIL: the fast path's way back from int 0x80: the iret
+; returns to exactly the state the CPU saved (EFLAGS, CS, SS as ring 3 had
+; them).
+%macro FAST_INT80_TAIL 0
+  %if DEBUG_CHECKS
+    pop ecx
   %endif
-%%done:
+    pop edx
+    iretd
 %endmacro
 
 ; FAST_INT80: the fast path from int 0x80, inline in vector 0x80's stub.
 ; Entry stack: the CPU's five words (eip, cs, eflags, esp, ss), then EDX
-; (and ECX in DEBUG builds); the iret returns to exactly the state the CPU
-; saved (EFLAGS, CS, SS as ring 3 had them).
+; (and ECX in DEBUG builds). The DEBUG check need not keep EFLAGS (its
+; `cld`): the iretd restores the CPU's copy.
 %macro FAST_INT80 0
 tramp_fast_int80:
     push edx
   %if DEBUG_CHECKS
     push ecx
   %endif
-    FAST_ANSWER JOIN
-  %if DEBUG_CHECKS
-    pop ecx
-  %endif
-    pop edx
-    iretd
+    FAST_ANSWER FAST_INT80_TAIL, 0
 %endmacro
 
 ; FAST_SYSEXIT_TAIL: the fast path's way back from sysenter. EDX = the
@@ -513,7 +504,7 @@ tramp_fast_sysenter:           ; entry stack (SYSENTER_ESP = top - 8): EDX (, EC
   %if DEBUG_CHECKS
     push ecx
   %endif
-    FAST_ANSWER FAST_SYSEXIT_TAIL
+    FAST_ANSWER FAST_SYSEXIT_TAIL, 1
 tramp_sysenter_slow:           ; the same frame as the general path, then C
     cmp eax, SYSENTER_RING_TRIP     ; the calibration ring trip (docs/benchmarking.md):
     je tramp_sysenter_ring_trip ; off the path of the real calls
