@@ -247,8 +247,9 @@ global tramp_syscall_call, tramp_sysenter_call
 ; ring 3), placed after each of the two ways through (split, shared), so
 ; that neither jumps. save_flags: FAST_DEBUG_CHECK's. The kernel side
 ; touches four pages: this text, trampoline data, the entry stack and the
-; hot data line (.data.hot). Both CR3 writes and the call are counted, like
-; the slow path's. aspace=shared: no CR3 write, as on the slow path.
+; hot data line (.data.hot). Both CR3 writes (at once, while the kernel PD
+; maps the counter) and the call are counted, like the slow path's.
+; aspace=shared: no CR3 write, as on the slow path.
 %macro FAST_ANSWER 2
   %if DEBUG_CHECKS
     mov ecx, cr3
@@ -258,12 +259,11 @@ global tramp_syscall_call, tramp_sysenter_call
     je %%shared
     mov eax, [ss:tramp_kernel_cr3]
     mov cr3, eax
-    inc dword [ss:kev_cr3_writes]
-    inc dword [ss:kev_syscalls]
+    add dword [ss:kev_cr3_writes], 2 ; this write and the exit's: IF is off,
+    inc dword [ss:kev_syscalls]      ; nothing reads the count in between
     FAST_DEBUG_CHECK %2
     mov eax, [ss:edx]
     mov edx, [ss:fast_user_pd]
-    inc dword [ss:kev_cr3_writes]   ; counted while the kernel PD still maps it
     mov cr3, edx
     %1
 %%shared:
