@@ -426,11 +426,11 @@ tramp_syscall_call:            ; kernel CR3, kernel stack: call the handler
 tramp_restore_iret:            ; also the end of tramp_iret_to_user
     RESTORE_REGS_AND_IRET
 tramp_restore_iret_end:
-    FAST_INT80
 tramp_syscall_slow:
     push dword 0
     push dword SYSCALL_VECTOR
     jmp tramp_common
+    FAST_INT80                      ; not at tramp_restore_iret_end: GDB names an address by one symbol
 
 ; The general path's way out when the process has slow work (see
 ; SWITCH_TO_USER_CR3_AFTER_SYSCALL): EAX = the handler's result; on the

@@ -5,9 +5,9 @@
  * Calls that never block, touch no user memory and only read one word of
  * kernel state (getpid, getppid, nop, ticks: the rows of uapi/syscalls.def
  * marked SC_FAST; fastpath.c names each one's answer word) are answered by the trampoline
- * itself: it loads the kernel CR3, counts the write and the call, reads the
- * answer word, loads the user CR3 again (counted) and returns, with no trap
- * frame, no C and no kernel stack. The path touches four kernel-side pages:
+ * itself: it loads the kernel CR3, counts that write and the exit's (one
+ * add of 2) and the call, reads the answer word, loads the user CR3 again
+ * and returns, with no trap frame, no C and no kernel stack. The path touches four kernel-side pages:
  * trampoline text, trampoline data, the entry stack, and the hot data line
  * below (.data.hot, link/kernel.ld); between its two CR3 writes only the
  * text and the hot line (2 TLB fills, as afill() measures them).
