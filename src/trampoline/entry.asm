@@ -63,6 +63,7 @@
 extern trap_from_user, trap_from_kernel, kev_cr3_writes
 extern tramp_kernel_cr3, tramp_kstack_top, tramp_entry_stack_top, tramp_switches_cr3
 extern tramp_fast_answer, tramp_fast_limit, kev_syscalls, fast_user_pd, tramp_fast_check
+extern tramp_int80_route, tramp_sysenter_route
 extern tramp_afill_entry
 extern syscall_table, syscall_sysenter_table, syscall_finish_slow
 extern syscall_check_entry, syscall_check_exit
@@ -71,6 +72,7 @@ global tramp_syscall_entry, tramp_cr3_switched, tramp_restore_iret, tramp_restor
 global tramp_sysenter_entry, tramp_sysenter_end
 global tramp_sysexit_to_user, tramp_sysexit_window, tramp_sysexit_end
 global tramp_cr3_pair, tramp_tsc_pair, tramp_fast_int80, tramp_fast_sysenter
+global tramp_fast_int80_shared, tramp_fast_sysenter_shared
 global tramp_syscall_slow, tramp_syscall_general, tramp_sysenter_general
 global tramp_syscall_call, tramp_sysenter_call
 
@@ -240,36 +242,36 @@ global tramp_syscall_call, tramp_sysenter_call
   %endif
 %endmacro
 
-; FAST_ANSWER tail, save_flags: the body of the fast path. In: EAX = a
-; fast call's number, user CR3 loaded, EDX (and ECX in DEBUG builds) saved
-; by the caller. Out: EAX = the answer, user CR3 loaded again; EDX, ECX
-; clobbered; then `tail` (a macro: the register pops and the way back to
-; ring 3), placed after each of the two ways through (split, shared), so
-; that neither jumps. save_flags: FAST_DEBUG_CHECK's. The kernel side
-; touches four pages: this text, trampoline data, the entry stack and the
-; hot data line (.data.hot). Both CR3 writes (at once, while the kernel PD
-; maps the counter) and the call are counted, like the slow path's.
-; aspace=shared: no CR3 write, as on the slow path.
-%macro FAST_ANSWER 2
+; FAST_ANSWER tail, save_flags, split: the body of the fast path, one copy
+; per entry and address-space kind (the entry's route table, fastpath.c,
+; picks the copy for this boot's aspace: no mode test on the path). In:
+; EAX = a fast call's number, user CR3 loaded, EDX (and ECX in DEBUG
+; builds) saved by the caller. Out: EAX = the answer; EDX, ECX clobbered;
+; then `tail` (a macro: the register pops and the way back to ring 3).
+; save_flags: FAST_DEBUG_CHECK's. split = 1 (aspace=split, split-global):
+; load the kernel CR3, count it and the exit's write (one add: IF is off,
+; nothing reads the count in between, and the counter is mapped only under
+; the kernel PD), and load the user CR3 again after the answer; split = 0
+; (aspace=shared): no CR3 write, as on the slow path. The call is counted
+; either way. The kernel side touches four pages: this text, trampoline
+; data, the entry stack and the hot data line (.data.hot).
+%macro FAST_ANSWER 3
   %if DEBUG_CHECKS
     mov ecx, cr3
   %endif
     mov edx, [ss:tramp_fast_answer + eax * 4]
-    cmp dword [ss:tramp_switches_cr3], 0
-    je %%shared
+  %if %3
     mov eax, [ss:tramp_kernel_cr3]
     mov cr3, eax
-    add dword [ss:kev_cr3_writes], 2 ; this write and the exit's: IF is off,
-    inc dword [ss:kev_syscalls]      ; nothing reads the count in between
-    FAST_DEBUG_CHECK %2
-    mov eax, [ss:edx]
-    mov edx, [ss:fast_user_pd]
-    mov cr3, edx
-    %1
-%%shared:
+    add dword [ss:kev_cr3_writes], 2
+  %endif
     inc dword [ss:kev_syscalls]
     FAST_DEBUG_CHECK %2
     mov eax, [ss:edx]
+  %if %3
+    mov edx, [ss:fast_user_pd]
+    mov cr3, edx
+  %endif
     %1
 %endmacro
 
@@ -284,7 +286,8 @@ global tramp_syscall_call, tramp_sysenter_call
     iretd
 %endmacro
 
-; FAST_INT80: the fast path from int 0x80, inline in vector 0x80's stub.
+; FAST_INT80: the fast path from int 0x80 (tramp_fast_int80: split modes;
+; tramp_fast_int80_shared: aspace=shared), inline in vector 0x80's stub.
 ; Entry stack: the CPU's five words (eip, cs, eflags, esp, ss), then EDX
 ; (and ECX in DEBUG builds). The DEBUG check need not keep EFLAGS (its
 ; `cld`): the iretd restores the CPU's copy.
@@ -294,7 +297,13 @@ tramp_fast_int80:
   %if DEBUG_CHECKS
     push ecx
   %endif
-    FAST_ANSWER FAST_INT80_TAIL, 0
+    FAST_ANSWER FAST_INT80_TAIL, 0, 1
+tramp_fast_int80_shared:
+    push edx
+  %if DEBUG_CHECKS
+    push ecx
+  %endif
+    FAST_ANSWER FAST_INT80_TAIL, 0, 0
 %endmacro
 
 ; FAST_SYSEXIT_TAIL: the fast path's way back from sysenter. EDX = the
@@ -397,15 +406,15 @@ tramp_from_kernel:
 
 ; int 0x80 (vector SYSCALL_VECTOR). User ABI (src/user/lib/syscall.asm):
 ; EAX = number, EBX, ECX, EDX, ESI, EDI = arguments 1-5; EAX = result.
-; A fast call (fastpath.h) is answered at tramp_fast_int80; a number
-; at or above tramp_fast_limit (a bad number, or slow work pending: the
-; limit is 0 then) takes the stub's old way, tramp_common and
-; trap_from_user; every other call the general path below.
+; A number at or above tramp_fast_limit (a bad number, or slow work
+; pending: the limit is 0 then) takes the stub's old way, tramp_common and
+; trap_from_user; any other goes where tramp_int80_route[nr] says
+; (fastpath.c): a fast call (fastpath.h) to tramp_fast_int80 (split modes)
+; or tramp_fast_int80_shared, every other call to the general path below.
 tramp_syscall_entry:
     cmp eax, [ss:tramp_fast_limit]
     jae tramp_syscall_slow
-    cmp dword [ss:tramp_fast_answer + eax * 4], 0
-    jne tramp_fast_int80
+    jmp [ss:tramp_int80_route + eax * 4] ; the next line, or a fast path
 tramp_syscall_general:
     ; entry stack: the CPU's eip, cs, eflags, esp, ss
     push dword 0                    ; error code
@@ -457,8 +466,7 @@ tramp_sysenter_entry:
     ; trap.c resumes us with TF clear and tramp_fast_limit 0.
     cmp eax, [ss:tramp_fast_limit]
     jae tramp_sysenter_slow    ; also the calibration ring trip (EAX = ~0)
-    cmp dword [ss:tramp_fast_answer + eax * 4], 0
-    jne tramp_fast_sysenter
+    jmp [ss:tramp_sysenter_route + eax * 4] ; the next line, or a fast path
 tramp_sysenter_general:
     pushfd                          ; the user's EFLAGS (IF off), into the frame's slot
     mov [esp + 4], ecx              ; user esp
@@ -504,7 +512,13 @@ tramp_fast_sysenter:           ; entry stack (SYSENTER_ESP = top - 8): EDX (, EC
   %if DEBUG_CHECKS
     push ecx
   %endif
-    FAST_ANSWER FAST_SYSEXIT_TAIL, 1
+    FAST_ANSWER FAST_SYSEXIT_TAIL, 1, 1
+tramp_fast_sysenter_shared:
+    push edx
+  %if DEBUG_CHECKS
+    push ecx
+  %endif
+    FAST_ANSWER FAST_SYSEXIT_TAIL, 1, 0
 tramp_sysenter_slow:           ; the same frame as the general path, then C
     cmp eax, SYSENTER_RING_TRIP     ; the calibration ring trip (docs/benchmarking.md):
     je tramp_sysenter_ring_trip ; off the path of the real calls
