@@ -63,6 +63,7 @@
 extern trap_from_user, trap_from_kernel, kev_cr3_writes
 extern tramp_kernel_cr3, tramp_kstack_top, tramp_entry_stack_top, tramp_switches_cr3
 extern tramp_fast_answer, tramp_fast_limit, kev_syscalls, fast_user_pd, tramp_fast_check
+extern tramp_int80_route, tramp_sysenter_route
 extern tramp_afill_entry
 extern syscall_table, syscall_sysenter_table, syscall_finish_slow
 extern syscall_check_entry, syscall_check_exit
@@ -71,6 +72,7 @@ global tramp_syscall_entry, tramp_cr3_switched, tramp_restore_iret, tramp_restor
 global tramp_sysenter_entry, tramp_sysenter_end
 global tramp_sysexit_to_user, tramp_sysexit_window, tramp_sysexit_end
 global tramp_cr3_pair, tramp_tsc_pair, tramp_fast_int80, tramp_fast_sysenter
+global tramp_fast_int80_shared, tramp_fast_sysenter_shared
 global tramp_syscall_slow, tramp_syscall_general, tramp_sysenter_general
 global tramp_syscall_call, tramp_sysenter_call
 
@@ -240,70 +242,68 @@ global tramp_syscall_call, tramp_sysenter_call
   %endif
 %endmacro
 
-; FAST_ANSWER tail: the body of the fast path. In: EAX = a fast call's
-; number, user CR3 loaded, EDX (and ECX in DEBUG builds) saved by the
-; caller. Out: EAX = the answer, user CR3 loaded again; EDX, ECX clobbered.
-; tail = JOIN: the two ways through (split, shared) meet at the end, the
-; split one by a jmp (int 0x80). Else tail is a macro (the register pops
-; and the way back to ring 3) placed after each of the two ways, so that
-; neither jumps (sysenter; int 0x80 keeps JOIN only so that its instruction
-; stream, and with it the timer's phase in `make test`'s bench smoke, stays
-; as it was: docs/trampoline.md "The sysenter path"). The kernel side
-; touches four pages: this text, trampoline data, the entry stack and the
-; hot data line (.data.hot). Both CR3 writes and the call are counted, like
-; the slow path's. aspace=shared: no CR3 write, as on the slow path.
-%macro FAST_ANSWER 1
-  %ifidn %1, JOIN
-    %define %%SAVE_FLAGS 0
-  %else
-    %define %%SAVE_FLAGS 1
-  %endif
+; FAST_ANSWER tail, save_flags, split: the body of the fast path, one copy
+; per entry and address-space kind (the entry's route table, fastpath.c,
+; picks the copy for this boot's aspace: no mode test on the path). In:
+; EAX = a fast call's number, user CR3 loaded, EDX (and ECX in DEBUG
+; builds) saved by the caller. Out: EAX = the answer; EDX, ECX clobbered;
+; then `tail` (a macro: the register pops and the way back to ring 3).
+; save_flags: FAST_DEBUG_CHECK's. split = 1 (aspace=split, split-global):
+; load the kernel CR3, count it and the exit's write (one add: IF is off,
+; nothing reads the count in between, and the counter is mapped only under
+; the kernel PD), and load the user CR3 again after the answer; split = 0
+; (aspace=shared): no CR3 write, as on the slow path. The call is counted
+; either way. The kernel side touches four pages: this text, trampoline
+; data, the entry stack and the hot data line (.data.hot).
+%macro FAST_ANSWER 3
   %if DEBUG_CHECKS
     mov ecx, cr3
   %endif
     mov edx, [ss:tramp_fast_answer + eax * 4]
-    cmp dword [ss:tramp_switches_cr3], 0
-    je %%shared
+  %if %3
     mov eax, [ss:tramp_kernel_cr3]
     mov cr3, eax
-    inc dword [ss:kev_cr3_writes]
+    add dword [ss:kev_cr3_writes], 2
+  %endif
     inc dword [ss:kev_syscalls]
-    FAST_DEBUG_CHECK %%SAVE_FLAGS
+    FAST_DEBUG_CHECK %2
     mov eax, [ss:edx]
+  %if %3
     mov edx, [ss:fast_user_pd]
-    inc dword [ss:kev_cr3_writes]   ; counted while the kernel PD still maps it
     mov cr3, edx
-  %ifidn %1, JOIN
-    jmp %%done
-  %else
-    %1
   %endif
-%%shared:
-    inc dword [ss:kev_syscalls]
-    FAST_DEBUG_CHECK %%SAVE_FLAGS
-    mov eax, [ss:edx]
-  %ifnidn %1, JOIN
     %1
-  %endif
-%%done:
 %endmacro
 
-; FAST_INT80: the fast path from int 0x80, inline in vector 0x80's stub.
+; FAST_INT80_TAIL: the fast path's way back from int 0x80: the iret
+; returns to exactly the state the CPU saved (EFLAGS, CS, SS as ring 3 had
+; them).
+%macro FAST_INT80_TAIL 0
+  %if DEBUG_CHECKS
+    pop ecx
+  %endif
+    pop edx
+    iretd
+%endmacro
+
+; FAST_INT80: the fast path from int 0x80 (tramp_fast_int80: split modes;
+; tramp_fast_int80_shared: aspace=shared), inline in vector 0x80's stub.
 ; Entry stack: the CPU's five words (eip, cs, eflags, esp, ss), then EDX
-; (and ECX in DEBUG builds); the iret returns to exactly the state the CPU
-; saved (EFLAGS, CS, SS as ring 3 had them).
+; (and ECX in DEBUG builds). The DEBUG check need not keep EFLAGS (its
+; `cld`): the iretd restores the CPU's copy.
 %macro FAST_INT80 0
 tramp_fast_int80:
     push edx
   %if DEBUG_CHECKS
     push ecx
   %endif
-    FAST_ANSWER JOIN
+    FAST_ANSWER FAST_INT80_TAIL, 0, 1
+tramp_fast_int80_shared:
+    push edx
   %if DEBUG_CHECKS
-    pop ecx
+    push ecx
   %endif
-    pop edx
-    iretd
+    FAST_ANSWER FAST_INT80_TAIL, 0, 0
 %endmacro
 
 ; FAST_SYSEXIT_TAIL: the fast path's way back from sysenter. EDX = the
@@ -396,15 +396,15 @@ tramp_from_kernel:
 
 ; int 0x80 (vector SYSCALL_VECTOR). User ABI (src/user/lib/syscall.asm):
 ; EAX = number, EBX, ECX, EDX, ESI, EDI = arguments 1-5; EAX = result.
-; A fast call (fastpath.h) is answered at tramp_fast_int80; a number
-; at or above tramp_fast_limit (a bad number, or slow work pending: the
-; limit is 0 then) takes the stub's old way, tramp_common and
-; trap_from_user; every other call the general path below.
+; A number at or above tramp_fast_limit (a bad number, or slow work
+; pending: the limit is 0 then) takes the stub's old way, tramp_common and
+; trap_from_user; any other goes where tramp_int80_route[nr] says
+; (fastpath.c): a fast call (fastpath.h) to tramp_fast_int80 (split modes)
+; or tramp_fast_int80_shared, every other call to the general path below.
 tramp_syscall_entry:
     cmp eax, [ss:tramp_fast_limit]
     jae tramp_syscall_slow
-    cmp dword [ss:tramp_fast_answer + eax * 4], 0
-    jne tramp_fast_int80
+    jmp [ss:tramp_int80_route + eax * 4] ; the next line, or a fast path
 tramp_syscall_general:
     ; entry stack: the CPU's eip, cs, eflags, esp, ss
     push dword 0                    ; error code
@@ -425,11 +425,11 @@ tramp_syscall_call:            ; kernel CR3, kernel stack: call the handler
 tramp_restore_iret:            ; also the end of tramp_iret_to_user
     RESTORE_REGS_AND_IRET
 tramp_restore_iret_end:
-    FAST_INT80
 tramp_syscall_slow:
     push dword 0
     push dword SYSCALL_VECTOR
     jmp tramp_common
+    FAST_INT80                      ; not at tramp_restore_iret_end: GDB names an address by one symbol
 
 ; The general path's way out when the process has slow work (see
 ; SWITCH_TO_USER_CR3_AFTER_SYSCALL): EAX = the handler's result; on the
@@ -456,8 +456,7 @@ tramp_sysenter_entry:
     ; trap.c resumes us with TF clear and tramp_fast_limit 0.
     cmp eax, [ss:tramp_fast_limit]
     jae tramp_sysenter_slow    ; also the calibration ring trip (EAX = ~0)
-    cmp dword [ss:tramp_fast_answer + eax * 4], 0
-    jne tramp_fast_sysenter
+    jmp [ss:tramp_sysenter_route + eax * 4] ; the next line, or a fast path
 tramp_sysenter_general:
     pushfd                          ; the user's EFLAGS (IF off), into the frame's slot
     mov [esp + 4], ecx              ; user esp
@@ -503,7 +502,13 @@ tramp_fast_sysenter:           ; entry stack (SYSENTER_ESP = top - 8): EDX (, EC
   %if DEBUG_CHECKS
     push ecx
   %endif
-    FAST_ANSWER FAST_SYSEXIT_TAIL
+    FAST_ANSWER FAST_SYSEXIT_TAIL, 1, 1
+tramp_fast_sysenter_shared:
+    push edx
+  %if DEBUG_CHECKS
+    push ecx
+  %endif
+    FAST_ANSWER FAST_SYSEXIT_TAIL, 1, 0
 tramp_sysenter_slow:           ; the same frame as the general path, then C
     cmp eax, SYSENTER_RING_TRIP     ; the calibration ring trip (docs/benchmarking.md):
     je tramp_sysenter_ring_trip ; off the path of the real calls

@@ -13,6 +13,10 @@
 ;                                         mapped in the user PD already
 ;   uint32_t tramp_fast_answer[NR_SYSCALLS] kernel VA of the answer word of each
 ;                                         fast-path call, 0: slow path (fastpath.h)
+;   uint32_t tramp_int80_route[NR_SYSCALLS]    where int 0x80 goes for a number
+;   uint32_t tramp_sysenter_route[NR_SYSCALLS] below tramp_fast_limit: the
+;                                         general path, or the fast path for
+;                                         this boot's aspace (fastpath.c)
 ;   uint32_t tramp_fast_limit             NR_SYSCALLS, or 0 while the current
 ;                                         process may have slow work pending (no
 ;                                         call is below it: all take the slow path)
@@ -29,6 +33,7 @@
 
 global tramp_gdt, tramp_idt, tramp_tss, tramp_kernel_cr3, tramp_kstack_top, tramp_switches_cr3
 global tramp_entry_stack, tramp_entry_stack_top, tramp_fast_answer, tramp_fast_limit
+global tramp_int80_route, tramp_sysenter_route
 
 TSS_SIZE equ 104
 
@@ -45,6 +50,8 @@ tramp_kstack_top:   dd 0
 tramp_switches_cr3:   dd 1                ; 0 in aspace=shared: no CR3 write on entry/exit
 tramp_fast_limit:   dd 0                ; fastpath.c keeps it
 tramp_fast_answer:  times NR_SYSCALLS dd 0
+tramp_int80_route:    times NR_SYSCALLS dd 0 ; fastpath_init fills both
+tramp_sysenter_route: times NR_SYSCALLS dd 0
 
 section .trampoline.stack progbits alloc noexec write align=4096
 tramp_entry_stack:  times ENTRY_STACK_SIZE db 0

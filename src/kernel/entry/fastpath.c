@@ -17,6 +17,10 @@ HOT static uint32_t fast_zero; /* nop's answer */
 
 /* trampoline/tables.asm */
 extern uint32_t tramp_fast_answer[NR_SYSCALLS];
+extern uint32_t tramp_int80_route[NR_SYSCALLS], tramp_sysenter_route[NR_SYSCALLS];
+/* trampoline/entry.asm: the targets of the routes */
+extern char tramp_syscall_general[], tramp_fast_int80[], tramp_fast_int80_shared[];
+extern char tramp_sysenter_general[], tramp_fast_sysenter[], tramp_fast_sysenter_shared[];
 
 /* Slow work: a kill to take, a sysenter's TF to put back, the first Bochs
  * break, or a frame that is not on the entry stack (the process gave up
@@ -43,6 +47,17 @@ void fastpath_init(void)
 #define SYSCALL(nr, name, nargs, class, desc) FAST_ENTRY_##class(name)
 #include "uapi/syscalls.def"
 #undef SYSCALL
+    /* Each entry's route per number: the fast path of this boot's
+     * address-space kind for a call with an answer word (so the path tests
+     * no mode), the general path for every other. */
+    bool shared = aspace_mode == ASPACE_SHARED;
+    for (uint32_t nr = 0; nr < NR_SYSCALLS; nr++) {
+        bool fast = tramp_fast_answer[nr] != 0;
+        tramp_int80_route[nr] = (uint32_t)(uintptr_t)(!fast ? tramp_syscall_general
+                                                      : shared ? tramp_fast_int80_shared : tramp_fast_int80);
+        tramp_sysenter_route[nr] = (uint32_t)(uintptr_t)(!fast ? tramp_sysenter_general
+                                                         : shared ? tramp_fast_sysenter_shared : tramp_fast_sysenter);
+    }
     tramp_fast_limit = 0; /* until the first process is switched to */
 }
 

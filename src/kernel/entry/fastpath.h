@@ -5,9 +5,9 @@
  * Calls that never block, touch no user memory and only read one word of
  * kernel state (getpid, getppid, nop, ticks: the rows of uapi/syscalls.def
  * marked SC_FAST; fastpath.c names each one's answer word) are answered by the trampoline
- * itself: it loads the kernel CR3, counts the write and the call, reads the
- * answer word, loads the user CR3 again (counted) and returns, with no trap
- * frame, no C and no kernel stack. The path touches four kernel-side pages:
+ * itself: it loads the kernel CR3, counts that write and the exit's (one
+ * add of 2) and the call, reads the answer word, loads the user CR3 again
+ * and returns, with no trap frame, no C and no kernel stack. The path touches four kernel-side pages:
  * trampoline text, trampoline data, the entry stack, and the hot data line
  * below (.data.hot, link/kernel.ld); between its two CR3 writes only the
  * text and the hot line (2 TLB fills, as afill() measures them).
@@ -15,6 +15,11 @@
  * What the kernel keeps for it:
  *   tramp_fast_answer[nr]  (trampoline data) kernel VA of the answer word of
  *                          call nr, 0 for a call that takes the slow path.
+ *   tramp_int80_route[nr], tramp_sysenter_route[nr]  (trampoline data)
+ *                          where each entry jumps for a number below the
+ *                          limit: its general path, or for a fast call the
+ *                          fast path of this boot's aspace (split modes or
+ *                          shared: no mode test on the path). fastpath_init.
  *   tramp_fast_limit       (trampoline data) NR_SYSCALLS; 0 while the current
  *                          process may have work that only the slow path does
  *                          (kill pending, EFLAGS.TF to restore after
@@ -37,7 +42,8 @@ extern uint32_t fast_user_pd, fast_pid, fast_ppid;
  * have slow work pending. The slow path tests it once (trap.c). */
 extern uint32_t tramp_fast_limit;
 
-/* fastpath_init - fill tramp_fast_answer[]; once, after desc_init(). */
+/* fastpath_init - fill tramp_fast_answer[] and the two entries' route
+ * tables for aspace_mode; once, after paging_init() and desc_init(). */
 void fastpath_init(void);
 
 /* fastpath_switch - @p becomes the current process (scheduler_run): record
