@@ -439,6 +439,25 @@ tramp_syscall_finish_slow:
     call syscall_finish_slow        ; trap.c; does not return
     ud2
 
+; BUILD_SYSENTER_FRAME: after SYSENTER, build in software the frame an
+; `int 0x80` from ring 3 leaves (SS, ESP, EFLAGS, CS, EIP, error code 0,
+; vector SYSENTER_VECTOR), from ECX (the user's ESP) and EDX (the user's
+; EIP), on the entry stack whose ESP the SYSENTER_ESP MSR set 8 bytes below
+; the user_esp/user_ss slots; then load the kernel's EFLAGS (TF, NT, AC, DF
+; off: only popfd or iret clears NT). Used by the general and slow sysenter
+; paths; the fast path builds no frame.
+%macro BUILD_SYSENTER_FRAME 0
+    pushfd                          ; the user's EFLAGS (IF off), into the frame's slot
+    mov [esp + 4], ecx              ; user esp
+    mov dword [esp + 8], USER_DS    ; user ss
+    push dword USER_CS              ; cs
+    push edx                        ; eip
+    push dword 0                    ; error code
+    push dword SYSENTER_VECTOR
+    push dword 0x2
+    popfd                           ; kernel EFLAGS: TF, NT, AC, DF off
+%endmacro
+
 ; SYSENTER (Intel SDM Vol. 2B "SYSENTER"; MSRs written once by desc.c:
 ; CS = KERNEL_CS, SS = KERNEL_CS + 8, EIP = here, ESP = 8 bytes below
 ; tramp_entry_stack_top, so that the pushfd below lands where a frame's
@@ -458,15 +477,7 @@ tramp_sysenter_entry:
     jae tramp_sysenter_slow    ; also the calibration ring trip (EAX = ~0)
     jmp [ss:tramp_sysenter_route + eax * 4] ; the next line, or a fast path
 tramp_sysenter_general:
-    pushfd                          ; the user's EFLAGS (IF off), into the frame's slot
-    mov [esp + 4], ecx              ; user esp
-    mov dword [esp + 8], USER_DS    ; user ss
-    push dword USER_CS              ; cs
-    push edx                        ; eip
-    push dword 0                    ; error code
-    push dword SYSENTER_VECTOR
-    push dword 0x2
-    popfd                           ; kernel EFLAGS: TF, NT, AC, DF off
+    BUILD_SYSENTER_FRAME
     pushad
     mov edx, eax                    ; the number (EDX, the return EIP, is in the frame)
     SAVE_SEGMENTS_LOAD_KERNEL_DS
@@ -512,15 +523,7 @@ tramp_fast_sysenter_shared:
 tramp_sysenter_slow:           ; the same frame as the general path, then C
     cmp eax, SYSENTER_RING_TRIP     ; the calibration ring trip (docs/benchmarking.md):
     je tramp_sysenter_ring_trip ; off the path of the real calls
-    pushfd
-    mov [esp + 4], ecx              ; user esp
-    mov dword [esp + 8], USER_DS    ; user ss
-    push dword USER_CS              ; cs
-    push edx                        ; eip
-    push dword 0                    ; error code
-    push dword SYSENTER_VECTOR
-    push dword 0x2
-    popfd                           ; kernel EFLAGS: TF, NT, AC, DF off
+    BUILD_SYSENTER_FRAME
     jmp tramp_common
 tramp_sysenter_ring_trip:      ; ECX, EDX: the user's ESP and EIP already
     sti                             ; its shadow covers sysexit
