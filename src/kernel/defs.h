@@ -235,11 +235,11 @@ typedef long syscall_fn(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t
 extern syscall_fn *const syscall_table[NR_SYSCALLS];
 extern const uint8_t syscall_nargs[NR_SYSCALLS];
 /* syscall_sysenter_table[nr] - the same for the sysenter general path, whose
- * arg 3 waits on the user stack: a call with three or more arguments has
- * syscall_sysenter_arg3 there, which copies arg 3 in (-EFAULT, and no
- * call, if it cannot) and calls syscall_table[nr] with it in place of @c. */
+ * args 4 and 5 wait on the user stack: a call with four or five arguments
+ * has syscall_sysenter_args45 there, which copies them in (-EFAULT, and no
+ * call, if it cannot) and calls syscall_table[nr] with them as @d, @e. */
 extern syscall_fn *const syscall_sysenter_table[NR_SYSCALLS];
-long syscall_sysenter_arg3(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e);
+long syscall_sysenter_args45(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e);
 
 /* sched.c: the scheduler (the process table and life cycle: proc/proc.h) */
 /* scheduler_run - run processes from the run queue until none is left alive
@@ -396,7 +396,9 @@ extern char tramp_restore_iret[], tramp_restore_iret_end[];
 void tramp_iret_to_user(const struct trapframe *tf, paddr_t cr3) __attribute__((noreturn));
 void tramp_sysexit_to_user(const struct trapframe *tf, paddr_t cr3) __attribute__((noreturn));
 extern char tramp_sysenter_entry[], tramp_sysenter_end[];
-extern char tramp_sysexit_window[], tramp_sysexit_end[];
+/* [tramp_sysenter_return, tramp_sysexit_end): the two sysexit tails' pops (a
+ * fault there is the user's bad state: trap.c). */
+extern char tramp_sysenter_return[], tramp_sysexit_end[];
 extern bool sysenter_available;     /* CPUID.1:EDX.SEP, MSRs set up (desc.c) */
 
 /* Linker symbols (link/kernel.ld). */

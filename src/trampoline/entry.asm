@@ -70,7 +70,7 @@ extern syscall_check_entry, syscall_check_exit
 global tramp_vectors, tramp_common, tramp_iret_to_user
 global tramp_syscall_entry, tramp_cr3_switched, tramp_restore_iret, tramp_restore_iret_end
 global tramp_sysenter_entry, tramp_sysenter_end
-global tramp_sysexit_to_user, tramp_sysexit_window, tramp_sysexit_end
+global tramp_sysexit_to_user, tramp_sysexit_window, tramp_sysexit_end, tramp_sysenter_return
 global tramp_cr3_pair, tramp_tsc_pair, tramp_fast_int80, tramp_fast_sysenter
 global tramp_fast_int80_shared, tramp_fast_sysenter_shared
 global tramp_syscall_slow, tramp_syscall_general, tramp_sysenter_general
@@ -121,14 +121,20 @@ global tramp_syscall_call, tramp_sysenter_call
     SWITCH_TO_USER_CR3 ebx
 %endmacro
 
-; RESTORE_REGS: pop the registers of a struct trapframe at ESP, leaving
-; ESP at the hardware part (eip, cs, eflags, esp, ss).
-%macro RESTORE_REGS 0
+; POP_SEGMENTS_AND_GPRS: pop GS, FS, ES, DS and EDI..EAX of a struct
+; trapframe at ESP, leaving ESP at its vector slot.
+%macro POP_SEGMENTS_AND_GPRS 0
     pop gs
     pop fs
     pop es
     pop ds
     popad
+%endmacro
+
+; RESTORE_REGS: pop the registers of a struct trapframe at ESP, leaving
+; ESP at the hardware part (eip, cs, eflags, esp, ss).
+%macro RESTORE_REGS 0
+    POP_SEGMENTS_AND_GPRS
     add esp, 8                      ; vector, error code
 %endmacro
 
@@ -439,21 +445,27 @@ tramp_syscall_finish_slow:
     call syscall_finish_slow        ; trap.c; does not return
     ud2
 
-; BUILD_SYSENTER_FRAME: after SYSENTER, build in software the frame an
-; `int 0x80` from ring 3 leaves (SS, ESP, EFLAGS, CS, EIP, error code 0,
-; vector SYSENTER_VECTOR), from ECX (the user's ESP) and EDX (the user's
-; EIP), on the entry stack whose ESP the SYSENTER_ESP MSR set 8 bytes below
-; the user_esp/user_ss slots; then load the kernel's EFLAGS (TF, NT, AC, DF
-; off: only popfd or iret clears NT). Used by the general and slow sysenter
-; paths; the fast path builds no frame.
-%macro BUILD_SYSENTER_FRAME 0
-    pushfd                          ; the user's EFLAGS (IF off), into the frame's slot
+; SYSENTER_FRAME_AFTER_PUSHFD: after SYSENTER and a `pushfd` (the user's
+; EFLAGS, IF off, into the frame's slot: the SYSENTER_ESP MSR set ESP 8
+; bytes below the user_esp/user_ss slots), build the rest of the frame an
+; `int 0x80` from ring 3 leaves (SS, ESP, CS, EIP, error code 0, vector
+; SYSENTER_VECTOR) from ECX (the user's ESP) and EDX (the user's EIP).
+%macro SYSENTER_FRAME_AFTER_PUSHFD 0
     mov [esp + 4], ecx              ; user esp
     mov dword [esp + 8], USER_DS    ; user ss
     push dword USER_CS              ; cs
     push edx                        ; eip
     push dword 0                    ; error code
     push dword SYSENTER_VECTOR
+%endmacro
+
+; BUILD_SYSENTER_FRAME: the whole frame, then the kernel's EFLAGS (TF, NT,
+; AC, DF off: only popfd or iret clears NT), for the slow sysenter path,
+; which goes on to tramp_common and C. The general path builds the same
+; frame but keeps the user's EFLAGS (tramp_sysenter_general).
+%macro BUILD_SYSENTER_FRAME 0
+    pushfd
+    SYSENTER_FRAME_AFTER_PUSHFD
     push dword 0x2
     popfd                           ; kernel EFLAGS: TF, NT, AC, DF off
 %endmacro
@@ -463,9 +475,9 @@ tramp_syscall_finish_slow:
 ; tramp_entry_stack_top, so that the pushfd below lands where a frame's
 ; EFLAGS goes, under the user_esp and user_ss slots). The CPU clears IF, VM
 ; and RF, but not TF, NT, AC or DF.
-; User ABI (src/user/lib/sysenter.asm): EAX = number, EBX = arg 1,
-; EBP = arg 2, [ECX] = arg 3, ESI = arg 4, EDI = arg 5; ECX = the ESP and
-; EDX = the EIP to return to. The frame has the shape an `int 0x80` from
+; User ABI (src/user/lib/sysenter.asm, uapi/syscall.h): EAX = number,
+; EBX, ESI, EDI = args 1-3, args 4 and 5 at [ECX + SYSENTER_ARG4_OFFSET];
+; ECX = the ESP and EDX = the EIP to return to. The frame has the shape an `int 0x80` from
 ; ring 3 leaves (vector SYSENTER_VECTOR), EFLAGS as pushfd saw it (IF off).
 ; Only SS-relative accesses until DS is loaded: DS is still the user's.
 tramp_sysenter_entry:
@@ -477,19 +489,36 @@ tramp_sysenter_entry:
     jae tramp_sysenter_slow    ; also the calibration ring trip (EAX = ~0)
     jmp [ss:tramp_sysenter_route + eax * 4] ; the next line, or a fast path
 tramp_sysenter_general:
-    BUILD_SYSENTER_FRAME
+    ; The general path runs C with the user's EFLAGS as SYSENTER left them
+    ; (IF off), so that its way out needs no popfd: TF is clear here (else
+    ; slow work was pending, above), AC and ID mean nothing at CPL 0 (SDM
+    ; Vol. 3A §6.15, #AC only at CPL 3), and C changes only the arithmetic
+    ; flags, which the sysenter ABI does not keep. DF (C needs it clear)
+    ; and NT (a kernel iret would be a task return) must be clear: one
+    ; test sends a call with either set down the slow path, whose popfd
+    ; loads clean flags.
+    pushfd                          ; the user's EFLAGS (IF off), into the frame's slot
+    test dword [esp], EFLAGS_NT | EFLAGS_DF
+    jnz tramp_sysenter_odd_flags
+    SYSENTER_FRAME_AFTER_PUSHFD
     pushad
     mov edx, eax                    ; the number (EDX, the return EIP, is in the frame)
     SAVE_SEGMENTS_LOAD_KERNEL_DS
     SWITCH_TO_KERNEL_CR3_FOR_SYSCALL
 tramp_sysenter_call:           ; kernel CR3, kernel stack: call the handler
-    push edi                        ; arg 5
-    push esi                        ; arg 4
-    push dword 0                    ; arg 3 waits on the user stack: syscall_sysenter_table
-    push ebp                        ; arg 2   sends the calls that take it to
-    push ebx                        ; arg 1   syscall_sysenter_arg3, which copies it in
+    push dword 0                    ; arg 5 } wait on the user stack: syscall_sysenter_table
+    push dword 0                    ; arg 4 } sends the
+    push edi                        ; arg 3   calls that take them to
+    push esi                        ; arg 2   syscall_sysenter_args45, which
+    push ebx                        ; arg 1   copies them in
     call [syscall_sysenter_table + edx * 4]
-    SWITCH_TO_USER_CR3_AFTER_SYSCALL tramp_sysexit_window
+    SWITCH_TO_USER_CR3_AFTER_SYSCALL tramp_sysenter_return
+; The general path's way out: EFLAGS is still the user's (see above), so
+; no popfd; SYSEXIT takes ESP from ECX, so ESP may stay at the vector slot.
+tramp_sysenter_return:         ; also the start of the exit window (trap.c)
+    POP_SEGMENTS_AND_GPRS           ; ECX, EDX: the return ESP and EIP
+    sti                             ; its shadow covers sysexit
+    sysexit
 ; The way out by SYSEXIT (CS = KERNEL_CS + 16, SS = KERNEL_CS + 24, both
 ; RPL 3; EIP = EDX, ESP = ECX), for frames from the sysenter path with
 ; EFLAGS.TF clear (else trap_return irets: the popfd would single-step the
@@ -498,11 +527,7 @@ tramp_sysenter_call:           ; kernel CR3, kernel stack: call the handler
 ; off: `sti; sysexit`, STI's one-instruction interrupt shadow keeps
 ; interrupts off until we are back in ring 3.
 tramp_sysexit_window:          ; also the end of tramp_sysexit_to_user
-    pop gs
-    pop fs
-    pop es
-    pop ds
-    popad                           ; ECX, EDX: the return ESP and EIP
+    POP_SEGMENTS_AND_GPRS           ; ECX, EDX: the return ESP and EIP
     add esp, TF_EFLAGS - TF_VECTOR  ; vector, error code, eip, cs
     popfd                           ; the user's EFLAGS, IF still off
     sti
@@ -524,6 +549,11 @@ tramp_sysenter_slow:           ; the same frame as the general path, then C
     cmp eax, SYSENTER_RING_TRIP     ; the calibration ring trip (docs/benchmarking.md):
     je tramp_sysenter_ring_trip ; off the path of the real calls
     BUILD_SYSENTER_FRAME
+    jmp tramp_common
+tramp_sysenter_odd_flags:      ; from the general path: NT or DF set, EFLAGS pushed
+    SYSENTER_FRAME_AFTER_PUSHFD
+    push dword 0x2
+    popfd                           ; kernel EFLAGS: TF, NT, AC, DF off
     jmp tramp_common
 tramp_sysenter_ring_trip:      ; ECX, EDX: the user's ESP and EIP already
     sti                             ; its shadow covers sysexit

@@ -14,6 +14,9 @@
 ;       the 16-bit selectors zero-extended. Every load and store between
 ;       the `pop ds` and the restore goes through SS (push/pop), so a null
 ;       or odd DS is fine. Afterwards DS, ES, FS, GS = SS and EFLAGS = 0x202.
+;   void hx_regs_sysenter(const struct hregs *in, struct hregs *out)
+;       the same around a sysenter (ECX = ESP, EDX = the return EIP: in->ecx
+;       and in->edx are not used; out has them as the kernel returned them).
 ;   long hx_syscall_esp(long nr, uint32_t esp, uint32_t *esp_after)
 ;       int 0x80 with EAX = nr and ESP = esp (no stack use around it; the
 ;       real ESP waits in EBP); *esp_after = ESP right after the int.
@@ -47,8 +50,11 @@
 
 section .text
 
-global hx_regs_syscall
-hx_regs_syscall:
+; REGS_AROUND entry: the body of hx_regs_syscall (entry = 0: int 0x80) and
+; hx_regs_sysenter (entry = 1: sysenter with ECX = ESP and EDX = the
+; return EIP, the sysenter ABI, src/user/lib/sysenter.asm; in->ecx and
+; in->edx are overwritten by those, and come back as the kernel left them).
+%macro REGS_AROUND 1
     push ebp
     push ebx
     push esi
@@ -79,7 +85,14 @@ hx_regs_syscall:
     pop ebp
     pop eax
     popfd                           ; ESP = S again
+  %if %1
+    mov ecx, esp                    ; movs: EFLAGS stays as popfd set it
+    mov edx, %%back
+    sysenter
+%%back:
+  %else
     int 0x80
+  %endif
     pushfd                          ; S - 4
     push eax                        ; S - 8
     push ebx
@@ -125,6 +138,13 @@ hx_regs_syscall:
     pop ebx
     pop ebp
     ret
+%endmacro
+
+global hx_regs_syscall, hx_regs_sysenter
+hx_regs_syscall:
+    REGS_AROUND 0
+hx_regs_sysenter:
+    REGS_AROUND 1
 
 global hx_syscall_esp
 hx_syscall_esp:

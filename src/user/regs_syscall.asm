@@ -67,22 +67,23 @@ regs_syscall:
     ret
 
 ; long sysenter_with_esp(long nr, long a1, long a2, long a3, uint32_t esp)
-;   sysenter with ECX (the user ESP the kernel reads argument 3 from, and
-;   returns with) set to esp. EBP carries a2, so the real ESP waits in a
-;   static and is reloaded after sysexit. Stack at entry: +4 nr, +8 a1, +12 a2, +16 a3 (unused:
-;   the kernel reads it from [esp]), +20 esp.
+;   sysenter (ABI: sysenter.asm) with ECX (the user ESP the kernel reads
+;   arguments 4 and 5 from, at ECX + SYSENTER_ARG4_OFFSET, and returns
+;   with) set to esp; the real ESP waits in a static and is reloaded after
+;   sysexit. Stack after the three pushes: +16 nr, +20 a1, +24 a2, +28 a3,
+;   +32 esp.
 global sysenter_with_esp
 section .bss
 saved_esp: resd 1
 section .text
 sysenter_with_esp:
-    PUSH_REGS ebp, ebx
-    LOAD_ARGS 12, eax, ebx, ebp     ; nr, a1, a2
-    LOAD_ARGS 28, ecx               ; esp
+    PUSH_REGS ebx, esi, edi
+    LOAD_ARGS 16, eax, ebx, esi, edi ; nr, a1, a2, a3
+    LOAD_ARGS 32, ecx               ; esp
     mov [saved_esp], esp
     mov edx, .back
     sysenter
 .back:
     mov esp, [saved_esp]
-    POP_REGS ebp, ebx
+    POP_REGS ebx, esi, edi
     ret

@@ -44,6 +44,7 @@ static const struct scenario cases[] = {
     { shm_map_hostile_ranges, "shm_map_hostile_ranges_einval" },
     { unknown_numbers_preserve_registers, "unknown_syscall_numbers_enosys_registers_kept" },
     { eflags_nt_ac_preserved, "eflags_nt_ac_kept_across_syscall" },
+    { sysenter_eflags_kept, "sysenter_eflags_and_registers_kept" },
     { eflags_iopl_stays_0, "eflags_iopl_cannot_be_raised" },
     { eflags_tf_across_syscall, "eflags_tf_across_syscall_db_after_return" },
     { sysenter_tf_ring_trip_stays_in_its_process, "sysenter_tf_ring_trip_stays_in_its_process" },

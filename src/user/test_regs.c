@@ -42,8 +42,8 @@ static int round_ok(int round)
     return ok;
 }
 
-/* The sysenter path gives the same answers as int 0x80, takes argument 3
- * from the user stack, and a bad user ESP there gets -EFAULT, not a fault. */
+/* The sysenter path gives the same answers as int 0x80 (argument 3 in EDI:
+ * a write of three arguments). */
 static int sysenter_same_results(void)
 {
     struct sysinfo si;
@@ -60,17 +60,46 @@ static int sysenter_same_results(void)
 
 long sysenter_with_esp(long nr, long a1, long a2, long a3, uint32_t esp);
 
+/* Arguments 4 and 5 are read at ESP + SYSENTER_ARG4_OFFSET: unmapped,
+ * kernel and trampoline addresses, and one that wraps past 4 GiB, must give
+ * -EFAULT (and run nothing); calls with up to three arguments never look. */
 static int sysenter_bad_stack_efault(void)
 {
     struct sysinfo si;
     if (sysinfo(&si) < 0 || !(si.features & SYSINFO_SYSENTER))
         return 1;
-    /* Argument 3 would be read at ESP: unmapped, kernel and trampoline
-     * addresses must give -EFAULT; calls with fewer arguments never look. */
-    return sysenter_with_esp(SYS_write, 1, 0, 4, 0) == -EFAULT &&
-           sysenter_with_esp(SYS_write, 1, 0, 4, KERNEL_VIRT_BASE) == -EFAULT &&
-           sysenter_with_esp(SYS_write, 1, 0, 4, TRAMPOLINE_BASE + 2 * PAGE_SIZE) == -EFAULT &&
+    static char reply[8];
+    const uint32_t at = SYSENTER_ARG4_OFFSET;
+    return sysenter_with_esp(SYS_ipc_call, -2, 0, 0, 0) == -EFAULT &&
+           sysenter_with_esp(SYS_ipc_call, -2, 0, 0, KERNEL_VIRT_BASE - at) == -EFAULT &&
+           sysenter_with_esp(SYS_ipc_call, -2, 0, 0, TRAMPOLINE_BASE + 2 * PAGE_SIZE - at) == -EFAULT &&
+           sysenter_with_esp(SYS_ipc_call, -2, 0, 0, 0u - at + 4) == -EFAULT &&
+           sysenter_with_esp(SYS_ipc_recv, -2, (long)reply, sizeof(reply), 0xFFFFFFF0u) == -EFAULT &&
+           sysenter_with_esp(SYS_write, 1, (long)reply, 0, 0) == 0 &&
            sysenter_with_esp(SYS_getpid, 0, 0, 0, 0) == getpid();
+}
+
+/* Arguments 4 and 5 reach the kernel through sysenter: an ipc_call (five
+ * arguments) to an echo server gets its message back in the reply buffer
+ * (argument 4) of the size given (argument 5). */
+static int sysenter_five_arguments(void)
+{
+    struct sysinfo si;
+    if (sysinfo(&si) < 0 || !(si.features & SYSINFO_SYSENTER))
+        return 1;
+    char *argv[] = { "child", "pong", NULL };
+    long pid = spawn("child", argv);
+    if (pid <= 0)
+        return 0;
+    char reply[8] = { 0 }, bye[8] = { 0 };
+    long n = sysenter_call(SYS_ipc_call, pid, (long)"hello", 5, (long)reply, sizeof(reply));
+    long q = sysenter_call(SYS_ipc_call, pid, (long)"quit", 4, (long)bye, sizeof(bye));
+    int status = -1;
+    long w = wait((int)pid, &status);
+    if (n != 5 || memcmp(reply, "hello", 5) != 0 || q != 4)
+        printf("    # sysenter ipc_call: %d '%s', quit %d\n", (int)n, reply, (int)q);
+    return n == 5 && memcmp(reply, "hello", 5) == 0 && q == 4 && memcmp(bye, "bye!", 4) == 0 &&
+           w == pid && status == 0;
 }
 
 /* The trampoline's fast path (src/kernel/entry/fastpath.h) counts what the slow
@@ -149,12 +178,13 @@ static int getppid_after_reparent(void)
 
 int main(void)
 {
-    ktap_plan(15);
+    ktap_plan(16);
     ktap_result(fast_calls_counted(0), "fast_path_counts_calls_and_cr3_writes_int80");
     ktap_result(fast_calls_counted(1), "fast_path_counts_calls_and_cr3_writes_sysenter");
     ktap_result(getppid_after_reparent(), "getppid_after_reparent_is_init");
     ktap_result(sysenter_same_results(), "sysenter_same_results_as_int80");
     ktap_result(sysenter_bad_stack_efault(), "sysenter_bad_user_stack_efault");
+    ktap_result(sysenter_five_arguments(), "sysenter_five_arguments");
     for (int round = 0; round < 10; round++) {
         char name[48];
         snprintf(name, sizeof(name), "registers_preserved_round_%d", round);

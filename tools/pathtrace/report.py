@@ -48,7 +48,7 @@ SEGMENTS = [
     ("frame copy in", "COPY_FRAME_TO_KERNEL_STACK: rep movsd, per iteration"),
     ("entry scrub", "DEBUG=1 only: SCRUB_ENTRY_STACK, rep stosd, per iteration"),
     ("C entry", "trap_from_user (slow path); DEBUG=1: syscall_check_entry"),
-    ("dispatch", "syscall_dispatch (slow path), syscall_sysenter_arg3 (sysenter arg 3 copy-in)"),
+    ("dispatch", "syscall_dispatch (slow path), syscall_sysenter_args45 (sysenter args 4, 5 copy-in)"),
     ("handler", "syscall_table[nr] (sc_NAME, syscall.c) and whatever it calls"),
     ("exit", "trap_return, syscall_finish_slow; DEBUG=1: syscall_check_exit"),
     ("frame copy out", "COPY_FRAME_TO_ENTRY_STACK: rep movsd, per iteration"),
@@ -355,7 +355,7 @@ def segments(win, namer, kernel):
                 cur = "C entry"
             elif fn in ("trap_return", "syscall_finish_slow", "syscall_check_exit"):
                 cur = "exit"
-            elif fn in ("syscall_dispatch", "syscall_sysenter_arg3"):
+            elif fn in ("syscall_dispatch", "syscall_sysenter_args45"):
                 cur = "dispatch"
             elif fn and fn.startswith("sc_"):                 # syscall_table[nr]: the handler
                 cur = "handler"

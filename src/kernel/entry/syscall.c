@@ -51,7 +51,7 @@ static long sys_poweroff(uint32_t failed)
 }
 
 /* Arguments each call takes (uapi/syscalls.def), for the sysenter ABI (only
- * arg 3 costs a copy-in: it waits on the user stack). A row numbered 0 or
+ * args 4 and 5 cost a copy-in: they wait on the user stack). A row numbered 0 or
  * NR_SYSCALLS and up stops the build here. */
 #define SYSCALL(nr, name, nargs, class, desc) \
     _Static_assert((nr) >= 1 && (nr) < NR_SYSCALLS && (nargs) <= 5, #name ": number or nargs out of range");
@@ -130,28 +130,46 @@ HOT_RODATA syscall_fn *const syscall_table[NR_SYSCALLS] = {
 #undef SYSCALL
 
 /*
- * syscall_sysenter_arg3 - in syscall_sysenter_table[] for each call with
- * three or more arguments (the sysenter ABI leaves arg 3 on the user
- * stack; the trampoline passes 0 for it): fetches arg 3 from the word at
- * the user's ESP (the frame's user_esp, on the entry stack) with
- * fetch_user_word (uaccess.h: copy_from_user's rules and counts, one
- * walk, no calls) and calls syscall_table[EAX] with @a, @b, it, @d, @e.
- * Returns the handler's
- * result, or -EFAULT (no handler runs) if the word cannot be read.
+ * sysenter_stack_args - the sysenter ABI's arguments 4 and 5 of call @nr
+ * (< NR_SYSCALLS), the words at @user_esp + SYSENTER_ARG4_OFFSET and 4
+ * bytes above (uapi/syscall.h; @user_esp is the ECX the user came in with),
+ * into *@d and *@e: read with fetch_user_word (uaccess.h: copy_from_user's
+ * rules and counts, one walk, no calls), and only as many as the call takes
+ * (syscall_nargs[]); the others are left as they are. Returns 0, or
+ * -EFAULT if a word cannot be read or its address would wrap past 4 GiB.
  */
-KERNEL_HOT_TEXT long syscall_sysenter_arg3(uint32_t a, uint32_t b, UNUSED uint32_t c, uint32_t d, uint32_t e)
+static inline long sysenter_stack_args(uint32_t nr, uint32_t user_esp, uint32_t *d, uint32_t *e)
+{
+    if (user_esp > UINT32_MAX - SYSENTER_ARG4_OFFSET - 2 * sizeof(uint32_t))
+        return -EFAULT;
+    uaddr_t at = user_esp + SYSENTER_ARG4_OFFSET;
+    if (fetch_user_word(current->pd, at, d) < 0)
+        return -EFAULT;
+    if (syscall_nargs[nr] >= 5 && fetch_user_word(current->pd, at + sizeof(uint32_t), e) < 0)
+        return -EFAULT;
+    return 0;
+}
+
+/*
+ * syscall_sysenter_args45 - in syscall_sysenter_table[] for each call with
+ * four or five arguments (the sysenter ABI leaves them on the user stack;
+ * the trampoline passes 0 for both): reads them (sysenter_stack_args) from
+ * the user's ESP as the frame holds it (user_esp, on the entry stack) and
+ * calls syscall_table[EAX] with @a, @b, @c and them. Returns the handler's
+ * result, or -EFAULT (no handler runs) if they cannot be read.
+ */
+KERNEL_HOT_TEXT long syscall_sysenter_args45(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
 {
     const struct trapframe *tf = TRAMP_ENTRY_FRAME;
-    uint32_t arg3;
-    if (fetch_user_word(current->pd, tf->user_esp, &arg3) < 0)
+    if (sysenter_stack_args(tf->eax, tf->user_esp, &d, &e) < 0)
         return -EFAULT;
-    return syscall_table[tf->eax](a, b, arg3, d, e);
+    return syscall_table[tf->eax](a, b, c, d, e);
 }
 
 /* syscall_sysenter_table[nr]: the sysenter general path's table: the
- * handler itself for a call with fewer than three arguments, else
- * syscall_sysenter_arg3, which copies arg 3 in first. */
-#define SYSCALL(nr, name, nargs, class, desc) [nr] = (nargs) >= 3 ? syscall_sysenter_arg3 : sc_##name,
+ * handler itself for a call with up to three arguments (all in registers),
+ * else syscall_sysenter_args45, which copies arguments 4 and 5 in first. */
+#define SYSCALL(nr, name, nargs, class, desc) [nr] = (nargs) >= 4 ? syscall_sysenter_args45 : sc_##name,
 HOT_RODATA syscall_fn *const syscall_sysenter_table[NR_SYSCALLS] = {
     [0] = sc_enosys,
 #include "uapi/syscalls.def"
@@ -162,28 +180,29 @@ HOT_RODATA syscall_fn *const syscall_sysenter_table[NR_SYSCALLS] = {
  * syscall_dispatch - the slow path's dispatch (trap_from_user): run the
  * call in @tf->eax and put its result in the frame's EAX. Arguments: int
  * 0x80 passes EBX, ECX, EDX, ESI, EDI; sysenter (ECX and EDX carry the
- * return ESP and EIP) passes EBX, EBP, the word at the user's ESP (copied
- * in only for calls with three or more arguments: -EFAULT if it cannot be
- * read), ESI, EDI. A number out of range gets -ENOSYS. @tf is where the
+ * return ESP and EIP) passes EBX, ESI, EDI and the two words at the user's
+ * ESP + SYSENTER_ARG4_OFFSET (copied in only for calls with four or five
+ * arguments: -EFAULT if they cannot be read). A number out of range gets
+ * -ENOSYS. @tf is where the
  * frame was at entry; the result goes to current->tf, where it is now.
  */
 KERNEL_HOT_TEXT void syscall_dispatch(struct trapframe *tf)
 {
     kev_syscalls++;
     uint32_t nr = tf->eax;
-    uint32_t b = tf->ecx, c = tf->edx;
+    uint32_t b = tf->ecx, c = tf->edx, d = tf->esi, e = tf->edi;
     long r;
     if (nr >= NR_SYSCALLS) {
         r = -ENOSYS;
     } else {
         if (tf->vector == SYSENTER_VECTOR) {
-            b = tf->ebp, c = 0;
-            if (syscall_nargs[nr] >= 3 && fetch_user_word(current->pd, tf->user_esp, &c) < 0) {
+            b = tf->esi, c = tf->edi, d = 0, e = 0;
+            if (syscall_nargs[nr] >= 4 && sysenter_stack_args(nr, tf->user_esp, &d, &e) < 0) {
                 tf->eax = (uint32_t)-EFAULT;
                 return;
             }
         }
-        r = syscall_table[nr](tf->ebx, b, c, tf->esi, tf->edi);
+        r = syscall_table[nr](tf->ebx, b, c, d, e);
     }
     current->tf->eax = (uint32_t)r; /* not tf: a call that slept has had its frame moved (proc.c) */
 }

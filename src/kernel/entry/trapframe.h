@@ -116,9 +116,9 @@ _Static_assert(sizeof(struct trapframe) == TRAPFRAME_SIZE, "struct trapframe: TR
 #define EFLAGS_CF   0x00000001  /* [C only] */
 #define EFLAGS_TF           0x00000100
 #define EFLAGS_IF           0x00000200
-#define EFLAGS_DF   0x00000400  /* [C only] */
+#define EFLAGS_DF           0x00000400
 #define EFLAGS_IOPL 0x00003000  /* [C only] */
-#define EFLAGS_NT   0x00004000  /* [C only] */
+#define EFLAGS_NT           0x00004000
 #define EFLAGS_RF   0x00010000  /* [C only] */
 #define EFLAGS_VM   0x00020000  /* [C only] */
 #define EFLAGS_AC   0x00040000  /* [C only] */

@@ -30,6 +30,15 @@ enum { NR_SYSCALLS = 1
 };
 #undef SYSCALL
 
+/* The sysenter ABI (src/user/lib/sysenter.asm, docs/trampoline.md "The
+ * sysenter path"): EAX = number, EBX, ESI, EDI = arguments 1-3, ECX = the
+ * user's ESP (SYSEXIT returns with it), EDX = the return EIP; arguments 4
+ * and 5 are the two words at ECX + SYSENTER_ARG4_OFFSET (bytes), read by
+ * the kernel only for the calls that take them (-EFAULT if they cannot be
+ * read). 32 = where sysenter_call's caller left them: three saved
+ * registers, the return address, the number and arguments 1-3. */
+#define SYSENTER_ARG4_OFFSET 32
+
 /* EAX for a calibration ring trip through sysenter: the trampoline sysexits at
  * once, with no CR3 write and no C (docs/benchmarking.md, "the floor"). */
 #define SYSENTER_RING_TRIP 0xFFFFFFFFu

@@ -37,6 +37,7 @@
 /* ------------------------------------------------------------ asm helpers */
 
 void hx_regs_syscall(const struct regs *in, struct regs *out);
+void hx_regs_sysenter(const struct regs *in, struct regs *out);
 long hx_syscall_esp(long nr, uint32_t esp, uint32_t *esp_after);
 void hx_tf_syscall(long nr, long a1, long a2, long a3);
 uint32_t hx_tf_ring_trip(void);
@@ -155,6 +156,7 @@ void shm_map_hostile_ranges(void);
 /* registers.c */
 void unknown_numbers_preserve_registers(void);
 void eflags_nt_ac_preserved(void);
+void sysenter_eflags_kept(void);
 void eflags_iopl_stays_0(void);
 void eflags_tf_across_syscall(void);
 void sysenter_tf_ring_trip_stays_in_its_process(void);

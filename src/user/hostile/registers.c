@@ -64,6 +64,41 @@ void eflags_nt_ac_preserved(void)
     }
 }
 
+/* The same across sysenter (ABI: src/user/lib/sysenter.asm): NT, AC, DF
+ * and ID come back as they were on every route, the fast path (getpid),
+ * the general path (close, write of three arguments in registers, yield,
+ * which gives up the CPU), and the slow path (an unknown number); so do
+ * EBX, ESI, EDI, EBP and ESP. With NT or DF set the general path sends the
+ * call the slow way, whose popfd loads clean kernel flags; with only AC and
+ * ID it runs C under the user's EFLAGS and leaves without a popfd. */
+void sysenter_eflags_kept(void)
+{
+    struct sysinfo si;
+    if (sysinfo(&si) < 0 || !(si.features & SYSINFO_SYSENTER)) {
+        DIAG("no sysenter on this CPU: nothing to check");
+        return;
+    }
+    long me = getpid();
+    static const uint32_t nrs[] = { SYS_getpid, SYS_close, SYS_write, SYS_yield, 0x7777 };
+    static const uint32_t sets[] = { EFLAGS_NT | EFLAGS_AC | EFLAGS_DF | EFLAGS_ID, EFLAGS_AC | EFLAGS_ID, 0 };
+    const uint32_t watched = EFLAGS_NT | EFLAGS_AC | EFLAGS_DF | EFLAGS_ID | EFLAGS_TF | EFLAGS_IF;
+    for (unsigned s = 0; s < sizeof(sets) / sizeof(sets[0]); s++) {
+        for (unsigned i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
+            struct regs in = plain_regs(nrs[i]), out; /* EBX 0xB0B0B0B0: not an fd */
+            in.eflags |= sets[s] | EFLAGS_CF;
+            memset(&out, 0, sizeof(out));
+            hx_regs_sysenter(&in, &out);
+            long want = nrs[i] == SYS_getpid ? me : nrs[i] == SYS_yield ? 0
+                      : nrs[i] == 0x7777 ? -ENOSYS : -EBADF;
+            EXPECT((long)out.eax == want && out.ebx == in.ebx && out.esi == in.esi && out.edi == in.edi &&
+                   out.ebp == in.ebp && out.esp == out.esp_before,
+                   "nr %x flags %x: eax %x, registers changed", nrs[i], sets[s], out.eax);
+            EXPECT((out.eflags & watched) == (sets[s] | EFLAGS_IF), "nr %x: eflags %x, expected %x of %x",
+                   nrs[i], out.eflags, sets[s] | EFLAGS_IF, watched);
+        }
+    }
+}
+
 /* popfd at CPL 3 cannot raise IOPL, and the kernel would clear it anyway. */
 void eflags_iopl_stays_0(void)
 {
