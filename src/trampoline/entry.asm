@@ -74,6 +74,7 @@ global tramp_sysexit_to_user, tramp_sysexit_window, tramp_sysexit_end, tramp_sys
 global tramp_cr3_pair, tramp_tsc_pair, tramp_fast_int80, tramp_fast_sysenter
 global tramp_fast_int80_shared, tramp_fast_sysenter_shared
 global tramp_syscall_slow, tramp_syscall_general, tramp_sysenter_general
+global tramp_syscall_general_shared, tramp_sysenter_general_shared
 global tramp_syscall_call, tramp_sysenter_call
 
 ; Vectors for which the CPU pushes an error code (SDM Vol. 3A §6.15).
@@ -171,20 +172,21 @@ global tramp_syscall_call, tramp_sysenter_call
     mov es, eax
 %endmacro
 
-; SWITCH_TO_KERNEL_CR3_FOR_SYSCALL: the entry's CR3 write (none under
-; aspace=shared) and the call's count; then the process's kernel stack,
-; below the slot its frame moves to if it sleeps (proc.c). DEBUG builds
-; run the entry checks (syscall_check_entry, debug_checks.c) with the CR3 the CPU
-; came in with. Clobbers EAX; ESP ends on the kernel stack.
-%macro SWITCH_TO_KERNEL_CR3_FOR_SYSCALL 0
+; SWITCH_TO_KERNEL_CR3_FOR_SYSCALL split: the entry's CR3 write (split =
+; 1: aspace=split, split-global; split = 0, aspace=shared: none; the
+; entry's route table picks the copy, so no mode test runs) and the call's
+; count; then the process's kernel stack, below the slot its frame moves
+; to if it sleeps (proc.c). DEBUG builds run the entry checks
+; (syscall_check_entry, debug_checks.c) with the CR3 the CPU came in with.
+; Clobbers EAX; ESP ends on the kernel stack.
+%macro SWITCH_TO_KERNEL_CR3_FOR_SYSCALL 1
   %if DEBUG_CHECKS
     mov eax, cr3
     push eax                        ; [ENTRY_FRAME - 4]: the user CR3, for the check
   %endif
-    cmp dword [tramp_switches_cr3], 0
-    je %%switched
+  %if %1
     SWITCH_TO_KERNEL_CR3
-%%switched:
+  %endif
     inc dword [kev_syscalls]
     mov esp, [tramp_kstack_top]
     sub esp, TRAPFRAME_SIZE
@@ -197,13 +199,13 @@ global tramp_syscall_call, tramp_sysenter_call
   %endif
 %endmacro
 
-; SWITCH_TO_USER_CR3_AFTER_SYSCALL tail: EAX = the handler's result. If
+; SWITCH_TO_USER_CR3_AFTER_SYSCALL split: EAX = the handler's result. If
 ; the process now has slow work (tramp_fast_limit == 0: a kill, a frame
 ; moved off the entry stack because it slept, a TF to restore), C finishes
 ; the call (tramp_syscall_finish_slow). Else store the result in the
 ; frame, which is still on the entry stack as the entry left it, move ESP
-; to it and load the user CR3 (fast_user_pd, counted; none under
-; aspace=shared). Must be followed by `tail`, the register pops.
+; to it and (split = 1) load the user CR3 (fast_user_pd, counted). Must be
+; followed by the register pops.
 %macro SWITCH_TO_USER_CR3_AFTER_SYSCALL 1
     cmp dword [tramp_fast_limit], 0
     je tramp_syscall_finish_slow
@@ -212,11 +214,37 @@ global tramp_syscall_call, tramp_sysenter_call
     call syscall_check_exit
   %endif
     mov esp, ENTRY_FRAME
-    cmp dword [tramp_switches_cr3], 0
-    je %1
+  %if %1
     mov eax, [fast_user_pd]
     inc dword [kev_cr3_writes]      ; counted while the kernel PD still maps it
     SWITCH_TO_USER_CR3 eax
+  %endif
+%endmacro
+
+; INT80_GENERAL_ENTRY split: the general path from int 0x80 up to the
+; handler call: the frame (the CPU's five words are on the entry stack),
+; the number kept in EBP, the kernel CR3 (split = 1) and stack.
+%macro INT80_GENERAL_ENTRY 1
+    push dword 0                    ; error code
+    push dword SYSCALL_VECTOR
+    cld                             ; DF is the user's until now
+    pushad
+    mov ebp, eax                    ; the number (EBP is no argument of int 0x80)
+    SAVE_SEGMENTS_LOAD_KERNEL_DS    ; the frame is complete: ENTRY_FRAME
+    SWITCH_TO_KERNEL_CR3_FOR_SYSCALL %1
+%endmacro
+
+; INT80_GENERAL_CALL split: call the handler, kernel CR3 and stack loaded,
+; with its five arguments still in the registers the user passed them in,
+; and come back to the entry stack and (split = 1) the user CR3.
+%macro INT80_GENERAL_CALL 1
+    push edi                        ; the handler's five arguments (cdecl)
+    push esi
+    push edx
+    push ecx
+    push ebx
+    call [syscall_table + ebp * 4]  ; syscall.c: EAX = the result
+    SWITCH_TO_USER_CR3_AFTER_SYSCALL %1
 %endmacro
 
 ; FAST_DEBUG_CHECK: DEBUG builds: the entry and exit invariants, in C
@@ -406,28 +434,17 @@ tramp_from_kernel:
 ; pending: the limit is 0 then) takes the stub's old way, tramp_common and
 ; trap_from_user; any other goes where tramp_int80_route[nr] says
 ; (fastpath.c): a fast call (fastpath.h) to tramp_fast_int80 (split modes)
-; or tramp_fast_int80_shared, every other call to the general path below.
+; or tramp_fast_int80_shared, every other call to the general path of this
+; boot's aspace: tramp_syscall_general (split modes), right below, or
+; tramp_syscall_general_shared.
 tramp_syscall_entry:
     cmp eax, [ss:tramp_fast_limit]
     jae tramp_syscall_slow
-    jmp [ss:tramp_int80_route + eax * 4] ; the next line, or a fast path
+    jmp [ss:tramp_int80_route + eax * 4] ; the next line, or another path
 tramp_syscall_general:
-    ; entry stack: the CPU's eip, cs, eflags, esp, ss
-    push dword 0                    ; error code
-    push dword SYSCALL_VECTOR
-    cld                             ; DF is the user's until now
-    pushad
-    mov ebp, eax                    ; the number (EBP is no argument of int 0x80)
-    SAVE_SEGMENTS_LOAD_KERNEL_DS    ; the frame is complete: ENTRY_FRAME
-    SWITCH_TO_KERNEL_CR3_FOR_SYSCALL
+    INT80_GENERAL_ENTRY 1           ; entry stack: the CPU's eip, cs, eflags, esp, ss
 tramp_syscall_call:            ; kernel CR3, kernel stack: call the handler
-    push edi                        ; the handler's five arguments (cdecl),
-    push esi                        ; still in the registers the user
-    push edx                        ; passed them in
-    push ecx
-    push ebx
-    call [syscall_table + ebp * 4]  ; syscall.c: EAX = the result
-    SWITCH_TO_USER_CR3_AFTER_SYSCALL tramp_restore_iret
+    INT80_GENERAL_CALL 1
 tramp_restore_iret:            ; also the end of tramp_iret_to_user
     RESTORE_REGS_AND_IRET
 tramp_restore_iret_end:
@@ -436,6 +453,10 @@ tramp_syscall_slow:
     push dword SYSCALL_VECTOR
     jmp tramp_common
     FAST_INT80                      ; not at tramp_restore_iret_end: GDB names an address by one symbol
+tramp_syscall_general_shared:  ; aspace=shared: no CR3 write
+    INT80_GENERAL_ENTRY 0
+    INT80_GENERAL_CALL 0
+    jmp tramp_restore_iret          ; its pops are the exit window trap.c knows
 
 ; The general path's way out when the process has slow work (see
 ; SWITCH_TO_USER_CR3_AFTER_SYSCALL): EAX = the handler's result; on the
@@ -470,6 +491,39 @@ tramp_syscall_finish_slow:
     popfd                           ; kernel EFLAGS: TF, NT, AC, DF off
 %endmacro
 
+; SYSENTER_GENERAL_ENTRY split: the general path from sysenter up to the
+; handler call. It runs C with the user's EFLAGS as SYSENTER left them (IF
+; off), so that its way out needs no popfd: TF is clear here (else slow
+; work was pending: the entry's first compare), AC and ID mean nothing at
+; CPL 0 (SDM Vol. 3A §6.15, #AC only at CPL 3), and C changes only the
+; arithmetic flags, which the sysenter ABI does not keep. DF (C needs it
+; clear) and NT (a kernel iret would be a task return) must be clear: one
+; test sends a call with either set down the slow path, whose popfd loads
+; clean flags. The number is kept in EDX (the return EIP is in the frame).
+%macro SYSENTER_GENERAL_ENTRY 1
+    pushfd                          ; the user's EFLAGS (IF off), into the frame's slot
+    test dword [esp], EFLAGS_NT | EFLAGS_DF
+    jnz tramp_sysenter_odd_flags
+    SYSENTER_FRAME_AFTER_PUSHFD
+    pushad
+    mov edx, eax                    ; the number
+    SAVE_SEGMENTS_LOAD_KERNEL_DS
+    SWITCH_TO_KERNEL_CR3_FOR_SYSCALL %1
+%endmacro
+
+; SYSENTER_GENERAL_CALL split: call the handler through
+; syscall_sysenter_table with arguments 1-3 from EBX, ESI, EDI, and come
+; back to the entry stack and (split = 1) the user CR3.
+%macro SYSENTER_GENERAL_CALL 1
+    push dword 0                    ; arg 5 } wait on the user stack: syscall_sysenter_table
+    push dword 0                    ; arg 4 } sends the
+    push edi                        ; arg 3   calls that take them to
+    push esi                        ; arg 2   syscall_sysenter_args45, which
+    push ebx                        ; arg 1   copies them in
+    call [syscall_sysenter_table + edx * 4]
+    SWITCH_TO_USER_CR3_AFTER_SYSCALL %1
+%endmacro
+
 ; SYSENTER (Intel SDM Vol. 2B "SYSENTER"; MSRs written once by desc.c:
 ; CS = KERNEL_CS, SS = KERNEL_CS + 8, EIP = here, ESP = 8 bytes below
 ; tramp_entry_stack_top, so that the pushfd below lands where a frame's
@@ -489,30 +543,9 @@ tramp_sysenter_entry:
     jae tramp_sysenter_slow    ; also the calibration ring trip (EAX = ~0)
     jmp [ss:tramp_sysenter_route + eax * 4] ; the next line, or a fast path
 tramp_sysenter_general:
-    ; The general path runs C with the user's EFLAGS as SYSENTER left them
-    ; (IF off), so that its way out needs no popfd: TF is clear here (else
-    ; slow work was pending, above), AC and ID mean nothing at CPL 0 (SDM
-    ; Vol. 3A §6.15, #AC only at CPL 3), and C changes only the arithmetic
-    ; flags, which the sysenter ABI does not keep. DF (C needs it clear)
-    ; and NT (a kernel iret would be a task return) must be clear: one
-    ; test sends a call with either set down the slow path, whose popfd
-    ; loads clean flags.
-    pushfd                          ; the user's EFLAGS (IF off), into the frame's slot
-    test dword [esp], EFLAGS_NT | EFLAGS_DF
-    jnz tramp_sysenter_odd_flags
-    SYSENTER_FRAME_AFTER_PUSHFD
-    pushad
-    mov edx, eax                    ; the number (EDX, the return EIP, is in the frame)
-    SAVE_SEGMENTS_LOAD_KERNEL_DS
-    SWITCH_TO_KERNEL_CR3_FOR_SYSCALL
+    SYSENTER_GENERAL_ENTRY 1
 tramp_sysenter_call:           ; kernel CR3, kernel stack: call the handler
-    push dword 0                    ; arg 5 } wait on the user stack: syscall_sysenter_table
-    push dword 0                    ; arg 4 } sends the
-    push edi                        ; arg 3   calls that take them to
-    push esi                        ; arg 2   syscall_sysenter_args45, which
-    push ebx                        ; arg 1   copies them in
-    call [syscall_sysenter_table + edx * 4]
-    SWITCH_TO_USER_CR3_AFTER_SYSCALL tramp_sysenter_return
+    SYSENTER_GENERAL_CALL 1
 ; The general path's way out: EFLAGS is still the user's (see above), so
 ; no popfd; SYSEXIT takes ESP from ECX, so ESP may stay at the vector slot.
 tramp_sysenter_return:         ; also the start of the exit window (trap.c)
@@ -558,6 +591,10 @@ tramp_sysenter_odd_flags:      ; from the general path: NT or DF set, EFLAGS pus
 tramp_sysenter_ring_trip:      ; ECX, EDX: the user's ESP and EIP already
     sti                             ; its shadow covers sysexit
     sysexit
+tramp_sysenter_general_shared: ; aspace=shared: no CR3 write
+    SYSENTER_GENERAL_ENTRY 0
+    SYSENTER_GENERAL_CALL 0
+    jmp tramp_sysenter_return       ; its pops are the exit window trap.c knows
 tramp_sysenter_end:
 
 ; void tramp_iret_to_user(const struct trapframe *tf, uint32_t cr3)

@@ -19,8 +19,10 @@ HOT static uint32_t fast_zero; /* nop's answer */
 extern uint32_t tramp_fast_answer[NR_SYSCALLS];
 extern uint32_t tramp_int80_route[NR_SYSCALLS], tramp_sysenter_route[NR_SYSCALLS];
 /* trampoline/entry.asm: the targets of the routes */
-extern char tramp_syscall_general[], tramp_fast_int80[], tramp_fast_int80_shared[];
-extern char tramp_sysenter_general[], tramp_fast_sysenter[], tramp_fast_sysenter_shared[];
+extern char tramp_syscall_general[], tramp_syscall_general_shared[];
+extern char tramp_fast_int80[], tramp_fast_int80_shared[];
+extern char tramp_sysenter_general[], tramp_sysenter_general_shared[];
+extern char tramp_fast_sysenter[], tramp_fast_sysenter_shared[];
 
 /* Slow work: a kill to take, a sysenter's TF to put back, the first Bochs
  * break, or a frame that is not on the entry stack (the process gave up
@@ -48,15 +50,18 @@ void fastpath_init(void)
 #include "uapi/syscalls.def"
 #undef SYSCALL
     /* Each entry's route per number: the fast path of this boot's
-     * address-space kind for a call with an answer word (so the path tests
-     * no mode), the general path for every other. */
+     * address-space kind for a call with an answer word, its general path
+     * for every other (one copy of each that writes CR3, one that does not:
+     * no path tests the mode). */
     bool shared = aspace_mode == ASPACE_SHARED;
+    const char *int80_fast = shared ? tramp_fast_int80_shared : tramp_fast_int80;
+    const char *int80_general = shared ? tramp_syscall_general_shared : tramp_syscall_general;
+    const char *sysenter_fast = shared ? tramp_fast_sysenter_shared : tramp_fast_sysenter;
+    const char *sysenter_general = shared ? tramp_sysenter_general_shared : tramp_sysenter_general;
     for (uint32_t nr = 0; nr < NR_SYSCALLS; nr++) {
         bool fast = tramp_fast_answer[nr] != 0;
-        tramp_int80_route[nr] = (uint32_t)(uintptr_t)(!fast ? tramp_syscall_general
-                                                      : shared ? tramp_fast_int80_shared : tramp_fast_int80);
-        tramp_sysenter_route[nr] = (uint32_t)(uintptr_t)(!fast ? tramp_sysenter_general
-                                                         : shared ? tramp_fast_sysenter_shared : tramp_fast_sysenter);
+        tramp_int80_route[nr] = (uint32_t)(uintptr_t)(fast ? int80_fast : int80_general);
+        tramp_sysenter_route[nr] = (uint32_t)(uintptr_t)(fast ? sysenter_fast : sysenter_general);
     }
     tramp_fast_limit = 0; /* until the first process is switched to */
 }
