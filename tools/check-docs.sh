@@ -41,19 +41,46 @@ resolve() {
     [ "$(printf '%s\n' "$hits" | grep -c .)" -eq 1 ] && echo "$hits"
 }
 
-# inside SYM FILE LINE: is LINE of FILE inside the definition of SYM?
+# inside SYM FILE LINE: is LINE of FILE inside the definition of SYM? In
+# NASM, also when LINE is in the body of a macro that SYM's code invokes
+# (from its label to the next one), directly or through other macros:
+# GDB's line numbers for macro-made code point into the %macro body.
 inside() {
     awk -v sym="$1" -v want="$3" -v asm="$([[ $2 == *.asm || $2 == *.inc ]] && echo 1 || echo 0)" '
         function defines(s) {
             if (asm) return $0 ~ ("^" s ":")
             return $0 ~ ("^[A-Za-z_].*[ *]" s "\\(") || $0 ~ ("^" s "\\(")
         }
-        !start && defines(sym) { start = NR }
-        start && NR > start && NR <= want {
-            if (asm && $0 ~ /^[A-Za-z_][A-Za-z0-9_]*:/) ended = NR
-            if (!asm && $0 ~ /^}/) ended = NR
+        function word(w) { return w ~ /^[A-Za-z_][A-Za-z0-9_]*$/ }
+        FNR == NR {                                  # pass 1: the macros
+            if (!asm) next
+            if ($1 == "%macro") { cur = $2; mstart[cur] = FNR; next }
+            if ($1 == "%endmacro" && cur != "") { mend[cur] = FNR; cur = ""; next }
+            if (cur != "" && word($1)) uses[cur] = uses[cur] " " $1
+            next
         }
-        END { exit !(start && start <= want && !ended) }' "$2"
+        !start && defines(sym) { start = FNR; next }
+        start && FNR <= want {
+            if (asm && $0 ~ /^[A-Za-z_][A-Za-z0-9_]*:/) ended = FNR
+            if (!asm && $0 ~ /^}/) ended = FNR
+        }
+        asm && start && !own_end {
+            if ($0 ~ /^[A-Za-z_][A-Za-z0-9_]*:/) own_end = FNR
+            else if (word($1)) todo[$1] = 1
+        }
+        END {
+            if (start && start <= want && !ended) exit 0
+            do {                                     # the macros it invokes, transitively
+                more = 0
+                for (m in todo) if (!(m in seen)) {
+                    seen[m] = 1; more = 1
+                    if (m in mend && mstart[m] < want && want < mend[m]) exit 0
+                    n = split(uses[m], u, " ")
+                    for (i = 1; i <= n; i++) todo[u[i]] = 1
+                }
+            } while (more)
+            exit 1
+        }' "$2" "$2"
 }
 
 # inside_macro SYM FILE LINE: SYM is made by a NASM macro (`SYSCALL getpid,
