@@ -155,18 +155,15 @@ global tramp_syscall_call, tramp_sysenter_call
 ; below are its steps, shared by the int 0x80 and sysenter entries (the first, by tramp_common too).
 
 ; SAVE_SEGMENTS_LOAD_KERNEL_DS: complete the frame with DS, ES, FS, GS
-; (zero-extended: no stale stack bytes enter it) and load KERNEL_DS into DS
+; (one `push sreg` each: the upper 16 bits of each slot are the frame's
+; padding, which nothing reads; trapframe.h) and load KERNEL_DS into DS
 ; and ES. FS and GS keep the user's selectors: no kernel code uses them,
 ; and the way out reloads all four from the frame. Clobbers EAX.
 %macro SAVE_SEGMENTS_LOAD_KERNEL_DS 0
-    mov eax, ds
-    push eax
-    mov eax, es
-    push eax
-    mov eax, fs
-    push eax
-    mov eax, gs
-    push eax
+    push ds
+    push es
+    push fs
+    push gs
     mov eax, KERNEL_DS              ; the user's DS may be null or odd: load
     mov ds, eax                     ; ours before the first memory access
     mov es, eax

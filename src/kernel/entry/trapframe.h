@@ -60,7 +60,10 @@
  * only valid when (cs & 3) == 3: the CPU pushes them only on a privilege
  * change (SDM Vol. 3A §6.12.1, Figure 6-4). */
 struct trapframe {
-    uint32_t gs, fs, es, ds;                             /* pushed by the stub */
+    /* `push sreg` with a 32-bit operand writes only the low 16 bits on
+     * recent Intel CPUs (SDM Vol. 2B, PUSH), so each selector has a pad
+     * whose value means nothing (as xv6's trapframe). */
+    uint16_t gs, gs_pad, fs, fs_pad, es, es_pad, ds, ds_pad; /* pushed by the stub */
     uint32_t edi, esi, ebp, esp_pushad, ebx, edx, ecx, eax; /* pushad */
     uint32_t vector, err;                                /* stub (err: CPU or 0) */
     uint32_t eip, cs, eflags;                            /* CPU */
