@@ -386,7 +386,9 @@ extern uint64_t tramp_gdt[GDT_ENTRIES], tramp_idt[IDT_VECTORS];
 extern uint8_t tramp_tss[104];
 extern uint32_t tramp_kernel_cr3, tramp_kstack_top, tramp_switches_cr3;
 extern uint8_t tramp_entry_stack[], tramp_entry_stack_top[];
-extern char tramp_restore_iret[], tramp_restore_iret_end[];
+/* [tramp_syscall_return, tramp_restore_iret_end): the iret tails' pops (a
+ * fault there is the user's bad state: trap.c). */
+extern char tramp_syscall_return[], tramp_restore_iret_end[];
 /* tramp_iret_to_user, tramp_sysexit_to_user (entry.asm) - leave
  * the kernel: copy trap frame @tf to the entry stack, load @cr3 (the
  * process's PD, physical address), restore every register from the frame and

@@ -69,6 +69,7 @@ extern syscall_table, syscall_sysenter_table, syscall_finish_slow
 extern syscall_check_entry, syscall_check_exit
 global tramp_vectors, tramp_common, tramp_iret_to_user
 global tramp_syscall_entry, tramp_cr3_switched, tramp_restore_iret, tramp_restore_iret_end
+global tramp_syscall_return
 global tramp_sysenter_entry, tramp_sysenter_end
 global tramp_sysexit_to_user, tramp_sysexit_window, tramp_sysexit_end, tramp_sysenter_return
 global tramp_cr3_pair, tramp_tsc_pair, tramp_fast_int80, tramp_fast_sysenter
@@ -122,14 +123,20 @@ global tramp_syscall_call, tramp_sysenter_call
     SWITCH_TO_USER_CR3 ebx
 %endmacro
 
+; POP_DS_ES_AND_GPRS: pop ES, DS and EDI..EAX of a struct trapframe whose
+; ES slot is at ESP, leaving ESP at its vector slot.
+%macro POP_DS_ES_AND_GPRS 0
+    pop es
+    pop ds
+    popad
+%endmacro
+
 ; POP_SEGMENTS_AND_GPRS: pop GS, FS, ES, DS and EDI..EAX of a struct
 ; trapframe at ESP, leaving ESP at its vector slot.
 %macro POP_SEGMENTS_AND_GPRS 0
     pop gs
     pop fs
-    pop es
-    pop ds
-    popad
+    POP_DS_ES_AND_GPRS
 %endmacro
 
 ; RESTORE_REGS: pop the registers of a struct trapframe at ESP, leaving
@@ -201,8 +208,10 @@ global tramp_syscall_call, tramp_sysenter_call
 ; moved off the entry stack because it slept, a TF to restore), C finishes
 ; the call (tramp_syscall_finish_slow). Else store the result in the
 ; frame, which is still on the entry stack as the entry left it, move ESP
-; to it and (split = 1) load the user CR3 (fast_user_pd, counted). Must be
-; followed by the register pops.
+; to its ES slot and (split = 1) load the user CR3 (fast_user_pd,
+; counted). Must be followed by POP_DS_ES_AND_GPRS: GS and FS are still
+; the user's (no kernel code loads them, and an interrupt in the handler
+; restores them with the rest of its frame), so they are not popped.
 %macro SWITCH_TO_USER_CR3_AFTER_SYSCALL 1
     cmp dword [tramp_fast_limit], 0
     je tramp_syscall_finish_slow
@@ -210,7 +219,7 @@ global tramp_syscall_call, tramp_sysenter_call
   %if DEBUG_CHECKS
     call syscall_check_exit
   %endif
-    mov esp, ENTRY_FRAME
+    mov esp, ENTRY_FRAME + TF_ES
   %if %1
     mov eax, [fast_user_pd]
     inc dword [kev_cr3_writes]      ; counted while the kernel PD still maps it
@@ -442,6 +451,10 @@ tramp_syscall_general:
     INT80_GENERAL_ENTRY 1           ; entry stack: the CPU's eip, cs, eflags, esp, ss
 tramp_syscall_call:            ; kernel CR3, kernel stack: call the handler
     INT80_GENERAL_CALL 1
+tramp_syscall_return:          ; the general path's pops: the exit window starts here
+    POP_DS_ES_AND_GPRS
+    add esp, 8                      ; vector, error code
+    iretd
 tramp_restore_iret:            ; also the end of tramp_iret_to_user
     RESTORE_REGS_AND_IRET
 tramp_restore_iret_end:
@@ -453,7 +466,7 @@ tramp_syscall_slow:
 tramp_syscall_general_shared:  ; aspace=shared: no CR3 write
     INT80_GENERAL_ENTRY 0
     INT80_GENERAL_CALL 0
-    jmp tramp_restore_iret          ; its pops are the exit window trap.c knows
+    jmp tramp_syscall_return        ; its pops are the exit window trap.c knows
 
 ; The general path's way out when the process has slow work (see
 ; SWITCH_TO_USER_CR3_AFTER_SYSCALL): EAX = the handler's result; on the
@@ -546,7 +559,7 @@ tramp_sysenter_call:           ; kernel CR3, kernel stack: call the handler
 ; The general path's way out: EFLAGS is still the user's (see above), so
 ; no popfd; SYSEXIT takes ESP from ECX, so ESP may stay at the vector slot.
 tramp_sysenter_return:         ; also the start of the exit window (trap.c)
-    POP_SEGMENTS_AND_GPRS           ; ECX, EDX: the return ESP and EIP
+    POP_DS_ES_AND_GPRS              ; ECX, EDX: the return ESP and EIP
     sti                             ; its shadow covers sysexit
     sysexit
 ; The way out by SYSEXIT (CS = KERNEL_CS + 16, SS = KERNEL_CS + 24, both

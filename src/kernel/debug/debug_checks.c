@@ -83,4 +83,13 @@ void syscall_check_exit(void)
         panic("general path exit: pid %d's int 0x80 frame has IF off", p->pid);
     if (tf->vector == SYSENTER_VECTOR && (tf->ecx != tf->user_esp || tf->edx != tf->eip || (tf->eflags & (EFLAGS_IF | EFLAGS_TF))))
         panic("general path exit: pid %d's sysenter frame was changed", p->pid);
+    /* The exit pops neither FS nor GS (entry.asm SWITCH_TO_USER_CR3_AFTER_SYSCALL). */
+    uint16_t fs, gs;
+    __asm__ volatile("mov %%fs, %0; mov %%gs, %1" : "=r"(fs), "=r"(gs));
+    if (fs != tf->fs || gs != tf->gs)
+        panic("general path exit: FS %x GS %x are not pid %d's (%x %x)", fs, gs, p->pid, tf->fs, tf->gs);
+    /* The sysenter exit has no popfd: the flags it runs with are the user's. */
+    const uint32_t kept = EFLAGS_TF | EFLAGS_DF | EFLAGS_NT | EFLAGS_AC | EFLAGS_ID;
+    if (tf->vector == SYSENTER_VECTOR && ((read_eflags() ^ tf->eflags) & kept))
+        panic("general path exit: EFLAGS %x, pid %d's are %x", read_eflags(), p->pid, tf->eflags);
 }

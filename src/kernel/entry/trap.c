@@ -171,7 +171,7 @@ void trap_from_kernel(struct trapframe *tf, uint32_t cr3_at_trap)
         }
         return;
     }
-    if (current && (in_range(tf->eip, tramp_restore_iret, tramp_restore_iret_end) ||
+    if (current && (in_range(tf->eip, tramp_syscall_return, tramp_restore_iret_end) ||
                     in_range(tf->eip, tramp_sysenter_return, tramp_sysexit_end))) {
         /* The pops or the iret of the exit path faulted: the user state is
          * bad, the kernel is fine. Report against the process. */
