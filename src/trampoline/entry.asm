@@ -81,12 +81,12 @@ global tramp_syscall_call, tramp_sysenter_call
 ; Vectors for which the CPU pushes an error code (SDM Vol. 3A §6.15).
 %define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
-; SWITCH_TO_KERNEL_CR3: load the kernel page directory and count the write
-; (kevents.h). Clobbers EAX. Runs with the user CR3; reads only trampoline
-; data until the CR3 write.
-%macro SWITCH_TO_KERNEL_CR3 0
-    mov eax, [tramp_kernel_cr3]
-    mov cr3, eax
+; SWITCH_TO_KERNEL_CR3 [scratch]: load the kernel page directory and count
+; the write (kevents.h). Clobbers scratch (default EAX). Runs with the user
+; CR3; reads only trampoline data until the CR3 write.
+%macro SWITCH_TO_KERNEL_CR3 0-1 eax
+    mov %1, [tramp_kernel_cr3]
+    mov cr3, %1
     inc dword [kev_cr3_writes]
 %endmacro
 
@@ -165,15 +165,16 @@ global tramp_syscall_call, tramp_sysenter_call
 ; (one `push sreg` each: the upper 16 bits of each slot are the frame's
 ; padding, which nothing reads; trapframe.h) and load KERNEL_DS into DS
 ; and ES. FS and GS keep the user's selectors: no kernel code uses them,
-; and the way out reloads all four from the frame. Clobbers EAX.
-%macro SAVE_SEGMENTS_LOAD_KERNEL_DS 0
+; and the way out reloads all four from the frame. Clobbers scratch
+; (default EAX).
+%macro SAVE_SEGMENTS_LOAD_KERNEL_DS 0-1 eax
     push ds
     push es
     push fs
     push gs
-    mov eax, KERNEL_DS              ; the user's DS may be null or odd: load
-    mov ds, eax                     ; ours before the first memory access
-    mov es, eax
+    mov %1, KERNEL_DS               ; the user's DS may be null or odd: load
+    mov ds, %1                      ; ours before the first memory access
+    mov es, %1
 %endmacro
 
 ; SWITCH_TO_KERNEL_CR3_FOR_SYSCALL split: the entry's CR3 write (split =
@@ -182,14 +183,15 @@ global tramp_syscall_call, tramp_sysenter_call
 ; count; then the process's kernel stack, below the slot its frame moves
 ; to if it sleeps (proc.c). DEBUG builds run the entry checks
 ; (syscall_check_entry, debug_checks.c) with the CR3 the CPU came in with.
-; Clobbers EAX; ESP ends on the kernel stack.
+; Clobbers EBP (saved in the frame: pushad), so that EAX, the number,
+; survives to index the handler table; ESP ends on the kernel stack.
 %macro SWITCH_TO_KERNEL_CR3_FOR_SYSCALL 1
   %if DEBUG_CHECKS
-    mov eax, cr3
-    push eax                        ; [ENTRY_FRAME - 4]: the user CR3, for the check
+    mov ebp, cr3
+    push ebp                        ; [ENTRY_FRAME - 4]: the user CR3, for the check
   %endif
   %if %1
-    SWITCH_TO_KERNEL_CR3
+    SWITCH_TO_KERNEL_CR3 ebp
   %endif
     inc dword [kev_syscalls]
     mov esp, [tramp_kstack_top]
@@ -229,14 +231,13 @@ global tramp_syscall_call, tramp_sysenter_call
 
 ; INT80_GENERAL_ENTRY split: the general path from int 0x80 up to the
 ; handler call: the frame (the CPU's five words are on the entry stack),
-; the number kept in EBP, the kernel CR3 (split = 1) and stack.
+; the number kept in EAX, the kernel CR3 (split = 1) and stack.
 %macro INT80_GENERAL_ENTRY 1
     push dword 0                    ; error code
     push dword SYSCALL_VECTOR
     cld                             ; DF is the user's until now
     pushad
-    mov ebp, eax                    ; the number (EBP is no argument of int 0x80)
-    SAVE_SEGMENTS_LOAD_KERNEL_DS    ; the frame is complete: ENTRY_FRAME
+    SAVE_SEGMENTS_LOAD_KERNEL_DS ebp ; the frame is complete: ENTRY_FRAME; EAX: the number
     SWITCH_TO_KERNEL_CR3_FOR_SYSCALL %1
 %endmacro
 
@@ -249,7 +250,7 @@ global tramp_syscall_call, tramp_sysenter_call
     push edx
     push ecx
     push ebx
-    call [syscall_table + ebp * 4]  ; syscall.c: EAX = the result
+    call [syscall_table + eax * 4]  ; syscall.c: EAX = the result
     SWITCH_TO_USER_CR3_AFTER_SYSCALL %1
 %endmacro
 
@@ -509,15 +510,14 @@ tramp_syscall_finish_slow:
 ; arithmetic flags, which the sysenter ABI does not keep. DF (C needs it
 ; clear) and NT (a kernel iret would be a task return) must be clear: one
 ; test sends a call with either set down the slow path, whose popfd loads
-; clean flags. The number is kept in EDX (the return EIP is in the frame).
+; clean flags. The number stays in EAX.
 %macro SYSENTER_GENERAL_ENTRY 1
     pushfd                          ; the user's EFLAGS (IF off), into the frame's slot
     test dword [esp], EFLAGS_NT | EFLAGS_DF
     jnz tramp_sysenter_odd_flags
     SYSENTER_FRAME_AFTER_PUSHFD
     pushad
-    mov edx, eax                    ; the number
-    SAVE_SEGMENTS_LOAD_KERNEL_DS
+    SAVE_SEGMENTS_LOAD_KERNEL_DS ebp ; EAX: the number
     SWITCH_TO_KERNEL_CR3_FOR_SYSCALL %1
 %endmacro
 
@@ -530,7 +530,7 @@ tramp_syscall_finish_slow:
     push edi                        ; arg 3   calls that take them to
     push esi                        ; arg 2   syscall_sysenter_args45, which
     push ebx                        ; arg 1   copies them in
-    call [syscall_sysenter_table + edx * 4]
+    call [syscall_sysenter_table + eax * 4]
     SWITCH_TO_USER_CR3_AFTER_SYSCALL %1
 %endmacro
 
