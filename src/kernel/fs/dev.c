@@ -34,7 +34,7 @@ static long short_count(uint32_t done)
  * read line by line), yet a long write does not hold the CPU. A kill stops
  * the write at the next window: the count sent so far is returned.
  */
-static long console_dev_write(uaddr_t buf, uint32_t len)
+static __attribute__((noinline)) long console_dev_write(uaddr_t buf, uint32_t len)
 {
     if (user_range_ok(current->pd, buf, len, false) < 0)
         return -EFAULT;
@@ -80,7 +80,7 @@ static long console_dev_write(uaddr_t buf, uint32_t len)
  */
 static uint8_t sink_scratch[PAGE_SIZE];
 
-static long sink_write(uaddr_t buf, uint32_t len)
+KERNEL_HOT_TEXT static long sink_write(uaddr_t buf, uint32_t len)
 {
     if (len > UACCESS_MAX_LEN)
         return -EFAULT;
@@ -133,7 +133,7 @@ long dev_read(enum node_type type, uaddr_t buf, uint32_t len)
     }
 }
 
-long dev_write(enum node_type type, uaddr_t buf, uint32_t len)
+KERNEL_HOT_TEXT long dev_write(enum node_type type, uaddr_t buf, uint32_t len)
 {
     switch (type) {
     case N_NULL:
