@@ -33,6 +33,8 @@ static long short_count(uint32_t done)
  * processes may run: lines from different writers never mix (test logs are
  * read line by line), yet a long write does not hold the CPU. A kill stops
  * the write at the next window: the count sent so far is returned.
+ * Never inlined: dev_write is on the hot text page (KERNEL_HOT_TEXT), this
+ * loop and its 256-byte buffer are not.
  */
 static __attribute__((noinline)) long console_dev_write(uaddr_t buf, uint32_t len)
 {
@@ -76,7 +78,8 @@ static __attribute__((noinline)) long console_dev_write(uaddr_t buf, uint32_t le
  * its data) for the syscall benchmark: write(/dev/null) in a replayed trace
  * stands for a write to a file or socket (docs/files.md). A bad buffer is
  * -EFAULT; nothing observable has happened then, as the bytes go nowhere.
- * A preempt point follows every page piece.
+ * A preempt point follows every page piece. On the hot text page with
+ * dev_write: the replay's writes all come here.
  */
 static uint8_t sink_scratch[PAGE_SIZE];
 

@@ -3,6 +3,10 @@
  * Permission rules: SDM Vol. 3A §4.6 (a user access needs U=1 in both the
  * PDE and the PTE; a write needs W=1 in both). We apply the user rules to
  * the kernel's own accesses on the user's behalf.
+ *
+ * On the hot text page (KERNEL_HOT_TEXT, types.h): a copy of one page piece
+ * (copy_from_user, copy_to_user, user_page; fetch_user_word). Ranges over
+ * more than one page take copy_*_user_pages, out of line.
  */
 #include "mm/uaccess.h"
 #include "lib/kstring.h"
