@@ -6,7 +6,7 @@
  *
  * On the hot text page (KERNEL_HOT_TEXT, types.h): a copy of one page piece
  * (copy_from_user, copy_to_user, user_page; fetch_user_word). Ranges over
- * more than one page take copy_*_user_pages, out of line.
+ * more than one page take copy_from_user_pages / copy_to_user_pages.
  */
 #include "mm/uaccess.h"
 #include "lib/kstring.h"
