@@ -297,7 +297,7 @@ bench: deps all ## replay strace logs (TRACE=, default bench/traces/*.log) in ev
 	    BUILD=$(BUILD) QEMU="$(QEMU)" PATHTRACE_BRIEF=1 tools/pathtrace/pathtrace.sh $$c $$e split $(BUILD)/pathtrace || exit 1; done; done; \
 	else echo "bench: the null call's segment table is in TCG ticks under aspace=split: make pathtrace"; fi
 
-# make pathtrace SYSCALL=getppid ENTRY=int80|sysenter ASPACE=split|split-global|shared
+# make pathtrace SYSCALL=getppid|getpid|nop|close|fstat|write ENTRY=int80|sysenter ASPACE=split|split-global|shared
 SYSCALL ?= getppid
 ENTRY ?= int80
 ASPACE ?= split
@@ -309,7 +309,7 @@ $(BUILD)/irqoff.so: tools/irqoff-plugin.c tools/qemu-plugin-v1.h $(LAYOUT_H)
 	@mkdir -p $(@D)
 	$(HOSTCC) -shared -fPIC -O2 -Wall -Wextra -Werror -Isrc/kernel -o $@ $<
 .PHONY: pathtrace
-pathtrace: deps all $(BUILD)/pathtrace/pathtrace.so ## one call traced per instruction: SYSCALL=getppid ENTRY=int80|sysenter ASPACE=split|...; segment table, pages per CR3 epoch
+pathtrace: deps all $(BUILD)/pathtrace/pathtrace.so ## one call traced per instruction: SYSCALL=getppid|getpid|nop|close|fstat|write ENTRY=int80|sysenter ASPACE=split|...; segment table, pages per CR3 epoch
 	BUILD=$(BUILD) QEMU="$(QEMU)" tools/pathtrace/pathtrace.sh "$(SYSCALL)" "$(ENTRY)" "$(ASPACE)" $(BUILD)/pathtrace
 
 # make bench also prints the null call's path per segment (make pathtrace) next to the floor.

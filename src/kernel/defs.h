@@ -165,7 +165,8 @@ void pic_unmask(uint32_t irq);
 void pic_eoi(uint32_t irq);
 
 /* trap.c */
-/* KERNEL_HOT_TEXT (types.h): the functions every system call runs. */
+/* KERNEL_HOT_TEXT (types.h): the functions every system call runs, on one
+ * page with the common handlers (types.h lists them). */
 /* trap_from_user - C entry for every general-path trap from ring 3 (the
  * trampoline, src/trampoline/entry.asm, calls it with the kernel CR3 loaded
  * and ESP on the current process's kernel stack). @tf: the trap frame,

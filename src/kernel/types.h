@@ -17,10 +17,16 @@ typedef uint32_t uaddr_t;
 #define ALIGN_UP(x, a)   (((x) + (a) - 1) & ~((a) - 1))
 #define ARRAY_SIZE(a)    (sizeof(a) / sizeof((a)[0]))
 
-/* KERNEL_HOT_TEXT: every system call runs these (trap.c, syscall.c, and
- * uaccess.c's fetch_user_word for sysenter's arg 3): one text page at the
- * start of .text (link/kernel.ld), so a call loads one translation for
- * them. Here, not in defs.h, because the host tests build uaccess.c too. */
+/* KERNEL_HOT_TEXT: the code of the common system calls: the slow path's C
+ * (trap.c, syscall.c), fetch_user_word for sysenter's arg 3, and the
+ * handlers the bundled traces call most with what they call on their usual
+ * path: close, write to /dev/null or /dev/zero (dev.c's sink), fstat,
+ * lseek, a one-page copy_from_user/copy_to_user, memcpy, memset and
+ * phys_to_virt. One text page at the start of .text (link/kernel.ld
+ * asserts it), so such a call loads one translation for its code
+ * (docs/benchmarking.md "Path trace"); their rare cases are noinline
+ * helpers elsewhere. Here, not in defs.h, because the host tests build
+ * uaccess.c too. */
 #define KERNEL_HOT_TEXT __attribute__((section(".text.hot"))) /* [C only] */
 
 #endif /* TYPES_H */

@@ -5,8 +5,9 @@
  * tools/pathtrace/plugin.c, which sees the markers of pathtrace.h.
  *
  * Usage (module command line): pathtrace SYSCALL ENTRY
- *   SYSCALL: one of calls[] below (calls with no arguments); ENTRY: int80 or
- *   sysenter. Exit status 0, or 1 on a usage error or a missing sysenter.
+ *   SYSCALL: one of calls[] below (each with fixed arguments); ENTRY: int80
+ *   or sysenter. Exit status 0, or 1 on a usage error, a missing sysenter
+ *   or a /dev/null that does not open.
  *
  * The bracket is the replay's (src/user/replay/report.c print_floor): the same
  * `lfence; rdtsc; lfence` inline, a direct call of a one-line function that
@@ -37,18 +38,23 @@ static long (*sys)(long nr, long a1, long a2, long a3, long a4, long a5) = sysca
 
 /* The calls that can be traced: no side effect on the run. Each is a
  * separate function shaped like the replay's os_null. getppid, getpid and
- * nop take the trampoline's fast path; close (of fd -1: -EBADF at once) and
- * fstat (of fd 1, the console: a 96-byte copy-out) take the general path
- * (the trampoline calls syscall_table[nr] directly, docs/trampoline.md §3b). */
+ * nop take the trampoline's fast path; close (of fd -1: -EBADF at once),
+ * fstat (of fd 1, the console: a 96-byte copy-out) and write (1 byte to
+ * /dev/null: a 1-byte copy-in, as the replay's writes) take the general
+ * path (the trampoline calls syscall_table[nr] directly, docs/trampoline.md
+ * §3b). */
 static struct stat st;
+static long devnull = -1;       /* write's fd: opened in main, outside the bracket */
+static const char one_byte = 'x';
 __attribute__((noinline)) long os_getppid(void) { return sys(SYS_getppid, 0, 0, 0, 0, 0); }
 __attribute__((noinline)) long os_getpid(void) { return sys(SYS_getpid, 0, 0, 0, 0, 0); }
 __attribute__((noinline)) long os_nop(void) { return sys(SYS_nop, 0, 0, 0, 0, 0); }
 __attribute__((noinline)) long os_close(void) { return sys(SYS_close, -1, 0, 0, 0, 0); }
 __attribute__((noinline)) long os_fstat(void) { return sys(SYS_fstat, 1, (long)&st, 0, 0, 0); }
+__attribute__((noinline)) long os_write(void) { return sys(SYS_write, devnull, (long)&one_byte, 1, 0, 0); }
 
 /* Names accepted on the command line, in the order of the switch in main. */
-static const char *const calls[] = { "getppid", "getpid", "nop", "close", "fstat" };
+static const char *const calls[] = { "getppid", "getpid", "nop", "close", "fstat", "write" };
 
 static inline uint32_t tsc(void)
 {
@@ -170,7 +176,14 @@ int main(int argc, char **argv)
         case 1: return measure(os_getpid, argv[1], argv[2], mode);
         case 2: return measure(os_nop, argv[1], argv[2], mode);
         case 3: return measure(os_close, argv[1], argv[2], mode);
-        default: return measure(os_fstat, argv[1], argv[2], mode);
+        case 4: return measure(os_fstat, argv[1], argv[2], mode);
+        default:
+            devnull = open("/dev/null", O_WRONLY);
+            if (devnull < 0) {
+                printf("pathtrace: open(\"/dev/null\", O_WRONLY) = %ld\n", devnull);
+                return 1;
+            }
+            return measure(os_write, argv[1], argv[2], mode);
         }
     }
     printf("pathtrace: unknown syscall '%s' (", argv[1]);

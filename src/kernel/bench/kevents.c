@@ -13,9 +13,12 @@
 #include "uapi/syscall.h"
 #include "x86/x86.h"
 
-/* The two the trampoline's fast path counts sit in the hot data line (fastpath.c). */
+/* The two the trampoline's fast path counts, and the two every copy-in or
+ * copy-out counts (uaccess.c), sit in the hot data line (fastpath.c,
+ * link/kernel.ld): a call's counting touches no page of its own. */
 __attribute__((section(".data.hot"))) uint32_t kev_syscalls, kev_cr3_writes;
-uint32_t kev_pages_walked, kev_bytes_copied, kev_faults;
+__attribute__((section(".data.hot"))) uint32_t kev_pages_walked, kev_bytes_copied;
+uint32_t kev_faults;
 
 #define CR3_PAIR_MAX_ROUNDS 100000
 

@@ -10,7 +10,8 @@
 #include "x86/x86.h"
 
 /* One cache line with kev_cr3_writes and kev_syscalls (kevents.c) and the
- * timer's tick count (timer.c): the only kernel data the fast path reads. */
+ * timer's tick count (timer.c): the only kernel data the fast path reads.
+ * The copy counters (kev_pages_walked, kev_bytes_copied) share it. */
 #define HOT __attribute__((section(".data.hot")))
 HOT uint32_t fast_user_pd, fast_pid, fast_ppid;
 HOT static uint32_t fast_zero; /* nop's answer */

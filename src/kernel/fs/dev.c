@@ -33,8 +33,10 @@ static long short_count(uint32_t done)
  * processes may run: lines from different writers never mix (test logs are
  * read line by line), yet a long write does not hold the CPU. A kill stops
  * the write at the next window: the count sent so far is returned.
+ * Never inlined: dev_write is on the hot text page (KERNEL_HOT_TEXT), this
+ * loop and its 256-byte buffer are not.
  */
-static long console_dev_write(uaddr_t buf, uint32_t len)
+static __attribute__((noinline)) long console_dev_write(uaddr_t buf, uint32_t len)
 {
     if (user_range_ok(current->pd, buf, len, false) < 0)
         return -EFAULT;
@@ -76,11 +78,12 @@ static long console_dev_write(uaddr_t buf, uint32_t len)
  * its data) for the syscall benchmark: write(/dev/null) in a replayed trace
  * stands for a write to a file or socket (docs/files.md). A bad buffer is
  * -EFAULT; nothing observable has happened then, as the bytes go nowhere.
- * A preempt point follows every page piece.
+ * A preempt point follows every page piece. On the hot text page with
+ * dev_write: the replay's writes all come here.
  */
 static uint8_t sink_scratch[PAGE_SIZE];
 
-static long sink_write(uaddr_t buf, uint32_t len)
+KERNEL_HOT_TEXT static long sink_write(uaddr_t buf, uint32_t len)
 {
     if (len > UACCESS_MAX_LEN)
         return -EFAULT;
@@ -133,7 +136,7 @@ long dev_read(enum node_type type, uaddr_t buf, uint32_t len)
     }
 }
 
-long dev_write(enum node_type type, uaddr_t buf, uint32_t len)
+KERNEL_HOT_TEXT long dev_write(enum node_type type, uaddr_t buf, uint32_t len)
 {
     switch (type) {
     case N_NULL:

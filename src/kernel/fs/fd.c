@@ -109,7 +109,7 @@ void files_close_all(struct proc *p)
 /* sys_close - close(fd): free descriptor @fd and drop its reference to the
  * open file (the last one releases it: a pipe end closes). 0; -EBADF @fd
  * not open. */
-long sys_close(int fd)
+KERNEL_HOT_TEXT long sys_close(int fd)
 {
     struct file *f = fd_file(fd);
     if (!f)

@@ -21,7 +21,7 @@ static uint32_t module_size(const struct boot_module *m)
 }
 
 /* node_stat - the struct stat of node @n (docs/files.md: devices and inode numbers). */
-static void node_stat(const struct node *n, struct stat *st)
+KERNEL_HOT_TEXT static void node_stat(const struct node *n, struct stat *st)
 {
     memset(st, 0, sizeof(*st));
     st->st_nlink = 1;
@@ -150,7 +150,7 @@ long sys_read(int fd, uaddr_t buf, uint32_t len)
 /* sys_write - write(fd, buf, len): @len bytes of user @buf to @fd's pipe or
  * device. Returns the bytes written; -EBADF @fd not open for writing,
  * -EFAULT bad @buf, -EPIPE a pipe with no reader (nothing written). */
-long sys_write(int fd, uaddr_t buf, uint32_t len)
+KERNEL_HOT_TEXT long sys_write(int fd, uaddr_t buf, uint32_t len)
 {
     struct file *f = fd_file(fd);
     if (!f || f->mode == O_RDONLY)
@@ -167,6 +167,26 @@ long sys_write(int fd, uaddr_t buf, uint32_t len)
     }
 }
 
+/* mod_seek - lseek(2) of /mod/NAME open file @f: see sys_lseek. Not
+ * inlined: sys_lseek is on the hot text page, this 64-bit arithmetic is not. */
+static __attribute__((noinline)) long mod_seek(struct file *f, int32_t offset, int whence)
+{
+    int64_t base;
+    if (whence == SEEK_SET)
+        base = 0;
+    else if (whence == SEEK_CUR)
+        base = f->off;
+    else if (whence == SEEK_END)
+        base = module_size(f->node.mod);
+    else
+        return -EINVAL;
+    int64_t pos = base + offset;
+    if (pos < 0 || pos > INT32_MAX)
+        return -EINVAL; /* negative, or not representable in the return value */
+    f->off = (uint32_t)pos;
+    return (long)pos;
+}
+
 /*
  * sys_lseek - lseek(fd, offset, whence): move /mod/NAME's offset to
  * @offset bytes from the start (SEEK_SET), the offset (SEEK_CUR) or the end
@@ -174,28 +194,14 @@ long sys_write(int fd, uaddr_t buf, uint32_t len)
  * directories); -EBADF @fd not open, -EINVAL bad @whence or a result
  * below 0 or above INT32_MAX, -ESPIPE the console or a pipe.
  */
-long sys_lseek(int fd, int32_t offset, int whence)
+KERNEL_HOT_TEXT long sys_lseek(int fd, int32_t offset, int whence)
 {
     struct file *f = fd_file(fd);
     if (!f)
         return -EBADF;
     switch (f->node.type) {
-    case N_MOD: {
-        int64_t base;
-        if (whence == SEEK_SET)
-            base = 0;
-        else if (whence == SEEK_CUR)
-            base = f->off;
-        else if (whence == SEEK_END)
-            base = module_size(f->node.mod);
-        else
-            return -EINVAL;
-        int64_t pos = base + offset;
-        if (pos < 0 || pos > INT32_MAX)
-            return -EINVAL; /* negative, or not representable in the return value */
-        f->off = (uint32_t)pos;
-        return (long)pos;
-    }
+    case N_MOD:
+        return mod_seek(f, offset, whence);
     case N_NULL:
     case N_ZERO:
     case N_DIR:
@@ -220,7 +226,7 @@ long sys_stat(uaddr_t upath, uaddr_t out)
 
 /* sys_fstat - fstat(fd, st): the struct stat of @fd's open file to user
  * @out. 0; -EBADF @fd not open, -EFAULT bad @out. */
-long sys_fstat(int fd, uaddr_t out)
+KERNEL_HOT_TEXT long sys_fstat(int fd, uaddr_t out)
 {
     struct file *f = fd_file(fd);
     if (!f)

@@ -9,7 +9,7 @@
  * once per iteration, so this is a quarter of the iterations of a byte-wise
  * `rep movsb` (and of the ticks under QEMU -icount, docs/benchmarking.md).
  * DF is clear in the kernel (the trampoline's cld; SysV i386 ABI). */
-void *memcpy(void *dst, const void *src, size_t n)
+KERNEL_HOT_TEXT void *memcpy(void *dst, const void *src, size_t n)
 {
     void *d = dst;
     size_t words = n / 4, rest = n % 4;
@@ -30,7 +30,7 @@ void *memmove(void *dst, const void *src, size_t n)
     return dst;
 }
 
-void *memset(void *dst, int c, size_t n)
+KERNEL_HOT_TEXT void *memset(void *dst, int c, size_t n)
 {
     void *d = dst;
     uint32_t v = (uint8_t)c * 0x01010101u;

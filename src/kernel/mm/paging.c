@@ -35,7 +35,7 @@ static pte_t tramp_pt[TABLE_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static pte_t tramp_user_ptes[TRAMPOLINE_SIZE / PAGE_SIZE];
 static uint32_t tramp_npages;
 
-void *phys_to_virt(paddr_t pa)
+KERNEL_HOT_TEXT void *phys_to_virt(paddr_t pa)
 {
     if (pa >= DIRECT_MAP_SIZE)
         panic("phys_to_virt: %p is beyond the direct map", (void *)pa);

@@ -3,6 +3,10 @@
  * Permission rules: SDM Vol. 3A §4.6 (a user access needs U=1 in both the
  * PDE and the PTE; a write needs W=1 in both). We apply the user rules to
  * the kernel's own accesses on the user's behalf.
+ *
+ * On the hot text page (KERNEL_HOT_TEXT, types.h): a copy of one page piece
+ * (copy_from_user, copy_to_user, user_page; fetch_user_word). Ranges over
+ * more than one page take copy_from_user_pages / copy_to_user_pages.
  */
 #include "mm/uaccess.h"
 #include "lib/kstring.h"
@@ -15,7 +19,7 @@
 /* Translate one user page, checking P/U (and W); a reserved page (PTE_LAZY,
  * pgtable.h) is filled first by uaccess_populate(), as a CPU access would
  * have been. 0 and *pa, or -EFAULT. */
-static long user_page(paddr_t pd, uaddr_t va, bool write, paddr_t *pa)
+KERNEL_HOT_TEXT static long user_page(paddr_t pd, uaddr_t va, bool write, paddr_t *pa)
 {
     uint32_t need = PTE_P | PTE_U | (write ? PTE_W : 0);
     pde_t pde = ((const pde_t *)phys_to_virt(pd))[PDX(va)];
@@ -71,7 +75,7 @@ static size_t chunk_len(uaddr_t va, size_t len)
 /* The common case: a range inside one page is checked and translated by a
  * single walk. Returns 1 if it was such a range (*result is then the copy's
  * result), 0 to take the general path. */
-static int one_page(paddr_t pd, uaddr_t va, size_t len, bool write, paddr_t *pa, long *result)
+KERNEL_HOT_TEXT static int one_page(paddr_t pd, uaddr_t va, size_t len, bool write, paddr_t *pa, long *result)
 {
     if (len == 0 || !range_in_user(va, len) || chunk_len(va, len) != len)
         return 0;
@@ -79,17 +83,12 @@ static int one_page(paddr_t pd, uaddr_t va, size_t len, bool write, paddr_t *pa,
     return 1;
 }
 
-long copy_from_user(paddr_t pd, void *dst, uaddr_t src, size_t len)
+/* copy_from_user's general path: a range that one_page() did not take
+ * (more than one page, or one it refuses), checked whole before a byte
+ * moves. Out of line, off the hot text page: a system call's usual copy is
+ * one page piece (docs/benchmarking.md "Path trace"). */
+static __attribute__((noinline)) long copy_from_user_pages(paddr_t pd, void *dst, uaddr_t src, size_t len)
 {
-    paddr_t pa1;
-    long r;
-    if (one_page(pd, src, len, false, &pa1, &r)) {
-        if (r == 0) {
-            memcpy(dst, phys_to_virt(pa1), len);
-            kevents_copied(len);
-        }
-        return r;
-    }
     if (user_range_ok(pd, src, len, false) < 0)
         return -EFAULT;
     uint8_t *out = dst;
@@ -102,6 +101,19 @@ long copy_from_user(paddr_t pd, void *dst, uaddr_t src, size_t len)
         out += n, src += (uaddr_t)n, len -= n;
     }
     return 0;
+}
+
+KERNEL_HOT_TEXT long copy_from_user(paddr_t pd, void *dst, uaddr_t src, size_t len)
+{
+    paddr_t pa1;
+    long r;
+    if (!one_page(pd, src, len, false, &pa1, &r))
+        return copy_from_user_pages(pd, dst, src, len);
+    if (r == 0) {
+        memcpy(dst, phys_to_virt(pa1), len);
+        kevents_copied(len);
+    }
+    return r;
 }
 
 /* fetch_user_word's view of physical memory: the direct map, inline (the
@@ -145,17 +157,9 @@ KERNEL_HOT_TEXT long fetch_user_word(paddr_t pd, uaddr_t va, uint32_t *out)
     return 0;
 }
 
-long copy_to_user(paddr_t pd, uaddr_t dst, const void *src, size_t len)
+/* copy_to_user's general path, as copy_from_user_pages: out of line. */
+static __attribute__((noinline)) long copy_to_user_pages(paddr_t pd, uaddr_t dst, const void *src, size_t len)
 {
-    paddr_t pa1;
-    long r;
-    if (one_page(pd, dst, len, true, &pa1, &r)) {
-        if (r == 0) {
-            memcpy(phys_to_virt(pa1), src, len);
-            kevents_copied(len);
-        }
-        return r;
-    }
     if (user_range_ok(pd, dst, len, true) < 0)
         return -EFAULT;
     const uint8_t *in = src;
@@ -168,6 +172,19 @@ long copy_to_user(paddr_t pd, uaddr_t dst, const void *src, size_t len)
         in += n, dst += (uaddr_t)n, len -= n;
     }
     return 0;
+}
+
+KERNEL_HOT_TEXT long copy_to_user(paddr_t pd, uaddr_t dst, const void *src, size_t len)
+{
+    paddr_t pa1;
+    long r;
+    if (!one_page(pd, dst, len, true, &pa1, &r))
+        return copy_to_user_pages(pd, dst, src, len);
+    if (r == 0) {
+        memcpy(phys_to_virt(pa1), src, len);
+        kevents_copied(len);
+    }
+    return r;
 }
 
 long clear_user(paddr_t pd, uaddr_t dst, size_t len)
