@@ -116,7 +116,7 @@ $(BUILD)/obj/%.o: src/%.asm | $(LAYOUT_STAMPS) $(SYSCALL_GEN)
 
 $(BUILD)/kernel.ld: link/kernel.ld $(LAYOUT_H)
 	@mkdir -p $(@D)
-	cpp -P -undef -x c -Isrc/kernel $< -o $@
+	cpp -P -undef -x c -Isrc/kernel -DDEBUG_CHECKS=$(DEBUG) $< -o $@
 $(BUILD)/user.ld: src/user/user.ld src/kernel/uapi/layout.h
 	@mkdir -p $(@D)
 	cpp -P -undef -x c -Isrc/kernel $< -o $@
