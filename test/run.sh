@@ -10,7 +10,8 @@
 #      count; the statuses come from $BUILD/gen/qemu_exit.sh, which the
 #      Makefile derives from EXIT_* in src/kernel/x86/platform.h)
 #   4. QEMU: the panic self-test (must exit QEMU_EXIT_PANIC with a symbolized dump)
-#   5. GDB: a batch session against QEMU's gdbstub (test/gdb/selftest.py)
+#   5. GDB: batch sessions against QEMU's gdbstub (test/gdb/selftest.py,
+#      and test/gdb/walkthrough.gdb, docs/debugging.md's §1 transcripts)
 #   6. Bochs: a scripted debugger session (test/bochs/session.sh), and the
 #      Bochs test subset (bochs-suite.iso, tools/mkiso.sh entry 11: what
 #      depends on the CPU model), judged from its COM1 text
@@ -67,11 +68,13 @@ qemu_boot() {
         -device isa-debug-exit,iobase=0xf4,iosize=0x04
 }
 
-# gdb_session: test/gdb/selftest.py in a batch GDB against QEMU's gdbstub.
+# gdb_session SCRIPT NAME PORT_OFFSET: SCRIPT (test/gdb/) in a batch GDB
+# against QEMU's gdbstub, gdbtest.iso booted for it alone; GDB's output in
+# $LOGS/NAME.log, COM1 in $LOGS/NAME-serial.log.
 gdb_session() {
-    local port=$(( ($$ % 2000) + 27000 )) qemu_pid i
-    sed "s/localhost:[0-9]*/localhost:$port/" "$BUILD/gdbinit" > "$LOGS/gdbinit"
-    timeout "$BOOT_TIMEOUT" $QEMU $QEMU_FLAGS -cdrom "$BUILD/gdbtest.iso" -serial "file:$LOGS/gdb-serial.log" \
+    local port=$(( ($$ % 2000) + 27000 + $3 )) qemu_pid i
+    sed "s/localhost:[0-9]*/localhost:$port/" "$BUILD/gdbinit" > "$LOGS/$2.gdbinit"
+    timeout "$BOOT_TIMEOUT" $QEMU $QEMU_FLAGS -cdrom "$BUILD/gdbtest.iso" -serial "file:$LOGS/$2-serial.log" \
         -S -gdb "tcp::$port" &
     qemu_pid=$!
     # GDB does not retry its connection: wait (at most 10 s) for the stub.
@@ -83,7 +86,7 @@ gdb_session() {
         fi
         sleep 0.1
     done
-    timeout "$BOOT_TIMEOUT" gdb -q -batch -x "$LOGS/gdbinit" -x test/gdb/selftest.py > "$LOGS/gdb.log" 2>&1
+    timeout "$BOOT_TIMEOUT" gdb -q -batch -x "$LOGS/$2.gdbinit" -x "test/gdb/$1" > "$LOGS/$2.log" 2>&1
     local rc=$?
     kill "$qemu_pid" 2>/dev/null
     wait "$qemu_pid" 2>/dev/null
@@ -150,7 +153,8 @@ job load-session sh -c 'python3 test/load_session.py "$1/split.iso" "$2/load-ses
     - "$BUILD" "$LOGS"
 job unit sh -c 'make -s -C test/unit run > "$1/unit.log" 2>&1' - "$LOGS"
 job bochs-suite bochs_suite
-job gdb gdb_session
+job gdb gdb_session selftest.py gdb 0
+job gdb-walkthrough gdb_session walkthrough.gdb gdb-walkthrough 1
 job bochs-session sh -c 'test/bochs/session.sh "$1" "$2" > "$2/bochs-session.results" 2>&1' - "$BUILD" "$LOGS"
 job qemu-badelf qemu_boot "$BUILD/badelf.iso" "$LOGS/qemu-badelf.log"
 job qemu-panic qemu_boot "$BUILD/panic.iso" "$LOGS/qemu-panic.log"
@@ -265,6 +269,16 @@ stage gdb "GDB: scripted session against QEMU's gdbstub (make debug / make gdb)"
 timed_out "$RC" "$BOOT_TIMEOUT" "gdb" || true
 count_results "$LOG" gdb
 check "gdb: the scripted session ran all 17 checks" [ "$RESULTS_COUNTED" -eq 17 ]
+
+stage gdb-walkthrough "GDB: docs/debugging.md's walkthrough (test/gdb/walkthrough.gdb)" "$LOGS/gdb-walkthrough.log"
+timed_out "$RC" "$BOOT_TIMEOUT" "gdb walkthrough" || true
+check "gdb walkthrough: GDB exited 0" [ "$RC" -eq 0 ]
+check "gdb walkthrough: stopped at the fast path with the user CR3" \
+    grep -qE "^Breakpoint 1, tramp_fast_int80 \(\)" "$LOG"
+check "gdb walkthrough: stepped into the kernel CR3 and back to the user's" \
+    sh -c 'grep -q "CR3 now 0x[0-9a-f]* (kernel)" "$1" && [ "$(grep -c "CR3 now 0x[0-9a-f]* (user)" "$1")" -ge 2 ]' - "$LOG"
+check "gdb walkthrough: reached sys_write through tramp_syscall_call" \
+    grep -qE "^#1  0x[0-9a-f]+ in tramp_syscall_call \(\)" "$LOG"
 
 stage bochs-session "Bochs: scripted debugger session (test/bochs/session.sh)" "$LOGS/bochs-session.results"
 count_results "$LOG" "bochs debugger"
