@@ -31,6 +31,7 @@ tools/bochsrc.sh "$BUILD/bochstest.iso" "$LOGS/bochs-session-com1.log" "$LOGS/bo
     > "$LOGS/bochsrc-session"
 cat > "$LOGS/bochs-session.rc" <<RC
 ldsym global "$BUILD/kernel.sym"
+ldsym "${MODDIR:-modules}/hello.sym"
 c
 creg
 info tab
