@@ -68,13 +68,14 @@ qemu_boot() {
         -device isa-debug-exit,iobase=0xf4,iosize=0x04
 }
 
-# gdb_session SCRIPT NAME PORT_OFFSET: SCRIPT (test/gdb/) in a batch GDB
-# against QEMU's gdbstub, gdbtest.iso booted for it alone; GDB's output in
-# $LOGS/NAME.log, COM1 in $LOGS/NAME-serial.log.
+# gdb_session SCRIPT NAME PORT_OFFSET [ISO]: SCRIPT (test/gdb/) in a batch
+# GDB against QEMU's gdbstub, ISO (default gdbtest.iso, in $BUILD) booted
+# for it alone; GDB's output in $LOGS/NAME.log, COM1 in
+# $LOGS/NAME-serial.log.
 gdb_session() {
     local port=$(( ($$ % 2000) + 27000 + $3 )) qemu_pid i
     sed "s/localhost:[0-9]*/localhost:$port/" "$BUILD/gdbinit" > "$LOGS/$2.gdbinit"
-    timeout "$BOOT_TIMEOUT" $QEMU $QEMU_FLAGS -cdrom "$BUILD/gdbtest.iso" -serial "file:$LOGS/$2-serial.log" \
+    timeout "$BOOT_TIMEOUT" $QEMU $QEMU_FLAGS -cdrom "$BUILD/${4:-gdbtest.iso}" -serial "file:$LOGS/$2-serial.log" \
         -S -gdb "tcp::$port" &
     qemu_pid=$!
     # GDB does not retry its connection: wait (at most 10 s) for the stub.
@@ -155,6 +156,7 @@ job unit sh -c 'make -s -C test/unit run > "$1/unit.log" 2>&1' - "$LOGS"
 job bochs-suite bochs_suite
 job gdb gdb_session selftest.py gdb 0
 job gdb-walkthrough gdb_session walkthrough.gdb gdb-walkthrough 1
+job gdb-segv gdb_session segv.gdb gdb-segv 2 demo.iso
 job bochs-session sh -c 'test/bochs/session.sh "$1" "$2" > "$2/bochs-session.results" 2>&1' - "$BUILD" "$LOGS"
 job qemu-badelf qemu_boot "$BUILD/badelf.iso" "$LOGS/qemu-badelf.log"
 job qemu-panic qemu_boot "$BUILD/panic.iso" "$LOGS/qemu-panic.log"
@@ -279,6 +281,14 @@ check "gdb walkthrough: stepped into the kernel CR3 and back to the user's" \
     sh -c 'grep -q "CR3 now 0x[0-9a-f]* (kernel)" "$1" && [ "$(grep -c "CR3 now 0x[0-9a-f]* (user)" "$1")" -ge 2 ]' - "$LOG"
 check "gdb walkthrough: reached sys_write through tramp_syscall_call" \
     grep -qE "^#1  0x[0-9a-f]+ in tramp_syscall_call \(\)" "$LOG"
+
+stage gdb-segv "GDB: docs/debugging.md's faulting program (test/gdb/segv.gdb, demo.iso)" "$LOGS/gdb-segv.log"
+timed_out "$RC" "$BOOT_TIMEOUT" "gdb segv session" || true
+check "gdb segv session: GDB exited 0" [ "$RC" -eq 0 ]
+check "gdb segv session: stopped in proc_kill_by_trap with segv's #PF frame on the entry stack" \
+    sh -c 'grep -q "^Breakpoint 1, proc_kill_by_trap (tf=0xfff02" "$1" && grep -q "vector = 0xe, err = 0x4, eip = 0x" "$1"' - "$LOG"
+check "gdb segv session: CR2 is kernel_load_base, unmapped in segv's PD" \
+    sh -c 'grep -A1 -F "+p \$cr2 == (unsigned)&kernel_load_base" "$1" | grep -q "= 1$" && grep -qE "\(user PD, pid [0-9]+ segv\)" "$1"' - "$LOG"
 
 stage bochs-session "Bochs: scripted debugger session (test/bochs/session.sh)" "$LOGS/bochs-session.results"
 count_results "$LOG" "bochs debugger"
