@@ -68,13 +68,14 @@ qemu_boot() {
         -device isa-debug-exit,iobase=0xf4,iosize=0x04
 }
 
-# gdb_session SCRIPT NAME PORT_OFFSET [ISO]: SCRIPT (test/gdb/) in a batch
-# GDB against QEMU's gdbstub, ISO (default gdbtest.iso, in $BUILD) booted
-# for it alone; GDB's output in $LOGS/NAME.log, COM1 in
-# $LOGS/NAME-serial.log.
+# gdb_session SCRIPT NAME PORT_OFFSET [ISO [ELF]]: SCRIPT (test/gdb/) in a
+# batch GDB against QEMU's gdbstub, ISO (default gdbtest.iso, in $BUILD)
+# booted for it alone, GDB given ELF (in $BUILD; default kernel.elf) as the
+# kernel; GDB's output in $LOGS/NAME.log, COM1 in $LOGS/NAME-serial.log.
 gdb_session() {
     local port=$(( ($$ % 2000) + 27000 + $3 )) qemu_pid i
-    sed "s/localhost:[0-9]*/localhost:$port/" "$BUILD/gdbinit" > "$LOGS/$2.gdbinit"
+    sed "s/localhost:[0-9]*/localhost:$port/; s#$BUILD/kernel.elf#$BUILD/${5:-kernel.elf}#g" "$BUILD/gdbinit" \
+        > "$LOGS/$2.gdbinit"
     timeout "$BOOT_TIMEOUT" $QEMU $QEMU_FLAGS -cdrom "$BUILD/${4:-gdbtest.iso}" -serial "file:$LOGS/$2-serial.log" \
         -S -gdb "tcp::$port" &
     qemu_pid=$!
@@ -157,6 +158,9 @@ job bochs-suite bochs_suite
 job gdb gdb_session selftest.py gdb 0
 job gdb-walkthrough gdb_session walkthrough.gdb gdb-walkthrough 1
 job gdb-segv gdb_session segv.gdb gdb-segv 2 demo.iso
+case " $VARIANTS " in
+*" high "*) job gdb-boot gdb_session boot.gdb gdb-boot 3 variants/high/test.iso variants/high/kernel.elf ;;
+esac
 job bochs-session sh -c 'test/bochs/session.sh "$1" "$2" > "$2/bochs-session.results" 2>&1' - "$BUILD" "$LOGS"
 job qemu-badelf qemu_boot "$BUILD/badelf.iso" "$LOGS/qemu-badelf.log"
 job qemu-panic qemu_boot "$BUILD/panic.iso" "$LOGS/qemu-panic.log"
@@ -289,6 +293,18 @@ check "gdb segv session: stopped in proc_kill_by_trap with segv's #PF frame on t
     sh -c 'grep -q "^Breakpoint 1, proc_kill_by_trap (tf=0xfff02" "$1" && grep -q "vector = 0xe, err = 0x4, eip = 0x" "$1"' - "$LOG"
 check "gdb segv session: CR2 is kernel_load_base, unmapped in segv's PD" \
     sh -c 'grep -A1 -F "+p \$cr2 == (unsigned)&kernel_load_base" "$1" | grep -q "= 1$" && grep -qE "\(user PD, pid [0-9]+ segv\)" "$1"' - "$LOG"
+
+case " $VARIANTS " in
+*" high "*)
+    stage gdb-boot "GDB: docs/debugging.md's code before paging (test/gdb/boot.gdb, the high variant)" "$LOGS/gdb-boot.log"
+    timed_out "$RC" "$BOOT_TIMEOUT" "gdb boot session" || true
+    check "gdb boot session: GDB exited 0" [ "$RC" -eq 0 ]
+    check "gdb boot session: stopped at _start at the load base, paging off, multiboot2 magic in EAX" \
+        sh -c 'grep -q "^Breakpoint 1, 0x03e00050 in" "$1" && grep -qE "^eax +0x36d76289" "$1" && grep -qE "^cr0 +0x[0-9a-f]+ +\[ ET PE \]" "$1"' - "$LOG"
+    check "gdb boot session: boot-symbols give boot.asm's lines and EBP = the load base in boot code" \
+        sh -c 'grep -q "of \"src/kernel/boot/boot.asm\" starts at address 0x3e00050 <_start>" "$1" && grep -q "^\$[0-9]* = 0x3e00000$" "$1"' - "$LOG"
+    ;;
+esac
 
 stage bochs-session "Bochs: scripted debugger session (test/bochs/session.sh)" "$LOGS/bochs-session.results"
 count_results "$LOG" "bochs debugger"
