@@ -5,7 +5,9 @@
  * top of the stack), buffers of our own (valid, read-only, straddling a page
  * boundary or running into an unmapped page), small ints and -1. SEED picks
  * the xorshift32 sequence (default: from the TSC); it is printed first, so
- * a failing run can be repeated with `fuzz SEED N`.
+ * a failing run can be repeated with `fuzz SEED N`. Each call goes in by
+ * int 0x80 or, where the CPU has SEP, by sysenter, at random (its ABI puts
+ * arguments 4 and 5 on the user stack: the stub's own, always valid).
  *
  * Every call in uapi/syscalls.def is fuzzed: `weight[]` is indexed by number
  * (from W_name; a call without one does not build), a sweep calls each number once before the random
@@ -449,11 +451,19 @@ static int known_errno(long r)
     }
 }
 
+/* Each call goes in by int 0x80 or, on a CPU with SEP, by sysenter, one
+ * or the other at random (the same checks apply to both). */
+typedef long entry_fn(long nr, long a1, long a2, long a3, long a4, long a5);
+static int sysenter_ok;
+static unsigned via_sysenter;
+static entry_fn *entry = syscall_raw;
+
 static void anomaly(unsigned i, long nr, const uint32_t *a, long r, const char *why)
 {
     if (anomalies++ < 10)
-        printf("    # fuzz: call %u: nr %d (%x, %x, %x, %x, %x) = %d: %s\n", i, (int)nr, a[0], a[1], a[2],
-               a[3], a[4], (int)r, why);
+        printf("    # fuzz: call %u (%s): nr %d (%x, %x, %x, %x, %x) = %d: %s\n", i,
+               entry == sysenter_call ? "sysenter" : "int 0x80", (int)nr, a[0], a[1], a[2], a[3], a[4],
+               (int)r, why);
 }
 
 /* One call: number nr (0: an unknown number, unless `literal`). */
@@ -622,7 +632,9 @@ static void one_call(unsigned i, long nr, int literal)
         break;
     }
 
-    long r = syscall_raw(nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4]);
+    entry = sysenter_ok && below(2) ? sysenter_call : syscall_raw;
+    via_sysenter += entry == sysenter_call;
+    long r = entry(nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4]);
     if (nr == SYS_fork && r == 0) {                 /* the child: exit at once, fuzzed status */
         syscall_raw(SYS_exit, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4]);
         exit(0);                                    /* not reached */
@@ -658,8 +670,14 @@ static void one_call(unsigned i, long nr, int literal)
         if (r > 0 && a[1] == FUTEX_WAKE) anomaly(i, nr, a, r, "FUTEX_WAKE: nobody waits");
         break;
     default:
-        if (r != -ENOSYS)
+        /* Through sysenter, EAX = SYSENTER_RING_TRIP is the calibration ring
+         * trip (docs/benchmarking.md): straight back, EAX unchanged. */
+        if (entry == sysenter_call && (uint32_t)nr == SYSENTER_RING_TRIP) {
+            if (r != nr)
+                anomaly(i, nr, a, r, "sysenter ring trip: expected EAX unchanged");
+        } else if (r != -ENOSYS) {
             anomaly(i, nr, a, r, "unknown number: expected -ENOSYS");
+        }
         break;
     }
     if (r >= 0 && (nr == SYS_ipc_send || nr == SYS_ipc_recv || nr == SYS_ipc_call || nr == SYS_ipc_reply) &&
@@ -764,6 +782,8 @@ int main(int argc, char **argv)
     ktap_plan(4);
     printf("    # fuzz: seed %u, %u calls\n", seed, n);
     rng = seed ? seed : 0x6D2B79F5u;
+    struct sysinfo si;
+    sysenter_ok = sysinfo(&si) == 0 && (si.features & SYSINFO_SYSENTER);
     initial_brk = brk(NULL);
     int setup = map((void *)SCRATCH, SCRATCH_PAGES, RW) == 0 && map((void *)RO, RO_PAGES, PROT_READ) == 0 &&
                 map((void *)FENCE, 1, RW) == 0;
@@ -825,8 +845,8 @@ int main(int argc, char **argv)
             printf("    # fuzz: %s%s %5u ok %5u -EFAULT %5u -EINVAL %5u other\n", call_names[k],
                    "          " + (len < 10 ? len : 10), c[0], c[1], c[2], c[3]);
     }
-    printf("    # fuzz: %u calls in %d ticks, %u anomalies; frames_free %u before, %u after\n", n,
-           (int)(t1 - t0), anomalies, f0, f1);
+    printf("    # fuzz: %u calls in %d ticks (%u through sysenter), %u anomalies; frames_free %u before, %u after\n",
+           n, (int)(t1 - t0), via_sysenter, anomalies, f0, f1);
     ktap_result(setup && anomalies == 0, "fuzz_no_crash");
     ktap_result(f1 == f0, "fuzz_frames_back");
     ktap_result(setup && intact, "fuzz_memory_intact");
