@@ -119,6 +119,15 @@ void paging_init(paddr_t load_base);
  * any other address (a user address, an unmapped hole): a kernel bug, never
  * user input. */
 paddr_t kernel_virt_to_phys(const void *va);
+/* direct_alias - the same bytes as @image_ptr (a pointer into the kernel
+ * image's .data or .bss) seen through the direct map, whose 4 MiB pages
+ * also hold the kernel stacks and page tables: data reached this way loads
+ * no 4 KiB translation of its own (docs/benchmarking.md "Path trace").
+ * After paging_init(); panics if the image lies beyond the direct map. */
+static inline void *direct_alias(void *image_ptr)
+{
+    return phys_to_virt(kernel_virt_to_phys(image_ptr));
+}
 /* paging_new_user_pd - a new user page directory holding only the trampoline PTEs
  * (U=0; under aspace=shared also the kernel's supervisor-only PDEs).
  * Stores its physical address in *@pd (4 KiB aligned). Two frames: the PD

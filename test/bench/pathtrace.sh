@@ -127,6 +127,10 @@ check "write/int80: measured kernel-side fills = the translations traced between
 if ! grep -q syscall_check_entry "$BUILD/pathtrace/write-int80-split.txt"; then
     pages=$(kernel_text_pages "$t")
     check "write/int80: its code is on the hot text page alone (kernel text pages fetched: $pages)" test "$pages" -eq 1
+    # Its data too: the process, its descriptors and open file and the
+    # sink's page are reached through the direct map (direct_alias, defs.h).
+    check "write/int80: 6 kernel-side translations, as close(-1): its data is in the kernel stack's 4 MiB page" \
+        grep -q 'kernel side 6 (2 x 4 KiB + 1 x 4 MiB + 3 trampoline) = the 6 translations' "$t"
 fi
 
 # Bad input: a clear error, nothing booted.

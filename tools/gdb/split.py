@@ -163,11 +163,14 @@ def ptdump_lines(cr3):
 
 
 def proc_table():
-    """Yield (address, gdb.Value) for every used slot of procs[], read through the kernel PD."""
-    table = gdb.parse_and_eval("procs")
-    ptype = table.type.target()
-    count = table.type.sizeof // ptype.sizeof
-    base = int(gdb.parse_and_eval("(unsigned)&procs"))
+    """Yield (address, gdb.Value) for every used slot of the process table, read
+    through the kernel PD at `procs`, the table's direct-map alias (proc.c;
+    NULL before proc_table_init: no slot)."""
+    ptype = gdb.parse_and_eval("procs").type.target()
+    count = int(gdb.parse_and_eval("sizeof(proc_slots) / sizeof(proc_slots[0])"))
+    base = struct.unpack("<I", kernel_read(int(gdb.parse_and_eval("(unsigned)&procs")), 4))[0]
+    if base == 0:
+        return
     for i in range(count):
         p = gdb.Value(kernel_read(base + i * ptype.sizeof, ptype.sizeof), ptype)
         if int(p["state"]) != 0:

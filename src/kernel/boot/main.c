@@ -13,6 +13,7 @@
 #include "debug/bochs.h"
 #include "defs.h"
 #include "entry/fastpath.h"
+#include "fs/file.h"
 #include "lib/kstring.h"
 #include "memlayout.h"
 #include "proc/proc.h"
@@ -104,6 +105,9 @@ void kmain(paddr_t mbi_pa, paddr_t load_base)
     kprintf("boot: aspace=%s\n", aspace_names[aspace_mode]);
 
     paging_init(load_base);
+    proc_table_init();      /* the tables the system calls read, through the direct map */
+    fd_table_init();
+    dev_init();
     desc_init();
     fastpath_init();
     pic_init();

@@ -17,7 +17,13 @@
 #include "mm/uaccess.h"
 #include "uapi/errno.h"
 
-static struct file ftable[NFILE];
+static struct file file_slots[NFILE];
+static struct file *ftable;     /* file_slots through the direct map (direct_alias, defs.h) */
+
+void fd_table_init(void)
+{
+    ftable = direct_alias(file_slots);
+}
 
 /* file_alloc - a free open-file table entry, zeroed, with ref = 1 (the
  * caller sets its node and mode). NULL if all NFILE are in use (the

@@ -53,6 +53,11 @@ struct file {
 };
 
 /* fd.c: the open-file table (NFILE entries, shared by every process) */
+/* fd_table_init - reach the open-file table (NFILE entries) through the
+ * direct map (direct_alias, defs.h), as the process table; once, after
+ * paging_init() and before any file is opened. */
+void fd_table_init(void);
+
 /* file_alloc - a zeroed free entry with ref = 1 (the caller sets node and
  * mode), or NULL if all NFILE entries are in use (callers answer -ENFILE). */
 struct file *file_alloc(void);
@@ -85,6 +90,9 @@ static inline int fd_first_free(int from)
 long ns_lookup_user(uaddr_t upath, struct node *out);
 
 /* dev.c: /dev/null, /dev/zero, /dev/console */
+/* dev_init - reach the /dev/null sink's scratch page through the direct
+ * map (direct_alias, defs.h); once, after paging_init(). */
+void dev_init(void);
 /* dev_read - read @len bytes of device @type into user @buf: /dev/null 0
  * (end of file), /dev/zero @len zero bytes, /dev/console console_read().
  * Returns bytes read (fewer if the reader was killed meanwhile); -EFAULT bad

@@ -20,7 +20,13 @@
 #include "x86/x86.h"
 
 struct proc *initproc;
-struct proc procs[NPROC];           /* sched.c scans it too (proc.h) */
+static struct proc proc_slots[NPROC];
+struct proc *procs;                 /* proc_slots through the direct map (proc.h) */
+
+void proc_table_init(void)
+{
+    procs = direct_alias(proc_slots);
+}
 static int next_pid = 1;
 
 /* The first switch to a new process lands here: a kill() that came before

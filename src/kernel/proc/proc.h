@@ -84,9 +84,16 @@ struct proc {
 
 extern struct proc *current;    /* the process on the CPU, NULL in the scheduler (sched.c) */
 extern struct proc *initproc;   /* the `init` boot module, adopts orphans */
-/* The process table (proc.c), indexed by slot; sched.c scans it for
- * sleepers and for the end of the run. Elsewhere: proc_slot(). */
-extern struct proc procs[NPROC];
+/* The process table (proc.c), NPROC slots, indexed by slot; sched.c scans
+ * it for sleepers and for the end of the run. Elsewhere: proc_slot(). It
+ * is the table's alias in the direct map (direct_alias, defs.h), so that a
+ * call reading its process (the PD, the descriptors) loads no 4 KiB
+ * translation for it; NULL until proc_table_init(). */
+extern struct proc *procs;
+
+/* proc_table_init - point procs at the table's direct-map alias; once,
+ * after paging_init() and before any process exists. */
+void proc_table_init(void);
 
 /* ---- proc.c: the table and a process's life */
 
