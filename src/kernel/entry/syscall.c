@@ -183,8 +183,8 @@ HOT_RODATA syscall_fn *const syscall_sysenter_table[NR_SYSCALLS] = {
  * return ESP and EIP) passes EBX, ESI, EDI and the two words at the user's
  * ESP + SYSENTER_ARG4_OFFSET (copied in only for calls with four or five
  * arguments: -EFAULT if they cannot be read). A number out of range gets
- * -ENOSYS. @tf is where the
- * frame was at entry; the result goes to current->tf, where it is now.
+ * -ENOSYS. @tf is where the frame was at entry; the result goes to
+ * current->tf, where it is now.
  */
 KERNEL_HOT_TEXT void syscall_dispatch(struct trapframe *tf)
 {
