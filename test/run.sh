@@ -11,7 +11,9 @@
 #      Makefile derives from EXIT_* in src/kernel/x86/platform.h)
 #   4. QEMU: the panic self-test (must exit QEMU_EXIT_PANIC with a symbolized dump)
 #   5. GDB: batch sessions against QEMU's gdbstub (test/gdb/selftest.py,
-#      and test/gdb/walkthrough.gdb, docs/debugging.md's §1 transcripts)
+#      and docs/debugging.md's sessions, walkthrough.gdb, segv.gdb and
+#      boot.gdb, whose logs its transcripts are checked against; not in a
+#      DEBUG=1 run)
 #   6. Bochs: a scripted debugger session (test/bochs/session.sh), and the
 #      Bochs test subset (bochs-suite.iso, tools/mkiso.sh entry 11: what
 #      depends on the CPU model), judged from its COM1 text
