@@ -491,17 +491,6 @@ tramp_syscall_finish_slow:
     push dword SYSENTER_VECTOR
 %endmacro
 
-; BUILD_SYSENTER_FRAME: the whole frame, then the kernel's EFLAGS (TF, NT,
-; AC, DF off: only popfd or iret clears NT), for the slow sysenter path,
-; which goes on to tramp_common and C. The general path builds the same
-; frame but keeps the user's EFLAGS (tramp_sysenter_general).
-%macro BUILD_SYSENTER_FRAME 0
-    pushfd
-    SYSENTER_FRAME_AFTER_PUSHFD
-    push dword 0x2
-    popfd                           ; kernel EFLAGS: TF, NT, AC, DF off
-%endmacro
-
 ; SYSENTER_GENERAL_ENTRY split: the general path from sysenter up to the
 ; handler call. It runs C with the user's EFLAGS as SYSENTER left them (IF
 ; off), so that its way out needs no popfd: TF is clear here (else slow
@@ -514,7 +503,7 @@ tramp_syscall_finish_slow:
 %macro SYSENTER_GENERAL_ENTRY 1
     pushfd                          ; the user's EFLAGS (IF off), into the frame's slot
     test dword [esp], EFLAGS_NT | EFLAGS_DF
-    jnz tramp_sysenter_odd_flags
+    jnz tramp_sysenter_slow_frame   ; the slow path's frame, after this pushfd
     SYSENTER_FRAME_AFTER_PUSHFD
     pushad
     SAVE_SEGMENTS_LOAD_KERNEL_DS ebp ; EAX: the number
@@ -591,12 +580,11 @@ tramp_fast_sysenter_shared:
 tramp_sysenter_slow:           ; the same frame as the general path, then C
     cmp eax, SYSENTER_RING_TRIP     ; the calibration ring trip (docs/benchmarking.md):
     je tramp_sysenter_ring_trip ; off the path of the real calls
-    BUILD_SYSENTER_FRAME
-    jmp tramp_common
-tramp_sysenter_odd_flags:      ; from the general path: NT or DF set, EFLAGS pushed
+    pushfd                          ; the user's EFLAGS (IF off), into the frame's slot
+tramp_sysenter_slow_frame:     ; also from the general path (NT or DF set), EFLAGS pushed
     SYSENTER_FRAME_AFTER_PUSHFD
     push dword 0x2
-    popfd                           ; kernel EFLAGS: TF, NT, AC, DF off
+    popfd                           ; kernel EFLAGS: TF, NT, AC, DF off (only popfd or iret clears NT)
     jmp tramp_common
 tramp_sysenter_ring_trip:      ; ECX, EDX: the user's ESP and EIP already
     sti                             ; its shadow covers sysexit
