@@ -1,7 +1,8 @@
 /*
  * test_regs - every register except EAX, the arithmetic flags, DF and the
- * segment registers come back from a syscall unchanged. Ten rounds with
- * different magic values, alternating nop, getpid and an unknown number.
+ * segment registers come back from a syscall unchanged. Twelve rounds with
+ * different magic values, alternating nop, getpid, an unknown number and
+ * close (of a bad fd): the fast, slow and general paths.
  */
 #include "ulib.h"
 #include "regs.h"
@@ -14,22 +15,25 @@ void regs_syscall(const struct regs *in, struct regs *out);
 static int round_ok(int round)
 {
     uint32_t magic = 0x9E3779B9u * (uint32_t)(round + 1);
-    static const long numbers[] = { SYS_nop, SYS_getpid, 0x7777 };
-    long nr = numbers[round % 3];
+    /* The fast path (nop, getpid), the slow path (an unknown number) and the
+     * general path (close of a bad fd: EBX is no fd), whose exit pops
+     * neither FS nor GS and leaves by its own tail. */
+    static const long numbers[] = { SYS_nop, SYS_getpid, 0x7777, SYS_close };
+    long nr = numbers[round % 4];
     struct regs in = {
         .eax = (uint32_t)nr, .ebx = magic ^ 0x11111111, .ecx = magic ^ 0x22222222,
         .edx = magic ^ 0x33333333, .esi = magic ^ 0x44444444, .edi = magic ^ 0x55555555,
         .ebp = magic ^ 0x66666666,
         .eflags = 0x2 | EFLAGS_IF | (round & 1 ? FLAGS_CHECKED : 0x0041 /* CF ZF */),
         .ds = USER_DS, .es = USER_DS,
-        .fs = round & 1 ? 0 : USER_DS, /* a null selector must survive too */
-        .gs = round & 2 ? 0 : USER_DS,
+        .fs = round & 4 ? 0 : USER_DS, /* a null selector must survive too */
+        .gs = round & 8 ? 0 : USER_DS, /* (close: both, then FS, then GS null) */
     };
     struct regs out;
     memset(&out, 0, sizeof(out));
     regs_syscall(&in, &out);
 
-    long expect_eax = nr == SYS_nop ? 0 : nr == SYS_getpid ? getpid() : -ENOSYS;
+    long expect_eax = nr == SYS_nop ? 0 : nr == SYS_getpid ? getpid() : nr == SYS_close ? -EBADF : -ENOSYS;
     int ok = (long)out.eax == expect_eax && out.ebx == in.ebx && out.ecx == in.ecx &&
              out.edx == in.edx && out.esi == in.esi && out.edi == in.edi && out.ebp == in.ebp &&
              out.esp == out.esp_before && (out.eflags & FLAGS_CHECKED) == (in.eflags & FLAGS_CHECKED) &&
@@ -178,14 +182,14 @@ static int getppid_after_reparent(void)
 
 int main(void)
 {
-    ktap_plan(16);
+    ktap_plan(18);
     ktap_result(fast_calls_counted(0), "fast_path_counts_calls_and_cr3_writes_int80");
     ktap_result(fast_calls_counted(1), "fast_path_counts_calls_and_cr3_writes_sysenter");
     ktap_result(getppid_after_reparent(), "getppid_after_reparent_is_init");
     ktap_result(sysenter_same_results(), "sysenter_same_results_as_int80");
     ktap_result(sysenter_bad_stack_efault(), "sysenter_bad_user_stack_efault");
     ktap_result(sysenter_five_arguments(), "sysenter_five_arguments");
-    for (int round = 0; round < 10; round++) {
+    for (int round = 0; round < 12; round++) {
         char name[48];
         snprintf(name, sizeof(name), "registers_preserved_round_%d", round);
         ktap_result(round_ok(round), name);

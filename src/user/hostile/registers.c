@@ -68,7 +68,8 @@ void eflags_nt_ac_preserved(void)
  * and ID come back as they were on every route, the fast path (getpid),
  * the general path (close, write of three arguments in registers, yield,
  * which gives up the CPU), and the slow path (an unknown number); so do
- * EBX, ESI, EDI, EBP and ESP. With NT or DF set the general path sends the
+ * EBX, ESI, EDI, EBP, ESP and DS, ES, FS, GS (FS and GS null in one pass:
+ * the general path's exit does not pop them). With NT or DF set the general path sends the
  * call the slow way, whose popfd loads clean kernel flags; with only AC and
  * ID it runs C under the user's EFLAGS and leaves without a popfd. */
 void sysenter_eflags_kept(void)
@@ -86,6 +87,8 @@ void sysenter_eflags_kept(void)
         for (unsigned i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
             struct regs in = plain_regs(nrs[i]), out; /* EBX 0xB0B0B0B0: not an fd */
             in.eflags |= sets[s] | EFLAGS_CF;
+            if (s == 1)
+                in.fs = in.gs = 0;
             memset(&out, 0, sizeof(out));
             hx_regs_sysenter(&in, &out);
             long want = nrs[i] == SYS_getpid ? me : nrs[i] == SYS_yield ? 0
@@ -93,6 +96,9 @@ void sysenter_eflags_kept(void)
             EXPECT((long)out.eax == want && out.ebx == in.ebx && out.esi == in.esi && out.edi == in.edi &&
                    out.ebp == in.ebp && out.esp == out.esp_before,
                    "nr %x flags %x: eax %x, registers changed", nrs[i], sets[s], out.eax);
+            EXPECT((out.ds & 0xFFFF) == in.ds && (out.es & 0xFFFF) == in.es && (out.fs & 0xFFFF) == in.fs &&
+                   (out.gs & 0xFFFF) == in.gs, "nr %x: ds %x es %x fs %x gs %x, expected %x %x %x %x", nrs[i],
+                   out.ds, out.es, out.fs, out.gs, in.ds, in.es, in.fs, in.gs);
             EXPECT((out.eflags & watched) == (sets[s] | EFLAGS_IF), "nr %x: eflags %x, expected %x of %x",
                    nrs[i], out.eflags, sets[s] | EFLAGS_IF, watched);
         }
