@@ -20,6 +20,8 @@
 #      in order (other lines may come between), with every number treated as
 #      equal to every other (addresses and counts move with each build) and
 #      runs of blanks as one. A line "..." in the block is skipped.
+#      tools/refresh-transcripts.py rewrites the numbers of every such
+#      block from the last run's logs.
 #
 # Prints one line per problem, "DOC:LINE: what"; exit status 1 if any.
 # MISSING_OK=1 (test/run.sh with fewer VARIANTS or MODES than make test):
